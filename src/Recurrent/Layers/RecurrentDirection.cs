@@ -1,0 +1,413 @@
+// RecurrentDirection: one recurrent layer running in one direction over a whole (T, B, I) sequence.
+// Structure as in cuDNN/oneDNN: the input projection of all T steps is one GEMM; each step is one GEMM
+// with W_hh plus one fused element-wise gate kernel; backward runs one gate-gradient kernel per step with
+// dh_{t-1} = dGates_hh · W_hh as the only sequential product, and the weight gradients are GEMMs over all
+// backpropagated steps at once. Stacking, bidirectional concatenation and dropout live in RecurrentStack.
+using System.Numerics;
+using Recurrent.Kernels;
+using Recurrent.Tensors;
+using static Recurrent.Kernels.Activations;
+
+namespace Recurrent.Layers;
+
+/// <summary>One layer, one direction of an RNN/LSTM/GRU over a time-major sequence.</summary>
+internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly ParameterStore<T> _store;
+    public CellKind Kind { get; }
+    public int InputSize { get; }
+    public int HiddenSize { get; }
+    public bool Reverse { get; }
+    public bool Peepholes { get; }
+
+    // Parameters in PyTorch layout: weight_ih (G*H, I), weight_hh (G*H, H), bias_ih (G*H), bias_hh (G*H);
+    // peepholes (3, H) rows i, f, o (Graves 2013; DL4J GravesLSTM), LSTM only.
+    public Parameter WeightIH { get; }
+    public Parameter WeightHH { get; }
+    public Parameter BiasIH { get; }
+    public Parameter BiasHH { get; }
+    public Parameter? Peephole { get; }
+
+    private readonly int _gh; // G*H, width of the gate pre-activations
+
+    // Activations kept for backward, sized for capacity rows = T*B.
+    private T[] _xproj = [];   // (T,B,GH)  X·W_ih^T + b_ih
+    private T[] _gates = [];   // (T,B,GH)  post-activation gates: LSTM i,f,g,o; GRU r,z,n (unused for RNN)
+    private T[] _cells = [];   // (T,B,H)   LSTM c_t
+    private T[] _tanhC = [];   // (T,B,H)   LSTM tanh(c_t)
+    private T[] _hhN = [];     // (T,B,H)   GRU  W_hn·h_{t-1} + b_hn (the term the reset gate multiplies)
+    private T[] _output = [];  // (T,B,H)   h_t
+    private T[] _h0 = [], _c0 = [];         // (B,H) initial state as given
+    private T[] _hh = [];                   // (B,GH) per-step scratch: h_{t-1}·W_hh^T + b_hh
+    // Backward buffers.
+    private T[] _dGatesIH = [];  // (T,B,GH) gradient of the ih pre-activations
+    private T[] _dGatesHH = [];  // (T,B,GH) gradient of the hh pre-activations (differs from ih only for GRU's n gate)
+    private T[] _dh = [], _dc = [], _dhPrev = []; // (B,H)
+
+    private int _steps, _batch;
+
+    public RecurrentDirection(ParameterStore<T> store, string prefix, string suffix, CellKind kind, int inputSize, int hiddenSize,
+        bool reverse, bool peepholes)
+    {
+        if (peepholes && kind != CellKind.Lstm)
+            throw new ArgumentException($"Peephole connections exist only for LSTM cells, not {kind}.", nameof(peepholes));
+        _store = store;
+        Kind = kind;
+        InputSize = inputSize;
+        HiddenSize = hiddenSize;
+        Reverse = reverse;
+        Peepholes = peepholes;
+        _gh = kind.Gates() * hiddenSize;
+        WeightIH = store.Add(prefix + "weight_ih_" + suffix, ParameterRole.Weight, _gh, inputSize);
+        WeightHH = store.Add(prefix + "weight_hh_" + suffix, ParameterRole.Weight, _gh, hiddenSize);
+        BiasIH = store.Add(prefix + "bias_ih_" + suffix, ParameterRole.Bias, _gh);
+        BiasHH = store.Add(prefix + "bias_hh_" + suffix, ParameterRole.Bias, _gh);
+        if (peepholes) Peephole = store.Add(prefix + "weight_peephole_" + suffix, ParameterRole.Weight, 3, hiddenSize);
+    }
+
+    /// <summary>h_t for every step, (T,B,H), valid after <see cref="Forward"/>.</summary>
+    public ReadOnlySpan<T> Output => _output.AsSpan(0, _steps * _batch * HiddenSize);
+
+    /// <summary>The state after the last processed step (t = T-1, or t = 0 when reversed), (B,H).</summary>
+    public ReadOnlySpan<T> FinalH => _output.AsSpan(TimeAt(_steps - 1) * _batch * HiddenSize, _batch * HiddenSize);
+
+    /// <summary>LSTM cell state after the last processed step, (B,H); empty for other cells.</summary>
+    public ReadOnlySpan<T> FinalC => Kind == CellKind.Lstm
+        ? _cells.AsSpan(TimeAt(_steps - 1) * _batch * HiddenSize, _batch * HiddenSize)
+        : ReadOnlySpan<T>.Empty;
+
+    /// <summary>Time index of the s-th processed step.</summary>
+    private int TimeAt(int s) => Reverse ? _steps - 1 - s : s;
+
+    private static void Ensure(ref T[] buffer, int length)
+    {
+        if (buffer.Length < length) buffer = new T[length];
+    }
+
+    private void EnsureCapacity(int steps, int batch)
+    {
+        int rows = steps * batch, h = HiddenSize;
+        Ensure(ref _xproj, rows * _gh);
+        Ensure(ref _output, rows * h);
+        Ensure(ref _h0, batch * h);
+        Ensure(ref _hh, batch * _gh);
+        if (Kind == CellKind.Lstm || Kind == CellKind.Gru) Ensure(ref _gates, rows * _gh);
+        if (Kind == CellKind.Lstm)
+        {
+            Ensure(ref _cells, rows * h);
+            Ensure(ref _tanhC, rows * h);
+            Ensure(ref _c0, batch * h);
+        }
+        if (Kind == CellKind.Gru) Ensure(ref _hhN, rows * h);
+    }
+
+    /// <summary>
+    /// Runs the layer over x (T,B,I) from the initial state h0 (B,H) [and c0 (B,H) for LSTM; empty means zeros].
+    /// </summary>
+    public void Forward(ReadOnlySpan<T> x, int steps, int batch, ReadOnlySpan<T> h0, ReadOnlySpan<T> c0)
+    {
+        int h = HiddenSize, bh = batch * h, rows = steps * batch;
+        EnsureCapacity(steps, batch);
+        _steps = steps;
+        _batch = batch;
+        if (h0.IsEmpty) _h0.AsSpan(0, bh).Clear(); else h0.CopyTo(_h0);
+        if (Kind == CellKind.Lstm) { if (c0.IsEmpty) _c0.AsSpan(0, bh).Clear(); else c0.CopyTo(_c0); }
+
+        ReadOnlySpan<T> wih = _store.Value(WeightIH), whh = _store.Value(WeightHH);
+        ReadOnlySpan<T> bih = _store.Value(BiasIH), bhh = _store.Value(BiasHH);
+
+        // All input projections at once: xproj (T*B, GH) = X (T*B, I) · W_ih^T + b_ih.
+        Span<T> xproj = _xproj.AsSpan(0, rows * _gh);
+        Gemm.BroadcastRows(bih, rows, _gh, xproj);
+        Gemm.Multiply(Op.None, Op.Transpose, rows, _gh, InputSize, x, InputSize, wih, InputSize, xproj, _gh, accumulate: true);
+
+        Span<T> hh = _hh.AsSpan(0, batch * _gh);
+        for (int s = 0; s < steps; s++)
+        {
+            int t = TimeAt(s);
+            ReadOnlySpan<T> hPrev = s == 0 ? _h0.AsSpan(0, bh) : _output.AsSpan(TimeAt(s - 1) * bh, bh);
+            // hh (B, GH) = h_{t-1} · W_hh^T + b_hh
+            Gemm.BroadcastRows(bhh, batch, _gh, hh);
+            Gemm.Multiply(Op.None, Op.Transpose, batch, _gh, h, hPrev, h, whh, h, hh, _gh, accumulate: true);
+            ReadOnlySpan<T> xp = xproj.Slice(t * batch * _gh, batch * _gh);
+            Span<T> hOut = _output.AsSpan(t * bh, bh);
+            switch (Kind)
+            {
+                case CellKind.RnnTanh:
+                case CellKind.RnnRelu:
+                    RnnStep(xp, hh, hOut, batch);
+                    break;
+                case CellKind.Lstm:
+                {
+                    ReadOnlySpan<T> cPrev = s == 0 ? _c0.AsSpan(0, bh) : _cells.AsSpan(TimeAt(s - 1) * bh, bh);
+                    LstmStep(xp, hh, cPrev, _gates.AsSpan(t * batch * _gh, batch * _gh),
+                        _cells.AsSpan(t * bh, bh), _tanhC.AsSpan(t * bh, bh), hOut, batch);
+                    break;
+                }
+                case CellKind.Gru:
+                    GruStep(xp, hh, hPrev, _gates.AsSpan(t * batch * _gh, batch * _gh), _hhN.AsSpan(t * bh, bh), hOut, batch);
+                    break;
+            }
+        }
+    }
+
+    // h = act(xp + hh), per row of B.
+    private void RnnStep(ReadOnlySpan<T> xp, ReadOnlySpan<T> hh, Span<T> hOut, int batch)
+    {
+        int n = batch * HiddenSize;
+        if (Kind == CellKind.RnnTanh)
+            for (int j = 0; j < n; j++) hOut[j] = Tanh(xp[j] + hh[j]);
+        else
+            for (int j = 0; j < n; j++) hOut[j] = Relu(xp[j] + hh[j]);
+    }
+
+    // i = σ(.. + p_i⊙c_{t-1}), f = σ(.. + p_f⊙c_{t-1}), g = tanh(..), c = f⊙c_{t-1} + i⊙g, o = σ(.. + p_o⊙c), h = o⊙tanh(c).
+    private void LstmStep(ReadOnlySpan<T> xp, ReadOnlySpan<T> hh, ReadOnlySpan<T> cPrev, Span<T> gates,
+        Span<T> cOut, Span<T> tanhC, Span<T> hOut, int batch)
+    {
+        int h = HiddenSize;
+        ReadOnlySpan<T> peep = Peephole is null ? ReadOnlySpan<T>.Empty : _store.Value(Peephole);
+        for (int b = 0; b < batch; b++)
+        {
+            int g0 = b * _gh, r0 = b * h;
+            for (int j = 0; j < h; j++)
+            {
+                T cp = cPrev[r0 + j];
+                T pi = xp[g0 + j] + hh[g0 + j];
+                T pf = xp[g0 + h + j] + hh[g0 + h + j];
+                T pg = xp[g0 + 2 * h + j] + hh[g0 + 2 * h + j];
+                T po = xp[g0 + 3 * h + j] + hh[g0 + 3 * h + j];
+                if (!peep.IsEmpty) { pi += peep[j] * cp; pf += peep[h + j] * cp; }
+                T i = Sigmoid(pi), f = Sigmoid(pf), g = Tanh(pg);
+                T c = f * cp + i * g;
+                if (!peep.IsEmpty) po += peep[2 * h + j] * c;
+                T o = Sigmoid(po);
+                T tc = Tanh(c);
+                gates[g0 + j] = i;
+                gates[g0 + h + j] = f;
+                gates[g0 + 2 * h + j] = g;
+                gates[g0 + 3 * h + j] = o;
+                cOut[r0 + j] = c;
+                tanhC[r0 + j] = tc;
+                hOut[r0 + j] = o * tc;
+            }
+        }
+    }
+
+    // r = σ(x_r + hh_r), z = σ(x_z + hh_z), n = tanh(x_n + r⊙hh_n), h = (1-z)⊙n + z⊙h_{t-1}.
+    private void GruStep(ReadOnlySpan<T> xp, ReadOnlySpan<T> hh, ReadOnlySpan<T> hPrev, Span<T> gates,
+        Span<T> hhN, Span<T> hOut, int batch)
+    {
+        int h = HiddenSize;
+        for (int b = 0; b < batch; b++)
+        {
+            int g0 = b * _gh, r0 = b * h;
+            for (int j = 0; j < h; j++)
+            {
+                T r = Sigmoid(xp[g0 + j] + hh[g0 + j]);
+                T z = Sigmoid(xp[g0 + h + j] + hh[g0 + h + j]);
+                T hn = hh[g0 + 2 * h + j];
+                T n = Tanh(xp[g0 + 2 * h + j] + r * hn);
+                gates[g0 + j] = r;
+                gates[g0 + h + j] = z;
+                gates[g0 + 2 * h + j] = n;
+                hhN[r0 + j] = hn;
+                hOut[r0 + j] = (T.One - z) * n + z * hPrev[r0 + j];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Backpropagates through the last <paramref name="backwardSteps"/> processed steps of the previous Forward.
+    /// dy (T,B,H): gradient on every output; dhT/dcT (B,H): gradient on the final state (empty = zero).
+    /// Adds into the parameter gradients and into dx (T,B,I) (skipped when empty; only the backpropagated
+    /// steps' rows are touched). Writes dh0/dc0 (B,H) when non-empty; that requires a full backward
+    /// (backwardSteps == T), since a truncated backward treats the earlier state as a constant.
+    /// </summary>
+    public void Backward(ReadOnlySpan<T> dy, ReadOnlySpan<T> dhT, ReadOnlySpan<T> dcT, Span<T> dx,
+        Span<T> dh0, Span<T> dc0, int backwardSteps)
+    {
+        int steps = _steps, batch = _batch, h = HiddenSize, bh = batch * h, rows = steps * batch;
+        if (backwardSteps < 1 || backwardSteps > steps)
+            throw new ArgumentOutOfRangeException(nameof(backwardSteps), backwardSteps, $"Must be in 1..{steps}.");
+        if ((!dh0.IsEmpty || !dc0.IsEmpty) && backwardSteps != steps)
+            throw new InvalidOperationException("Initial-state gradients exist only for a full (untruncated) backward pass.");
+
+        Ensure(ref _dGatesIH, rows * _gh);
+        if (Kind == CellKind.Gru) Ensure(ref _dGatesHH, rows * _gh);
+        Ensure(ref _dh, bh);
+        Ensure(ref _dc, bh);
+        Ensure(ref _dhPrev, bh);
+        Span<T> dGih = _dGatesIH.AsSpan(0, rows * _gh);
+        Span<T> dGhh = Kind == CellKind.Gru ? _dGatesHH.AsSpan(0, rows * _gh) : dGih;
+        Span<T> dh = _dh.AsSpan(0, bh), dc = _dc.AsSpan(0, bh), dhPrev = _dhPrev.AsSpan(0, bh);
+        if (dhT.IsEmpty) dh.Clear(); else dhT.CopyTo(dh);
+        if (Kind == CellKind.Lstm) { if (dcT.IsEmpty) dc.Clear(); else dcT.CopyTo(dc); }
+
+        ReadOnlySpan<T> whh = _store.Value(WeightHH);
+        int firstStep = steps - backwardSteps;
+        for (int s = steps - 1; s >= firstStep; s--)
+        {
+            int t = TimeAt(s);
+            ReadOnlySpan<T> hPrev = s == 0 ? _h0.AsSpan(0, bh) : _output.AsSpan(TimeAt(s - 1) * bh, bh);
+            ReadOnlySpan<T> dyt = dy.Slice(t * bh, bh);
+            Span<T> gi = dGih.Slice(t * batch * _gh, batch * _gh);
+            Span<T> gh = dGhh.Slice(t * batch * _gh, batch * _gh);
+            // dh += dy_t: the total gradient reaching h_t.
+            for (int j = 0; j < bh; j++) dh[j] += dyt[j];
+            switch (Kind)
+            {
+                case CellKind.RnnTanh:
+                {
+                    ReadOnlySpan<T> y = _output.AsSpan(t * bh, bh);
+                    for (int j = 0; j < bh; j++) gi[j] = dh[j] * TanhGradFromOutput(y[j]);
+                    dhPrev.Clear();
+                    break;
+                }
+                case CellKind.RnnRelu:
+                {
+                    ReadOnlySpan<T> y = _output.AsSpan(t * bh, bh);
+                    for (int j = 0; j < bh; j++) gi[j] = dh[j] * ReluGradFromOutput(y[j]);
+                    dhPrev.Clear();
+                    break;
+                }
+                case CellKind.Lstm:
+                {
+                    ReadOnlySpan<T> cPrev = s == 0 ? _c0.AsSpan(0, bh) : _cells.AsSpan(TimeAt(s - 1) * bh, bh);
+                    LstmStepBackward(_gates.AsSpan(t * batch * _gh, batch * _gh), _cells.AsSpan(t * bh, bh),
+                        _tanhC.AsSpan(t * bh, bh), cPrev, dh, dc, gi, batch);
+                    dhPrev.Clear();
+                    break;
+                }
+                case CellKind.Gru:
+                    GruStepBackward(_gates.AsSpan(t * batch * _gh, batch * _gh), _hhN.AsSpan(t * bh, bh), hPrev,
+                        dh, gi, gh, dhPrev, batch);
+                    break;
+            }
+            // dh_{t-1} = dGates_hh · W_hh  (B,GH)·(GH,H) + the direct path (GRU's z⊙dh).
+            Gemm.Multiply(Op.None, Op.None, batch, h, _gh, gh, _gh, whh, h, dhPrev, h, accumulate: true);
+            dhPrev.CopyTo(dh);
+        }
+        if (!dh0.IsEmpty) dh.CopyTo(dh0);
+        if (!dc0.IsEmpty && Kind == CellKind.Lstm) dc.CopyTo(dc0);
+
+        AccumulateWeightGradients(dGih, dGhh, dx, firstStep);
+    }
+
+    // Given dh (total gradient on h_t) and dc (gradient on c_t from step t+1), writes the gate pre-activation
+    // gradients into dGates and leaves dc holding the gradient on c_{t-1}.
+    private void LstmStepBackward(ReadOnlySpan<T> gates, ReadOnlySpan<T> cells, ReadOnlySpan<T> tanhC,
+        ReadOnlySpan<T> cPrev, ReadOnlySpan<T> dh, Span<T> dc, Span<T> dGates, int batch)
+    {
+        int h = HiddenSize;
+        ReadOnlySpan<T> peep = Peephole is null ? ReadOnlySpan<T>.Empty : _store.Value(Peephole);
+        Span<T> dPeep = Peephole is null ? Span<T>.Empty : _store.Gradient(Peephole);
+        for (int b = 0; b < batch; b++)
+        {
+            int g0 = b * _gh, r0 = b * h;
+            for (int j = 0; j < h; j++)
+            {
+                T i = gates[g0 + j], f = gates[g0 + h + j], g = gates[g0 + 2 * h + j], o = gates[g0 + 3 * h + j];
+                T tc = tanhC[r0 + j], cp = cPrev[r0 + j];
+                T dhj = dh[r0 + j];
+                // h = o·tanh(c)
+                T dpo = dhj * tc * SigmoidGradFromOutput(o);
+                T dct = dc[r0 + j] + dhj * o * TanhGradFromOutput(tc);
+                if (!peep.IsEmpty) dct += dpo * peep[2 * h + j];       // o saw c_t through its peephole
+                // c = f·c_{t-1} + i·g
+                T dpi = dct * g * SigmoidGradFromOutput(i);
+                T dpg = dct * i * TanhGradFromOutput(g);
+                T dpf = dct * cp * SigmoidGradFromOutput(f);
+                T dcp = dct * f;
+                if (!peep.IsEmpty)
+                {
+                    dcp += dpi * peep[j] + dpf * peep[h + j];          // i and f saw c_{t-1}
+                    dPeep[j] += dpi * cp;
+                    dPeep[h + j] += dpf * cp;
+                    dPeep[2 * h + j] += dpo * cells[r0 + j];
+                }
+                dGates[g0 + j] = dpi;
+                dGates[g0 + h + j] = dpf;
+                dGates[g0 + 2 * h + j] = dpg;
+                dGates[g0 + 3 * h + j] = dpo;
+                dc[r0 + j] = dcp;
+            }
+        }
+    }
+
+    // h = (1-z)·n + z·h_{t-1}; n = tanh(x_n + r·hh_n). The hh gradient of n is scaled by r; the ih one is not.
+    private void GruStepBackward(ReadOnlySpan<T> gates, ReadOnlySpan<T> hhN, ReadOnlySpan<T> hPrev,
+        ReadOnlySpan<T> dh, Span<T> dGih, Span<T> dGhh, Span<T> dhPrevDirect, int batch)
+    {
+        int h = HiddenSize;
+        for (int b = 0; b < batch; b++)
+        {
+            int g0 = b * _gh, r0 = b * h;
+            for (int j = 0; j < h; j++)
+            {
+                T r = gates[g0 + j], z = gates[g0 + h + j], n = gates[g0 + 2 * h + j];
+                T dhj = dh[r0 + j];
+                T dpn = dhj * (T.One - z) * TanhGradFromOutput(n);
+                T dpz = dhj * (hPrev[r0 + j] - n) * SigmoidGradFromOutput(z);
+                T dpr = dpn * hhN[r0 + j] * SigmoidGradFromOutput(r);
+                dGih[g0 + j] = dpr;
+                dGih[g0 + h + j] = dpz;
+                dGih[g0 + 2 * h + j] = dpn;
+                dGhh[g0 + j] = dpr;
+                dGhh[g0 + h + j] = dpz;
+                dGhh[g0 + 2 * h + j] = dpn * r;
+                dhPrevDirect[r0 + j] = dhj * z;
+            }
+        }
+    }
+
+    // Weight and bias gradients as GEMMs over all backpropagated steps, and dx for those steps.
+    private void AccumulateWeightGradients(ReadOnlySpan<T> dGih, ReadOnlySpan<T> dGhh, Span<T> dx, int firstStep)
+    {
+        int steps = _steps, batch = _batch, h = HiddenSize, bh = batch * h, I = InputSize;
+        int count = steps - firstStep;
+        // Backpropagated steps occupy a contiguous time range: [firstStep, T) forward, [0, count) reversed.
+        int t0 = Reverse ? 0 : firstStep;
+        int rows = count * batch;
+        ReadOnlySpan<T> gi = dGih.Slice(t0 * batch * _gh, rows * _gh);
+        ReadOnlySpan<T> x = _lastInput.Span.Slice(t0 * batch * I, rows * I);
+
+        // dW_ih (GH, I) += dGih^T (GH, rows) · X (rows, I)
+        Gemm.Multiply(Op.Transpose, Op.None, _gh, I, rows, gi, _gh, x, I, _store.Gradient(WeightIH), I, accumulate: true);
+        Gemm.AddRowsInto(gi, rows, _gh, _store.Gradient(BiasIH));
+        Gemm.AddRowsInto(dGhh.Slice(t0 * batch * _gh, rows * _gh), rows, _gh, _store.Gradient(BiasHH));
+        // dX (rows, I) += dGih (rows, GH) · W_ih (GH, I)
+        if (!dx.IsEmpty)
+            Gemm.Multiply(Op.None, Op.None, rows, I, _gh, gi, _gh, _store.Value(WeightIH), I,
+                dx.Slice(t0 * batch * I, rows * I), I, accumulate: true);
+
+        // dW_hh (GH, H) += dGhh_t^T · h_{t-1}. The previous states of steps t..t+n-1 are h_{t-1}..h_{t+n-2}
+        // (reversed: h_{t+1}..), contiguous in the output buffer except for the very first processed step,
+        // whose previous state is h0.
+        Span<T> dWhh = _store.Gradient(WeightHH);
+        int withOutputPrev = firstStep == 0 ? count - 1 : count; // steps whose h_{prev} is in _output
+        if (withOutputPrev > 0)
+        {
+            // Forward: steps [T-withOutputPrev, T), prev states at times [T-withOutputPrev-1, T-1).
+            // Reverse: steps [0, withOutputPrev), prev states at times [1, withOutputPrev+1).
+            int tStep = Reverse ? 0 : steps - withOutputPrev;
+            int tPrev = Reverse ? 1 : steps - withOutputPrev - 1;
+            Gemm.Multiply(Op.Transpose, Op.None, _gh, h, withOutputPrev * batch,
+                dGhh.Slice(tStep * batch * _gh, withOutputPrev * batch * _gh), _gh,
+                _output.AsSpan(tPrev * bh, withOutputPrev * bh), h, dWhh, h, accumulate: true);
+        }
+        if (firstStep == 0)
+        {
+            int tFirst = TimeAt(0);
+            Gemm.Multiply(Op.Transpose, Op.None, _gh, h, batch, dGhh.Slice(tFirst * batch * _gh, batch * _gh), _gh,
+                _h0.AsSpan(0, bh), h, dWhh, h, accumulate: true);
+        }
+    }
+
+    // The input of the last Forward, needed for dW_ih. Held as a memory reference, not copied: the caller
+    // (RecurrentStack) owns the buffer and keeps it unchanged until Backward.
+    private ReadOnlyMemory<T> _lastInput;
+
+    /// <summary>Records which buffer holds the input of the coming Forward (must stay valid until Backward).</summary>
+    public void BindInput(ReadOnlyMemory<T> x) => _lastInput = x;
+}

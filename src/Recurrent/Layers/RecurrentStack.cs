@@ -1,0 +1,230 @@
+// RecurrentStack: L recurrent layers, each uni- or bidirectional, with dropout between layers — the
+// equivalent of PyTorch's nn.RNN / nn.LSTM / nn.GRU module (same parameter names, same state layout
+// (L*D, B, H) with index layer*D + direction, same output (T, B, D*H) with the reverse direction's
+// outputs in the second half of the features).
+using System.Numerics;
+using Recurrent.Randomness;
+using Recurrent.Tensors;
+
+namespace Recurrent.Layers;
+
+/// <summary>A stack of recurrent layers (optionally bidirectional) over time-major sequences, as torch.nn.RNN/LSTM/GRU.</summary>
+public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly RecurrentDirection<T>[][] _layers; // [layer][direction]
+    private readonly T[][] _inputs;      // [layer] (T,B,In_k): the input each layer saw (layer 0: a copy of x)
+    private readonly T[][] _dropMasks;   // [layer] (T,B,In_k) inverted-dropout masks for layers k >= 1
+    private readonly T[][] _dInputs;     // [layer] (T,B,In_k) gradient buffers
+    private T[] _concat = [];            // (T,B,2H) top-layer output when bidirectional
+    private T[] _dyDir = [];             // (T,B,H) one direction's slice of dOutput
+    private T[] _finalH = [], _finalC = [];
+    private int _steps, _batch;
+    private bool _lastWasTraining;
+
+    /// <summary>Creates the stack and registers its parameters in <paramref name="store"/> as
+    /// <c>{prefix}weight_ih_l{k}[_reverse]</c>, <c>weight_hh</c>, <c>bias_ih</c>, <c>bias_hh</c> (and
+    /// <c>weight_peephole</c> for peephole LSTMs).</summary>
+    public RecurrentStack(ParameterStore<T> store, string prefix, CellKind kind, int inputSize, int hiddenSize,
+        int layers, bool bidirectional = false, double dropout = 0, bool peepholes = false)
+    {
+        if (inputSize <= 0) throw new ArgumentException($"inputSize must be positive, got {inputSize}.", nameof(inputSize));
+        if (hiddenSize <= 0) throw new ArgumentException($"hiddenSize must be positive, got {hiddenSize}.", nameof(hiddenSize));
+        if (layers <= 0) throw new ArgumentException($"layers must be positive, got {layers}.", nameof(layers));
+        if (!(dropout >= 0 && dropout < 1)) throw new ArgumentException($"dropout must be in [0, 1), got {dropout}.", nameof(dropout));
+        Kind = kind;
+        InputSize = inputSize;
+        HiddenSize = hiddenSize;
+        Layers = layers;
+        Directions = bidirectional ? 2 : 1;
+        Dropout = dropout;
+        _layers = new RecurrentDirection<T>[layers][];
+        for (int k = 0; k < layers; k++)
+        {
+            int inK = k == 0 ? inputSize : hiddenSize * Directions;
+            _layers[k] = new RecurrentDirection<T>[Directions];
+            for (int d = 0; d < Directions; d++)
+                _layers[k][d] = new RecurrentDirection<T>(store, prefix, $"l{k}" + (d == 1 ? "_reverse" : ""), kind, inK, hiddenSize,
+                    reverse: d == 1, peepholes);
+        }
+        _inputs = new T[layers][];
+        _dropMasks = new T[layers][];
+        _dInputs = new T[layers][];
+        for (int k = 0; k < layers; k++) { _inputs[k] = []; _dropMasks[k] = []; _dInputs[k] = []; }
+    }
+
+    /// <summary>The recurrent cell.</summary>
+    public CellKind Kind { get; }
+    /// <summary>Features per input step.</summary>
+    public int InputSize { get; }
+    /// <summary>Hidden units per layer and direction.</summary>
+    public int HiddenSize { get; }
+    /// <summary>Number of stacked layers.</summary>
+    public int Layers { get; }
+    /// <summary>1, or 2 when bidirectional.</summary>
+    public int Directions { get; }
+    /// <summary>Dropout probability on the inputs of layers 2..L during training (PyTorch's <c>dropout</c>).</summary>
+    public double Dropout { get; }
+    /// <summary>Features per output step: <c>Directions * HiddenSize</c>.</summary>
+    public int OutputSize => Directions * HiddenSize;
+    /// <summary>Size of one state tensor (L*D, B, H) for the given batch.</summary>
+    public int StateSize(int batch) => Layers * Directions * batch * HiddenSize;
+
+    /// <summary>The parameters of each layer and direction, for initialisation.</summary>
+    internal IEnumerable<RecurrentDirection<T>> AllDirections => _layers.SelectMany(l => l);
+
+    /// <summary>Outputs of the top layer, (T,B,D*H), valid after <see cref="Forward"/>.</summary>
+    public ReadOnlySpan<T> Output => Directions == 1
+        ? _layers[^1][0].Output
+        : _concat.AsSpan(0, _steps * _batch * OutputSize);
+
+    /// <summary>Final hidden states (L*D,B,H), as PyTorch's h_n.</summary>
+    public ReadOnlySpan<T> FinalH => _finalH.AsSpan(0, StateSize(_batch));
+
+    /// <summary>Final LSTM cell states (L*D,B,H), as PyTorch's c_n; empty for other cells.</summary>
+    public ReadOnlySpan<T> FinalC => Kind.HasCellState() ? _finalC.AsSpan(0, StateSize(_batch)) : ReadOnlySpan<T>.Empty;
+
+    private static void Ensure(ref T[] buffer, int length)
+    {
+        if (buffer.Length < length) buffer = new T[length];
+    }
+
+    /// <summary>
+    /// Runs the stack over x (T,B,I). h0 and c0 are (L*D,B,H) initial states (empty means zeros; c0 only for LSTM).
+    /// With <paramref name="training"/> and a positive dropout, <paramref name="dropoutRng"/> draws the masks.
+    /// </summary>
+    public void Forward(ReadOnlySpan<T> x, int steps, int batch, ReadOnlySpan<T> h0, ReadOnlySpan<T> c0,
+        bool training, Rng? dropoutRng)
+    {
+        if (steps <= 0) throw new ArgumentException($"steps must be positive, got {steps}.", nameof(steps));
+        if (batch <= 0) throw new ArgumentException($"batch must be positive, got {batch}.", nameof(batch));
+        if (x.Length != steps * batch * InputSize)
+            throw new ArgumentException($"x has {x.Length} values; expected T*B*I = {steps}*{batch}*{InputSize}.", nameof(x));
+        int stateLen = StateSize(batch), bh = batch * HiddenSize, rows = steps * batch;
+        if (!h0.IsEmpty && h0.Length != stateLen)
+            throw new ArgumentException($"h0 has {h0.Length} values; expected (L*D,B,H) = {stateLen}.", nameof(h0));
+        if (!c0.IsEmpty && (!Kind.HasCellState() || c0.Length != stateLen))
+            throw new ArgumentException($"c0 has {c0.Length} values; expected {(Kind.HasCellState() ? stateLen : 0)}.", nameof(c0));
+        bool useDropout = training && Dropout > 0 && Layers > 1;
+        if (useDropout && dropoutRng is null) throw new ArgumentNullException(nameof(dropoutRng), "Dropout in training needs an Rng.");
+        _steps = steps;
+        _batch = batch;
+        _lastWasTraining = useDropout;
+        Ensure(ref _finalH, stateLen);
+        if (Kind.HasCellState()) Ensure(ref _finalC, stateLen);
+
+        for (int k = 0; k < Layers; k++)
+        {
+            int inK = _layers[k][0].InputSize;
+            Ensure(ref _inputs[k], rows * inK);
+            Span<T> input = _inputs[k].AsSpan(0, rows * inK);
+            if (k == 0)
+                x.CopyTo(input);
+            else
+            {
+                CopyLayerOutput(k - 1, input);
+                if (useDropout) ApplyNewDropoutMask(k, input, dropoutRng!);
+            }
+            for (int d = 0; d < Directions; d++)
+            {
+                var dir = _layers[k][d];
+                int si = (k * Directions + d) * bh;
+                dir.BindInput(_inputs[k].AsMemory(0, rows * inK));
+                dir.Forward(input, steps, batch, h0.IsEmpty ? default : h0.Slice(si, bh),
+                    c0.IsEmpty ? default : c0.Slice(si, bh));
+                dir.FinalH.CopyTo(_finalH.AsSpan(si, bh));
+                if (Kind.HasCellState()) dir.FinalC.CopyTo(_finalC.AsSpan(si, bh));
+            }
+        }
+        if (Directions == 2)
+        {
+            Ensure(ref _concat, rows * OutputSize);
+            CopyLayerOutput(Layers - 1, _concat.AsSpan(0, rows * OutputSize));
+        }
+    }
+
+    // Writes layer k's outputs (T,B,D*H) into dest, forward direction first in each row.
+    private void CopyLayerOutput(int k, Span<T> dest)
+    {
+        int h = HiddenSize, rows = _steps * _batch, width = OutputSize;
+        for (int d = 0; d < Directions; d++)
+        {
+            ReadOnlySpan<T> src = _layers[k][d].Output;
+            for (int r = 0; r < rows; r++) src.Slice(r * h, h).CopyTo(dest.Slice(r * width + d * h, h));
+        }
+    }
+
+    private void ApplyNewDropoutMask(int k, Span<T> input, Rng rng)
+    {
+        Ensure(ref _dropMasks[k], input.Length);
+        Span<T> mask = _dropMasks[k].AsSpan(0, input.Length);
+        T keepScale = T.CreateChecked(1.0 / (1.0 - Dropout));
+        for (int j = 0; j < input.Length; j++)
+        {
+            mask[j] = rng.NextDouble() < Dropout ? T.Zero : keepScale;
+            input[j] *= mask[j];
+        }
+    }
+
+    /// <summary>
+    /// Backpropagates dOutput (T,B,D*H) and the final-state gradients dFinalH/dFinalC ((L*D,B,H); empty = zero)
+    /// through the last <paramref name="backwardSteps"/> steps (T for full BPTT; fewer for truncated BPTT,
+    /// which needs a unidirectional stack). Adds into the parameter gradients and into dInput (T,B,I)
+    /// (skipped when empty). Writes dInitialH/dInitialC ((L*D,B,H)) when non-empty (full backward only).
+    /// </summary>
+    public void Backward(ReadOnlySpan<T> dOutput, ReadOnlySpan<T> dFinalH, ReadOnlySpan<T> dFinalC, Span<T> dInput,
+        Span<T> dInitialH, Span<T> dInitialC, int backwardSteps)
+    {
+        int steps = _steps, batch = _batch, h = HiddenSize, bh = batch * h, rows = steps * batch;
+        if (backwardSteps < 1 || backwardSteps > steps)
+            throw new ArgumentException($"backwardSteps must be in 1..{steps}, got {backwardSteps}.", nameof(backwardSteps));
+        if (backwardSteps < steps && Directions == 2)
+            throw new ArgumentException("Truncated BPTT needs a unidirectional stack: the reverse direction reads the whole window.", nameof(backwardSteps));
+        if (dOutput.Length != rows * OutputSize)
+            throw new ArgumentException($"dOutput has {dOutput.Length} values; expected {rows * OutputSize}.", nameof(dOutput));
+        Ensure(ref _dyDir, rows * h);
+
+        ReadOnlySpan<T> dOut = dOutput;
+        for (int k = Layers - 1; k >= 0; k--)
+        {
+            int inK = _layers[k][0].InputSize;
+            Span<T> dIn;
+            if (k > 0)
+            {
+                Ensure(ref _dInputs[k], rows * inK);
+                dIn = _dInputs[k].AsSpan(0, rows * inK);
+                dIn.Clear();
+            }
+            else dIn = dInput;
+
+            for (int d = 0; d < Directions; d++)
+            {
+                int si = (k * Directions + d) * bh;
+                ReadOnlySpan<T> dy;
+                if (Directions == 1) dy = dOut;
+                else
+                {
+                    Span<T> dyd = _dyDir.AsSpan(0, rows * h);
+                    int width = OutputSize;
+                    for (int r = 0; r < rows; r++) dOut.Slice(r * width + d * h, h).CopyTo(dyd.Slice(r * h, h));
+                    dy = dyd;
+                }
+                _layers[k][d].Backward(dy,
+                    dFinalH.IsEmpty ? default : dFinalH.Slice(si, bh),
+                    dFinalC.IsEmpty ? default : dFinalC.Slice(si, bh),
+                    dIn,
+                    dInitialH.IsEmpty ? default : dInitialH.Slice(si, bh),
+                    dInitialC.IsEmpty || !Kind.HasCellState() ? default : dInitialC.Slice(si, bh),
+                    backwardSteps);
+            }
+            if (k > 0)
+            {
+                if (_lastWasTraining)
+                {
+                    ReadOnlySpan<T> mask = _dropMasks[k].AsSpan(0, rows * inK);
+                    for (int j = 0; j < dIn.Length; j++) dIn[j] *= mask[j];
+                }
+                dOut = dIn;
+            }
+        }
+    }
+}

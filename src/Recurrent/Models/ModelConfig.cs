@@ -1,0 +1,64 @@
+// ModelConfig: everything that defines a SequenceModel's architecture and initialisation.
+using Recurrent.Initialization;
+using Recurrent.Layers;
+
+namespace Recurrent.Models;
+
+/// <summary>Architecture of a <see cref="SequenceModel{T}"/>: input → recurrent stack → linear head.</summary>
+public sealed record ModelConfig
+{
+    /// <summary>How inputs are given: token ids (embedding or one-hot) or dense features.</summary>
+    public InputKind Input { get; init; } = InputKind.Embedding;
+    /// <summary>Vocabulary size (Embedding, OneHot) or features per step (Dense).</summary>
+    public int InputSize { get; init; }
+    /// <summary>Embedding vector size (Embedding only; 0 means the hidden size, as char-rnn).</summary>
+    public int EmbeddingSize { get; init; }
+    /// <summary>The recurrent cell.</summary>
+    public CellKind Cell { get; init; } = CellKind.Lstm;
+    /// <summary>Hidden units per layer and direction.</summary>
+    public int HiddenSize { get; init; } = 128;
+    /// <summary>Stacked layers.</summary>
+    public int Layers { get; init; } = 1;
+    /// <summary>Bidirectional layers (forward and reverse outputs concatenated).</summary>
+    public bool Bidirectional { get; init; }
+    /// <summary>Dropout probability between stacked layers during training.</summary>
+    public double Dropout { get; init; }
+    /// <summary>LSTM peephole connections (Graves 2013; DL4J GravesLSTM).</summary>
+    public bool Peepholes { get; init; }
+    /// <summary>Per-step (many-to-many) or last-step (many-to-one) head.</summary>
+    public HeadKind Head { get; init; } = HeadKind.PerStep;
+    /// <summary>Outputs of the head: classes for cross-entropy, values for regression.</summary>
+    public int OutputSize { get; init; }
+
+    /// <summary>Initialisation of input-to-hidden, embedding and head weights.</summary>
+    public WeightInit WeightInit { get; init; } = WeightInit.XavierUniform;
+    /// <summary>Initialisation of hidden-to-hidden (recurrent) weights.</summary>
+    public WeightInit RecurrentInit { get; init; } = WeightInit.Orthogonal;
+    /// <summary>Bound a of U(±a) for <see cref="WeightInit.Uniform"/> (char-rnn: 0.08).</summary>
+    public double UniformRange { get; init; } = 0.08;
+    /// <summary>Gain of orthogonal and identity initialisation.</summary>
+    public double InitGain { get; init; } = 1.0;
+    /// <summary>Initial LSTM forget-gate bias (Gers et al. 2000; Jozefowicz et al. 2015); null keeps the scheme's bias.</summary>
+    public double? ForgetGateBias { get; init; } = 1.0;
+
+    /// <summary>Size of the vectors entering the recurrent stack.</summary>
+    public int StackInputSize => Input == InputKind.Embedding ? (EmbeddingSize > 0 ? EmbeddingSize : HiddenSize) : InputSize;
+
+    /// <summary>Throws ArgumentException naming the first impossible setting.</summary>
+    public void Validate()
+    {
+        static void Positive(int v, string name) { if (v <= 0) throw new ArgumentException($"{name} must be positive, got {v}.", name); }
+        Positive(InputSize, nameof(InputSize));
+        Positive(HiddenSize, nameof(HiddenSize));
+        Positive(Layers, nameof(Layers));
+        Positive(OutputSize, nameof(OutputSize));
+        if (EmbeddingSize < 0) throw new ArgumentException($"EmbeddingSize must be >= 0, got {EmbeddingSize}.", nameof(EmbeddingSize));
+        if (!(Dropout >= 0 && Dropout < 1)) throw new ArgumentException($"Dropout must be in [0, 1), got {Dropout}.", nameof(Dropout));
+        if (Peepholes && Cell != CellKind.Lstm) throw new ArgumentException($"Peepholes need an LSTM cell, not {Cell}.", nameof(Peepholes));
+        if (!(UniformRange > 0 && double.IsFinite(UniformRange))) throw new ArgumentException($"UniformRange must be positive and finite, got {UniformRange}.", nameof(UniformRange));
+        if (!double.IsFinite(InitGain)) throw new ArgumentException($"InitGain must be finite, got {InitGain}.", nameof(InitGain));
+        if (ForgetGateBias is double fb && !double.IsFinite(fb)) throw new ArgumentException($"ForgetGateBias must be finite, got {fb}.", nameof(ForgetGateBias));
+        if (WeightInit is WeightInit.Orthogonal or WeightInit.Identity)
+            throw new ArgumentException($"WeightInit {WeightInit} applies to recurrent weights only; set RecurrentInit instead.", nameof(WeightInit));
+    }
+}

@@ -1,0 +1,310 @@
+// SequenceModel: input (embedding | one-hot | dense) → RecurrentStack → Linear head (per step or last
+// step), with carried recurrent state for truncated BPTT. Parameter names are PyTorch state_dict names:
+// embedding.weight, rnn.weight_ih_l0..., head.weight, head.bias.
+// Shapes: inputs (T,B) ids or (T,B,F) features; outputs (T,B,O) per step or (B,O) last step;
+// state (L*D,B,H) for h and, for LSTM, c.
+using System.Numerics;
+using Recurrent.Initialization;
+using Recurrent.Layers;
+using Recurrent.Randomness;
+using Recurrent.Tensors;
+
+namespace Recurrent.Models;
+
+/// <summary>
+/// A recurrent sequence model: input layer, stacked (optionally bidirectional) RNN/LSTM/GRU and a linear head.
+/// Forward/backward work on caller-owned spans and internal buffers that are reused, so a training step
+/// allocates nothing once the shapes have been seen.
+/// </summary>
+/// <typeparam name="T">float for training and inference; double for gradient checks.</typeparam>
+public sealed class SequenceModel<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Embedding<T>? _embedding;
+    private readonly Linear<T> _head;
+    private readonly Rng _dropoutRng;
+
+    private T[] _x = [];          // (T,B,F) stack input
+    private T[] _dx = [];         // (T,B,F) gradient of the stack input
+    private T[] _feature = [];    // (B,D*H) last-step head input
+    private T[] _dFeature = [];   // (B,D*H)
+    private T[] _dStack = [];     // (T,B,D*H) gradient of the stack output
+    private T[] _output = [];     // (T,B,O) or (B,O)
+    private int[] _ids = [];      // (T,B) token ids of the last forward
+    private T[] _h0 = [], _c0 = [];       // (L*D,B,H) initial state of the next forward
+    private T[] _dh0 = [], _dc0 = [];     // (L*D,B,H) gradient of the initial state after a full backward
+    private int _steps, _batch, _stateBatch = -1;
+    private bool _hasForward;
+
+    /// <summary>Builds the model and initialises its parameters from <paramref name="seed"/>.</summary>
+    public SequenceModel(ModelConfig config, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        Config = config;
+        Parameters = new ParameterStore<T>();
+        if (config.Input == InputKind.Embedding)
+            _embedding = new Embedding<T>(Parameters, "embedding.", config.InputSize, config.StackInputSize);
+        Stack = new RecurrentStack<T>(Parameters, "rnn.", config.Cell, config.StackInputSize, config.HiddenSize,
+            config.Layers, config.Bidirectional, config.Dropout, config.Peepholes);
+        _head = new Linear<T>(Parameters, "head.", Stack.OutputSize, config.OutputSize);
+        Parameters.Seal();
+        var rng = new Rng(seed);
+        Initialize(rng);
+        _dropoutRng = rng.Fork();
+    }
+
+    /// <summary>The architecture.</summary>
+    public ModelConfig Config { get; }
+    /// <summary>All parameters and gradients, flat, with PyTorch state_dict names.</summary>
+    public ParameterStore<T> Parameters { get; }
+    /// <summary>The recurrent layers.</summary>
+    public RecurrentStack<T> Stack { get; }
+
+    /// <summary>Outputs of the last forward: (T,B,O) logits/values per step, or (B,O) for a last-step head.</summary>
+    public ReadOnlySpan<T> Output => _output.AsSpan(0, OutputLength(_steps, _batch));
+
+    /// <summary>Number of output rows of the last forward: T*B per step, B for last step.</summary>
+    public int OutputRows => Config.Head == HeadKind.PerStep ? _steps * _batch : _batch;
+
+    /// <summary>Gradient of the loss w.r.t. dense inputs (T,B,F) after <see cref="Backward"/> (Dense input only).</summary>
+    public ReadOnlySpan<T> InputGradient => Config.Input == InputKind.Dense
+        ? _dx.AsSpan(0, _steps * _batch * Config.InputSize)
+        : throw new InvalidOperationException("Input gradients exist only for dense inputs; token inputs are discrete.");
+
+    /// <summary>The state the next forward starts from, (L*D,B,H); writable (e.g. the one-to-many shape feeds features here).</summary>
+    public Span<T> InitialH(int batch) { EnsureState(batch); return _h0.AsSpan(0, Stack.StateSize(batch)); }
+
+    /// <summary>The LSTM cell state the next forward starts from, (L*D,B,H); empty for other cells.</summary>
+    public Span<T> InitialC(int batch) { EnsureState(batch); return Config.Cell.HasCellState() ? _c0.AsSpan(0, Stack.StateSize(batch)) : Span<T>.Empty; }
+
+    /// <summary>Gradient w.r.t. the initial h after a full (untruncated) backward, (L*D,B,H).</summary>
+    public ReadOnlySpan<T> InitialHGradient => _dh0.AsSpan(0, Stack.StateSize(_batch));
+
+    /// <summary>Gradient w.r.t. the initial LSTM c after a full backward, (L*D,B,H); empty for other cells.</summary>
+    public ReadOnlySpan<T> InitialCGradient => Config.Cell.HasCellState() ? _dc0.AsSpan(0, Stack.StateSize(_batch)) : ReadOnlySpan<T>.Empty;
+
+    /// <summary>Final hidden state of the last forward, (L*D,B,H).</summary>
+    public ReadOnlySpan<T> FinalH => Stack.FinalH;
+
+    /// <summary>Final LSTM cell state of the last forward, (L*D,B,H).</summary>
+    public ReadOnlySpan<T> FinalC => Stack.FinalC;
+
+    /// <summary>Zeroes the carried state (start of a new sequence).</summary>
+    public void ResetState()
+    {
+        Array.Clear(_h0);
+        Array.Clear(_c0);
+    }
+
+    /// <summary>
+    /// Makes the final state of the last forward the initial state of the next one (truncated BPTT across
+    /// windows, sampling). The carried state is a constant for the next backward: gradients stop here.
+    /// </summary>
+    public void CarryState()
+    {
+        if (!_hasForward) throw new InvalidOperationException("CarryState needs a forward pass first.");
+        EnsureState(_batch);
+        Stack.FinalH.CopyTo(_h0);
+        if (Config.Cell.HasCellState()) Stack.FinalC.CopyTo(_c0);
+    }
+
+    private void EnsureState(int batch)
+    {
+        if (batch <= 0) throw new ArgumentException($"batch must be positive, got {batch}.", nameof(batch));
+        if (_stateBatch == batch) return;
+        int n = Stack.StateSize(batch);
+        _h0 = new T[n];
+        _c0 = Config.Cell.HasCellState() ? new T[n] : [];
+        _stateBatch = batch;
+    }
+
+    private int OutputLength(int steps, int batch) =>
+        (Config.Head == HeadKind.PerStep ? steps * batch : batch) * Config.OutputSize;
+
+    private static void Ensure<TE>(ref TE[] buffer, int length)
+    {
+        if (buffer.Length < length) buffer = new TE[length];
+    }
+
+    /// <summary>Forward on token ids (T,B) for Embedding or OneHot input. Returns <see cref="Output"/>.</summary>
+    public ReadOnlySpan<T> Forward(ReadOnlySpan<int> tokens, int steps, int batch, bool training)
+    {
+        if (Config.Input == InputKind.Dense)
+            throw new InvalidOperationException("This model takes dense features; call the Forward overload with feature values.");
+        CheckSizes(tokens.Length, steps, batch, 1, nameof(tokens));
+        InputChecks.TokenIds(tokens, Config.InputSize);
+        int rows = steps * batch, f = Config.StackInputSize;
+        Ensure(ref _ids, rows);
+        tokens.CopyTo(_ids);
+        Ensure(ref _x, rows * f);
+        Span<T> x = _x.AsSpan(0, rows * f);
+        if (_embedding is not null) _embedding.Forward(tokens, x);
+        else
+        {
+            x.Clear();
+            for (int n = 0; n < rows; n++) x[n * f + tokens[n]] = T.One;
+        }
+        return RunStackAndHead(x, steps, batch, training);
+    }
+
+    /// <summary>Forward on dense features (T,B,F). Returns <see cref="Output"/>.</summary>
+    public ReadOnlySpan<T> Forward(ReadOnlySpan<T> features, int steps, int batch, bool training)
+    {
+        if (Config.Input != InputKind.Dense)
+            throw new InvalidOperationException("This model takes token ids; call the Forward overload with int tokens.");
+        CheckSizes(features.Length, steps, batch, Config.InputSize, nameof(features));
+        int n = steps * batch * Config.InputSize;
+        Ensure(ref _x, n);
+        features.CopyTo(_x);
+        return RunStackAndHead(_x.AsSpan(0, n), steps, batch, training);
+    }
+
+    private static void CheckSizes(int length, int steps, int batch, int width, string name)
+    {
+        if (steps <= 0) throw new ArgumentException($"steps must be positive, got {steps}.", nameof(steps));
+        if (batch <= 0) throw new ArgumentException($"batch must be positive, got {batch}.", nameof(batch));
+        if (length != (long)steps * batch * width)
+            throw new ArgumentException($"{name} has {length} values; expected T*B*F = {steps}*{batch}*{width}.", name);
+    }
+
+    private ReadOnlySpan<T> RunStackAndHead(ReadOnlySpan<T> x, int steps, int batch, bool training)
+    {
+        EnsureState(batch);
+        _steps = steps;
+        _batch = batch;
+        int stateLen = Stack.StateSize(batch);
+        Stack.Forward(x, steps, batch, _h0.AsSpan(0, stateLen),
+            Config.Cell.HasCellState() ? _c0.AsSpan(0, stateLen) : default, training, _dropoutRng);
+        Ensure(ref _output, OutputLength(steps, batch));
+        Span<T> y = _output.AsSpan(0, OutputLength(steps, batch));
+        if (Config.Head == HeadKind.PerStep)
+            _head.Forward(Stack.Output, steps * batch, y);
+        else
+        {
+            Span<T> feat = LastStepFeature(steps, batch);
+            _head.Forward(feat, batch, y);
+        }
+        _hasForward = true;
+        return y;
+    }
+
+    // (B, D*H): the forward direction's output at t = T-1 and, when bidirectional, the reverse direction's at t = 0.
+    private Span<T> LastStepFeature(int steps, int batch)
+    {
+        int h = Config.HiddenSize, w = Stack.OutputSize;
+        Ensure(ref _feature, batch * w);
+        Span<T> feat = _feature.AsSpan(0, batch * w);
+        ReadOnlySpan<T> outp = Stack.Output;
+        for (int b = 0; b < batch; b++)
+        {
+            outp.Slice(((steps - 1) * batch + b) * w, h).CopyTo(feat.Slice(b * w, h));
+            if (Stack.Directions == 2) outp.Slice(b * w + h, h).CopyTo(feat.Slice(b * w + h, h));
+        }
+        return feat;
+    }
+
+    /// <summary>
+    /// Backpropagates dOutput (shape of <see cref="Output"/>) from the last forward, adding into
+    /// <see cref="ParameterStore{T}.Gradients"/> (call <see cref="ParameterStore{T}.ZeroGradients"/> first).
+    /// <paramref name="backwardSteps"/> (0 = all) truncates BPTT to the last k steps of the window, as DL4J's
+    /// tBPTTBackwardLength: the head learns from every step, the recurrent layers only from the last k steps,
+    /// and the state entering them is a constant.
+    /// </summary>
+    public void Backward(ReadOnlySpan<T> dOutput, int backwardSteps = 0)
+    {
+        if (!_hasForward) throw new InvalidOperationException("Backward needs a forward pass first.");
+        int steps = _steps, batch = _batch, rows = steps * batch, w = Stack.OutputSize;
+        if (dOutput.Length != OutputLength(steps, batch))
+            throw new ArgumentException($"dOutput has {dOutput.Length} values; expected {OutputLength(steps, batch)}.", nameof(dOutput));
+        int k = backwardSteps == 0 ? steps : backwardSteps;
+        if (k < 1 || k > steps) throw new ArgumentException($"backwardSteps must be in 0..{steps}, got {backwardSteps}.", nameof(backwardSteps));
+
+        Ensure(ref _dStack, rows * w);
+        Span<T> dStack = _dStack.AsSpan(0, rows * w);
+        if (Config.Head == HeadKind.PerStep)
+            _head.Backward(Stack.Output, dOutput, rows, dStack);
+        else
+        {
+            Ensure(ref _dFeature, batch * w);
+            Span<T> dFeat = _dFeature.AsSpan(0, batch * w);
+            _head.Backward(_feature.AsSpan(0, batch * w), dOutput, batch, dFeat);
+            dStack.Clear();
+            int h = Config.HiddenSize;
+            for (int b = 0; b < batch; b++)
+            {
+                dFeat.Slice(b * w, h).CopyTo(dStack.Slice(((steps - 1) * batch + b) * w, h));
+                if (Stack.Directions == 2) dFeat.Slice(b * w + h, h).CopyTo(dStack.Slice(b * w + h, h));
+            }
+        }
+
+        bool full = k == steps;
+        int stateLen = Stack.StateSize(batch);
+        Ensure(ref _dh0, stateLen);
+        if (Config.Cell.HasCellState()) Ensure(ref _dc0, stateLen);
+        int f = Config.StackInputSize;
+        bool needDx = Config.Input != InputKind.OneHot; // one-hot inputs are constants: skip the (T,B,V) product
+        Span<T> dx = default;
+        if (needDx)
+        {
+            Ensure(ref _dx, rows * f);
+            dx = _dx.AsSpan(0, rows * f);
+            dx.Clear();
+        }
+        Stack.Backward(dStack, default, default, dx,
+            full ? _dh0.AsSpan(0, stateLen) : default,
+            full && Config.Cell.HasCellState() ? _dc0.AsSpan(0, stateLen) : default, k);
+        if (!full) { _dh0.AsSpan(0, stateLen).Clear(); if (Config.Cell.HasCellState()) _dc0.AsSpan(0, stateLen).Clear(); }
+        _embedding?.Backward(_ids.AsSpan(0, rows), dx, firstRow: (steps - k) * batch);
+    }
+
+    private void Initialize(Rng rng)
+    {
+        var c = Config;
+        int h = c.HiddenSize, gates = c.Cell.Gates();
+        if (_embedding is not null)
+        {
+            Span<T> e = Parameters.Value(_embedding.Weight);
+            switch (c.WeightInit)
+            {
+                case WeightInit.Uniform: Initializers.Uniform(e, -c.UniformRange, c.UniformRange, rng); break;
+                case WeightInit.Zeros: e.Clear(); break;
+                case WeightInit.XavierUniform: Initializers.XavierUniform(e, c.InputSize, _embedding.Dimension, rng); break;
+                case WeightInit.XavierNormal: Initializers.XavierNormal(e, c.InputSize, _embedding.Dimension, rng); break;
+                default: Initializers.Normal(e, 1.0, rng); break; // PyTorch's nn.Embedding: N(0, 1)
+            }
+        }
+        double recurrentDefault = 1.0 / Math.Sqrt(h);
+        foreach (var dir in Stack.AllDirections)
+        {
+            Initializers.GateBlocks(Parameters.Value(dir.WeightIH), gates, h, dir.InputSize, c.WeightInit, c.UniformRange,
+                c.InitGain, recurrentDefault, rng);
+            Initializers.GateBlocks(Parameters.Value(dir.WeightHH), gates, h, h, c.RecurrentInit, c.UniformRange,
+                c.InitGain, recurrentDefault, rng);
+            InitBias(Parameters.Value(dir.BiasIH), recurrentDefault, rng);
+            InitBias(Parameters.Value(dir.BiasHH), recurrentDefault, rng);
+            if (c.Cell == CellKind.Lstm && c.ForgetGateBias is double fb)
+            {
+                // Gate order i, f, g, o: the forget block is [H, 2H). PyTorch adds both biases, so the
+                // whole initial forget bias goes into bias_ih and bias_hh's forget block is zero.
+                Parameters.Value(dir.BiasIH).Slice(h, h).Fill(T.CreateChecked(fb));
+                Parameters.Value(dir.BiasHH).Slice(h, h).Clear();
+            }
+            // Peepholes start at zero: the cell begins as a standard LSTM and learns to use them.
+            if (dir.Peephole is not null) Parameters.Value(dir.Peephole).Clear();
+        }
+        double linearDefault = 1.0 / Math.Sqrt(Stack.OutputSize);
+        Initializers.GateBlocks(Parameters.Value(_head.Weight), 1, c.OutputSize, Stack.OutputSize, c.WeightInit,
+            c.UniformRange, c.InitGain, linearDefault, rng);
+        InitBias(Parameters.Value(_head.Bias), linearDefault, rng);
+
+        void InitBias(Span<T> b, double defaultRange, Rng r)
+        {
+            switch (c.WeightInit)
+            {
+                case WeightInit.PyTorchDefault: Initializers.Uniform(b, -defaultRange, defaultRange, r); break;
+                case WeightInit.Uniform: Initializers.Uniform(b, -c.UniformRange, c.UniformRange, r); break;
+                default: b.Clear(); break;
+            }
+        }
+    }
+}
