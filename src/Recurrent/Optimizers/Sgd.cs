@@ -11,7 +11,9 @@ namespace Recurrent.Optimizers;
 /// <remarks>
 /// Without momentum: <c>p -= lr·g</c>. With momentum μ the buffer starts as the first gradient
 /// (<c>buf = g</c> on the first step, then <c>buf = μ·buf + g</c>); the update is <c>buf</c>, or
-/// <c>g + μ·buf</c> with Nesterov momentum; then <c>p -= lr·update</c>.
+/// <c>g + μ·buf</c> with Nesterov momentum; then <c>p -= lr·update</c>. The buffer is kept at zero before the
+/// first step (and after <see cref="Optimizer{T}.Reset"/>), so the first step's <c>μ·0 + g</c> is exactly torch's
+/// <c>buf = g</c>, and a buffer loaded from a checkpoint is used as is.
 /// State: <c>"momentum_buffer"</c> when momentum is non-zero, otherwise none.
 /// </remarks>
 /// <typeparam name="T">The element type of parameters, gradients and state.</typeparam>
@@ -71,13 +73,13 @@ public sealed class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingPointIee
         }
         else
         {
+            // torch sets buf = g on the first step; the buffer starts at zero, so μ·0 + g gives exactly that.
             T mu = T.CreateChecked(Momentum);
-            bool first = StepCount == 0;
             Span<T> buf = _momentumBuffer;
             for (int i = 0; i < parameters.Length; i++)
             {
                 T g = gradients[i];
-                T b = first ? g : mu * buf[i] + g;
+                T b = mu * buf[i] + g;
                 buf[i] = b;
                 T update = Nesterov ? g + mu * b : b;
                 parameters[i] -= lr * update;
