@@ -47,6 +47,16 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <paramref name="learningRate"/> is negative or not finite.</exception>
     public abstract void Step(Span<T> parameters, ReadOnlySpan<T> gradients, double learningRate);
 
+    /// <summary>
+    /// Sets <see cref="StepCount"/> when resuming from a checkpoint (after loading <see cref="State"/>), so
+    /// bias corrections such as Adam's continue where they stopped.
+    /// </summary>
+    public void RestoreStepCount(long stepCount)
+    {
+        if (stepCount < 0) throw new ArgumentOutOfRangeException(nameof(stepCount), stepCount, "The step count cannot be negative.");
+        StepCount = stepCount;
+    }
+
     /// <summary>Zeroes every state buffer and sets <see cref="StepCount"/> to zero, as for a fresh optimizer.</summary>
     public void Reset()
     {

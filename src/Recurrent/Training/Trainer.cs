@@ -107,10 +107,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         Model.Backward(_dOutput.AsSpan(0, Model.Output.Length), backwardSteps);
         double penalty = Regularization.Penalty(store, Options.L1, Options.L2);
         Regularization.AddGradient(store, Options.L1, Options.L2);
+        double norm = GradientClipping.GlobalNorm<T>(store.Gradients); // reported before any clipping
         if (Options.ClipValue is double cv) GradientClipping.ClipByValue<T>(store.Gradients, cv);
-        double norm = Options.ClipNorm is double cn
-            ? GradientClipping.ClipByGlobalNorm<T>(store.Gradients, cn)
-            : GradientClipping.GlobalNorm<T>(store.Gradients);
+        if (Options.ClipNorm is double cn) GradientClipping.ClipByGlobalNorm<T>(store.Gradients, cn);
         double lr = Schedule.At(Step, Epoch);
         Optimizer.Step(store.Values, store.Gradients, lr);
         Step++;
