@@ -12,6 +12,7 @@ public static class Program
         var root = new RootCommand("rnn — train and run recurrent neural networks (RNN, LSTM, GRU) in pure C#.");
         root.Options.Add(CommonOptions.Verbose);
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         var parse = root.Parse(args);
         try
         {

@@ -51,6 +51,10 @@ internal sealed class GradientChecker(ITestOutputHelper log)
     /// <summary>Worst relative error (over elements with |gradient| >= 1e-3) of the last <see cref="CheckAll"/>.</summary>
     public double WorstRelativeError { get; private set; }
 
+    /// <summary>Checks one tensor: <paramref name="values"/> are perturbed in place, <paramref name="analytic"/> is its gradient.</summary>
+    public void Check(string name, int[] shape, Func<double> loss, ValuesAccessor values, ReadOnlySpan<double> analytic) =>
+        CheckAll(loss, [GradientTarget.Of(name, shape, values, analytic)]);
+
     /// <summary>
     /// Checks every target against central differences of <paramref name="loss"/> and asserts the tolerance.
     /// With <paramref name="requireDependence"/>, also asserts that the loss measurably depends on every

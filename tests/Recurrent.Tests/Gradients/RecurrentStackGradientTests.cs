@@ -63,4 +63,38 @@ public sealed class RecurrentStackGradientTests(ITestOutputHelper log)
         Assert.Equal(peepholes, store.Parameters.Any(p => p.Name.Contains("peephole", StringComparison.Ordinal)));
         new GradientChecker(log).CheckAll(Loss, targets);
     }
+
+    // Dropout between layers in training mode: masks are random per forward, so every forward here gets a
+    // fresh Rng with the same seed, which redraws the same mask; the loss is then a fixed function of θ
+    // and backward must scale by exactly the mask its forward used.
+    [Theory]
+    [MemberData(nameof(Cells), MemberType = typeof(GradientSetup))]
+    public void TrainingDropoutGradientMatchesFiniteDifferencesUnderAFixedMask(CellKind kind, bool peepholes)
+    {
+        const int I = Features, H = Hidden, B = Batch, T = Steps, L = 3;
+        var rng = new Rng(1500 + (ulong)kind * 10 + (peepholes ? 1UL : 0));
+        var store = new ParameterStore<double>();
+        var stack = new RecurrentStack<double>(store, "", kind, I, H, L, bidirectional: true, dropout: 0.3, peepholes: peepholes);
+        store.Seal();
+        RandomizeAll(store, rng);
+        double[] x = Uniform(rng, T * B * I);
+        double[] wOut = Uniform(rng, T * B * stack.OutputSize);
+        double[] wH = Uniform(rng, stack.StateSize(B));
+
+        double Loss(bool training)
+        {
+            stack.Forward(x, T, B, default, default, training, new Rng(99));
+            return Dot(stack.Output, wOut) + Dot(stack.FinalH, wH);
+        }
+
+        double evaluation = Loss(training: false);
+        Assert.True(Math.Abs(Loss(training: true) - evaluation) > 1e-3, "The dropout mask changed nothing; the check would not test it.");
+        store.ZeroGradients();
+        var dx = new double[x.Length];
+        stack.Backward(wOut, wH, default, dx, default, default, T);
+
+        var targets = GradientTarget.Parameters(store);
+        targets.Add(GradientTarget.Of("x", [T, B, I], x, dx));
+        new GradientChecker(log).CheckAll(() => Loss(training: true), targets);
+    }
 }

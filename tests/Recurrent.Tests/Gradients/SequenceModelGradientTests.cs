@@ -64,8 +64,8 @@ public sealed class SequenceModelGradientTests(ITestOutputHelper log)
         CheckDenseMse(model, x, y, mask, expectedCounted: 2);
     }
 
-    // Dropout 0.25 in the config, but training: false everywhere: the check also proves evaluation mode
-    // is deterministic and that backward then applies no stale mask.
+    // Dropout 0.25 in the config, and one training forward (which draws a mask) before the checks, all of
+    // which run with training: false: evaluation must be deterministic and its backward apply no stale mask.
     [Theory]
     [MemberData(nameof(AllCells))]
     public void DensePerStepMaskedMse(CellKind kind, bool peepholes)
@@ -77,6 +77,7 @@ public sealed class SequenceModelGradientTests(ITestOutputHelper log)
         double[] y = Uniform(rng, T * B * O);      // (T,B,O)
         double[] mask = [1, 1, 0, 1, 0, 1, 1, 1, 1, 0, 1, 1];
         RandomInitialState(model, B, rng);
+        model.Forward(x, T, B, training: true);
         CheckDenseMse(model, x, y, mask, expectedCounted: 9);
     }
 
@@ -116,6 +117,15 @@ public sealed class SequenceModelGradientTests(ITestOutputHelper log)
         var dOut = new double[model.Output.Length];
         MeanSquaredError.LossAndGradient(model.Output, y, outputs, mask, dOut, out int counted);
         Assert.Equal(expectedCounted, counted);
+        // Masked rows are outside the loss (so FD alone could not tell if they leaked into it): their
+        // targets must not change it, and their output gradient must be zero.
+        double before = Loss();
+        double[] yMoved = y.ToArray();
+        for (int r = 0; r < mask.Length; r++)
+            if (mask[r] == 0)
+                for (int j = 0; j < outputs; j++) { yMoved[r * outputs + j] += 1.0; Assert.Equal(0.0, dOut[r * outputs + j]); }
+        model.Forward(x, T, B, training: false);
+        Assert.Equal(before, MeanSquaredError.LossAndGradient(model.Output, yMoved, outputs, mask, Span<double>.Empty, out _));
         model.Parameters.ZeroGradients();
         model.Backward(dOut);
 

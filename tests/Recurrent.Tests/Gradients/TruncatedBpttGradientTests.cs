@@ -15,13 +15,17 @@ namespace Recurrent.Tests.Gradients;
 public sealed class TruncatedBpttGradientTests(ITestOutputHelper log)
 {
     [Theory]
-    [InlineData(CellKind.Lstm, false)]
-    [InlineData(CellKind.Lstm, true)]
-    [InlineData(CellKind.Gru, false)]
-    public void TruncatedGradientIsTheExactGradientOfTheTruncatedLoss(CellKind kind, bool peepholes)
+    [InlineData(CellKind.Lstm, false, 2)]
+    [InlineData(CellKind.Lstm, true, 2)]
+    [InlineData(CellKind.Gru, false, 2)]
+    [InlineData(CellKind.RnnTanh, false, 2)]
+    [InlineData(CellKind.Lstm, false, 1)]
+    [InlineData(CellKind.Gru, false, 3)]
+    public void TruncatedGradientIsTheExactGradientOfTheTruncatedLoss(CellKind kind, bool peepholes, int backwardSteps)
     {
-        const int T = Steps, K = 2, Early = T - K, B = Batch, V = Vocabulary, H = Hidden;
-        var rng = new Rng(7000 + (ulong)kind * 10 + (peepholes ? 1UL : 0));
+        const int T = Steps, B = Batch, V = Vocabulary, H = Hidden;
+        int k = backwardSteps, early = T - k;
+        var rng = new Rng(7000 + (ulong)kind * 10 + (peepholes ? 1UL : 0) + (ulong)k * 100);
         var model = Model(Config(InputKind.Embedding, kind, peepholes, layers: 2, bidirectional: false, HeadKind.PerStep, V), 71);
         var store = model.Parameters;
         int[] tokens = Tokens(rng, T * B);                  // (T,B)
@@ -29,13 +33,13 @@ public sealed class TruncatedBpttGradientTests(ITestOutputHelper log)
         double[] h0 = Uniform(rng, model.Stack.StateSize(B), ParameterRange);
         double[] c0 = kind.HasCellState() ? Uniform(rng, h0.Length, ParameterRange) : [];
 
-        // Analytic: forward over the whole window, backward through its last K steps.
+        // Analytic: forward over the whole window, backward through its last k steps.
         StartFrom(model, h0, c0);
         model.Forward(tokens, T, B, training: false);
         var dLogits = new double[model.Output.Length];
         double windowLoss = SoftmaxCrossEntropy.LossAndGradient(model.Output, targets, V, dLogits, out int counted);
         store.ZeroGradients();
-        model.Backward(dLogits, backwardSteps: K);
+        model.Backward(dLogits, backwardSteps: k);
         var truncated = GradientTarget.Parameters(store);
 
         // Full BPTT on the same window must differ by far more than the FD tolerance, except in the head.
@@ -55,12 +59,12 @@ public sealed class TruncatedBpttGradientTests(ITestOutputHelper log)
         }
 
         // The constants of the truncated loss, computed once with the unperturbed parameters: the top-layer
-        // outputs of the first T−K steps and the state entering step T−K (carried into the model).
+        // outputs of the first T−k steps and the state entering step T−k (carried into the model).
         StartFrom(model, h0, c0);
-        model.Forward(tokens.AsSpan(0, Early * B), Early, B, training: false);
-        double[] earlyTop = model.Stack.Output.ToArray();   // (T−K,B,H)
+        model.Forward(tokens.AsSpan(0, early * B), early, B, training: false);
+        double[] earlyTop = model.Stack.Output.ToArray();   // (T−k,B,H)
         model.CarryState();
-        int[] earlyTargets = targets[..(Early * B)], lateTargets = targets[(Early * B)..], lateTokens = tokens[(Early * B)..];
+        int[] earlyTargets = targets[..(early * B)], lateTargets = targets[(early * B)..], lateTokens = tokens[(early * B)..];
         var headWeight = store["head.weight"];
         var headBias = store["head.bias"];
 
@@ -68,7 +72,7 @@ public sealed class TruncatedBpttGradientTests(ITestOutputHelper log)
         double Loss()
         {
             double earlySum = HeadCrossEntropySum(store.Value(headWeight), store.Value(headBias), earlyTop, earlyTargets, H, V);
-            model.Forward(lateTokens, K, B, training: false);
+            model.Forward(lateTokens, k, B, training: false);
             double lateMean = SoftmaxCrossEntropy.LossAndGradient(model.Output, lateTargets, V, Span<double>.Empty, out int lateCounted);
             return (earlySum + lateMean * lateCounted) / counted;
         }
