@@ -47,6 +47,28 @@ public class InitializersTests
         Assert.All(w[(rows * cols)..], v => Assert.Equal(123f, v));
     }
 
+    [Theory]
+    [InlineData(48, 48)]
+    [InlineData(20, 50)]
+    [InlineData(50, 20)]
+    public void Orthogonal_Double_GramIsIdentityTo1e12(int rows, int cols)
+    {
+        var w = new double[rows * cols];
+        Initializers.Orthogonal<double>(w, rows, cols, 1.0, new Rng(5));
+        bool rowsOrthonormal = rows <= cols;
+        int n = Math.Min(rows, cols), len = Math.Max(rows, cols);
+        double worst = 0;
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double dot = 0;
+                for (int p = 0; p < len; p++)
+                    dot += rowsOrthonormal ? w[i * cols + p] * w[j * cols + p] : w[p * cols + i] * w[p * cols + j];
+                worst = Math.Max(worst, Math.Abs(dot - (i == j ? 1 : 0)));
+            }
+        Assert.True(worst <= 1e-12, $"({rows},{cols}) double: error {worst:E2}");
+    }
+
     [Fact]
     public void Orthogonal_Square_BothProductsAreIdentity_AndNotTrivial()
     {
