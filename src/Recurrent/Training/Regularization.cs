@@ -15,8 +15,10 @@ public static class Regularization
         Check(l1, l2);
         if (l1 == 0 && l2 == 0) return 0;
         double abs = 0, sq = 0;
-        foreach (var p in store.Parameters)
+        var parameters = store.Parameters;
+        for (int k = 0; k < parameters.Count; k++) // indexed: a foreach over the interface would allocate
         {
+            var p = parameters[k];
             if (p.Role != ParameterRole.Weight) continue;
             foreach (T v in store.Value(p))
             {
@@ -34,8 +36,10 @@ public static class Regularization
         Check(l1, l2);
         if (l1 == 0 && l2 == 0) return;
         T a = T.CreateChecked(l1), b = T.CreateChecked(l2);
-        foreach (var p in store.Parameters)
+        var parameters = store.Parameters;
+        for (int k = 0; k < parameters.Count; k++)
         {
+            var p = parameters[k];
             if (p.Role != ParameterRole.Weight) continue;
             ReadOnlySpan<T> w = store.Value(p);
             Span<T> g = store.Gradient(p);

@@ -1,0 +1,79 @@
+// Steady-state training steps and sampled tokens allocate nothing: buffers are sized on first use and
+// reused (GC.GetAllocatedBytesForCurrentThread counts every managed allocation on this thread).
+using Recurrent.Layers;
+using Recurrent.Models;
+using Recurrent.Optimizers;
+using Recurrent.Randomness;
+using Recurrent.Sampling;
+using Recurrent.Schedules;
+using Recurrent.Training;
+
+namespace Recurrent.Tests.Performance;
+
+public sealed class AllocationTests
+{
+    public static TheoryData<CellKind, int, bool> Models => new()
+    {
+        { CellKind.Lstm, 2, false },
+        { CellKind.Gru, 2, false },
+        { CellKind.RnnTanh, 1, false },
+        { CellKind.Lstm, 2, true },
+    };
+
+    private static SequenceModel<float> Build(CellKind cell, int layers, double dropout, bool bidirectional = false) =>
+        new(new ModelConfig
+        {
+            Input = InputKind.Embedding, InputSize = 17, EmbeddingSize = 24, Cell = cell, HiddenSize = 40,
+            Layers = layers, Dropout = dropout, Bidirectional = bidirectional, OutputSize = 17,
+        }, seed: 3);
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void TrainingStepAllocatesNothingAfterWarmUp(CellKind cell, int layers, bool bidirectional)
+    {
+        var model = Build(cell, layers, dropout: 0.2, bidirectional);
+        var trainer = new Trainer<float>(model, new Adam<float>(model.Parameters.Count), new ConstantSchedule(1e-3),
+            new TrainerOptions { ClipNorm = 5, ClipValue = 10, L2 = 1e-4, L1 = 1e-5 });
+        var rng = new Rng(1);
+        int T = 12, B = 5;
+        var x = new int[T * B];
+        var y = new int[T * B];
+        for (int i = 0; i < x.Length; i++) { x[i] = rng.NextInt(17); y[i] = rng.NextInt(17); }
+        for (int i = 0; i < 3; i++) { trainer.Train(x, y, T, B); if (!bidirectional) model.CarryState(); }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++) { trainer.Train(x, y, T, B); if (!bidirectional) model.CarryState(); }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
+    public void TruncatedBpttAllocatesNothingAfterWarmUp()
+    {
+        var model = Build(CellKind.Lstm, 2, dropout: 0);
+        var trainer = new Trainer<float>(model, new RmsProp<float>(model.Parameters.Count, alpha: 0.95), new ConstantSchedule(1e-3));
+        int T = 30, B = 4;
+        var x = new int[T * B];
+        var y = new int[T * B];
+        for (int i = 0; i < x.Length; i++) { x[i] = i % 17; y[i] = (i * 7) % 17; }
+        TruncatedBptt.TrainSequence(trainer, x, y, T, B, 10, 5);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++) TruncatedBptt.TrainSequence(trainer, x, y, T, B, 10, 5);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Theory]
+    [InlineData(false, 0, 1.0)]
+    [InlineData(false, 5, 0.9)]
+    [InlineData(true, 0, 1.0)]
+    public void SampledTokenAllocatesNothingAfterWarmUp(bool argMax, int topK, double topP)
+    {
+        var model = Build(CellKind.Gru, 2, dropout: 0);
+        var sampler = new TokenSampler(model, seed: 5);
+        var options = new SamplingOptions { ArgMax = argMax, TopK = topK, TopP = topP, Temperature = 0.8 };
+        int token = 0;
+        for (int i = 0; i < 5; i++) token = sampler.Next(token, options);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 200; i++) token = sampler.Next(token, options);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
