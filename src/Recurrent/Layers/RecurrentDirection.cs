@@ -6,7 +6,6 @@
 using System.Numerics;
 using Recurrent.Kernels;
 using Recurrent.Tensors;
-using static Recurrent.Kernels.Activations;
 
 namespace Recurrent.Layers;
 
@@ -31,14 +30,15 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
     private readonly int _gh; // G*H, width of the gate pre-activations
 
     // Activations kept for backward, sized for capacity rows = T*B.
-    private T[] _xproj = [];   // (T,B,GH)  X·W_ih^T + b_ih
+    private T[] _xproj = [];   // (T,B,GH)  X·W_ih^T + biases, then (LSTM, RNN) the full gate pre-activations
     private T[] _gates = [];   // (T,B,GH)  post-activation gates: LSTM i,f,g,o; GRU r,z,n (unused for RNN)
     private T[] _cells = [];   // (T,B,H)   LSTM c_t
     private T[] _tanhC = [];   // (T,B,H)   LSTM tanh(c_t)
     private T[] _hhN = [];     // (T,B,H)   GRU  W_hn·h_{t-1} + b_hn (the term the reset gate multiplies)
     private T[] _output = [];  // (T,B,H)   h_t
     private T[] _h0 = [], _c0 = [];         // (B,H) initial state as given
-    private T[] _hh = [];                   // (B,GH) per-step scratch: h_{t-1}·W_hh^T + b_hh
+    private T[] _hh = [];                   // (B,GH) per-step scratch (GRU): h_{t-1}·W_hh^T + b_hh
+    private T[] _bias = [];                 // (GH) bias added to the input projections
     // Backward buffers.
     private T[] _dGatesIH = [];  // (T,B,GH) gradient of the ih pre-activations
     private T[] _dGatesHH = [];  // (T,B,GH) gradient of the hh pre-activations (differs from ih only for GRU's n gate)
@@ -91,6 +91,7 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
         Ensure(ref _output, rows * h);
         Ensure(ref _h0, batch * h);
         Ensure(ref _hh, batch * _gh);
+        Ensure(ref _bias, _gh);
         if (Kind == CellKind.Lstm || Kind == CellKind.Gru) Ensure(ref _gates, rows * _gh);
         if (Kind == CellKind.Lstm)
         {
@@ -116,104 +117,42 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
         ReadOnlySpan<T> wih = _store.Value(WeightIH), whh = _store.Value(WeightHH);
         ReadOnlySpan<T> bih = _store.Value(BiasIH), bhh = _store.Value(BiasHH);
 
-        // All input projections at once: xproj (T*B, GH) = X (T*B, I) · W_ih^T + b_ih.
+        // All input projections at once: xproj (T*B, GH) = X (T*B, I) · W_ih^T + bias. For RNN and LSTM the
+        // recurrent product is later accumulated into the same rows, so both biases are added here; GRU keeps
+        // b_hh with the recurrent product because its n gate needs that part separately.
         Span<T> xproj = _xproj.AsSpan(0, rows * _gh);
-        Gemm.BroadcastRows(bih, rows, _gh, xproj);
+        Span<T> bias = _bias.AsSpan(0, _gh);
+        bih.CopyTo(bias);
+        if (Kind != CellKind.Gru) for (int j = 0; j < _gh; j++) bias[j] += bhh[j];
+        Gemm.BroadcastRows<T>(bias, rows, _gh, xproj);
         Gemm.Multiply(Op.None, Op.Transpose, rows, _gh, InputSize, x, InputSize, wih, InputSize, xproj, _gh, accumulate: true);
 
         Span<T> hh = _hh.AsSpan(0, batch * _gh);
+        ReadOnlySpan<T> peep = Peephole is null ? ReadOnlySpan<T>.Empty : _store.Value(Peephole);
         for (int s = 0; s < steps; s++)
         {
             int t = TimeAt(s);
             ReadOnlySpan<T> hPrev = s == 0 ? _h0.AsSpan(0, bh) : _output.AsSpan(TimeAt(s - 1) * bh, bh);
-            // hh (B, GH) = h_{t-1} · W_hh^T + b_hh
-            Gemm.BroadcastRows(bhh, batch, _gh, hh);
-            Gemm.Multiply(Op.None, Op.Transpose, batch, _gh, h, hPrev, h, whh, h, hh, _gh, accumulate: true);
-            ReadOnlySpan<T> xp = xproj.Slice(t * batch * _gh, batch * _gh);
+            Span<T> pre = xproj.Slice(t * batch * _gh, batch * _gh);
             Span<T> hOut = _output.AsSpan(t * bh, bh);
-            switch (Kind)
+            if (Kind == CellKind.Gru)
             {
-                case CellKind.RnnTanh:
-                case CellKind.RnnRelu:
-                    RnnStep(xp, hh, hOut, batch);
-                    break;
-                case CellKind.Lstm:
-                {
-                    ReadOnlySpan<T> cPrev = s == 0 ? _c0.AsSpan(0, bh) : _cells.AsSpan(TimeAt(s - 1) * bh, bh);
-                    LstmStep(xp, hh, cPrev, _gates.AsSpan(t * batch * _gh, batch * _gh),
-                        _cells.AsSpan(t * bh, bh), _tanhC.AsSpan(t * bh, bh), hOut, batch);
-                    break;
-                }
-                case CellKind.Gru:
-                    GruStep(xp, hh, hPrev, _gates.AsSpan(t * batch * _gh, batch * _gh), _hhN.AsSpan(t * bh, bh), hOut, batch);
-                    break;
+                // hh (B, 3H) = h_{t-1} · W_hh^T + b_hh
+                Gemm.BroadcastRows(bhh, batch, _gh, hh);
+                Gemm.Multiply(Op.None, Op.Transpose, batch, _gh, h, hPrev, h, whh, h, hh, _gh, accumulate: true);
+                GruCell.Forward<T>(pre, hh, hPrev, _gates.AsSpan(t * batch * _gh, batch * _gh), _hhN.AsSpan(t * bh, bh), hOut, batch, h);
+                continue;
             }
-        }
-    }
-
-    // h = act(xp + hh), per row of B.
-    private void RnnStep(ReadOnlySpan<T> xp, ReadOnlySpan<T> hh, Span<T> hOut, int batch)
-    {
-        int n = batch * HiddenSize;
-        if (Kind == CellKind.RnnTanh)
-            for (int j = 0; j < n; j++) hOut[j] = Tanh(xp[j] + hh[j]);
-        else
-            for (int j = 0; j < n; j++) hOut[j] = Relu(xp[j] + hh[j]);
-    }
-
-    // i = σ(.. + p_i⊙c_{t-1}), f = σ(.. + p_f⊙c_{t-1}), g = tanh(..), c = f⊙c_{t-1} + i⊙g, o = σ(.. + p_o⊙c), h = o⊙tanh(c).
-    private void LstmStep(ReadOnlySpan<T> xp, ReadOnlySpan<T> hh, ReadOnlySpan<T> cPrev, Span<T> gates,
-        Span<T> cOut, Span<T> tanhC, Span<T> hOut, int batch)
-    {
-        int h = HiddenSize;
-        ReadOnlySpan<T> peep = Peephole is null ? ReadOnlySpan<T>.Empty : _store.Value(Peephole);
-        for (int b = 0; b < batch; b++)
-        {
-            int g0 = b * _gh, r0 = b * h;
-            for (int j = 0; j < h; j++)
+            // pre (B, GH) += h_{t-1} · W_hh^T: the step's only product, into the projected inputs.
+            Gemm.Multiply(Op.None, Op.Transpose, batch, _gh, h, hPrev, h, whh, h, pre, _gh, accumulate: true);
+            if (Kind == CellKind.Lstm)
             {
-                T cp = cPrev[r0 + j];
-                T pi = xp[g0 + j] + hh[g0 + j];
-                T pf = xp[g0 + h + j] + hh[g0 + h + j];
-                T pg = xp[g0 + 2 * h + j] + hh[g0 + 2 * h + j];
-                T po = xp[g0 + 3 * h + j] + hh[g0 + 3 * h + j];
-                if (!peep.IsEmpty) { pi += peep[j] * cp; pf += peep[h + j] * cp; }
-                T i = Sigmoid(pi), f = Sigmoid(pf), g = Tanh(pg);
-                T c = f * cp + i * g;
-                if (!peep.IsEmpty) po += peep[2 * h + j] * c;
-                T o = Sigmoid(po);
-                T tc = Tanh(c);
-                gates[g0 + j] = i;
-                gates[g0 + h + j] = f;
-                gates[g0 + 2 * h + j] = g;
-                gates[g0 + 3 * h + j] = o;
-                cOut[r0 + j] = c;
-                tanhC[r0 + j] = tc;
-                hOut[r0 + j] = o * tc;
+                ReadOnlySpan<T> cPrev = s == 0 ? _c0.AsSpan(0, bh) : _cells.AsSpan(TimeAt(s - 1) * bh, bh);
+                LstmCell.Forward<T>(pre, cPrev, peep, _gates.AsSpan(t * batch * _gh, batch * _gh),
+                    _cells.AsSpan(t * bh, bh), _tanhC.AsSpan(t * bh, bh), hOut, batch, h);
             }
-        }
-    }
-
-    // r = σ(x_r + hh_r), z = σ(x_z + hh_z), n = tanh(x_n + r⊙hh_n), h = (1-z)⊙n + z⊙h_{t-1}.
-    private void GruStep(ReadOnlySpan<T> xp, ReadOnlySpan<T> hh, ReadOnlySpan<T> hPrev, Span<T> gates,
-        Span<T> hhN, Span<T> hOut, int batch)
-    {
-        int h = HiddenSize;
-        for (int b = 0; b < batch; b++)
-        {
-            int g0 = b * _gh, r0 = b * h;
-            for (int j = 0; j < h; j++)
-            {
-                T r = Sigmoid(xp[g0 + j] + hh[g0 + j]);
-                T z = Sigmoid(xp[g0 + h + j] + hh[g0 + h + j]);
-                T hn = hh[g0 + 2 * h + j];
-                T n = Tanh(xp[g0 + 2 * h + j] + r * hn);
-                gates[g0 + j] = r;
-                gates[g0 + h + j] = z;
-                gates[g0 + 2 * h + j] = n;
-                hhN[r0 + j] = hn;
-                hOut[r0 + j] = (T.One - z) * n + z * hPrev[r0 + j];
-            }
+            else
+                RnnCell.Forward<T>(pre, hOut, relu: Kind == CellKind.RnnRelu);
         }
     }
 
@@ -245,6 +184,8 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
         if (Kind == CellKind.Lstm) { if (dcT.IsEmpty) dc.Clear(); else dcT.CopyTo(dc); }
 
         ReadOnlySpan<T> whh = _store.Value(WeightHH);
+        ReadOnlySpan<T> peep = Peephole is null ? ReadOnlySpan<T>.Empty : _store.Value(Peephole);
+        Span<T> dPeep = Peephole is null ? Span<T>.Empty : _store.Gradient(Peephole);
         int firstStep = steps - backwardSteps;
         for (int s = steps - 1; s >= firstStep; s--)
         {
@@ -253,112 +194,34 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
             ReadOnlySpan<T> dyt = dy.Slice(t * bh, bh);
             Span<T> gi = dGih.Slice(t * batch * _gh, batch * _gh);
             Span<T> gh = dGhh.Slice(t * batch * _gh, batch * _gh);
-            // dh += dy_t: the total gradient reaching h_t.
-            for (int j = 0; j < bh; j++) dh[j] += dyt[j];
+            bool direct = false; // whether dhPrev already holds a path that bypasses W_hh
             switch (Kind)
             {
                 case CellKind.RnnTanh:
-                {
-                    ReadOnlySpan<T> y = _output.AsSpan(t * bh, bh);
-                    for (int j = 0; j < bh; j++) gi[j] = dh[j] * TanhGradFromOutput(y[j]);
-                    dhPrev.Clear();
-                    break;
-                }
                 case CellKind.RnnRelu:
-                {
-                    ReadOnlySpan<T> y = _output.AsSpan(t * bh, bh);
-                    for (int j = 0; j < bh; j++) gi[j] = dh[j] * ReluGradFromOutput(y[j]);
-                    dhPrev.Clear();
+                    RnnCell.Backward<T>(_output.AsSpan(t * bh, bh), dh, dyt, gi, relu: Kind == CellKind.RnnRelu);
                     break;
-                }
                 case CellKind.Lstm:
                 {
                     ReadOnlySpan<T> cPrev = s == 0 ? _c0.AsSpan(0, bh) : _cells.AsSpan(TimeAt(s - 1) * bh, bh);
-                    LstmStepBackward(_gates.AsSpan(t * batch * _gh, batch * _gh), _cells.AsSpan(t * bh, bh),
-                        _tanhC.AsSpan(t * bh, bh), cPrev, dh, dc, gi, batch);
-                    dhPrev.Clear();
+                    LstmCell.Backward<T>(_gates.AsSpan(t * batch * _gh, batch * _gh), _cells.AsSpan(t * bh, bh),
+                        _tanhC.AsSpan(t * bh, bh), cPrev, peep, dh, dyt, dc, gi, dPeep, batch, h);
                     break;
                 }
                 case CellKind.Gru:
-                    GruStepBackward(_gates.AsSpan(t * batch * _gh, batch * _gh), _hhN.AsSpan(t * bh, bh), hPrev,
-                        dh, gi, gh, dhPrev, batch);
+                    GruCell.Backward<T>(_gates.AsSpan(t * batch * _gh, batch * _gh), _hhN.AsSpan(t * bh, bh), hPrev,
+                        dh, dyt, gi, gh, dhPrev, batch, h);
+                    direct = true;
                     break;
             }
-            // dh_{t-1} = dGates_hh · W_hh  (B,GH)·(GH,H) + the direct path (GRU's z⊙dh).
-            Gemm.Multiply(Op.None, Op.None, batch, h, _gh, gh, _gh, whh, h, dhPrev, h, accumulate: true);
-            dhPrev.CopyTo(dh);
+            // dh_{t-1} = dGates_hh · W_hh  (B,GH)·(GH,H) [+ GRU's direct z⊙dh path]: the only sequential product.
+            Gemm.Multiply(Op.None, Op.None, batch, h, _gh, gh, _gh, whh, h, dhPrev, h, accumulate: direct);
+            Span<T> swap = dh; dh = dhPrev; dhPrev = swap;
         }
         if (!dh0.IsEmpty) dh.CopyTo(dh0);
         if (!dc0.IsEmpty && Kind == CellKind.Lstm) dc.CopyTo(dc0);
 
         AccumulateWeightGradients(dGih, dGhh, dx, firstStep);
-    }
-
-    // Given dh (total gradient on h_t) and dc (gradient on c_t from step t+1), writes the gate pre-activation
-    // gradients into dGates and leaves dc holding the gradient on c_{t-1}.
-    private void LstmStepBackward(ReadOnlySpan<T> gates, ReadOnlySpan<T> cells, ReadOnlySpan<T> tanhC,
-        ReadOnlySpan<T> cPrev, ReadOnlySpan<T> dh, Span<T> dc, Span<T> dGates, int batch)
-    {
-        int h = HiddenSize;
-        ReadOnlySpan<T> peep = Peephole is null ? ReadOnlySpan<T>.Empty : _store.Value(Peephole);
-        Span<T> dPeep = Peephole is null ? Span<T>.Empty : _store.Gradient(Peephole);
-        for (int b = 0; b < batch; b++)
-        {
-            int g0 = b * _gh, r0 = b * h;
-            for (int j = 0; j < h; j++)
-            {
-                T i = gates[g0 + j], f = gates[g0 + h + j], g = gates[g0 + 2 * h + j], o = gates[g0 + 3 * h + j];
-                T tc = tanhC[r0 + j], cp = cPrev[r0 + j];
-                T dhj = dh[r0 + j];
-                // h = o·tanh(c)
-                T dpo = dhj * tc * SigmoidGradFromOutput(o);
-                T dct = dc[r0 + j] + dhj * o * TanhGradFromOutput(tc);
-                if (!peep.IsEmpty) dct += dpo * peep[2 * h + j];       // o saw c_t through its peephole
-                // c = f·c_{t-1} + i·g
-                T dpi = dct * g * SigmoidGradFromOutput(i);
-                T dpg = dct * i * TanhGradFromOutput(g);
-                T dpf = dct * cp * SigmoidGradFromOutput(f);
-                T dcp = dct * f;
-                if (!peep.IsEmpty)
-                {
-                    dcp += dpi * peep[j] + dpf * peep[h + j];          // i and f saw c_{t-1}
-                    dPeep[j] += dpi * cp;
-                    dPeep[h + j] += dpf * cp;
-                    dPeep[2 * h + j] += dpo * cells[r0 + j];
-                }
-                dGates[g0 + j] = dpi;
-                dGates[g0 + h + j] = dpf;
-                dGates[g0 + 2 * h + j] = dpg;
-                dGates[g0 + 3 * h + j] = dpo;
-                dc[r0 + j] = dcp;
-            }
-        }
-    }
-
-    // h = (1-z)·n + z·h_{t-1}; n = tanh(x_n + r·hh_n). The hh gradient of n is scaled by r; the ih one is not.
-    private void GruStepBackward(ReadOnlySpan<T> gates, ReadOnlySpan<T> hhN, ReadOnlySpan<T> hPrev,
-        ReadOnlySpan<T> dh, Span<T> dGih, Span<T> dGhh, Span<T> dhPrevDirect, int batch)
-    {
-        int h = HiddenSize;
-        for (int b = 0; b < batch; b++)
-        {
-            int g0 = b * _gh, r0 = b * h;
-            for (int j = 0; j < h; j++)
-            {
-                T r = gates[g0 + j], z = gates[g0 + h + j], n = gates[g0 + 2 * h + j];
-                T dhj = dh[r0 + j];
-                T dpn = dhj * (T.One - z) * TanhGradFromOutput(n);
-                T dpz = dhj * (hPrev[r0 + j] - n) * SigmoidGradFromOutput(z);
-                T dpr = dpn * hhN[r0 + j] * SigmoidGradFromOutput(r);
-                dGih[g0 + j] = dpr;
-                dGih[g0 + h + j] = dpz;
-                dGih[g0 + 2 * h + j] = dpn;
-                dGhh[g0 + j] = dpr;
-                dGhh[g0 + h + j] = dpz;
-                dGhh[g0 + 2 * h + j] = dpn * r;
-                dhPrevDirect[r0 + j] = dhj * z;
-            }
-        }
     }
 
     // Weight and bias gradients as GEMMs over all backpropagated steps, and dx for those steps.
