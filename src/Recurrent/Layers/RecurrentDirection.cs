@@ -79,9 +79,9 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
     /// <summary>Time index of the s-th processed step.</summary>
     private int TimeAt(int s) => Reverse ? _steps - 1 - s : s;
 
-    private static void Ensure(ref T[] buffer, int length)
+    private static void Ensure<TE>(ref TE[] buffer, int length)
     {
-        if (buffer.Length < length) buffer = new T[length];
+        if (buffer.Length < length) buffer = new TE[length];
     }
 
     private void EnsureCapacity(int steps, int batch)
@@ -107,26 +107,77 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
     /// </summary>
     public void Forward(ReadOnlySpan<T> x, int steps, int batch, ReadOnlySpan<T> h0, ReadOnlySpan<T> c0)
     {
-        int h = HiddenSize, bh = batch * h, rows = steps * batch;
+        Begin(steps, batch, h0, c0);
+        _tokenMode = false;
+        int rows = steps * batch;
+        // All input projections at once: xproj (T*B, GH) = X (T*B, I) · W_ih^T + bias.
+        Span<T> xproj = _xproj.AsSpan(0, rows * _gh);
+        Gemm.BroadcastRows<T>(InputBias(), rows, _gh, xproj);
+        Gemm.Multiply(Op.None, Op.Transpose, rows, _gh, InputSize, x, InputSize, _store.Value(WeightIH), InputSize, xproj, _gh, accumulate: true);
+        RunSteps();
+    }
+
+    /// <summary>
+    /// Runs the layer over token ids (T,B) whose input vectors are rows of <paramref name="table"/> (V, I) — an
+    /// embedding table, or the identity (one-hot inputs) when <paramref name="table"/> is empty. The input
+    /// projection is computed once per vocabulary entry, P (V, GH) = table·W_ih^T + bias, and gathered per
+    /// token; worth it when V is below T·B. The caller keeps ids and table unchanged until Backward.
+    /// </summary>
+    public void ForwardTokens(ReadOnlySpan<int> ids, ReadOnlyMemory<T> table, int vocabulary, int steps, int batch,
+        ReadOnlySpan<T> h0, ReadOnlySpan<T> c0)
+    {
+        Begin(steps, batch, h0, c0);
+        _tokenMode = true;
+        _vocabulary = vocabulary;
+        _table = table;
+        int rows = steps * batch, I = InputSize;
+        Ensure(ref _ids, rows);
+        ids.CopyTo(_ids);
+        Ensure(ref _proj, vocabulary * _gh);
+        Span<T> proj = _proj.AsSpan(0, vocabulary * _gh);
+        ReadOnlySpan<T> wih = _store.Value(WeightIH);
+        Gemm.BroadcastRows<T>(InputBias(), vocabulary, _gh, proj);
+        if (table.IsEmpty)
+        {
+            // One-hot: row v of the projection is column v of W_ih.
+            for (int g = 0; g < _gh; g++)
+                for (int v = 0; v < vocabulary; v++) proj[v * _gh + g] += wih[g * I + v];
+        }
+        else
+            Gemm.Multiply(Op.None, Op.Transpose, vocabulary, _gh, I, table.Span, I, wih, I, proj, _gh, accumulate: true);
+        Span<T> xproj = _xproj.AsSpan(0, rows * _gh);
+        for (int r = 0; r < rows; r++) proj.Slice(ids[r] * _gh, _gh).CopyTo(xproj.Slice(r * _gh, _gh));
+        RunSteps();
+    }
+
+    private void Begin(int steps, int batch, ReadOnlySpan<T> h0, ReadOnlySpan<T> c0)
+    {
+        int bh = batch * HiddenSize;
         EnsureCapacity(steps, batch);
         _steps = steps;
         _batch = batch;
         if (h0.IsEmpty) _h0.AsSpan(0, bh).Clear(); else h0.CopyTo(_h0);
         if (Kind == CellKind.Lstm) { if (c0.IsEmpty) _c0.AsSpan(0, bh).Clear(); else c0.CopyTo(_c0); }
+    }
 
-        ReadOnlySpan<T> wih = _store.Value(WeightIH), whh = _store.Value(WeightHH);
+    // The bias added to the input projections. For RNN and LSTM the recurrent product is later accumulated
+    // into the same rows, so both biases go here; GRU keeps b_hh with the recurrent product because its
+    // n gate needs that part separately.
+    private ReadOnlySpan<T> InputBias()
+    {
         ReadOnlySpan<T> bih = _store.Value(BiasIH), bhh = _store.Value(BiasHH);
-
-        // All input projections at once: xproj (T*B, GH) = X (T*B, I) · W_ih^T + bias. For RNN and LSTM the
-        // recurrent product is later accumulated into the same rows, so both biases are added here; GRU keeps
-        // b_hh with the recurrent product because its n gate needs that part separately.
-        Span<T> xproj = _xproj.AsSpan(0, rows * _gh);
         Span<T> bias = _bias.AsSpan(0, _gh);
         bih.CopyTo(bias);
         if (Kind != CellKind.Gru) for (int j = 0; j < _gh; j++) bias[j] += bhh[j];
-        Gemm.BroadcastRows<T>(bias, rows, _gh, xproj);
-        Gemm.Multiply(Op.None, Op.Transpose, rows, _gh, InputSize, x, InputSize, wih, InputSize, xproj, _gh, accumulate: true);
+        return bias;
+    }
 
+    // The recurrence over the projected inputs in _xproj.
+    private void RunSteps()
+    {
+        int steps = _steps, batch = _batch, h = HiddenSize, bh = batch * h, rows = steps * batch;
+        Span<T> xproj = _xproj.AsSpan(0, rows * _gh);
+        ReadOnlySpan<T> whh = _store.Value(WeightHH), bhh = _store.Value(BiasHH);
         Span<T> hh = _hh.AsSpan(0, batch * _gh);
         ReadOnlySpan<T> peep = Peephole is null ? ReadOnlySpan<T>.Empty : _store.Value(Peephole);
         for (int s = 0; s < steps; s++)
@@ -162,6 +213,7 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
     /// Adds into the parameter gradients and into dx (T,B,I) (skipped when empty; only the backpropagated
     /// steps' rows are touched). Writes dh0/dc0 (B,H) when non-empty; that requires a full backward
     /// (backwardSteps == T), since a truncated backward treats the earlier state as a constant.
+    /// After <see cref="ForwardTokens"/>, dx is instead the gradient of the table (V,I) (added to; empty skips it).
     /// </summary>
     public void Backward(ReadOnlySpan<T> dy, ReadOnlySpan<T> dhT, ReadOnlySpan<T> dcT, Span<T> dx,
         Span<T> dh0, Span<T> dc0, int backwardSteps)
@@ -233,16 +285,20 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
         int t0 = Reverse ? 0 : firstStep;
         int rows = count * batch;
         ReadOnlySpan<T> gi = dGih.Slice(t0 * batch * _gh, rows * _gh);
-        ReadOnlySpan<T> x = _lastInput.Span.Slice(t0 * batch * I, rows * I);
-
-        // dW_ih (GH, I) += dGih^T (GH, rows) · X (rows, I)
-        Gemm.Multiply(Op.Transpose, Op.None, _gh, I, rows, gi, _gh, x, I, _store.Gradient(WeightIH), I, accumulate: true);
         Gemm.AddRowsInto(gi, rows, _gh, _store.Gradient(BiasIH));
         Gemm.AddRowsInto(dGhh.Slice(t0 * batch * _gh, rows * _gh), rows, _gh, _store.Gradient(BiasHH));
-        // dX (rows, I) += dGih (rows, GH) · W_ih (GH, I)
-        if (!dx.IsEmpty)
-            Gemm.Multiply(Op.None, Op.None, rows, I, _gh, gi, _gh, _store.Value(WeightIH), I,
-                dx.Slice(t0 * batch * I, rows * I), I, accumulate: true);
+        if (_tokenMode)
+            AccumulateTokenInputGradients(gi, t0 * batch, rows, dx);
+        else
+        {
+            ReadOnlySpan<T> x = _lastInput.Span.Slice(t0 * batch * I, rows * I);
+            // dW_ih (GH, I) += dGih^T (GH, rows) · X (rows, I)
+            Gemm.Multiply(Op.Transpose, Op.None, _gh, I, rows, gi, _gh, x, I, _store.Gradient(WeightIH), I, accumulate: true);
+            // dX (rows, I) += dGih (rows, GH) · W_ih (GH, I)
+            if (!dx.IsEmpty)
+                Gemm.Multiply(Op.None, Op.None, rows, I, _gh, gi, _gh, _store.Value(WeightIH), I,
+                    dx.Slice(t0 * batch * I, rows * I), I, accumulate: true);
+        }
 
         // dW_hh (GH, H) += dGhh_t^T · h_{t-1}. The previous states of steps t..t+n-1 are h_{t-1}..h_{t+n-2}
         // (reversed: h_{t+1}..), contiguous in the output buffer except for the very first processed step,
@@ -266,6 +322,35 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
                 _h0.AsSpan(0, bh), h, dWhh, h, accumulate: true);
         }
     }
+
+    // Token inputs: sum the gate gradients per vocabulary entry, A (V, GH), then dW_ih += A^T·table and
+    // dTable += A·W_ih — the same sums as with one input row per token, in V rows instead of T·B.
+    private void AccumulateTokenInputGradients(ReadOnlySpan<T> gi, int firstRow, int rows, Span<T> dTable)
+    {
+        int v = _vocabulary, I = InputSize;
+        Ensure(ref _agg, v * _gh);
+        Span<T> agg = _agg.AsSpan(0, v * _gh);
+        agg.Clear();
+        for (int r = 0; r < rows; r++)
+            Gemm.Axpy(T.One, gi.Slice(r * _gh, _gh), agg.Slice(_ids[firstRow + r] * _gh, _gh));
+        Span<T> dWih = _store.Gradient(WeightIH);
+        if (_table.IsEmpty)
+        {
+            for (int g = 0; g < _gh; g++)
+                for (int k = 0; k < v; k++) dWih[g * I + k] += agg[k * _gh + g];
+            return;
+        }
+        Gemm.Multiply(Op.Transpose, Op.None, _gh, I, v, agg, _gh, _table.Span, I, dWih, I, accumulate: true);
+        if (!dTable.IsEmpty)
+            Gemm.Multiply(Op.None, Op.None, v, I, _gh, agg, _gh, _store.Value(WeightIH), I, dTable, I, accumulate: true);
+    }
+
+    private bool _tokenMode;
+    private int _vocabulary;
+    private ReadOnlyMemory<T> _table;
+    private int[] _ids = [];
+    private T[] _proj = [];  // (V, GH) input projection per vocabulary entry (token mode)
+    private T[] _agg = [];   // (V, GH) gate gradients summed per vocabulary entry (token mode)
 
     // The input of the last Forward, needed for dW_ih. Held as a memory reference, not copied: the caller
     // (RecurrentStack) owns the buffer and keeps it unchanged until Backward.

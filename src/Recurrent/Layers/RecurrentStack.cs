@@ -95,10 +95,40 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
     public void Forward(ReadOnlySpan<T> x, int steps, int batch, ReadOnlySpan<T> h0, ReadOnlySpan<T> c0,
         bool training, Rng? dropoutRng)
     {
-        if (steps <= 0) throw new ArgumentException($"steps must be positive, got {steps}.", nameof(steps));
-        if (batch <= 0) throw new ArgumentException($"batch must be positive, got {batch}.", nameof(batch));
+        CheckSteps(steps, batch);
         if (x.Length != steps * batch * InputSize)
             throw new ArgumentException($"x has {x.Length} values; expected T*B*I = {steps}*{batch}*{InputSize}.", nameof(x));
+        ForwardCore(x, default, default, 0, tokens: false, steps, batch, h0, c0, training, dropoutRng);
+    }
+
+    /// <summary>
+    /// Runs the stack over token ids (T,B) whose input vectors are the rows of <paramref name="table"/>
+    /// (V, I) — an embedding table — or one-hot vectors when <paramref name="table"/> is empty (then V = I).
+    /// Same result as <see cref="Forward"/> on the looked-up vectors, but the first layer projects each
+    /// vocabulary entry once instead of each token (cheaper whenever V &lt; T·B). The table must stay
+    /// unchanged until <see cref="Backward"/>, whose dInput is then the gradient of the table (V, I).
+    /// </summary>
+    public void ForwardTokens(ReadOnlySpan<int> ids, ReadOnlyMemory<T> table, int vocabulary, int steps, int batch,
+        ReadOnlySpan<T> h0, ReadOnlySpan<T> c0, bool training, Rng? dropoutRng)
+    {
+        CheckSteps(steps, batch);
+        if (ids.Length != steps * batch)
+            throw new ArgumentException($"ids has {ids.Length} values; expected T*B = {steps}*{batch}.", nameof(ids));
+        if (table.IsEmpty ? vocabulary != InputSize : table.Length != vocabulary * InputSize)
+            throw new ArgumentException($"table has {table.Length} values for vocabulary {vocabulary}; expected (V, {InputSize}) or empty for one-hot with V = {InputSize}.", nameof(table));
+        InputChecks.TokenIds(ids, vocabulary);
+        ForwardCore(default, ids, table, vocabulary, tokens: true, steps, batch, h0, c0, training, dropoutRng);
+    }
+
+    private static void CheckSteps(int steps, int batch)
+    {
+        if (steps <= 0) throw new ArgumentException($"steps must be positive, got {steps}.", nameof(steps));
+        if (batch <= 0) throw new ArgumentException($"batch must be positive, got {batch}.", nameof(batch));
+    }
+
+    private void ForwardCore(ReadOnlySpan<T> x, ReadOnlySpan<int> ids, ReadOnlyMemory<T> table, int vocabulary, bool tokens,
+        int steps, int batch, ReadOnlySpan<T> h0, ReadOnlySpan<T> c0, bool training, Rng? dropoutRng)
+    {
         int stateLen = StateSize(batch), bh = batch * HiddenSize, rows = steps * batch;
         if (!h0.IsEmpty && h0.Length != stateLen)
             throw new ArgumentException($"h0 has {h0.Length} values; expected (L*D,B,H) = {stateLen}.", nameof(h0));
@@ -115,22 +145,32 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
         for (int k = 0; k < Layers; k++)
         {
             int inK = _layers[k][0].InputSize;
-            Ensure(ref _inputs[k], rows * inK);
-            Span<T> input = _inputs[k].AsSpan(0, rows * inK);
-            if (k == 0)
-                x.CopyTo(input);
-            else
+            bool tokenLayer = k == 0 && tokens;
+            Span<T> input = default;
+            if (!tokenLayer)
             {
-                CopyLayerOutput(k - 1, input);
-                if (useDropout) ApplyNewDropoutMask(k, input, dropoutRng!);
+                Ensure(ref _inputs[k], rows * inK);
+                input = _inputs[k].AsSpan(0, rows * inK);
+                if (k == 0)
+                    x.CopyTo(input);
+                else
+                {
+                    CopyLayerOutput(k - 1, input);
+                    if (useDropout) ApplyNewDropoutMask(k, input, dropoutRng!);
+                }
             }
             for (int d = 0; d < Directions; d++)
             {
                 var dir = _layers[k][d];
                 int si = (k * Directions + d) * bh;
-                dir.BindInput(_inputs[k].AsMemory(0, rows * inK));
-                dir.Forward(input, steps, batch, h0.IsEmpty ? default : h0.Slice(si, bh),
-                    c0.IsEmpty ? default : c0.Slice(si, bh));
+                ReadOnlySpan<T> h0d = h0.IsEmpty ? default : h0.Slice(si, bh), c0d = c0.IsEmpty ? default : c0.Slice(si, bh);
+                if (tokenLayer)
+                    dir.ForwardTokens(ids, table, vocabulary, steps, batch, h0d, c0d);
+                else
+                {
+                    dir.BindInput(_inputs[k].AsMemory(0, rows * inK));
+                    dir.Forward(input, steps, batch, h0d, c0d);
+                }
                 dir.FinalH.CopyTo(_finalH.AsSpan(si, bh));
                 if (Kind.HasCellState()) dir.FinalC.CopyTo(_finalC.AsSpan(si, bh));
             }
@@ -169,7 +209,7 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
     /// Backpropagates dOutput (T,B,D*H) and the final-state gradients dFinalH/dFinalC ((L*D,B,H); empty = zero)
     /// through the last <paramref name="backwardSteps"/> steps (T for full BPTT; fewer for truncated BPTT,
     /// which needs a unidirectional stack). Adds into the parameter gradients and into dInput (T,B,I)
-    /// (skipped when empty). Writes dInitialH/dInitialC ((L*D,B,H)) when non-empty (full backward only).
+    /// (skipped when empty) — or, after <see cref="ForwardTokens"/>, into the table gradient (V,I). Writes dInitialH/dInitialC ((L*D,B,H)) when non-empty (full backward only).
     /// </summary>
     public void Backward(ReadOnlySpan<T> dOutput, ReadOnlySpan<T> dFinalH, ReadOnlySpan<T> dFinalC, Span<T> dInput,
         Span<T> dInitialH, Span<T> dInitialC, int backwardSteps)

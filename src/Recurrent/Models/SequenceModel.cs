@@ -34,6 +34,7 @@ public sealed class SequenceModel<T> where T : unmanaged, IFloatingPointIeee754<
     private T[] _dh0 = [], _dc0 = [];     // (L*D,B,H) gradient of the initial state after a full backward
     private int _steps, _batch, _stateBatch = -1;
     private bool _hasForward;
+    private bool _tokenPath;      // the last forward used RecurrentStack.ForwardTokens
 
     /// <summary>Builds the model and initialises its parameters from <paramref name="seed"/>.</summary>
     public SequenceModel(ModelConfig config, ulong seed)
@@ -136,6 +137,21 @@ public sealed class SequenceModel<T> where T : unmanaged, IFloatingPointIeee754<
         int rows = steps * batch, f = Config.StackInputSize;
         Ensure(ref _ids, rows);
         tokens.CopyTo(_ids);
+        // With fewer vocabulary entries than tokens, the first layer projects each entry once and gathers
+        // (RecurrentStack.ForwardTokens); otherwise the input vectors are materialised per token.
+        _tokenPath = Config.InputSize <= rows;
+        if (_tokenPath)
+        {
+            ReadOnlyMemory<T> table = _embedding is null ? default
+                : Parameters.Values.AsMemory(_embedding.Weight.Offset, _embedding.Weight.Length);
+            EnsureState(batch);
+            _steps = steps;
+            _batch = batch;
+            int stateLen = Stack.StateSize(batch);
+            Stack.ForwardTokens(tokens, table, Config.InputSize, steps, batch, _h0.AsSpan(0, stateLen),
+                Config.Cell.HasCellState() ? _c0.AsSpan(0, stateLen) : default, training, _dropoutRng);
+            return RunHead(steps, batch);
+        }
         Ensure(ref _x, rows * f);
         Span<T> x = _x.AsSpan(0, rows * f);
         if (_embedding is not null) _embedding.Forward(tokens, x);
@@ -175,6 +191,11 @@ public sealed class SequenceModel<T> where T : unmanaged, IFloatingPointIeee754<
         int stateLen = Stack.StateSize(batch);
         Stack.Forward(x, steps, batch, _h0.AsSpan(0, stateLen),
             Config.Cell.HasCellState() ? _c0.AsSpan(0, stateLen) : default, training, _dropoutRng);
+        return RunHead(steps, batch);
+    }
+
+    private ReadOnlySpan<T> RunHead(int steps, int batch)
+    {
         Ensure(ref _output, OutputLength(steps, batch));
         Span<T> y = _output.AsSpan(0, OutputLength(steps, batch));
         if (Config.Head == HeadKind.PerStep)
@@ -242,6 +263,16 @@ public sealed class SequenceModel<T> where T : unmanaged, IFloatingPointIeee754<
         Ensure(ref _dh0, stateLen);
         if (Config.Cell.HasCellState()) Ensure(ref _dc0, stateLen);
         int f = Config.StackInputSize;
+        if (_tokenPath)
+        {
+            // The stack adds the embedding-table gradient directly (nothing for one-hot inputs, which are constants).
+            Span<T> dTable = _embedding is null ? default : Parameters.Gradient(_embedding.Weight);
+            Stack.Backward(dStack, default, default, dTable,
+                full ? _dh0.AsSpan(0, stateLen) : default,
+                full && Config.Cell.HasCellState() ? _dc0.AsSpan(0, stateLen) : default, k);
+            if (!full) { _dh0.AsSpan(0, stateLen).Clear(); if (Config.Cell.HasCellState()) _dc0.AsSpan(0, stateLen).Clear(); }
+            return;
+        }
         bool needDx = Config.Input != InputKind.OneHot; // one-hot inputs are constants: skip the (T,B,V) product
         Span<T> dx = default;
         if (needDx)

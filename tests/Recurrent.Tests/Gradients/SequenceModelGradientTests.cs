@@ -50,6 +50,24 @@ public sealed class SequenceModelGradientTests(ITestOutputHelper log)
         CheckTokenCrossEntropy(model, tokens, targets, expectedCounted: T * B - 1);
     }
 
+    // SequenceModel projects each vocabulary entry once when V <= T*B (above: V=6, T*B=12) and looks the
+    // input vectors up per token otherwise; V=17 > 12 here takes the per-token path.
+    [Theory]
+    [MemberData(nameof(AllCells))]
+    public void TokenInputsWithVocabularyLargerThanTheWindow(CellKind kind, bool peepholes)
+    {
+        const int T = Steps, B = Batch, V = 17;
+        var rng = new Rng(2500 + (ulong)kind * 10 + (peepholes ? 1UL : 0));
+        foreach (var input in new[] { InputKind.Embedding, InputKind.OneHot })
+        {
+            var model = Model(Config(input, kind, peepholes, layers: 2, bidirectional: false, HeadKind.PerStep, V) with { InputSize = V }, 22);
+            int[] tokens = Tokens(rng, T * B, V);
+            int[] targets = Targets(rng, T * B, V, 2, 7);
+            RandomInitialState(model, B, rng);
+            CheckTokenCrossEntropy(model, tokens, targets, expectedCounted: T * B - 2);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(CellsByDirection))]
     public void DenseLastStepMaskedMse(CellKind kind, bool peepholes, bool bidirectional)
