@@ -42,6 +42,7 @@ public sealed record ModelConfig
     public double? ForgetGateBias { get; init; } = 1.0;
 
     /// <summary>Size of the vectors entering the recurrent stack.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public int StackInputSize => Input == InputKind.Embedding ? (EmbeddingSize > 0 ? EmbeddingSize : HiddenSize) : InputSize;
 
     /// <summary>Throws ArgumentException naming the first impossible setting.</summary>
