@@ -1,0 +1,158 @@
+// TokenizerFactory: builds a tokenizer's vocabulary from a corpus in one streaming pass over its chunks
+// (distinct characters, word counts, or the set of BPE ids seen), and refuses a char vocabulary so large that
+// another tokenizer is the better choice.
+using System.Text;
+
+namespace Recurrent.Data;
+
+/// <summary>Settings for building a vocabulary.</summary>
+public sealed record TokenizerOptions
+{
+    /// <summary>Word tokenizer: keep at most this many pieces (most frequent first; ties in ordinal order) besides <c>&lt;unk&gt;</c>. Null keeps all.</summary>
+    public int? MaxVocabulary { get; init; }
+
+    /// <summary>Char tokenizer: the most distinct characters accepted (default 10,000) before suggesting another tokenizer.</summary>
+    public int MaxCharacters { get; init; } = 10_000;
+
+    /// <summary>BPE tokenizer: the base tiktoken encoding, "cl100k_base" (default) or "o200k_base".</summary>
+    public string BpeEncoding { get; init; } = "cl100k_base";
+
+    /// <summary>Throws ArgumentException naming the first impossible setting.</summary>
+    public void Validate()
+    {
+        if (MaxVocabulary is <= 0) throw new ArgumentException($"MaxVocabulary must be positive, got {MaxVocabulary}.", nameof(MaxVocabulary));
+        if (MaxCharacters <= 0) throw new ArgumentException($"MaxCharacters must be positive, got {MaxCharacters}.", nameof(MaxCharacters));
+        if (!BpeTokenizer.Encodings.Contains(BpeEncoding))
+            throw new ArgumentException($"BpeEncoding must be one of {string.Join(", ", BpeTokenizer.Encodings)}, got '{BpeEncoding}'.", nameof(BpeEncoding));
+    }
+}
+
+/// <summary>
+/// Builds tokenizers from training text. Word pieces are: runs of letters, combining marks and numbers (an
+/// apostrophe between two letters stays inside, so "don't" is one piece); each CJK ideograph and kana alone;
+/// each whitespace run; every other character alone (marks stay with the character before them); runs longer
+/// than 64 characters are cut. Concatenating the pieces gives the text back.
+/// </summary>
+public static class TokenizerFactory
+{
+    /// <summary>
+    /// Builds a tokenizer of <paramref name="kind"/> (see <see cref="TokenizerKinds"/>) from text given in
+    /// chunks (in one pass; a chunk may end anywhere, even inside a surrogate pair). Throws
+    /// <see cref="CorpusException"/> when the text is empty or has more distinct characters than
+    /// <see cref="TokenizerOptions.MaxCharacters"/> for the char tokenizer, and ArgumentException for an
+    /// unknown kind or text with unpaired surrogates.
+    /// </summary>
+    public static Tokenizer Build(string kind, IEnumerable<string> textChunks, TokenizerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(textChunks);
+        return Build(kind, textChunks.Select(text => new CorpusChunk("", text)), options);
+    }
+
+    /// <summary>
+    /// Builds a tokenizer from the text of a corpus; each file is a text of its own (no word or BPE piece
+    /// spans two files), as <see cref="LanguageDataset.Encode"/> encodes them.
+    /// See <see cref="Build(string, IEnumerable{string}, TokenizerOptions?)"/>.
+    /// </summary>
+    public static Tokenizer Build(string kind, CorpusSource corpus, TokenizerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(corpus);
+        return Build(kind, corpus.Read(), options);
+    }
+
+    /// <summary>Builds from chunks; a change of <see cref="CorpusChunk.Path"/> ends one text and starts the next.</summary>
+    internal static Tokenizer Build(string kind, IEnumerable<CorpusChunk> chunks, TokenizerOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(chunks);
+        options ??= new TokenizerOptions();
+        options.Validate();
+        switch (kind)
+        {
+            case TokenizerKinds.Char:
+                return BuildChar(chunks.Select(c => c.Text), options.MaxCharacters);
+            case TokenizerKinds.Byte:
+                foreach (var _ in chunks) { } // nothing to learn; reading still checks the corpus decodes
+                return ByteTokenizer.Instance;
+            case TokenizerKinds.Word:
+            {
+                var counter = new WordTokenizer.Counter();
+                if (!Feed(chunks, text => counter.Add(text), counter.EndText)) throw EmptyText();
+                return counter.Build(options.MaxVocabulary);
+            }
+            case TokenizerKinds.Bpe:
+            {
+                var counter = new BpeTokenizer.Counter(options.BpeEncoding);
+                if (!Feed(chunks, text => counter.Add(text), counter.EndText)) throw EmptyText();
+                return counter.Build();
+            }
+            default:
+                throw new ArgumentException($"Unknown tokenizer kind '{kind}'; use one of {string.Join(", ", TokenizerKinds.All)}.", nameof(kind));
+        }
+    }
+
+    /// <summary>Passes each chunk to add, calling endText between files and at the end; false when there was no text.</summary>
+    private static bool Feed(IEnumerable<CorpusChunk> chunks, Action<string> add, Action endText)
+    {
+        bool any = false;
+        string? path = null;
+        foreach (var chunk in chunks)
+        {
+            if (path is not null && !string.Equals(path, chunk.Path, StringComparison.Ordinal)) endText();
+            path = chunk.Path;
+            any |= chunk.Text.Length > 0;
+            add(chunk.Text);
+        }
+        endText();
+        return any;
+    }
+
+    private static CharTokenizer BuildChar(IEnumerable<string> chunks, int maxCharacters)
+    {
+        var seen = new ulong[0x110000 / 64];
+        int distinct = 0;
+        char pendingHigh = '\0';
+        foreach (string chunk in chunks)
+        {
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                char c = chunk[i];
+                int cp;
+                if (pendingHigh != '\0')
+                {
+                    if (!char.IsLowSurrogate(c)) throw Unpaired(pendingHigh);
+                    cp = char.ConvertToUtf32(pendingHigh, c);
+                    pendingHigh = '\0';
+                }
+                else if (char.IsHighSurrogate(c))
+                {
+                    if (i + 1 == chunk.Length) { pendingHigh = c; continue; }
+                    if (!char.IsLowSurrogate(chunk[i + 1])) throw Unpaired(c);
+                    cp = char.ConvertToUtf32(c, chunk[++i]);
+                }
+                else if (char.IsLowSurrogate(c)) throw Unpaired(c);
+                else cp = c;
+                ref ulong word = ref seen[cp >> 6];
+                ulong bit = 1UL << (cp & 63);
+                if ((word & bit) != 0) continue;
+                word |= bit;
+                if (++distinct > maxCharacters)
+                    throw new CorpusException(
+                        $"The corpus has more than {maxCharacters:N0} distinct characters, too many for the char tokenizer " +
+                        "(a softmax that wide is slow and most of those characters are too rare to learn). " +
+                        "Use --tokenizer word, --tokenizer bpe or --tokenizer byte instead.");
+            }
+        }
+        if (pendingHigh != '\0') throw Unpaired(pendingHigh);
+        if (distinct == 0) throw EmptyText();
+        var codePoints = new List<int>(distinct);
+        for (int w = 0; w < seen.Length; w++)
+            for (ulong bits = seen[w]; bits != 0; bits &= bits - 1)
+                codePoints.Add(w * 64 + System.Numerics.BitOperations.TrailingZeroCount(bits));
+        return new CharTokenizer(codePoints);
+    }
+
+    private static ArgumentException Unpaired(char c) =>
+        new($"The text has an unpaired surrogate {CharDisplay.Describe(c)}; it is not valid Unicode text.", "textChunks");
+
+    private static CorpusException EmptyText() => new("The corpus has no text to build a vocabulary from.");
+}
