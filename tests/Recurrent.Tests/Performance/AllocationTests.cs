@@ -7,6 +7,7 @@ using Recurrent.Randomness;
 using Recurrent.Sampling;
 using Recurrent.Schedules;
 using Recurrent.Training;
+using Recurrent.Tests.Support;
 
 namespace Recurrent.Tests.Performance;
 
@@ -40,9 +41,10 @@ public sealed class AllocationTests
         var y = new int[T * B];
         for (int i = 0; i < x.Length; i++) { x[i] = rng.NextInt(17); y[i] = rng.NextInt(17); }
         for (int i = 0; i < 3; i++) { trainer.Train(x, y, T, B); if (!bidirectional) model.CarryState(); }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++) { trainer.Train(x, y, T, B); if (!bidirectional) model.CarryState(); }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = Allocations.MinimumBytes(() =>
+        {
+            for (int i = 0; i < 20; i++) { trainer.Train(x, y, T, B); if (!bidirectional) model.CarryState(); }
+        });
         Assert.Equal(0, allocated);
     }
 
@@ -56,9 +58,10 @@ public sealed class AllocationTests
         var y = new int[T * B];
         for (int i = 0; i < x.Length; i++) { x[i] = i % 17; y[i] = (i * 7) % 17; }
         TruncatedBptt.TrainSequence(trainer, x, y, T, B, 10, 5);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++) TruncatedBptt.TrainSequence(trainer, x, y, T, B, 10, 5);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.MinimumBytes(() =>
+        {
+            for (int i = 0; i < 5; i++) TruncatedBptt.TrainSequence(trainer, x, y, T, B, 10, 5);
+        }));
     }
 
     [Theory]
@@ -72,8 +75,9 @@ public sealed class AllocationTests
         var options = new SamplingOptions { ArgMax = argMax, TopK = topK, TopP = topP, Temperature = 0.8 };
         int token = 0;
         for (int i = 0; i < 5; i++) token = sampler.Next(token, options);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 200; i++) token = sampler.Next(token, options);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.MinimumBytes(() =>
+        {
+            for (int i = 0; i < 200; i++) token = sampler.Next(token, options);
+        }));
     }
 }
