@@ -61,6 +61,12 @@ public sealed class SequenceModel<T> where T : unmanaged, IFloatingPointIeee754<
     /// <summary>The recurrent layers.</summary>
     public RecurrentStack<T> Stack { get; }
 
+    /// <summary>
+    /// The generator that draws dropout masks during training. Checkpoints save its <see cref="Rng.State"/>
+    /// and resume with <see cref="Rng.Restore"/> so a resumed run draws the same masks.
+    /// </summary>
+    public Rng DropoutRng => _dropoutRng;
+
     /// <summary>Outputs of the last forward: (T,B,O) logits/values per step, or (B,O) for a last-step head.</summary>
     public ReadOnlySpan<T> Output => _output.AsSpan(0, OutputLength(_steps, _batch));
 

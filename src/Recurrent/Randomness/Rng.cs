@@ -25,6 +25,14 @@ public sealed class Rng
     /// <summary>The four state words, for checkpointing; see <see cref="FromState"/>.</summary>
     public (ulong, ulong, ulong, ulong) State => (_s0, _s1, _s2, _s3);
 
+    /// <summary>Sets this generator's state (from <see cref="State"/>), continuing that stream exactly.</summary>
+    public void Restore((ulong, ulong, ulong, ulong) state)
+    {
+        if ((state.Item1 | state.Item2 | state.Item3 | state.Item4) == 0)
+            throw new ArgumentException("An all-zero state is not a valid xoshiro256** state.", nameof(state));
+        (_s0, _s1, _s2, _s3) = state;
+    }
+
     /// <summary>Restores a generator from <see cref="State"/>.</summary>
     public static Rng FromState((ulong, ulong, ulong, ulong) state)
     {
