@@ -21,6 +21,7 @@ internal static class Gemm
     /// A is stored (M,K) with row stride lda when <paramref name="opA"/> is None, else (K,M);
     /// B is stored (K,N) with row stride ldb when <paramref name="opB"/> is None, else (N,K).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     public static void Multiply<T>(Op opA, Op opB, int m, int n, int k,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -118,12 +119,14 @@ internal static class Gemm
     }
 
     /// <summary>Adds each row of the (rows, n) matrix x into the length-n vector y (bias gradients).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     public static void AddRowsInto<T>(ReadOnlySpan<T> x, int rows, int n, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int r = 0; r < rows; r++) Axpy(T.One, x.Slice(r * n, n), y);
     }
 
     /// <summary>Writes <paramref name="bias"/> into every row of the (rows, n) matrix y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     public static void BroadcastRows<T>(ReadOnlySpan<T> bias, int rows, int n, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int r = 0; r < rows; r++) bias.CopyTo(y.Slice(r * n, n));

@@ -4,6 +4,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using static Recurrent.Kernels.Activations;
+using System.Runtime.CompilerServices;
 
 namespace Recurrent.Kernels;
 
@@ -43,6 +44,7 @@ internal static class GruCell
     private static Span<float> Cast<T>(Span<T> s) where T : unmanaged => MemoryMarshal.Cast<T, float>(s);
 
     // `from` > 0 processes only the tail [from, H) of each row (the vector path's remainder).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     internal static void ForwardScalar<T>(ReadOnlySpan<T> xp, ReadOnlySpan<T> hh, ReadOnlySpan<T> hPrev,
         Span<T> gates, Span<T> hhN, Span<T> h, int batch, int hidden, int from = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -64,6 +66,7 @@ internal static class GruCell
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     internal static void ForwardVector(ReadOnlySpan<float> xp, ReadOnlySpan<float> hh, ReadOnlySpan<float> hPrev,
         Span<float> gates, Span<float> hhN, Span<float> h, int batch, int hidden)
     {
@@ -86,6 +89,7 @@ internal static class GruCell
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     internal static void BackwardScalar<T>(ReadOnlySpan<T> gates, ReadOnlySpan<T> hhN, ReadOnlySpan<T> hPrev,
         ReadOnlySpan<T> dh, ReadOnlySpan<T> dy, Span<T> dPreIH, Span<T> dPreHH, Span<T> dhPrevDirect, int batch, int hidden, int from = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -108,6 +112,7 @@ internal static class GruCell
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     internal static void BackwardVector(ReadOnlySpan<float> gates, ReadOnlySpan<float> hhN, ReadOnlySpan<float> hPrev,
         ReadOnlySpan<float> dh, ReadOnlySpan<float> dy, Span<float> dPreIH, Span<float> dPreHH, Span<float> dhPrevDirect, int batch, int hidden)
     {

@@ -5,6 +5,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using static Recurrent.Kernels.Activations;
+using System.Runtime.CompilerServices;
 
 namespace Recurrent.Kernels;
 
@@ -44,6 +45,7 @@ internal static class LstmCell
     private static Span<float> Cast<T>(Span<T> s) where T : unmanaged => MemoryMarshal.Cast<T, float>(s);
 
     // `from` > 0 processes only the tail [from, H) of each row (the vector path's remainder).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     internal static void ForwardScalar<T>(ReadOnlySpan<T> pre, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> peep,
         Span<T> gates, Span<T> c, Span<T> tanhC, Span<T> h, int batch, int hidden, int from = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -68,6 +70,7 @@ internal static class LstmCell
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     internal static void ForwardVector(ReadOnlySpan<float> pre, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> peep,
         Span<float> gates, Span<float> c, Span<float> tanhC, Span<float> h, int batch, int hidden)
     {
@@ -104,6 +107,7 @@ internal static class LstmCell
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     internal static void BackwardScalar<T>(ReadOnlySpan<T> gates, ReadOnlySpan<T> c, ReadOnlySpan<T> tanhC, ReadOnlySpan<T> cPrev,
         ReadOnlySpan<T> peep, ReadOnlySpan<T> dh, ReadOnlySpan<T> dy, Span<T> dc, Span<T> dPre, Span<T> dPeep, int batch, int hidden,
         int from = 0)
@@ -141,6 +145,7 @@ internal static class LstmCell
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     internal static void BackwardVector(ReadOnlySpan<float> gates, ReadOnlySpan<float> c, ReadOnlySpan<float> tanhC, ReadOnlySpan<float> cPrev,
         ReadOnlySpan<float> peep, ReadOnlySpan<float> dh, ReadOnlySpan<float> dy, Span<float> dc, Span<float> dPre, Span<float> dPeep, int batch, int hidden)
     {

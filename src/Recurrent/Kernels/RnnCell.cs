@@ -4,6 +4,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using static Recurrent.Kernels.Activations;
+using System.Runtime.CompilerServices;
 
 namespace Recurrent.Kernels;
 
@@ -29,12 +30,14 @@ internal static class RnnCell
             BackwardScalar(h, dh, dy, dPre, relu);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     internal static void ForwardScalar<T>(ReadOnlySpan<T> pre, Span<T> h, bool relu, int from = 0) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (relu) for (int j = from; j < pre.Length; j++) h[j] = Relu(pre[j]);
         else for (int j = from; j < pre.Length; j++) h[j] = Tanh(pre[j]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     internal static void ForwardVector(ReadOnlySpan<float> pre, Span<float> h, bool relu)
     {
         int n = pre.Length, W = Vector<float>.Count, j = 0;
@@ -46,6 +49,7 @@ internal static class RnnCell
         ForwardScalar(pre, h, relu, j);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     internal static void BackwardScalar<T>(ReadOnlySpan<T> h, ReadOnlySpan<T> dh, ReadOnlySpan<T> dy, Span<T> dPre, bool relu, int from = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -53,6 +57,7 @@ internal static class RnnCell
         else for (int j = from; j < h.Length; j++) dPre[j] = (dh[j] + dy[j]) * TanhGradFromOutput(h[j]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     internal static void BackwardVector(ReadOnlySpan<float> h, ReadOnlySpan<float> dh, ReadOnlySpan<float> dy, Span<float> dPre, bool relu)
     {
         int n = h.Length, W = Vector<float>.Count, j = 0;

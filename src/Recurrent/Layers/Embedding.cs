@@ -2,6 +2,7 @@
 // Backward scatter-adds the output gradient into the looked-up rows.
 using System.Numerics;
 using Recurrent.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Recurrent.Layers;
 
@@ -29,6 +30,7 @@ public sealed class Embedding<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Parameter Weight { get; }
 
     /// <summary>output (N, E) = table[ids] for N = ids.Length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     public void Forward(ReadOnlySpan<int> ids, Span<T> output)
     {
         InputChecks.TokenIds(ids, VocabularySize);
@@ -38,6 +40,7 @@ public sealed class Embedding<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>dTable[ids[n]] += dOutput[n] for the rows in [firstRow, N).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     public void Backward(ReadOnlySpan<int> ids, ReadOnlySpan<T> dOutput, int firstRow = 0)
     {
         Span<T> dw = _store.Gradient(Weight);

@@ -6,6 +6,7 @@
 using System.Numerics;
 using Recurrent.Kernels;
 using Recurrent.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Recurrent.Layers;
 
@@ -123,6 +124,7 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
     /// projection is computed once per vocabulary entry, P (V, GH) = table·W_ih^T + bias, and gathered per
     /// token; worth it when V is below T·B. The caller keeps ids and table unchanged until Backward.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     public void ForwardTokens(ReadOnlySpan<int> ids, ReadOnlyMemory<T> table, int vocabulary, int steps, int batch,
         ReadOnlySpan<T> h0, ReadOnlySpan<T> c0)
     {
@@ -173,6 +175,7 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
     }
 
     // The recurrence over the projected inputs in _xproj.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     private void RunSteps()
     {
         int steps = _steps, batch = _batch, h = HiddenSize, bh = batch * h, rows = steps * batch;
@@ -215,6 +218,7 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
     /// (backwardSteps == T), since a truncated backward treats the earlier state as a constant.
     /// After <see cref="ForwardTokens"/>, dx is instead the gradient of the table (V,I) (added to; empty skips it).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     public void Backward(ReadOnlySpan<T> dy, ReadOnlySpan<T> dhT, ReadOnlySpan<T> dcT, Span<T> dx,
         Span<T> dh0, Span<T> dc0, int backwardSteps)
     {
@@ -277,6 +281,7 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
     }
 
     // Weight and bias gradients as GEMMs over all backpropagated steps, and dx for those steps.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     private void AccumulateWeightGradients(ReadOnlySpan<T> dGih, ReadOnlySpan<T> dGhh, Span<T> dx, int firstStep)
     {
         int steps = _steps, batch = _batch, h = HiddenSize, bh = batch * h, I = InputSize;
@@ -325,6 +330,7 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
 
     // Token inputs: sum the gate gradients per vocabulary entry, A (V, GH), then dW_ih += A^T·table and
     // dTable += A·W_ih — the same sums as with one input row per token, in V rows instead of T·B.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     private void AccumulateTokenInputGradients(ReadOnlySpan<T> gi, int firstRow, int rows, Span<T> dTable)
     {
         int v = _vocabulary, I = InputSize;

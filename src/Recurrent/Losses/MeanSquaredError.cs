@@ -2,6 +2,7 @@
 // torch.nn.MSELoss with mean reduction when every row counts; a row mask (0 = padding) removes rows
 // from both the sum and the count.
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Recurrent.Losses;
 
@@ -13,6 +14,7 @@ public static class MeanSquaredError
     /// (zero on masked rows). predictions and targets are (rows, features); mask is (rows) with 0 for rows
     /// that do not count and 1 for rows that do, or empty when all count.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     public static double LossAndGradient<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, int features,
         ReadOnlySpan<T> mask, Span<T> dPredictions, out int counted) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -2,6 +2,7 @@
 // its gradient (softmax - onehot) / count, as torch.nn.CrossEntropyLoss(ignore_index=...) with mean reduction.
 // Positions whose target equals the ignore index (padding) count neither in the loss nor in the mean.
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Recurrent.Losses;
 
@@ -16,6 +17,7 @@ public static class SoftmaxCrossEntropy
     /// (softmax - onehot) / count (zero on ignored rows). A target &lt; 0 marks an ignored row.
     /// With no counted rows the loss is 0 and the gradient zero. The loss is accumulated in double.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     public static double LossAndGradient<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> targets, int classes,
         Span<T> dLogits, out int counted) where T : unmanaged, IFloatingPointIeee754<T>
     {

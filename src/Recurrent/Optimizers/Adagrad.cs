@@ -1,6 +1,7 @@
 // Adagrad.cs — Adagrad: per-parameter step sizes from the running sum of squared gradients,
 // as torch.optim.Adagrad without learning-rate decay, weight decay or initial accumulator value.
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Recurrent.Optimizers;
 
@@ -42,6 +43,7 @@ public sealed class Adagrad<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
     public override IReadOnlyList<KeyValuePair<string, T[]>> State => _state;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     public override void Step(Span<T> parameters, ReadOnlySpan<T> gradients, double learningRate)
     {
         ValidateStep(parameters, gradients, learningRate);

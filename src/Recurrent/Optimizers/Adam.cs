@@ -1,6 +1,7 @@
 // Adam.cs — Adam with bias-corrected first and second moments, as torch.optim.Adam (no weight decay, no amsgrad).
 // Also holds the one update loop AdamW reuses (with a decoupled weight-decay factor).
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Recurrent.Optimizers;
 
@@ -57,6 +58,7 @@ public class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T
     public sealed override IReadOnlyList<KeyValuePair<string, T[]>> State => _state;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     public override void Step(Span<T> parameters, ReadOnlySpan<T> gradients, double learningRate)
     {
         ValidateStep(parameters, gradients, learningRate);

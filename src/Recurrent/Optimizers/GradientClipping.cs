@@ -1,6 +1,7 @@
 // GradientClipping.cs — gradient clipping over a flat gradient buffer: element-wise by value, or by global L2 norm.
 // Matches torch.nn.utils.clip_grad_value_ and clip_grad_norm_ (L2). Not an optimizer: call it before Step.
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Recurrent.Optimizers;
 
@@ -16,6 +17,7 @@ public static class GradientClipping
     /// <param name="gradients">The flat gradient buffer; clipped in place.</param>
     /// <param name="limit">The largest magnitude kept; zero or more (positive infinity clips nothing).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is negative or NaN.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     public static void ClipByValue<T>(Span<T> gradients, double limit) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!(limit >= 0))
@@ -43,6 +45,7 @@ public static class GradientClipping
     /// <typeparam name="T">The element type of the gradients.</typeparam>
     /// <param name="gradients">The flat gradient buffer.</param>
     /// <returns>The global L2 norm; NaN or infinity when a gradient is.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     public static double GlobalNorm<T>(ReadOnlySpan<T> gradients) where T : unmanaged, IFloatingPointIeee754<T>
     {
         double sumOfSquares = 0;
@@ -67,6 +70,7 @@ public static class GradientClipping
     /// <returns>The global norm before clipping. A NaN norm gives a NaN <c>c</c> and nothing is scaled; an
     /// infinite norm gives <c>c = 0</c>, which turns infinite gradients into NaN, as in PyTorch.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxNorm"/> is negative or NaN.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     public static double ClipByGlobalNorm<T>(Span<T> gradients, double maxNorm) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!(maxNorm >= 0))

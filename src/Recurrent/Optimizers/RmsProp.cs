@@ -1,6 +1,7 @@
 // RmsProp.cs — RMSprop: step sizes from a moving average of squared gradients,
 // as torch.optim.RMSprop without momentum, centering or weight decay.
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Recurrent.Optimizers;
 
@@ -47,6 +48,7 @@ public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
     public override IReadOnlyList<KeyValuePair<string, T[]>> State => _state;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     public override void Step(Span<T> parameters, ReadOnlySpan<T> gradients, double learningRate)
     {
         ValidateStep(parameters, gradients, learningRate);

@@ -1,6 +1,7 @@
 // Sgd.cs — stochastic gradient descent with optional (Nesterov) momentum, as torch.optim.SGD with dampening 0
 // and no weight decay.
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Recurrent.Optimizers;
 
@@ -59,6 +60,7 @@ public sealed class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingPointIee
     public override IReadOnlyList<KeyValuePair<string, T[]>> State => _state;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     public override void Step(Span<T> parameters, ReadOnlySpan<T> gradients, double learningRate)
     {
         ValidateStep(parameters, gradients, learningRate);

@@ -5,6 +5,7 @@
 using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Randomness;
+using System.Runtime.CompilerServices;
 
 namespace Recurrent.Sampling;
 
@@ -75,6 +76,7 @@ public sealed class TokenSampler
     }
 
     /// <summary>Chooses a token from logits under the options (temperature, top-k, top-p, argmax).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     public int Choose(ReadOnlySpan<float> logits, SamplingOptions options)
     {
         int v = logits.Length;

@@ -3,6 +3,7 @@
 // with subgradient λ1·sign(w) (0 at 0).
 using System.Numerics;
 using Recurrent.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Recurrent.Training;
 
@@ -10,6 +11,7 @@ namespace Recurrent.Training;
 public static class Regularization
 {
     /// <summary>λ1·Σ|w| + (λ2/2)·Σw² over parameters whose role is <see cref="ParameterRole.Weight"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     public static double Penalty<T>(ParameterStore<T> store, double l1, double l2) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check(l1, l2);
@@ -31,6 +33,7 @@ public static class Regularization
     }
 
     /// <summary>Adds λ1·sign(w) + λ2·w to the gradients of weight parameters.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     public static void AddGradient<T>(ParameterStore<T> store, double l1, double l2) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check(l1, l2);
