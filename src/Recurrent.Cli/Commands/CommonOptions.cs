@@ -27,6 +27,26 @@ internal static class CommonOptions
         Description = "Recurrent cell: rnn, rnn-relu, lstm or gru.",
         DefaultValueFactory = _ => defaultValue,
     };
+
+    /// <summary>
+    /// The model file a MODEL argument names: the file itself, or for a run directory its best.safetensors
+    /// (else last.safetensors). Throws a UserFacingException naming the path when there is none.
+    /// </summary>
+    public static string ResolveModelPath(string path)
+    {
+        string full = Path.GetFullPath(path);
+        if (!Directory.Exists(full))
+        {
+            if (!File.Exists(full)) throw new UserFacingException($"the model file '{full}' does not exist.");
+            return full;
+        }
+        foreach (string name in new[] { Recurrent.LanguageModels.RunDirectory.BestFile, Recurrent.LanguageModels.RunDirectory.LastFile })
+            if (File.Exists(Path.Combine(full, name))) return Path.Combine(full, name);
+        throw new UserFacingException($"the directory '{full}' has no {Recurrent.LanguageModels.RunDirectory.BestFile} or {Recurrent.LanguageModels.RunDirectory.LastFile}; give a model file or the directory of an `rnn train` run.");
+    }
+
+    /// <summary>True when the user wrote the option on the command line (not a default).</summary>
+    public static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
 }
 
 /// <summary>An error caused by the user's input: printed as one line without a stack trace.</summary>

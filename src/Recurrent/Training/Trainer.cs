@@ -42,6 +42,13 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     public TrainerOptions Options { get; }
     /// <summary>Updates done so far.</summary>
     public long Step { get; private set; }
+    /// <summary>Sets <see cref="Step"/> when resuming, so the learning-rate schedule continues where it stopped.</summary>
+    public void RestoreStep(long step)
+    {
+        if (step < 0) throw new ArgumentOutOfRangeException(nameof(step), step, "The step cannot be negative.");
+        Step = step;
+    }
+
     /// <summary>Current epoch (0-based), set by the caller's data loop; used by epoch-based schedules.</summary>
     public int Epoch { get; set; }
 

@@ -1,0 +1,445 @@
+// TrainCommand: `rnn train` — train a language model on text files (or, without --data, on the project's own
+// sources embedded in the tool), showing progress, evaluating, checkpointing into a run directory, and ending
+// with the loss plot and a sample. `--resume DIR` continues a run exactly; `--init-from MODEL` fine-tunes.
+// The training itself is LanguageModelTrainer's; this file turns flags into options and reports.
+using System.CommandLine;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Recurrent.Cli.Corpus;
+using Recurrent.Cli.Reporting;
+using Recurrent.Data;
+using Recurrent.LanguageModels;
+using Recurrent.Layers;
+
+namespace Recurrent.Cli.Commands;
+
+internal static partial class TrainCommand
+{
+    public static Command Create()
+    {
+        var o = new Flags();
+        var cmd = new Command("train",
+            "Train a language model (char-rnn style) on text files; without --data, on the project's own sources (about 2 minutes).");
+        foreach (var option in o.All) cmd.Options.Add(option);
+        cmd.SetAction(parse => Execute(parse, o));
+        return cmd;
+    }
+
+    /// <summary>The command's options. Nullable values: null means "not given", so defaults and presets stay in one place.</summary>
+    private sealed class Flags
+    {
+        public readonly Option<string[]> Data = new("--data") { HelpName = "PATH", Description = "Training text: files, directories or globs (default: the built-in corpus of this project's sources).", AllowMultipleArgumentsPerToken = true };
+        public readonly Option<string?> Encoding = new("--encoding") { HelpName = "NAME", Description = "Text encoding of the files (default utf-8; e.g. gbk, shift_jis, windows-1252, utf-16)." };
+        public readonly Option<string?> Tokenizer = new("--tokenizer") { HelpName = "KIND", Description = "char (default), byte, word or bpe." };
+        public readonly Option<int?> MaxVocab = new("--max-vocab") { Description = "Word tokenizer: keep the N most frequent pieces (others become <unk>)." };
+        public readonly Option<string?> BpeEncoding = new("--bpe-encoding") { HelpName = "NAME", Description = "BPE tokenizer: cl100k_base (default) or o200k_base." };
+        public readonly Option<double?> ValFraction = new("--val-fraction") { Description = "Last fraction of the data held out for validation (default 0.05)." };
+        public readonly Option<string[]> Val = new("--val") { HelpName = "PATH", Description = "Separate validation files (then all of --data trains).", AllowMultipleArgumentsPerToken = true };
+        public readonly Option<string?> Model = new("--model") { HelpName = "CELL", Description = "Cell: lstm (default), gru, rnn or rnn-relu." };
+        public readonly Option<int?> Layers = new("--layers") { Description = "Recurrent layers (default 2)." };
+        public readonly Option<int?> Hidden = new("--hidden") { Description = "Hidden units per layer (default 128)." };
+        public readonly Option<int?> Embedding = new("--embedding") { Description = "Embedding size; 0 = one-hot inputs (default 64)." };
+        public readonly Option<double?> Dropout = new("--dropout") { Description = "Dropout between layers (default 0)." };
+        public readonly Option<int?> Batch = new("--batch") { Description = "Parallel streams B (default 32)." };
+        public readonly Option<int?> SeqLength = new("--seq-length") { Description = "Steps per window T, the BPTT length (default 64)." };
+        public readonly Option<string?> Optimizer = new("--optimizer") { HelpName = "NAME", Description = "sgd, momentum, nesterov, adagrad, rmsprop, adam (default) or adamw." };
+        public readonly Option<double?> Lr = new("--lr") { Description = "Learning rate (default 2e-3)." };
+        public readonly Option<double?> Momentum = new("--momentum") { Description = "Momentum for momentum/nesterov (default 0.9)." };
+        public readonly Option<double?> Beta1 = new("--beta1") { Description = "Adam β1 (default 0.9)." };
+        public readonly Option<double?> Beta2 = new("--beta2") { Description = "Adam β2 (default 0.999)." };
+        public readonly Option<double?> Alpha = new("--alpha") { Description = "RMSprop smoothing α (default 0.95, char-rnn's)." };
+        public readonly Option<double?> Eps = new("--eps") { Description = "Optimizer epsilon (default: PyTorch's for each)." };
+        public readonly Option<double?> Clip = new("--clip") { Description = "Clip the global gradient norm (default 5; 0 = off)." };
+        public readonly Option<double?> ClipValue = new("--clip-value") { Description = "Clip each gradient element to ±value (default off)." };
+        public readonly Option<double?> WeightDecay = new("--weight-decay") { Description = "Weight decay: L2 penalty, decoupled for adamw (default 0)." };
+        public readonly Option<string?> LrSchedule = new("--lr-schedule") { HelpName = "KIND", Description = "constant (default), step (char-rnn: × --lr-decay per epoch after --lr-decay-after), exponential (× --lr-decay per step) or cosine (with --warmup)." };
+        public readonly Option<double?> LrDecay = new("--lr-decay") { Description = "Decay factor of the step (default 0.97) or exponential schedule; alone it selects the step schedule." };
+        public readonly Option<int?> LrDecayAfter = new("--lr-decay-after") { Description = "Step schedule: epochs before the first decay (default 10)." };
+        public readonly Option<int?> LrDecayEvery = new("--lr-decay-every") { Description = "Step schedule: epochs between decays (default 1)." };
+        public readonly Option<long?> Warmup = new("--warmup") { Description = "Cosine schedule: warm-up steps (default 0)." };
+        public readonly Option<long?> ScheduleSteps = new("--schedule-steps") { Description = "Cosine schedule: step where it reaches --min-lr (default: the step budget)." };
+        public readonly Option<double?> MinLr = new("--min-lr") { Description = "Cosine schedule: the final learning rate (default 0)." };
+        public readonly Option<int?> Epochs = new("--epochs") { Description = "Stop after N epochs (default 10 with --data when no budget is given)." };
+        public readonly Option<long?> Steps = new("--steps") { Description = "Stop after N updates." };
+        public readonly Option<string?> Time = new("--time") { HelpName = "DURATION", Description = "Stop after a wall-clock budget, e.g. 90s, 10m, 1h30m (built-in corpus: 100s)." };
+        public readonly Option<int?> EvalEvery = new("--eval-every") { Description = "Evaluate on validation data every N updates (default 200; 0 = only at the end)." };
+        public readonly Option<int?> Patience = new("--patience") { Description = "Stop after N evaluations without improvement (default: never)." };
+        public readonly Option<int?> LogEvery = new("--log-every") { Description = "Write a metrics line every N updates (default 25)." };
+        public readonly Option<int?> SampleEvery = new("--sample-every") { Description = "Print a sample every N updates (default 500; 0 = none during training)." };
+        public readonly Option<int?> SampleLength = new("--sample-length") { Description = "Tokens per sample (default 200)." };
+        public readonly Option<double?> SampleTemperature = new("--sample-temperature") { Description = "Temperature of the samples (default 1; built-in corpus 0.8)." };
+        public readonly Option<string?> SamplePrime = new("--sample-prime") { HelpName = "TEXT", Description = "Text the samples start from (default: a newline; built-in corpus: \"public \")." };
+        public readonly Option<string?> RunDir = new("--run-dir") { HelpName = "DIR", Description = "Directory for checkpoints, metrics, samples and plots (default runs/DATE-TIME)." };
+        public readonly Option<string?> Resume = new("--resume") { HelpName = "DIR", Description = "Continue the run in this directory exactly where it stopped." };
+        public readonly Option<string?> InitFrom = new("--init-from") { HelpName = "MODEL", Description = "Start from this model's weights and tokenizer (fine-tuning)." };
+        public readonly Option<ulong?> Seed = new("--seed") { Description = "Random seed (default 1)." };
+        public readonly Option<bool> Quiet = new("--quiet") { Description = "Print only the summary and the final sample." };
+
+        public IEnumerable<Option> All =>
+        [
+            Data, Encoding, Tokenizer, MaxVocab, BpeEncoding, ValFraction, Val, Model, Layers, Hidden, Embedding, Dropout, Batch,
+            SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, LrSchedule, LrDecay,
+            LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, Epochs, Steps, Time, EvalEvery, Patience, LogEvery,
+            SampleEvery, SampleLength, SampleTemperature, SamplePrime, RunDir, Resume, InitFrom, Seed, Quiet,
+        ];
+
+        /// <summary>Options a resumed run takes from its checkpoint: giving them with --resume is an error.</summary>
+        public IEnumerable<Option> FixedOnResume =>
+        [
+            Data, Encoding, Tokenizer, MaxVocab, BpeEncoding, ValFraction, Val, Model, Layers, Hidden, Embedding, Dropout, Batch,
+            SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, LrSchedule, LrDecay,
+            LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, RunDir, InitFrom, Seed,
+        ];
+
+        /// <summary>Flag for each LanguageModelOptions/TrainingDataSpec property, to word library errors in CLI terms.</summary>
+        public static readonly Dictionary<string, string> FlagOf = new(StringComparer.Ordinal)
+        {
+            ["Layers"] = "--layers", ["HiddenSize"] = "--hidden", ["EmbeddingSize"] = "--embedding", ["Dropout"] = "--dropout",
+            ["BatchSize"] = "--batch", ["SequenceLength"] = "--seq-length", ["LearningRate"] = "--lr", ["Momentum"] = "--momentum",
+            ["Beta1"] = "--beta1", ["Beta2"] = "--beta2", ["RmsPropAlpha"] = "--alpha", ["Epsilon"] = "--eps", ["ClipNorm"] = "--clip",
+            ["ClipValue"] = "--clip-value", ["WeightDecay"] = "--weight-decay", ["LrDecay"] = "--lr-decay",
+            ["LrDecayAfter"] = "--lr-decay-after", ["LrDecayEvery"] = "--lr-decay-every", ["WarmupSteps"] = "--warmup",
+            ["ScheduleSteps"] = "--schedule-steps", ["MinLearningRate"] = "--min-lr", ["Epochs"] = "--epochs", ["Steps"] = "--steps",
+            ["TimeBudgetSeconds"] = "--time", ["Patience"] = "--patience", ["EvalEvery"] = "--eval-every", ["LogEvery"] = "--log-every",
+            ["SampleEvery"] = "--sample-every", ["SampleLength"] = "--sample-length", ["SampleTemperature"] = "--sample-temperature", ["SamplePrime"] = "--sample-prime",
+            ["ValidationFraction"] = "--val-fraction", ["MaxVocabulary"] = "--max-vocab", ["Tokenizer"] = "--tokenizer",
+            ["BpeEncoding"] = "--bpe-encoding",
+        };
+    }
+
+    private static int Execute(ParseResult parse, Flags o)
+    {
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (cancel.IsCancellationRequested) return; // a second Ctrl+C ends the process
+            e.Cancel = true;
+            cancel.Cancel();
+            Console.Error.WriteLine("rnn: stopping after this update and writing a checkpoint (Ctrl+C again to abort)...");
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return parse.GetValue(o.Resume) is string resume ? ExecuteResume(parse, o, resume, cancel.Token) : ExecuteNew(parse, o, cancel.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static int ExecuteNew(ParseResult parse, Flags o, CancellationToken cancellation)
+    {
+        string[]? dataPaths = parse.GetValue(o.Data) is { Length: > 0 } d ? d : null;
+        bool builtIn = dataPaths is null;
+        string? initFrom = parse.GetValue(o.InitFrom);
+        LanguageModelFile? init = null;
+        if (initFrom is not null)
+        {
+            foreach (var fixedByModel in new Option[] { o.Tokenizer, o.MaxVocab, o.BpeEncoding })
+                if (CommonOptions.Given(parse, fixedByModel))
+                    throw new UserFacingException($"{fixedByModel.Name} cannot be used with --init-from: the tokenizer comes from '{initFrom}'.");
+            init = LanguageModelFile.Load(CommonOptions.ResolveModelPath(initFrom));
+        }
+
+        var spec = new TrainingDataSpec
+        {
+            Data = dataPaths ?? [BuiltInCorpus.Name],
+            Validation = parse.GetValue(o.Val) is { Length: > 0 } v ? v : null,
+            Encoding = parse.GetValue(o.Encoding),
+            Tokenizer = init?.Tokenizer.Kind ?? parse.GetValue(o.Tokenizer)?.ToLowerInvariant() ?? TokenizerKinds.Char,
+            MaxVocabulary = parse.GetValue(o.MaxVocab),
+            BpeEncoding = parse.GetValue(o.BpeEncoding) ?? "cl100k_base",
+            ValidationFraction = parse.GetValue(o.ValFraction) ?? 0.05,
+            BuiltIn = builtIn ? BuiltInCorpus.Name : null,
+        };
+        if (builtIn && (spec.Validation is not null || spec.Encoding is not null))
+            throw new UserFacingException("--val and --encoding need --data: the built-in corpus is UTF-8 and split by --val-fraction.");
+
+        LanguageModelOptions options = BuildOptions(parse, o, builtIn, init);
+        Map(() => spec.Validate());
+        Map(() => options.Validate());
+
+        string runDir = parse.GetValue(o.RunDir) ?? DefaultRunDirectory();
+        var run = new RunDirectory(runDir);
+        if (run.HoldsRun)
+            throw new UserFacingException($"the run directory '{run.Path}' already holds a run; continue it with --resume {runDir}, or choose another --run-dir. Nothing was changed.");
+
+        using LanguageDataset data = LoadData(spec, init?.Tokenizer);
+        CheckWindow(data, options, spec, builtIn);
+        bool quiet = parse.GetValue(o.Quiet);
+        LanguageModelTrainer trainer = Map(() =>
+            LanguageModelTrainer.Start(options, data, runDir, spec, init?.Content.Parameters, init?.Path));
+        if (!quiet) PrintHeader(trainer, data, spec, builtIn, init);
+        return Train(trainer, quiet, cancellation);
+    }
+
+    private static int ExecuteResume(ParseResult parse, Flags o, string resume, CancellationToken cancellation)
+    {
+        foreach (var option in o.FixedOnResume)
+            if (CommonOptions.Given(parse, option))
+                throw new UserFacingException($"{option.Name} cannot be used with --resume: a resumed run keeps the settings it started with " +
+                    "(only --epochs, --steps, --time, --patience, --eval-every, --log-every and the --sample-* options may change).");
+        string full = Path.GetFullPath(resume);
+        string checkpointPath = Directory.Exists(full) ? Path.Combine(full, RunDirectory.LastFile) : full;
+        if (!File.Exists(checkpointPath))
+            throw new UserFacingException(Directory.Exists(full)
+                ? $"'{full}' has no {RunDirectory.LastFile} to resume from; give the directory of an `rnn train` run."
+                : $"the run directory '{full}' does not exist.");
+        var checkpoint = LanguageModelFile.LoadCheckpoint(checkpointPath);
+        TrainingState state = checkpoint.TrainingState!;
+        if (state.Data is null)
+            throw new UserFacingException($"'{checkpointPath}' does not say which corpus it was trained on, so it can only be resumed through the library (LanguageModelTrainer.Resume).");
+
+        LanguageModelOptions controls = ApplyRunControls(parse, o, state.Options, resuming: true);
+        Map(() => controls.Validate());
+        bool builtIn = state.Data.BuiltIn is not null;
+        using LanguageDataset data = LoadData(state.Data, checkpoint.Tokenizer);
+        string runDir = Path.GetDirectoryName(checkpointPath)!;
+        var trainer = Map(() => LanguageModelTrainer.Resume(checkpoint, data, runDir, controls));
+        bool quiet = parse.GetValue(o.Quiet);
+        if (!quiet)
+        {
+            PrintHeader(trainer, data, state.Data, builtIn, null);
+            Console.WriteLine($"resuming at step {trainer.Step}, epoch {Format.Number(trainer.FractionalEpoch, "F2")}");
+        }
+        return Train(trainer, quiet, cancellation);
+    }
+
+    private static int Train(LanguageModelTrainer trainer, bool quiet, CancellationToken cancellation)
+    {
+        TrainingOutcome outcome;
+        try
+        {
+            outcome = TrainingDisplay.Create(quiet).Run(trainer, () => trainer.Run(cancellation));
+        }
+        catch (TrainingDivergedException e)
+        {
+            throw new UserFacingException(e.Message);
+        }
+        var run = trainer.RunDirectory;
+        string plots;
+        try
+        {
+            var (png, svg) = LossPlot.Write(run.Path);
+            plots = $", {Path.GetFileName(png)}, {Path.GetFileName(svg)}";
+        }
+        catch (IOException e)
+        {
+            plots = "";
+            Console.Error.WriteLine($"rnn: no loss plot: {e.Message}");
+        }
+
+        if (outcome.StepsThisSession == 0 && outcome.Reason != StopReason.Cancelled)
+            Console.WriteLine($"the run had already reached its budget or early-stopping point (step {outcome.Step}); " +
+                "give a larger --steps, --epochs or --time (or --patience) to continue it.");
+        Console.WriteLine($"stopped at step {outcome.Step} (epoch {Format.Number(outcome.Epoch, "F2")}) after {Format.Duration(outcome.ElapsedSeconds)}: {Describe(outcome.Reason, trainer.Options)}");
+        string val = outcome.ValidationLoss is double vl
+            ? $", validation loss {Format.Loss(vl)}" + (outcome.BestValidationLoss is double b ? $" (best {Format.Loss(b)} at step {outcome.BestValidationStep})" : "")
+            : ", no validation data";
+        Console.WriteLine($"train loss {Format.Loss(outcome.TrainLoss)}{val}");
+        var files = new List<string> { RunDirectory.LastFile };
+        if (File.Exists(run.Best)) files.Add(RunDirectory.BestFile);
+        files.Add(RunDirectory.MetricsFile);
+        if (File.Exists(run.Samples)) files.Add(RunDirectory.SamplesFile);
+        Console.WriteLine($"run directory {run.Path}: {string.Join(", ", files)}{plots}");
+
+        double temperature = trainer.Options.SampleTemperature;
+        Console.WriteLine($"sample (step {outcome.Step}, temperature {Format.Number(temperature, "G")}):");
+        Console.WriteLine(trainer.Sample(trainer.Options.SampleLength, temperature, trainer.Options.Seed + (ulong)outcome.Step, trainer.Options.SamplePrime));
+        Console.WriteLine($"more: rnn sample {run.Path} --length 1000   continue: rnn train --resume {run.Path} --steps N");
+        return outcome.Reason == StopReason.Cancelled ? 130 : 0;
+    }
+
+    private static string Describe(StopReason reason, LanguageModelOptions o) => reason switch
+    {
+        StopReason.Steps => $"step budget ({o.Steps}) reached",
+        StopReason.Epochs => $"epoch budget ({o.Epochs}) reached",
+        StopReason.Time => $"time budget ({Format.Duration(o.TimeBudgetSeconds ?? 0)}) reached",
+        StopReason.EarlyStopping => $"no validation improvement in {o.Patience} evaluations (early stopping)",
+        StopReason.Cancelled => "interrupted; checkpoint written",
+        _ => reason.ToString(),
+    };
+
+    private static LanguageModelOptions BuildOptions(ParseResult parse, Flags o, bool builtIn, LanguageModelFile? init)
+    {
+        var x = new LanguageModelOptions();
+        if (builtIn)
+            x = x with { EvalEvery = 100, SampleEvery = 300, SampleLength = 400, SampleTemperature = 0.8, SamplePrime = "public " };
+        else
+            x = x with { SampleEvery = 500 };
+        x = x with { LogEvery = 25 };
+        if (init is not null)
+        {
+            // Fine-tuning keeps the model's architecture unless flags say otherwise (a mismatch is then named by shape).
+            var c = init.Model.Config;
+            x = x with { Cell = c.Cell, Layers = c.Layers, HiddenSize = c.HiddenSize, Dropout = c.Dropout,
+                EmbeddingSize = c.Input == InputKind.Embedding ? c.StackInputSize : 0 };
+        }
+        if (parse.GetValue(o.Model) is string cell) x = x with { Cell = CommonOptions.ParseCell(cell) };
+        if (parse.GetValue(o.Layers) is int layers) x = x with { Layers = layers };
+        if (parse.GetValue(o.Hidden) is int hidden) x = x with { HiddenSize = hidden };
+        if (parse.GetValue(o.Embedding) is int embedding) x = x with { EmbeddingSize = embedding };
+        if (parse.GetValue(o.Dropout) is double dropout) x = x with { Dropout = dropout };
+        if (parse.GetValue(o.Batch) is int batch) x = x with { BatchSize = batch };
+        if (parse.GetValue(o.SeqLength) is int seq) x = x with { SequenceLength = seq };
+        if (parse.GetValue(o.Optimizer) is string optimizer) x = x with { Optimizer = ParseOptimizer(optimizer) };
+        if (parse.GetValue(o.Lr) is double lr) x = x with { LearningRate = lr };
+        if (parse.GetValue(o.Momentum) is double momentum) x = x with { Momentum = momentum };
+        if (parse.GetValue(o.Beta1) is double beta1) x = x with { Beta1 = beta1 };
+        if (parse.GetValue(o.Beta2) is double beta2) x = x with { Beta2 = beta2 };
+        if (parse.GetValue(o.Alpha) is double alpha) x = x with { RmsPropAlpha = alpha };
+        if (parse.GetValue(o.Eps) is double eps) x = x with { Epsilon = eps };
+        if (parse.GetValue(o.Clip) is double clip) x = x with { ClipNorm = clip == 0 ? null : clip };
+        if (parse.GetValue(o.ClipValue) is double clipValue) x = x with { ClipValue = clipValue };
+        if (parse.GetValue(o.WeightDecay) is double wd) x = x with { WeightDecay = wd };
+        if (parse.GetValue(o.LrSchedule) is string schedule) x = x with { Schedule = ParseSchedule(schedule) };
+        else if (parse.GetValue(o.LrDecay) is not null) x = x with { Schedule = LearningRateScheduleKind.StepDecay };
+        if (parse.GetValue(o.LrDecay) is double decay) x = x with { LrDecay = decay };
+        if (parse.GetValue(o.LrDecayAfter) is int after) x = x with { LrDecayAfter = after };
+        if (parse.GetValue(o.LrDecayEvery) is int every) x = x with { LrDecayEvery = every };
+        if (parse.GetValue(o.Warmup) is long warmup) x = x with { WarmupSteps = warmup };
+        if (parse.GetValue(o.ScheduleSteps) is long scheduleSteps) x = x with { ScheduleSteps = scheduleSteps };
+        if (parse.GetValue(o.MinLr) is double minLr) x = x with { MinLearningRate = minLr };
+        if (parse.GetValue(o.Seed) is ulong seed) x = x with { Seed = seed };
+        x = ApplyRunControls(parse, o, x, resuming: false);
+        if (x.Epochs is null && x.Steps is null && x.TimeBudgetSeconds is null)
+            x = builtIn ? x with { TimeBudgetSeconds = 100 } : x with { Epochs = 10 };
+        return x;
+    }
+
+    /// <summary>Budgets, patience and reporting intervals. On resume, giving any budget replaces all of the run's budgets.</summary>
+    private static LanguageModelOptions ApplyRunControls(ParseResult parse, Flags o, LanguageModelOptions x, bool resuming)
+    {
+        int? epochs = parse.GetValue(o.Epochs);
+        long? steps = parse.GetValue(o.Steps);
+        double? time = parse.GetValue(o.Time) is string t ? ParseDuration(t) : null;
+        if (epochs is not null || steps is not null || time is not null)
+            x = resuming ? x with { Epochs = epochs, Steps = steps, TimeBudgetSeconds = time }
+                : x with { Epochs = epochs ?? x.Epochs, Steps = steps ?? x.Steps, TimeBudgetSeconds = time ?? x.TimeBudgetSeconds };
+        if (parse.GetValue(o.Patience) is int patience) x = x with { Patience = patience };
+        if (parse.GetValue(o.EvalEvery) is int evalEvery) x = x with { EvalEvery = evalEvery };
+        if (parse.GetValue(o.LogEvery) is int logEvery) x = x with { LogEvery = logEvery };
+        if (parse.GetValue(o.SampleEvery) is int sampleEvery) x = x with { SampleEvery = sampleEvery };
+        if (parse.GetValue(o.SampleLength) is int sampleLength) x = x with { SampleLength = sampleLength };
+        if (parse.GetValue(o.SampleTemperature) is double temperature) x = x with { SampleTemperature = temperature };
+        if (parse.GetValue(o.SamplePrime) is string prime) x = x with { SamplePrime = prime };
+        return x;
+    }
+
+    private static LanguageDataset LoadData(TrainingDataSpec spec, Tokenizer? tokenizer)
+    {
+        if (spec.BuiltIn is null) return spec.Load(tokenizer);
+        string root = BuiltInCorpus.Extract();
+        try { return (spec with { Data = [root] }).Load(tokenizer); }
+        finally { BuiltInCorpus.Delete(root); }
+    }
+
+    private static void CheckWindow(LanguageDataset data, LanguageModelOptions options, TrainingDataSpec spec, bool builtIn)
+    {
+        long needed = (long)options.BatchSize * (options.SequenceLength + 1);
+        string source = builtIn ? "the built-in corpus" : string.Join(", ", spec.Data.Select(p => $"'{p}'"));
+        if (data.Train.Length < needed)
+            throw new UserFacingException(
+                $"the training data from {source} has {data.Train.Length} tokens{(spec.Validation is null && spec.ValidationFraction > 0 ? $" after holding out {Format.Number(spec.ValidationFraction * 100, "G3")}% for validation" : "")}, " +
+                $"fewer than one window needs: --batch {options.BatchSize} × (--seq-length {options.SequenceLength} + 1) = {needed}. " +
+                "Use a smaller --batch or --seq-length, or more text.");
+        if (data.Validation.Length < 2 && (spec.Validation is not null || spec.ValidationFraction > 0))
+            Console.Error.WriteLine($"rnn: warning: the validation data has {data.Validation.Length} tokens, too few to evaluate; " +
+                "training goes on without validation (no best.safetensors). Give more text, a larger --val-fraction or --val FILE.");
+    }
+
+    private static void PrintHeader(LanguageModelTrainer trainer, LanguageDataset data, TrainingDataSpec spec, bool builtIn, LanguageModelFile? init)
+    {
+        var o = trainer.Options;
+        string corpus = builtIn ? "built-in corpus (this project's C# sources and docs)" : string.Join(" ", spec.Data);
+        Console.WriteLine($"corpus: {corpus}; {data.Tokenizer}; {data.Train.Length:N0} training tokens, {data.Validation.Length:N0} validation tokens");
+        string input = o.EmbeddingSize > 0 ? $"embedding {o.EmbeddingSize}" : "one-hot input";
+        string dropout = o.Dropout > 0 ? $", dropout {o.Dropout}" : "";
+        string cell = o.Cell switch { CellKind.Lstm => "LSTM", CellKind.Gru => "GRU", CellKind.RnnRelu => "RNN (ReLU)", _ => "RNN (tanh)" };
+        Console.WriteLine($"model: {cell} {o.Layers}×{o.HiddenSize}, {input}{dropout}; {trainer.Model.Parameters.Count:N0} parameters" +
+            (init is not null ? $"; fine-tuning from {init.Path}" : ""));
+        string clip = o.ClipNorm is double cn ? $", clip norm {cn}" : "";
+        if (o.ClipValue is double cv) clip += $", clip value {cv}";
+        var budgets = new List<string>();
+        if (o.Steps is long s) budgets.Add($"{s} steps");
+        if (o.Epochs is int e) budgets.Add($"{e} epochs");
+        if (o.TimeBudgetSeconds is double t) budgets.Add(Format.Duration(t));
+        Console.WriteLine($"training: batch {o.BatchSize} × {o.SequenceLength} steps ({trainer.WindowsPerEpoch:N0} updates per epoch); " +
+            $"{o.Optimizer} lr {Format.Number(o.LearningRate, "G")} ({o.Schedule}){clip}; stop after {string.Join(" or ", budgets)}; seed {o.Seed}");
+        Console.WriteLine($"run directory: {trainer.RunDirectory.Path}");
+    }
+
+    private static OptimizerKind ParseOptimizer(string name) => name.ToLowerInvariant() switch
+    {
+        "sgd" => OptimizerKind.Sgd,
+        "momentum" => OptimizerKind.Momentum,
+        "nesterov" => OptimizerKind.Nesterov,
+        "adagrad" => OptimizerKind.Adagrad,
+        "rmsprop" => OptimizerKind.RmsProp,
+        "adam" => OptimizerKind.Adam,
+        "adamw" => OptimizerKind.AdamW,
+        _ => throw new UserFacingException($"unknown optimizer '{name}'; use one of: sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw."),
+    };
+
+    private static LearningRateScheduleKind ParseSchedule(string name) => name.ToLowerInvariant() switch
+    {
+        "constant" => LearningRateScheduleKind.Constant,
+        "step" or "char-rnn" => LearningRateScheduleKind.StepDecay,
+        "exponential" or "exp" => LearningRateScheduleKind.Exponential,
+        "cosine" => LearningRateScheduleKind.Cosine,
+        _ => throw new UserFacingException($"unknown --lr-schedule '{name}'; use one of: constant, step, exponential, cosine."),
+    };
+
+    /// <summary>"90", "90s", "1.5m", "10m", "1h30m", "2h" or "00:10:00" → seconds.</summary>
+    internal static double ParseDuration(string text)
+    {
+        string s = text.Trim().ToLowerInvariant();
+        if (TimeSpan.TryParseExact(s, [@"h\:mm\:ss", @"hh\:mm\:ss", @"m\:ss"], CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero)
+            return span.TotalSeconds;
+        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double plain) && plain > 0 && double.IsFinite(plain))
+            return plain;
+        var parts = DurationPart().Matches(s);
+        if (parts.Count > 0 && string.Concat(parts.Select(p => p.Value)) == s)
+        {
+            double total = 0;
+            foreach (Match p in parts)
+            {
+                double v = double.Parse(p.Groups[1].Value, CultureInfo.InvariantCulture);
+                total += p.Groups[2].Value switch { "h" => 3600 * v, "m" or "min" => 60 * v, "ms" => v / 1000, _ => v };
+            }
+            if (total > 0 && double.IsFinite(total)) return total;
+        }
+        throw new UserFacingException($"--time '{text}' is not a positive duration; write it like 90s, 10m, 1h30m or 00:10:00.");
+    }
+
+    [GeneratedRegex(@"(\d+(?:\.\d+)?)(h|min|ms|m|s)")]
+    private static partial Regex DurationPart();
+
+    /// <summary>Runs <paramref name="action"/>, turning a library ArgumentException about an option into a one-line message with the flag's name.</summary>
+    private static T Map<T>(Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (ArgumentException e) when (e.ParamName is string name && Flags.FlagOf.TryGetValue(name, out string? flag))
+        {
+            string message = e.Message;
+            int suffix = message.LastIndexOf(" (Parameter '", StringComparison.Ordinal);
+            if (suffix >= 0) message = message[..suffix];
+            if (message.StartsWith(name, StringComparison.Ordinal)) message = flag + message[name.Length..];
+            throw new UserFacingException(message);
+        }
+    }
+
+    private static void Map(Action action) => Map(() => { action(); return 0; });
+
+    private static string DefaultRunDirectory()
+    {
+        string baseName = Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+        string name = baseName;
+        for (int i = 2; new RunDirectory(name).HoldsRun || Directory.Exists(name); i++) name = $"{baseName}-{i}";
+        return name;
+    }
+}

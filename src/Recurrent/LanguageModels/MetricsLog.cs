@@ -1,0 +1,99 @@
+// MetricsLog: metrics.jsonl, the run's log — one JSON object per line (step, epoch, train_loss, val_loss, lr,
+// grad_norm, tokens_per_s, elapsed_s), appended as training goes, read back for plots, and cut back to a
+// checkpoint's step when a run resumes. Lines a crash cut short are skipped when reading.
+using System.Text;
+using System.Text.Json;
+
+namespace Recurrent.LanguageModels;
+
+/// <summary>Reads and writes metrics.jsonl.</summary>
+public static class MetricsLog
+{
+    /// <summary>UTF-8 without a byte-order mark, for the run's text files.</summary>
+    internal static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>Appends one record as a JSON line.</summary>
+    public static void Append(string path, MetricsRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        System.IO.File.AppendAllText(path, Format(record) + "\n", Utf8);
+    }
+
+    /// <summary>The JSON line of a record: step, epoch, train_loss, val_loss, lr, grad_norm, tokens_per_s, elapsed_s.</summary>
+    public static string Format(MetricsRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("step", record.Step);
+            Number(w, "epoch", Math.Round(record.Epoch, 4));
+            Number(w, "train_loss", record.TrainLoss);
+            Number(w, "val_loss", record.ValidationLoss);
+            Number(w, "lr", record.LearningRate);
+            Number(w, "grad_norm", record.GradientNorm);
+            Number(w, "tokens_per_s", Math.Round(record.TokensPerSecond, 1));
+            Number(w, "elapsed_s", Math.Round(record.ElapsedSeconds, 3));
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>
+    /// The records of a metrics file, in order. Lines that are not valid records (a line cut by a crash) are
+    /// skipped. Throws IOException naming the file when it cannot be read.
+    /// </summary>
+    public static List<MetricsRecord> Read(string path)
+    {
+        var records = new List<MetricsRecord>();
+        foreach (string line in System.IO.File.ReadLines(path))
+            if (TryParse(line, out var record)) records.Add(record);
+        return records;
+    }
+
+    /// <summary>Parses one line; false when it is not a metrics record.</summary>
+    public static bool TryParse(string line, out MetricsRecord record)
+    {
+        record = null!;
+        if (string.IsNullOrWhiteSpace(line)) return false;
+        try
+        {
+            using var doc = JsonDocument.Parse(line);
+            var o = doc.RootElement;
+            if (o.ValueKind != JsonValueKind.Object || !o.TryGetProperty("step", out var step) || !step.TryGetInt64(out long s)) return false;
+            record = new MetricsRecord(s, Get(o, "epoch") ?? 0, Get(o, "train_loss"), Get(o, "val_loss"), Get(o, "lr") ?? 0,
+                Get(o, "grad_norm") ?? 0, Get(o, "tokens_per_s") ?? 0, Get(o, "elapsed_s") ?? 0);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Rewrites the file (atomically) without the records after <paramref name="step"/>: what a resume from that step has not done yet.</summary>
+    public static void TruncateAfter(string path, long step)
+    {
+        if (!System.IO.File.Exists(path)) return;
+        var kept = new StringBuilder();
+        bool dropped = false;
+        foreach (string line in System.IO.File.ReadLines(path))
+        {
+            if (TryParse(line, out var r) && r.Step <= step) kept.Append(line).Append('\n');
+            else dropped = true;
+        }
+        if (!dropped) return;
+        byte[] bytes = Encoding.UTF8.GetBytes(kept.ToString());
+        Serialization.ModelFile.WriteAtomically(path, stream => stream.Write(bytes));
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is double v && double.IsFinite(v)) w.WriteNumber(name, v);
+        else w.WriteNull(name);
+    }
+
+    private static double? Get(JsonElement o, string name) =>
+        o.TryGetProperty(name, out var e) && e.ValueKind == JsonValueKind.Number ? e.GetDouble() : null;
+}

@@ -1,0 +1,70 @@
+// RunDirectory: the files of a language-model run — last.safetensors, best.safetensors, metrics.jsonl,
+// samples.txt (and the plots the CLI adds) — and the checks made before a run writes there: the directory can
+// be created and written, and a new run never overwrites an existing one (that needs --resume).
+
+namespace Recurrent.LanguageModels;
+
+/// <summary>Paths and checks for a run directory.</summary>
+public sealed class RunDirectory
+{
+    /// <summary>The checkpoint written at every evaluation and at the end.</summary>
+    public const string LastFile = "last.safetensors";
+    /// <summary>The checkpoint with the lowest validation loss.</summary>
+    public const string BestFile = "best.safetensors";
+    /// <summary>One JSON object per log line.</summary>
+    public const string MetricsFile = "metrics.jsonl";
+    /// <summary>Samples generated during training.</summary>
+    public const string SamplesFile = "samples.txt";
+
+    /// <summary>Wraps <paramref name="path"/> (made absolute); does not touch the disk.</summary>
+    public RunDirectory(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Path = System.IO.Path.GetFullPath(path);
+    }
+
+    /// <summary>The directory.</summary>
+    public string Path { get; }
+    /// <summary>last.safetensors.</summary>
+    public string Last => File(LastFile);
+    /// <summary>best.safetensors.</summary>
+    public string Best => File(BestFile);
+    /// <summary>metrics.jsonl.</summary>
+    public string Metrics => File(MetricsFile);
+    /// <summary>samples.txt.</summary>
+    public string Samples => File(SamplesFile);
+
+    /// <summary>A file in the directory.</summary>
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    /// <summary>True when the directory holds a run's checkpoint or metrics.</summary>
+    public bool HoldsRun => System.IO.File.Exists(Last) || System.IO.File.Exists(Metrics);
+
+    /// <summary>
+    /// Creates the directory for a new run and checks that it can be written. Throws IOException naming the
+    /// directory when it cannot be created or written, or when it already holds a run (which is never overwritten).
+    /// </summary>
+    public void PrepareNew()
+    {
+        if (HoldsRun)
+            throw new IOException($"The run directory '{Path}' already holds a run ({LastFile} or {MetricsFile}); " +
+                "continue it with --resume, or choose another --run-dir. Nothing was changed.");
+        EnsureWritable();
+    }
+
+    /// <summary>Checks that the directory can be written (creating it if needed); IOException naming it otherwise.</summary>
+    public void EnsureWritable()
+    {
+        string probe = File($".write-test-{Environment.ProcessId}");
+        try
+        {
+            Directory.CreateDirectory(Path);
+            System.IO.File.WriteAllBytes(probe, [1]);
+            System.IO.File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"Cannot write to the run directory '{Path}': {e.Message} Choose a writable --run-dir.", e);
+        }
+    }
+}

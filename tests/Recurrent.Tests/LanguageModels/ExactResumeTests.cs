@@ -1,0 +1,115 @@
+// --resume continues exactly: a run of N updates and a run stopped after k updates, written to disk, read back
+// and continued to N give bit-identical per-update losses, learning rates, final weights and optimizer moments.
+// The model has dropout (so the dropout generator must be restored), the corpus spans several epochs (state reset
+// and batcher position), the schedule is cosine with warm-up (schedule position), and evaluations and samples
+// happen in between (they must not disturb the carried state or the generators).
+using Recurrent.Data;
+using Recurrent.LanguageModels;
+using Recurrent.Serialization;
+using Recurrent.Tests.Data;
+
+namespace Recurrent.Tests.LanguageModels;
+
+public sealed class ExactResumeTests
+{
+    private const int TotalSteps = 40;
+
+    [Theory]
+    [InlineData(13)] // in the middle of an epoch, between evaluations
+    [InlineData(14)] // right after an evaluation
+    [InlineData(17)] // at an epoch boundary (17 windows per epoch)
+    public void StopAndResumeGivesBitIdenticalLossesAndWeights(int stopAt)
+    {
+        using var dir = new TempDirectory();
+        var spec = new TrainingDataSpec { Data = [dir.File("corpus.txt", LanguageModelTestSupport.Corpus(600))] };
+
+        // Uninterrupted.
+        using var data = spec.Load();
+        var full = LanguageModelTrainer.Start(LanguageModelTestSupport.TinyOptions(TotalSteps), data, Path.Combine(dir.Path, "full"), spec);
+        Assert.Equal(17, full.WindowsPerEpoch);
+        var fullSteps = Record(full);
+        var fullOutcome = full.Run();
+        Assert.Equal(TotalSteps, fullOutcome.Step);
+        Assert.Equal(TotalSteps, fullSteps.Count);
+
+        // Stopped after k updates, then resumed from the checkpoint on disk with the data loaded anew.
+        string splitDir = Path.Combine(dir.Path, "split");
+        var first = LanguageModelTrainer.Start(LanguageModelTestSupport.TinyOptions(stopAt), data, splitDir, spec);
+        var firstSteps = Record(first);
+        first.Run();
+        var checkpoint = LanguageModelFile.LoadCheckpoint(Path.Combine(splitDir, RunDirectory.LastFile));
+        using var reloaded = checkpoint.TrainingState!.Data!.Load(checkpoint.Tokenizer);
+        var second = LanguageModelTrainer.Resume(checkpoint, reloaded, splitDir, LanguageModelTestSupport.TinyOptions(TotalSteps));
+        Assert.Equal(stopAt, second.Step);
+        var secondSteps = Record(second);
+        second.Run();
+
+        var resumed = firstSteps.Concat(secondSteps).ToList();
+        Assert.Equal(TotalSteps, resumed.Count);
+        for (int i = 0; i < TotalSteps; i++)
+        {
+            Assert.Equal(fullSteps[i].Step, resumed[i].Step);
+            Assert.True(BitConverter.DoubleToInt64Bits(fullSteps[i].Loss) == BitConverter.DoubleToInt64Bits(resumed[i].Loss),
+                $"step {i + 1}: loss {fullSteps[i].Loss:R} uninterrupted vs {resumed[i].Loss:R} resumed");
+            Assert.Equal(fullSteps[i].LearningRate, resumed[i].LearningRate);
+            Assert.Equal(fullSteps[i].GradientNorm, resumed[i].GradientNorm);
+        }
+
+        var a = ModelFile.Read(Path.Combine(dir.Path, "full", RunDirectory.LastFile));
+        var b = ModelFile.Read(Path.Combine(splitDir, RunDirectory.LastFile));
+        AssertSameTensors(a.Parameters, b.Parameters);
+        AssertSameTensors(a.OptimizerState, b.OptimizerState);
+        Assert.Equal(a.OptimizerSteps, b.OptimizerSteps);
+        Assert.Equal(TotalSteps, a.OptimizerSteps);
+    }
+
+    [Fact]
+    public void ResumeRefusesAChangedCorpus()
+    {
+        using var dir = new TempDirectory();
+        string corpus = dir.File("corpus.txt", LanguageModelTestSupport.Corpus(600));
+        var spec = new TrainingDataSpec { Data = [corpus] };
+        using (var data = spec.Load())
+            LanguageModelTrainer.Start(LanguageModelTestSupport.TinyOptions(3), data, Path.Combine(dir.Path, "run"), spec).Run();
+        dir.File("corpus.txt", LanguageModelTestSupport.Corpus(700));
+        var checkpoint = LanguageModelFile.LoadCheckpoint(Path.Combine(dir.Path, "run", RunDirectory.LastFile));
+        using var changed = spec.Load(checkpoint.Tokenizer);
+        var e = Assert.Throws<InvalidDataException>(() => LanguageModelTrainer.Resume(checkpoint, changed, Path.Combine(dir.Path, "run")));
+        Assert.Contains("tokens", e.Message);
+    }
+
+    [Fact]
+    public void ANewRunNeverOverwritesAnExistingOne()
+    {
+        using var dir = new TempDirectory();
+        var spec = new TrainingDataSpec { Data = [dir.File("corpus.txt", LanguageModelTestSupport.Corpus(600))] };
+        using var data = spec.Load();
+        string run = Path.Combine(dir.Path, "run");
+        LanguageModelTrainer.Start(LanguageModelTestSupport.TinyOptions(2), data, run, spec).Run();
+        byte[] before = File.ReadAllBytes(Path.Combine(run, RunDirectory.LastFile));
+        var e = Assert.Throws<IOException>(() => LanguageModelTrainer.Start(LanguageModelTestSupport.TinyOptions(2), data, run, spec));
+        Assert.Contains("--resume", e.Message);
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(run, RunDirectory.LastFile)));
+    }
+
+    private static List<StepReport> Record(LanguageModelTrainer trainer)
+    {
+        var steps = new List<StepReport>();
+        trainer.StepCompleted += steps.Add;
+        return steps;
+    }
+
+    private static void AssertSameTensors(IReadOnlyList<NamedTensor> expected, IReadOnlyList<NamedTensor> actual)
+    {
+        Assert.Equal(expected.Select(t => t.Name), actual.Select(t => t.Name));
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal(expected[i].Shape, actual[i].Shape);
+            var x = expected[i].Data;
+            var y = actual[i].Data;
+            for (int j = 0; j < x.Length; j++)
+                Assert.True(BitConverter.SingleToInt32Bits(x[j]) == BitConverter.SingleToInt32Bits(y[j]),
+                    $"{expected[i].Name}[{j}]: {x[j]:R} vs {y[j]:R}");
+        }
+    }
+}
