@@ -16,6 +16,9 @@ internal enum Op { None, Transpose }
 
 internal static class Gemm
 {
+    /// <summary>Below this many rows of C, float products use the unpacked loops (GEMV-like shapes).</summary>
+    internal const int SmallM = 4;
+
     /// <summary>
     /// C (M,N) = op(A)·op(B), or C += op(A)·op(B) when <paramref name="accumulate"/>.
     /// A is stored (M,K) with row stride lda when <paramref name="opA"/> is None, else (K,M);
@@ -27,6 +30,14 @@ internal static class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Debug.Assert(m >= 0 && n >= 0 && k >= 0);
+        // float products go to the packed, blocked kernel — except the tiny ones (a few rows: batch-1
+        // sampling), where packing would cost more than the product and the dot-product loops stream the weights.
+        if (typeof(T) == typeof(float) && m >= SmallM)
+        {
+            Sgemm.Multiply(opA, opB, m, n, k, MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb,
+                MemoryMarshal.Cast<T, float>(c), ldc, accumulate);
+            return;
+        }
         if (m == 0 || n == 0) return;
         if (!accumulate)
             for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear();

@@ -4,6 +4,7 @@
 // dh_{t-1} = dGates_hh · W_hh as the only sequential product, and the weight gradients are GEMMs over all
 // backpropagated steps at once. Stacking, bidirectional concatenation and dropout live in RecurrentStack.
 using System.Numerics;
+using System.Runtime.InteropServices;
 using Recurrent.Kernels;
 using Recurrent.Tensors;
 using System.Runtime.CompilerServices;
@@ -183,6 +184,9 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
         ReadOnlySpan<T> whh = _store.Value(WeightHH), bhh = _store.Value(BiasHH);
         Span<T> hh = _hh.AsSpan(0, batch * _gh);
         ReadOnlySpan<T> peep = Peephole is null ? ReadOnlySpan<T>.Empty : _store.Value(Peephole);
+        // The same W_hh^T multiplies every step: pack it once for the whole sequence.
+        bool packed = UsePacked(steps, batch);
+        if (packed) (_packedForward ??= new PackedMatrix()).Pack(Op.Transpose, h, _gh, Floats(whh), h);
         for (int s = 0; s < steps; s++)
         {
             int t = TimeAt(s);
@@ -193,12 +197,12 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
             {
                 // hh (B, 3H) = h_{t-1} · W_hh^T + b_hh
                 Gemm.BroadcastRows(bhh, batch, _gh, hh);
-                Gemm.Multiply(Op.None, Op.Transpose, batch, _gh, h, hPrev, h, whh, h, hh, _gh, accumulate: true);
+                RecurrentProduct(packed, hPrev, whh, hh);
                 GruCell.Forward<T>(pre, hh, hPrev, _gates.AsSpan(t * batch * _gh, batch * _gh), _hhN.AsSpan(t * bh, bh), hOut, batch, h);
                 continue;
             }
             // pre (B, GH) += h_{t-1} · W_hh^T: the step's only product, into the projected inputs.
-            Gemm.Multiply(Op.None, Op.Transpose, batch, _gh, h, hPrev, h, whh, h, pre, _gh, accumulate: true);
+            RecurrentProduct(packed, hPrev, whh, pre);
             if (Kind == CellKind.Lstm)
             {
                 ReadOnlySpan<T> cPrev = s == 0 ? _c0.AsSpan(0, bh) : _cells.AsSpan(TimeAt(s - 1) * bh, bh);
@@ -243,6 +247,8 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
         ReadOnlySpan<T> peep = Peephole is null ? ReadOnlySpan<T>.Empty : _store.Value(Peephole);
         Span<T> dPeep = Peephole is null ? Span<T>.Empty : _store.Gradient(Peephole);
         int firstStep = steps - backwardSteps;
+        bool packed = UsePacked(backwardSteps, batch);
+        if (packed) (_packedBackward ??= new PackedMatrix()).Pack(Op.None, _gh, h, Floats(whh), h);
         for (int s = steps - 1; s >= firstStep; s--)
         {
             int t = TimeAt(s);
@@ -271,7 +277,10 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
                     break;
             }
             // dh_{t-1} = dGates_hh · W_hh  (B,GH)·(GH,H) [+ GRU's direct z⊙dh path]: the only sequential product.
-            Gemm.Multiply(Op.None, Op.None, batch, h, _gh, gh, _gh, whh, h, dhPrev, h, accumulate: direct);
+            if (packed)
+                Sgemm.Multiply(Op.None, batch, Floats(gh), _gh, _packedBackward!, FloatsW(dhPrev), h, accumulate: direct);
+            else
+                Gemm.Multiply(Op.None, Op.None, batch, h, _gh, gh, _gh, whh, h, dhPrev, h, accumulate: direct);
             Span<T> swap = dh; dh = dhPrev; dhPrev = swap;
         }
         if (!dh0.IsEmpty) dh.CopyTo(dh0);
@@ -326,6 +335,26 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
             Gemm.Multiply(Op.Transpose, Op.None, _gh, h, batch, dGhh.Slice(tFirst * batch * _gh, batch * _gh), _gh,
                 _h0.AsSpan(0, bh), h, dWhh, h, accumulate: true);
         }
+    }
+
+    // Packed recurrent weights (float only): W_hh^T for the forward steps, W_hh for dh in backward.
+    private PackedMatrix? _packedForward, _packedBackward;
+
+    // Packing pays off once the same weights serve several products; a single step or a single row
+    // (sampling) uses the unpacked product, which streams the weights once.
+    private static bool UsePacked(int steps, int batch) => typeof(T) == typeof(float) && steps > 1 && batch >= Gemm.SmallM;
+
+    private static ReadOnlySpan<float> Floats(ReadOnlySpan<T> x) => MemoryMarshal.Cast<T, float>(x);
+    private static Span<float> FloatsW(Span<T> x) => MemoryMarshal.Cast<T, float>(x);
+
+    // dest (B, GH) += hPrev (B, H) · W_hh^T
+    private void RecurrentProduct(bool packed, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> whh, Span<T> dest)
+    {
+        int h = HiddenSize;
+        if (packed)
+            Sgemm.Multiply(Op.None, _batch, Floats(hPrev), h, _packedForward!, FloatsW(dest), _gh, accumulate: true);
+        else
+            Gemm.Multiply(Op.None, Op.Transpose, _batch, _gh, h, hPrev, h, whh, h, dest, _gh, accumulate: true);
     }
 
     // Token inputs: sum the gate gradients per vocabulary entry, A (V, GH), then dW_ih += A^T·table and
