@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # run-without-simd.sh — re-runs the whole test suite with hardware intrinsics disabled (scalar paths), with
-# AVX2 disabled (128-bit Vector<T>) and with AVX-512 disabled (the AVX2 kernels), so every code path of the
+# AVX2 disabled (128-bit Vector<T>) and with AVX-512 disabled (the AVX2 kernels; .NET 10 reads DOTNET_EnableAVX512), so every code path of the
 # vectorised kernels is exercised on one machine (as ImageSharp does).
 # GemmTests.SimdSettingFromEnvironment_IsInEffect fails if the runtime ignored a setting.
 # Usage: tests/run-without-simd.sh [extra dotnet test arguments]
@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 dotnet build tests/Recurrent.Tests -c Release
-for setting in DOTNET_EnableHWIntrinsic=0 DOTNET_EnableAVX2=0 DOTNET_EnableAVX512F=0; do
+for setting in DOTNET_EnableHWIntrinsic=0 DOTNET_EnableAVX2=0 DOTNET_EnableAVX512=0; do
     echo "=== tests with $setting ==="
     env "$setting" dotnet test tests/Recurrent.Tests -c Release --no-build "$@"
 done

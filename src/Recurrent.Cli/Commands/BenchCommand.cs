@@ -8,6 +8,19 @@ namespace Recurrent.Cli.Commands;
 
 internal static class BenchCommand
 {
+    private sealed record GemmShape(string Name, int M, int N, int K, bool TransposeA, bool TransposeB);
+
+    // 256³ and 1024³, and the products of an LSTM-512 step with B = 32, T·B = 2048 (see bench/gemm/README.md).
+    private static readonly GemmShape[] GemmShapes =
+    [
+        new("256x256x256", 256, 256, 256, false, false),
+        new("1024x1024x1024", 1024, 1024, 1024, false, false),
+        new("32x2048x512 h·W_hh^T (step)", 32, 2048, 512, false, true),
+        new("32x512x2048 dG·W_hh (step)", 32, 512, 2048, false, false),
+        new("2048x2048x512 X·W_ih^T", 2048, 2048, 512, false, true),
+        new("2048x512x2048 dG^T·X (dW)", 2048, 512, 2048, true, false),
+    ];
+
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "Print a JSON array instead of a table." };
@@ -18,7 +31,11 @@ internal static class BenchCommand
         };
         var steps = new Option<int>("--steps") { Description = "Timed training steps per repetition.", DefaultValueFactory = _ => 5 };
         var reps = new Option<int>("--repetitions") { Description = "Repetitions; the median is reported.", DefaultValueFactory = _ => 3 };
-        var cmd = new Command("bench", "Measure training and sampling speed on the standard configurations.") { json, configs, steps, reps };
+        var gemm = new Option<bool>("--gemm")
+        {
+            Description = "Also measure GEMM GFLOP/s (256³, 1024³ and the RNN shapes) with 1 and 2 threads; default on unless --config is given.",
+        };
+        var cmd = new Command("bench", "Measure training and sampling speed on the standard configurations.") { json, configs, steps, reps, gemm };
         cmd.SetAction(parse =>
         {
             int n = parse.GetValue(steps), r = parse.GetValue(reps);
@@ -37,13 +54,27 @@ internal static class BenchCommand
                 if (!asJson)
                     Console.WriteLine($"{c.Name,-6} {c.Cell,-8} {c.Hidden,5} {c.Layers,2} {c.Batch,3} {c.Steps,3} {res.TrainTokensPerSecond,12:F0} {res.TrainMsPerStep,9:F1} {res.SampleTokensPerSecond,13:F0}");
             }
+            bool runGemm = parse.GetResult(gemm) is not null ? parse.GetValue(gemm) : parse.GetValue(configs) is not { Length: > 0 };
+            var gemmRows = new List<Dictionary<string, object>>();
+            if (runGemm)
+            {
+                if (!asJson) Console.WriteLine($"{Environment.NewLine}{"GEMM (float32)",-34} {"1 thread GFLOP/s",17} {"2 threads GFLOP/s",18}");
+                foreach (var shape in GemmShapes)
+                {
+                    double one = Recurrent.Kernels.GemmBenchmark.GigaflopsPerSecond(shape.M, shape.N, shape.K, shape.TransposeA, shape.TransposeB, 1, r * 5);
+                    double two = Recurrent.Kernels.GemmBenchmark.GigaflopsPerSecond(shape.M, shape.N, shape.K, shape.TransposeA, shape.TransposeB,
+                        Math.Min(2, Environment.ProcessorCount), r * 5);
+                    gemmRows.Add(new() { ["config"] = "gemm " + shape.Name, ["gflops_1_thread"] = Math.Round(one, 1), ["gflops_2_threads"] = Math.Round(two, 1) });
+                    if (!asJson) Console.WriteLine($"{shape.Name,-34} {one,17:F1} {two,18:F1}");
+                }
+            }
             if (asJson)
                 Console.WriteLine(JsonSerializer.Serialize(results.Select(x => new Dictionary<string, object>
                 {
                     ["config"] = x.Config,
                     ["train_tokens_per_s"] = Math.Round(x.TrainTokensPerSecond, 1),
                     ["sample_tokens_per_s"] = Math.Round(x.SampleTokensPerSecond, 1),
-                })));
+                }).Concat(gemmRows)));
             return 0;
         });
         return cmd;
