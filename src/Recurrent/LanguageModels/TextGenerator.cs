@@ -45,7 +45,7 @@ public sealed class TextGenerator
     /// Writes <paramref name="prime"/> (if any) and then <paramref name="length"/> generated tokens' text to
     /// <paramref name="output"/>, as it is produced. Throws <see cref="UnknownTokenException"/> (an
     /// ArgumentException naming the characters) when the prime has characters a char vocabulary lacks.
-    /// The model's carried state is replaced.
+    /// The model's own carried state is not touched (sampling runs on a StepInference snapshot).
     /// </summary>
     public void Generate(string? prime, int length, SamplingOptions options, ulong seed, TextWriter output)
     {

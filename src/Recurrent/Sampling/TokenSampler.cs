@@ -1,5 +1,5 @@
 // TokenSampler: generates tokens one at a time from a per-step softmax model (batch 1), feeding each
-// sampled token back as the next input and carrying the recurrent state — the sampling loop of
+// sampled token back as the next input and carrying the recurrent state (in its own StepInference snapshot) — the sampling loop of
 // min-char-rnn and char-rnn, with temperature, top-k, top-p (nucleus) and argmax. Buffers are sized once,
 // so the loop allocates nothing.
 using Recurrent.Layers;
@@ -33,14 +33,16 @@ public sealed record SamplingOptions
 /// <summary>Batch-1 autoregressive sampler over a per-step token model.</summary>
 public sealed class TokenSampler
 {
-    private readonly SequenceModel<float> _model;
+    private readonly StepInference _inference;
     private readonly Rng _rng;
-    private readonly int[] _input = new int[1];
     private readonly double[] _probabilities;
     private readonly int[] _order;
     private readonly double[] _sortKeys;
 
-    /// <summary>Creates a sampler; the model must take token ids and have a per-step head over the vocabulary.</summary>
+    /// <summary>
+    /// Creates a sampler over a snapshot of the model's weights (<see cref="StepInference"/>); the model must take
+    /// token ids, run forward in time and have a per-step head. The model's own carried state is not touched.
+    /// </summary>
     public TokenSampler(SequenceModel<float> model, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -48,7 +50,7 @@ public sealed class TokenSampler
             throw new ArgumentException("Sampling needs a token-input model with a per-step head.", nameof(model));
         if (model.Config.Bidirectional)
             throw new ArgumentException("A bidirectional model reads the future and cannot generate step by step.", nameof(model));
-        _model = model;
+        _inference = new StepInference(model);
         _rng = new Rng(seed);
         int v = model.Config.OutputSize;
         _probabilities = new double[v];
@@ -57,16 +59,10 @@ public sealed class TokenSampler
     }
 
     /// <summary>Starts a new sequence from the zero state.</summary>
-    public void Reset() => _model.ResetState();
+    public void Reset() => _inference.Reset();
 
     /// <summary>Feeds one token (advancing the state) without sampling: used to prime the model with text.</summary>
-    public ReadOnlySpan<float> Feed(int token)
-    {
-        _input[0] = token;
-        ReadOnlySpan<float> logits = _model.Forward(_input, 1, 1, training: false);
-        _model.CarryState();
-        return logits;
-    }
+    public ReadOnlySpan<float> Feed(int token) => _inference.Step(token);
 
     /// <summary>Feeds <paramref name="token"/> and returns the next token drawn from the model's distribution.</summary>
     public int Next(int token, SamplingOptions options)
