@@ -114,9 +114,19 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         Model.Backward(_dOutput.AsSpan(0, Model.Output.Length), backwardSteps);
         double penalty = Regularization.Penalty(store, Options.L1, Options.L2);
         Regularization.AddGradient(store, Options.L1, Options.L2);
-        double norm = GradientClipping.GlobalNorm<T>(store.Gradients); // reported before any clipping
-        if (Options.ClipValue is double cv) GradientClipping.ClipByValue<T>(store.Gradients, cv);
-        if (Options.ClipNorm is double cn) GradientClipping.ClipByGlobalNorm<T>(store.Gradients, cn);
+        // The reported norm is taken before any clipping. Without value clipping, norm clipping measures that
+        // same norm itself, so the gradient is read once rather than twice.
+        double norm;
+        if (Options.ClipValue is double cv)
+        {
+            norm = GradientClipping.GlobalNorm<T>(store.Gradients);
+            GradientClipping.ClipByValue<T>(store.Gradients, cv);
+            if (Options.ClipNorm is double cn) GradientClipping.ClipByGlobalNorm<T>(store.Gradients, cn);
+        }
+        else
+            norm = Options.ClipNorm is double cn
+                ? GradientClipping.ClipByGlobalNorm<T>(store.Gradients, cn)
+                : GradientClipping.GlobalNorm<T>(store.Gradients);
         double lr = Schedule.At(Step, Epoch);
         Optimizer.Step(store.Values, store.Gradients, lr);
         Step++;

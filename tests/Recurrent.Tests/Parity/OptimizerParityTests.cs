@@ -30,16 +30,7 @@ public sealed class OptimizerParityTests(ITestOutputHelper log)
         Assert.Equal(name, fx.Meta.GetProperty("optimizer").GetString());
         Assert.Equal("gru", fx.Meta.GetProperty("cell").GetString());
         int V = fx.MetaInt("vocab"), T = fx.MetaInt("steps"), B = fx.MetaInt("batch"), N = fx.MetaInt("batches");
-        var config = new ModelConfig
-        {
-            Input = InputKind.Embedding,
-            InputSize = V,
-            EmbeddingSize = fx.MetaInt("embedding"),
-            Cell = CellKind.Gru,
-            HiddenSize = fx.MetaInt("hidden"),
-            Layers = fx.MetaInt("layers"),
-            OutputSize = V,
-        };
+        var config = ParityModels.LanguageModelConfig(fx, CellKind.Gru);
         var model = new SequenceModel<float>(config, seed: 1);
         ParityModels.LoadStateDict(model, fx, "final.");
         var store = model.Parameters;

@@ -1,6 +1,7 @@
 // ParityModels: shared helpers of the SequenceModel parity tests — copying a fixture's PyTorch state_dict
 // into a model (after checking both hold the same parameter names and shapes) and slicing the (N,T,B)
 // char-LM data of make_fixtures.py into per-batch (T,B) views.
+using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Tests.Support;
 
@@ -36,4 +37,17 @@ internal static class ParityModels
 
     /// <summary>Batch k, (T,B), of an (N,T,B) integer tensor.</summary>
     public static int[] Batch(int[] all, int k, int steps, int batch) => all.AsSpan(k * steps * batch, steps * batch).ToArray();
+
+    /// <summary>The embedding → stack → linear language model the training fixtures describe (vocab, embedding, hidden, layers in meta).</summary>
+    public static ModelConfig LanguageModelConfig(Fixture fx, CellKind cell) => new()
+    {
+        Input = InputKind.Embedding,
+        InputSize = fx.MetaInt("vocab"),
+        EmbeddingSize = fx.MetaInt("embedding"),
+        Cell = cell,
+        HiddenSize = fx.MetaInt("hidden"),
+        Layers = fx.MetaInt("layers"),
+        OutputSize = fx.MetaInt("vocab"),
+        ForgetGateBias = null, // the fixture's weights are loaded over the initialisation anyway
+    };
 }

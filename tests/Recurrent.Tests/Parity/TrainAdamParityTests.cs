@@ -22,17 +22,7 @@ public sealed class TrainAdamParityTests(ITestOutputHelper log)
         Assert.Equal("lstm", fx.Meta.GetProperty("cell").GetString());
         Assert.Equal("before clipping", fx.Meta.GetProperty("grad0").GetString());
         int V = fx.MetaInt("vocab"), T = fx.MetaInt("steps"), B = fx.MetaInt("batch"), N = fx.MetaInt("batches");
-        var config = new ModelConfig
-        {
-            Input = InputKind.Embedding,
-            InputSize = V,
-            EmbeddingSize = fx.MetaInt("embedding"),
-            Cell = CellKind.Lstm,
-            HiddenSize = fx.MetaInt("hidden"),
-            Layers = fx.MetaInt("layers"),
-            OutputSize = V,
-            ForgetGateBias = null,
-        };
+        var config = ParityModels.LanguageModelConfig(fx, CellKind.Lstm);
         var model = new SequenceModel<float>(config, seed: 1);
         ParityModels.LoadStateDict(model, fx, "final.");
         int[] inputs = fx.Ints("inputs"), targets = fx.Ints("targets");
