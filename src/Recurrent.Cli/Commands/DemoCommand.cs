@@ -11,6 +11,7 @@ internal static class DemoCommand
     {
         var demo = new Command("demo", "Run a built-in demonstration task (generated data, no downloads).");
         demo.Subcommands.Add(CreateCyclic());
+        demo.Subcommands.Add(AdditionDemoCommand.Create());
         return demo;
     }
 

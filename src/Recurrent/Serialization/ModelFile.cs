@@ -23,7 +23,7 @@ public sealed record ModelFileContent(ModelConfig Config, string? Tokenizer, str
     IReadOnlyList<NamedTensor> Parameters, IReadOnlyList<NamedTensor> OptimizerState, long OptimizerSteps);
 
 /// <summary>Saves and loads models and checkpoints.</summary>
-public static class ModelFile
+public static partial class ModelFile
 {
     /// <summary>Value of the "format" metadata entry.</summary>
     public const string FormatName = "recurrent";
