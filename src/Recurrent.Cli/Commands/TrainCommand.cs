@@ -19,9 +19,11 @@ internal static partial class TrainCommand
     {
         var o = new Flags();
         var cmd = new Command("train",
-            "Train a language model (char-rnn style) on text files; without --data, on the project's own sources (about 2 minutes).");
+            "Train a language model (char-rnn style) on text files; without --data, on the project's own sources (about 2 minutes). --task forecast|seq2seq trains the other model shapes.");
         foreach (var option in o.All) cmd.Options.Add(option);
-        cmd.SetAction(parse => Execute(parse, o));
+        var tasks = new TaskFlags(); // --task and the options of task models (TrainCommand.Tasks.cs)
+        foreach (var option in tasks.All) cmd.Options.Add(option);
+        cmd.SetAction(parse => parse.GetValue(tasks.Task) is string task ? ExecuteTask(parse, o, tasks, task) : Execute(parse, o));
         return cmd;
     }
 
