@@ -15,6 +15,7 @@ internal static class AdditionDemoCommand
         var defaults = new AdditionOptions();
         var cell = CommonOptions.Cell("lstm");
         var hidden = new Option<int>("--hidden") { Description = "Hidden units.", DefaultValueFactory = _ => defaults.HiddenSize };
+        var digits = new Option<int>("--digits") { Description = "Largest number of digits per operand (the criterion is for 3).", DefaultValueFactory = _ => defaults.Digits };
         var examples = new Option<int>("--examples") { Description = "Distinct questions generated.", DefaultValueFactory = _ => defaults.Examples };
         var epochs = new Option<int>("--epochs") { Description = "Upper bound on epochs.", DefaultValueFactory = _ => defaults.Epochs };
         var batch = new Option<int>("--batch") { Description = "Questions per update.", DefaultValueFactory = _ => defaults.BatchSize };
@@ -25,13 +26,15 @@ internal static class AdditionDemoCommand
         var cmd = new Command("addition",
             "Keras addition_rnn: learn \"123+45\" → \"168\" (operands up to 3 digits, 50,000 questions, reversed input) with an encoder–decoder until 99% per-character validation accuracy.")
         {
-            cell, hidden, examples, epochs, batch, lr, evalEvery, time, seed,
+            cell, hidden, digits, examples, epochs, batch, lr, evalEvery, time, seed,
         };
         cmd.SetAction(parse =>
         {
             int h = parse.GetValue(hidden), n = parse.GetValue(examples), e = parse.GetValue(epochs), b = parse.GetValue(batch);
             double rate = parse.GetValue(lr), budget = parse.GetValue(time);
             if (h <= 0) throw new UserFacingException($"--hidden must be positive, got {h}.");
+            int d = parse.GetValue(digits);
+            if (d is < 1 or > 6) throw new UserFacingException($"--digits must be in 1..6, got {d}.");
             if (n < 20) throw new UserFacingException($"--examples must be at least 20, got {n}.");
             if (e <= 0) throw new UserFacingException($"--epochs must be positive, got {e}.");
             if (b <= 0) throw new UserFacingException($"--batch must be positive, got {b}.");
@@ -39,13 +42,15 @@ internal static class AdditionDemoCommand
             if (!(budget >= 0)) throw new UserFacingException($"--time must be >= 0 seconds, got {budget}.");
             var options = defaults with
             {
-                Cell = CommonOptions.ParseCell(parse.GetValue(cell)!), HiddenSize = h, Examples = n, Epochs = e, BatchSize = b,
+                Cell = CommonOptions.ParseCell(parse.GetValue(cell)!), HiddenSize = h, Digits = d, Examples = n, Epochs = e, BatchSize = b,
                 LearningRate = rate, EvaluateEvery = parse.GetValue(evalEvery), TimeBudgetSeconds = budget, Seed = parse.GetValue(seed),
             };
             int validation = (int)Math.Round(n * options.ValidationFraction);
             Console.WriteLine($"addition: {n:N0} questions a+b (operands of 1..{options.Digits} digits), {n - validation:N0} train / {validation:N0} validation; " +
                               $"source reversed; {options.Cell} encoder–decoder H={h}, embedding {options.EmbeddingSize}; Adam lr {rate}, batch {b}, seed {options.Seed}");
             Console.WriteLine($"criterion: {AdditionTask.Criterion}");
+            long possible = (long)Math.Pow(10, d) * ((long)Math.Pow(10, d) + 1) / 4;
+            if (n > possible) throw new UserFacingException($"--examples must be at most {possible:N0} for {d}-digit operands, got {n:N0}.");
             var clock = Stopwatch.StartNew();
             var result = AdditionTask.Run(options, p => Console.WriteLine(
                 $"  step {p.Step,6}  epoch {p.Epoch,5:F2}  train loss {p.TrainLoss:F4}  validation: per-character {p.Validation.TokenAccuracy:P2}, " +

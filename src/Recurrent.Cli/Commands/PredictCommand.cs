@@ -46,6 +46,23 @@ internal static class PredictCommand
         return cmd;
     }
 
+    /// <summary>
+    /// Writes an output file: atomically for ordinary paths, directly for devices such as /dev/null or
+    /// /dev/stdout (an atomic rename would replace the device with a regular file).
+    /// </summary>
+    public static void WriteOutput(string path, string text)
+    {
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        string full = Path.GetFullPath(path);
+        if (full.StartsWith("/dev/", StringComparison.Ordinal))
+        {
+            using var stream = new FileStream(full, FileMode.Open, FileAccess.Write);
+            stream.Write(bytes);
+            return;
+        }
+        ModelFile.WriteAtomically(full, s => s.Write(bytes));
+    }
+
     /// <summary>Throws when an option that the model's task does not use was given.</summary>
     public static void Reject(ParseResult parse, string task, params Option[] options)
     {

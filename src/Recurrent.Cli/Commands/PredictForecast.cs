@@ -45,7 +45,7 @@ internal static class PredictForecast
         }
         if (parse.GetValue(f.Out) is string outPath)
         {
-            ModelFile.WriteAtomically(outPath, s => s.Write(Encoding.UTF8.GetBytes(csv.ToString())));
+            PredictCommand.WriteOutput(outPath, csv.ToString());
             Console.WriteLine($"wrote {steps} predicted steps of [{string.Join(", ", spec.Targets.Select(c => c.Label))}] after row {from} to {Path.GetFullPath(outPath)}");
         }
         else Console.Write(csv);

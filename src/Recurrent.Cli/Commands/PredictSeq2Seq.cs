@@ -41,7 +41,7 @@ internal static class PredictSeq2Seq
         for (int i = 0; i < sources.Count; i++) text.Append(sources[i]).Append('\t').Append(predictions[i]).Append('\n');
         if (parse.GetValue(f.Out) is string outPath)
         {
-            ModelFile.WriteAtomically(outPath, s => s.Write(Encoding.UTF8.GetBytes(text.ToString())));
+            PredictCommand.WriteOutput(outPath, text.ToString());
             Console.WriteLine($"decoded {sources.Count} lines ({(beam == 1 ? "greedy" : $"beam {beam}")}) to {Path.GetFullPath(outPath)}");
         }
         else Console.Write(text);
