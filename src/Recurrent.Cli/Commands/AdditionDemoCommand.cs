@@ -20,13 +20,14 @@ internal static class AdditionDemoCommand
         var epochs = new Option<int>("--epochs") { Description = "Upper bound on epochs.", DefaultValueFactory = _ => defaults.Epochs };
         var batch = new Option<int>("--batch") { Description = "Questions per update.", DefaultValueFactory = _ => defaults.BatchSize };
         var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
+        var lrDecay = new Option<double>("--lr-decay") { Description = "Learning-rate factor after every epoch.", DefaultValueFactory = _ => defaults.LearningRateDecay };
         var evalEvery = new Option<int>("--eval-every") { Description = "Evaluate every N updates (0 = every epoch).", DefaultValueFactory = _ => defaults.EvaluateEvery };
         var time = new Option<double>("--time") { Description = "Wall-clock budget in seconds (0 = none).", DefaultValueFactory = _ => 0 };
         var seed = new Option<ulong>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => defaults.Seed };
         var cmd = new Command("addition",
             "Keras addition_rnn: learn \"123+45\" → \"168\" (operands up to 3 digits, 50,000 questions, reversed input) with an encoder–decoder until 99% per-character validation accuracy.")
         {
-            cell, hidden, digits, examples, epochs, batch, lr, evalEvery, time, seed,
+            cell, hidden, digits, examples, epochs, batch, lr, lrDecay, evalEvery, time, seed,
         };
         cmd.SetAction(parse =>
         {
@@ -39,15 +40,17 @@ internal static class AdditionDemoCommand
             if (e <= 0) throw new UserFacingException($"--epochs must be positive, got {e}.");
             if (b <= 0) throw new UserFacingException($"--batch must be positive, got {b}.");
             if (!(rate > 0 && double.IsFinite(rate))) throw new UserFacingException($"--lr must be a positive number, got {rate}.");
+            double decay = parse.GetValue(lrDecay);
+            if (!(decay > 0 && decay <= 1)) throw new UserFacingException($"--lr-decay must be in (0, 1], got {decay}.");
             if (!(budget >= 0)) throw new UserFacingException($"--time must be >= 0 seconds, got {budget}.");
             var options = defaults with
             {
                 Cell = CommonOptions.ParseCell(parse.GetValue(cell)!), HiddenSize = h, Digits = d, Examples = n, Epochs = e, BatchSize = b,
-                LearningRate = rate, EvaluateEvery = parse.GetValue(evalEvery), TimeBudgetSeconds = budget, Seed = parse.GetValue(seed),
+                LearningRate = rate, LearningRateDecay = decay, EvaluateEvery = parse.GetValue(evalEvery), TimeBudgetSeconds = budget, Seed = parse.GetValue(seed),
             };
             int validation = (int)Math.Round(n * options.ValidationFraction);
             Console.WriteLine($"addition: {n:N0} questions a+b (operands of 1..{options.Digits} digits), {n - validation:N0} train / {validation:N0} validation; " +
-                              $"source reversed; {options.Cell} encoder–decoder H={h}, embedding {options.EmbeddingSize}; Adam lr {rate}, batch {b}, seed {options.Seed}");
+                              $"source reversed; {options.Cell} encoder–decoder H={h}, embedding {options.EmbeddingSize}; Adam lr {rate}{(decay < 1 ? $" × {decay} per epoch" : "")}, batch {b}, seed {options.Seed}");
             Console.WriteLine($"criterion: {AdditionTask.Criterion}");
             long possible = (long)Math.Pow(10, d) * ((long)Math.Pow(10, d) + 1) / 4;
             if (n > possible) throw new UserFacingException($"--examples must be at most {possible:N0} for {d}-digit operands, got {n:N0}.");

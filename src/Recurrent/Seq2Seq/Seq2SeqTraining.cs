@@ -25,6 +25,8 @@ public sealed record Seq2SeqTrainingOptions
     public double LearningRate { get; init; } = 3e-3;
     /// <summary>Global gradient-norm clip (0 = off).</summary>
     public double ClipNorm { get; init; } = 5;
+    /// <summary>The learning rate is multiplied by this after every epoch (1 = constant).</summary>
+    public double LearningRateDecay { get; init; } = 1;
     /// <summary>Upper bound on epochs.</summary>
     public int Epochs { get; init; } = 30;
     /// <summary>Wall-clock budget in seconds (0 = none).</summary>
@@ -55,6 +57,7 @@ public sealed record Seq2SeqTrainingOptions
         Positive(Epochs, nameof(Epochs));
         if (!(LearningRate > 0 && double.IsFinite(LearningRate))) throw new ArgumentException($"LearningRate must be positive, got {LearningRate}.", nameof(LearningRate));
         if (!(ClipNorm >= 0 && double.IsFinite(ClipNorm))) throw new ArgumentException($"ClipNorm must be >= 0, got {ClipNorm}.", nameof(ClipNorm));
+        if (!(LearningRateDecay > 0 && LearningRateDecay <= 1)) throw new ArgumentException($"LearningRateDecay must be in (0, 1], got {LearningRateDecay}.", nameof(LearningRateDecay));
         if (!(TimeBudgetSeconds >= 0)) throw new ArgumentException($"TimeBudgetSeconds must be >= 0, got {TimeBudgetSeconds}.", nameof(TimeBudgetSeconds));
         if (EvaluateEvery < 0) throw new ArgumentException($"EvaluateEvery must be >= 0, got {EvaluateEvery}.", nameof(EvaluateEvery));
         if (Patience < 0) throw new ArgumentException($"Patience must be >= 0, got {Patience}.", nameof(Patience));
@@ -163,6 +166,7 @@ public static class Seq2SeqTraining
                     stop = $"time budget of {options.TimeBudgetSeconds:0.#} s used";
                 if (stop is null && cancellation.IsCancellationRequested) stop = "interrupted";
             }
+            trainer.LearningRate *= options.LearningRateDecay;
         }
         stop ??= $"{options.Epochs} epochs done";
         if (lossCount > 0 || best is null) Evaluate((double)trainer.Steps / batchesPerEpoch);

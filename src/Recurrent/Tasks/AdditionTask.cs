@@ -29,13 +29,15 @@ public sealed record AdditionOptions
     /// <summary>Embedding size.</summary>
     public int EmbeddingSize { get; init; } = 16;
     /// <summary>Pairs per update.</summary>
-    public int BatchSize { get; init; } = 64;
+    public int BatchSize { get; init; } = 128;
     /// <summary>Adam learning rate.</summary>
-    public double LearningRate { get; init; } = 5e-3;
+    public double LearningRate { get; init; } = 1e-2;
+    /// <summary>Learning-rate factor after every epoch.</summary>
+    public double LearningRateDecay { get; init; } = 0.7;
     /// <summary>Upper bound on epochs.</summary>
     public int Epochs { get; init; } = 40;
     /// <summary>Evaluate every this many updates (0 = every epoch).</summary>
-    public int EvaluateEvery { get; init; } = 250;
+    public int EvaluateEvery { get; init; } = 125;
     /// <summary>Stop when validation per-character accuracy reaches this (the criterion).</summary>
     public double Target { get; init; } = 0.99;
     /// <summary>Wall-clock budget in seconds (0 = none).</summary>
@@ -95,7 +97,7 @@ public static class AdditionTask
         var training = new Seq2SeqTrainingOptions
         {
             Cell = options.Cell, HiddenSize = options.HiddenSize, Layers = 1, EmbeddingSize = options.EmbeddingSize,
-            BatchSize = options.BatchSize, LearningRate = options.LearningRate, Epochs = options.Epochs,
+            BatchSize = options.BatchSize, LearningRate = options.LearningRate, LearningRateDecay = options.LearningRateDecay, Epochs = options.Epochs,
             EvaluateEvery = options.EvaluateEvery, TargetTokenAccuracy = options.Target, TimeBudgetSeconds = options.TimeBudgetSeconds,
             ReverseSource = true, SourceLength = 2 * options.Digits + 1, MaxTargetLength = options.Digits + 1, Seed = options.Seed,
         };

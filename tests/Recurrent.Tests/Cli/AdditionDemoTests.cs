@@ -13,7 +13,7 @@ public sealed class AdditionDemoTests
     public void SmallAdditionRunPrintsCriterionExamplesAndAConsistentVerdict()
     {
         var r = CliRunner.Run("demo", "addition", "--digits", "2", "--examples", "2000", "--hidden", "64", "--batch", "32",
-            "--lr", "0.01", "--epochs", "12", "--eval-every", "0", "--seed", "2");
+            "--lr", "0.01", "--lr-decay", "1", "--epochs", "12", "--eval-every", "0", "--seed", "2");
         Assert.True(r.ExitCode is 0 or 1, r.Stdout + r.Stderr);
         Assert.Contains("criterion: ≥ 99% per-character validation accuracy (Keras examples, addition_rnn.py: \"Three digits (reversed)", r.Stdout);
         Assert.Contains("run time", r.Stdout);

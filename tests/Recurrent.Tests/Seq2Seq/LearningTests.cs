@@ -42,7 +42,7 @@ public sealed class LearningTests(ITestOutputHelper log)
     {
         var options = new AdditionOptions
         {
-            Examples = 2000, Digits = 2, HiddenSize = 64, EmbeddingSize = 12, BatchSize = 32, LearningRate = 0.01, Epochs = 12,
+            Examples = 2000, Digits = 2, HiddenSize = 64, EmbeddingSize = 12, BatchSize = 32, LearningRate = 0.01, LearningRateDecay = 1, Epochs = 12,
             EvaluateEvery = 0, Target = 1.0, Seed = 2,
         };
         var result = AdditionTask.Run(options, e => log.WriteLine($"epoch {e.Epoch:F1} loss {e.TrainLoss:F3} per-char {e.Validation.TokenAccuracy:P1} exact {e.Validation.SequenceAccuracy:P1}"));
