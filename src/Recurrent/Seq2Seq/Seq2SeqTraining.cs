@@ -169,7 +169,12 @@ public static class Seq2SeqTraining
             trainer.LearningRate *= options.LearningRateDecay;
         }
         stop ??= $"{options.Epochs} epochs done";
-        if (lossCount > 0 || best is null) Evaluate((double)trainer.Steps / batchesPerEpoch);
+        if (lossCount > 0 || best is null)
+        {
+            string reason = stop;
+            Evaluate((double)trainer.Steps / batchesPerEpoch);
+            stop = reason; // the final evaluation reports; it does not change why training stopped
+        }
         bestParameters.CopyTo(model.Parameters.Values, 0);
         return new Seq2SeqTrainingResult(model, vocabulary, best!, trainer.Steps, clock.Elapsed.TotalSeconds, stop, history);
     }

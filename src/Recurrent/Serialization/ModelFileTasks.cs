@@ -52,8 +52,29 @@ public static partial class ModelFile
         return (content, SafeTensors.Read(path).Metadata);
     }
 
-    /// <summary>The "task" entry of a model file's metadata, or null for a file without one (a language model).</summary>
-    public static string? ReadTask(string path) => SafeTensors.Read(path).Metadata.GetValueOrDefault(TaskKey);
+    /// <summary>
+    /// The "task" entry of a model file's metadata, or null for a file without one (a language model). Reads only
+    /// the safetensors header; a file whose header cannot be read also gives null, and the full read that follows
+    /// reports what is wrong with it.
+    /// </summary>
+    public static string? ReadTask(string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            Span<byte> lengthBytes = stackalloc byte[8];
+            if (stream.ReadAtLeast(lengthBytes, 8, throwOnEndOfStream: false) < 8) return null;
+            ulong length = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
+            if (length > SafeTensors.MaxHeaderBytes || length > (ulong)(stream.Length - 8)) return null;
+            var header = new byte[(int)length];
+            stream.ReadExactly(header);
+            using var doc = JsonDocument.Parse(header, new JsonDocumentOptions { MaxDepth = 8 });
+            return doc.RootElement.ValueKind == JsonValueKind.Object
+                && doc.RootElement.TryGetProperty("__metadata__", out var meta) && meta.ValueKind == JsonValueKind.Object
+                && meta.TryGetProperty(TaskKey, out var task) && task.ValueKind == JsonValueKind.String ? task.GetString() : null;
+        }
+        catch (JsonException) { return null; }
+    }
 
     /// <summary>Copies tensors into a parameter store; every parameter must be present with its exact shape and nothing extra.</summary>
     public static void LoadParameters(ParameterStore<float> store, IReadOnlyList<NamedTensor> tensors, string source)
