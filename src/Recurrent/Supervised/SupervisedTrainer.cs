@@ -204,18 +204,18 @@ public static class SupervisedTrainer
     }
 
     /// <summary>
-    /// Splits <paramref name="examples"/> into training and held-out parts: a seeded shuffle, then the last
-    /// ⌊N·fraction⌋ examples (at least one when the fraction is positive and N ≥ 2) are held out.
+    /// Splits <paramref name="items"/> into training and held-out parts: a seeded shuffle, then the last
+    /// ⌊N·fraction⌋ items (at least one when the fraction is positive and N ≥ 2) are held out.
     /// </summary>
-    public static (List<SequenceExample> Train, List<SequenceExample> Validation) Split(IReadOnlyList<SequenceExample> examples, double fraction, ulong seed)
+    public static (List<TItem> Train, List<TItem> Validation) Split<TItem>(IReadOnlyList<TItem> items, double fraction, ulong seed)
     {
-        ArgumentNullException.ThrowIfNull(examples);
-        int[] order = Enumerable.Range(0, examples.Count).ToArray();
+        ArgumentNullException.ThrowIfNull(items);
+        int[] order = Enumerable.Range(0, items.Count).ToArray();
         Shuffle(order, new Rng(seed ^ 0x5B17));
-        int held = (int)Math.Floor(examples.Count * fraction);
-        if (fraction > 0 && held == 0 && examples.Count >= 2) held = 1;
-        var train = order.Take(examples.Count - held).Select(i => examples[i]).ToList();
-        var validation = order.Skip(examples.Count - held).Select(i => examples[i]).ToList();
+        int held = (int)Math.Floor(items.Count * fraction);
+        if (fraction > 0 && held == 0 && items.Count >= 2) held = 1;
+        var train = order.Take(items.Count - held).Select(i => items[i]).ToList();
+        var validation = order.Skip(items.Count - held).Select(i => items[i]).ToList();
         return (train, validation);
     }
 }

@@ -20,8 +20,24 @@ public static class TaskModelFile
         ModelFile.Save(path, model, tokenizerJson, extraMetadata: new Dictionary<string, string> { [TaskKey] = taskJson });
     }
 
-    /// <summary>The task JSON of a model file, or null when it has none (a language model). Reads only the header.</summary>
+    /// <summary>
+    /// The task name ("classify", "tag", ...) of a model file, or null when it has no task description (a
+    /// language model). Does not verify the checksum; <see cref="Load"/> does.
+    /// </summary>
     public static string? PeekTask(string path)
+    {
+        string? json = TaskJson(path);
+        if (json is null) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("task", out var t)
+                && t.ValueKind == JsonValueKind.String ? t.GetString() : throw new InvalidDataException($"'{Path.GetFullPath(path)}': the task description names no task.");
+        }
+        catch (JsonException e) { throw new InvalidDataException($"'{Path.GetFullPath(path)}': the task description cannot be read ({e.Message}).", e); }
+    }
+
+    private static string? TaskJson(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         return SafeTensors.Read(path).Metadata.GetValueOrDefault(TaskKey);
@@ -34,7 +50,7 @@ public static class TaskModelFile
         string full = Path.GetFullPath(path);
         if (!File.Exists(full)) throw new FileNotFoundException($"The model file '{full}' does not exist.", full);
         ModelFileContent content = ModelFile.Read(full);
-        string taskJson = PeekTask(full)
+        string taskJson = TaskJson(full)
             ?? throw new InvalidDataException($"'{full}' has no task description: it is not a classification or tagging model (write one with `rnn train --task classify|tag`).");
         JsonElement task;
         try { task = JsonDocument.Parse(taskJson).RootElement.Clone(); }
