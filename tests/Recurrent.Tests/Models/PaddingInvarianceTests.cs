@@ -154,6 +154,36 @@ public sealed class PaddingInvarianceTests(ITestOutputHelper log)
         Compare(alone, loose, "alone vs reordered with extra padding");
     }
 
+    // The final states (L*D,B,H) of a padded batch: row b holds what its sequence ends with alone — the forward
+    // direction's state after its last element, the reverse direction's after reading back to its first.
+    [Theory]
+    [MemberData(nameof(CellsAndDirections))]
+    public void FinalStatesAreEachSequencesOwn(CellKind cell, bool bidirectional)
+    {
+        var rng = new Rng(31 + (ulong)cell * 3 + (bidirectional ? 1UL : 0));
+        int[][] seqs = SequenceLengths.Select(len => GradientSetup.Tokens(rng, len, Vocabulary)).ToArray();
+        var model = new SequenceModel<double>(Config(InputKind.Embedding, cell, bidirectional, HeadKind.PerStep), 7);
+        int B = seqs.Length, T = SequenceLengths.Max() + 3, H = Hidden, slots = model.Stack.Layers * model.Stack.Directions;
+        var x = new int[T * B];
+        for (int b = 0; b < B; b++)
+            for (int t = 0; t < SequenceLengths[b]; t++) x[t * B + b] = seqs[b][t];
+        model.Forward(x, T, B, training: false, SequenceLengths);
+        double[] h = model.FinalH.ToArray(), c = model.FinalC.ToArray();
+        double worst = 0;
+        for (int b = 0; b < B; b++)
+        {
+            model.Forward(seqs[b], SequenceLengths[b], 1, training: false);
+            for (int k = 0; k < slots; k++)
+                for (int j = 0; j < H; j++)
+                {
+                    worst = Math.Max(worst, Math.Abs(model.FinalH[k * H + j] - h[(k * B + b) * H + j]));
+                    if (cell == CellKind.Lstm) worst = Math.Max(worst, Math.Abs(model.FinalC[k * H + j] - c[(k * B + b) * H + j]));
+                }
+        }
+        log.WriteLine($"final states: largest difference {worst:E2}");
+        Assert.True(worst <= Tolerance, $"final states differ by {worst:E3}");
+    }
+
     // Summed (not mean) cross-entropy, so a batch's loss and gradient are the sums of its sequences'.
     private static Run Finish(SequenceModel<double> model, ReadOnlySpan<double> logits, int[] y)
     {
