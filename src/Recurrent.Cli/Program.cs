@@ -16,6 +16,7 @@ public static class Program
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(SampleCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(PlotCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         var parse = root.Parse(args);

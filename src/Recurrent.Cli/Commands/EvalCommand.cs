@@ -2,6 +2,7 @@
 // nats per token, bits per character (total bits over the characters predicted, so models with different
 // tokenizers compare) and perplexity per token. The text is read with the model's tokenizer and evaluated as
 // LanguageModelEvaluator does during training (B contiguous pieces, state carried over windows of T).
+// Classification and tagging models (a "task" entry in the file) are evaluated by TaskEvaluation instead.
 using System.CommandLine;
 using System.Text.Json;
 using Recurrent.Data;
@@ -28,7 +29,10 @@ internal static class EvalCommand
             int b = parse.GetValue(batch), t = parse.GetValue(seqLength);
             if (b <= 0) throw new UserFacingException($"--batch must be positive, got {b}.");
             if (t <= 0) throw new UserFacingException($"--seq-length must be positive, got {t}.");
-            var file = LanguageModelFile.Load(CommonOptions.ResolveModelPath(parse.GetValue(model)!));
+            string modelPath = CommonOptions.ResolveModelPath(parse.GetValue(model)!);
+            if (Recurrent.Supervised.TaskModelFile.PeekTask(modelPath) is string task)
+                return TaskEvaluation.Execute(modelPath, task, parse.GetValue(data)!, parse.GetValue(json));
+            var file = LanguageModelFile.Load(modelPath);
             var corpus = CorpusSource.FromPaths(parse.GetValue(data)!, parse.GetValue(encoding));
             using TokenStream tokens = LanguageDataset.Encode(corpus, file.Tokenizer);
             if (tokens.Length < 2)
