@@ -17,6 +17,8 @@ public static class Program
         root.Subcommands.Add(SampleCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(PlotCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(ImportCommand.Create());
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
