@@ -18,7 +18,7 @@ What it does
    then runs DIR/model.py (the snippet rnn wrote) with this python, which loads DIR/model.safetensors into
    torch.nn modules with load_state_dict(strict=True) and compares with Recurrent's outputs in
    DIR/example.safetensors. Every difference must be <= 1e-5.
-   The result is recorded in tools/interop/pytorch_export_record.json with the SHA-256 of each exported
+   The result is recorded in Fixtures/interop/pytorch_export_record.json with the SHA-256 of each exported
    model.py / model.safetensors / config.json; the xunit test PyTorchExportRecordTests re-exports and fails
    when the files differ from the recorded ones (then rerun this script).
 
@@ -45,7 +45,7 @@ import torch.nn as nn
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 FIXTURES = os.path.join(ROOT, "tests", "Recurrent.Tests", "Fixtures", "interop")
-RECORD = os.path.join(HERE, "pytorch_export_record.json")
+RECORD = os.path.join(FIXTURES, "pytorch_export_record.json")
 RNN_DLL = os.path.join(ROOT, "src", "Recurrent.Cli", "bin", "Release", "net10.0", "rnn.dll")
 TOLERANCE = 1e-5
 T, B = 6, 3
