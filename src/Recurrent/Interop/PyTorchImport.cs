@@ -51,7 +51,7 @@ public static class PyTorchImport
 
     /// <summary>
     /// Loads state_dict tensors into a new model of <paramref name="config"/>; <paramref name="source"/> names
-    /// the origin in error messages. Throws InvalidDataException listing every missing, extra or misshapen tensor.
+    /// the origin in error messages. Throws InvalidDataException naming the missing, extra or misshapen tensors (the first three, and how many more).
     /// </summary>
     public static SequenceModel<float> FromTensors(IReadOnlyList<NamedTensor> tensors, ModelConfig config, string source)
     {
@@ -80,7 +80,7 @@ public static class PyTorchImport
         if (problems.Count > 0)
             throw new InvalidDataException($"'{source}' does not fit the architecture ({config.Cell}, hidden {config.HiddenSize}, {config.Layers} layer(s)" +
                 $"{(config.Bidirectional ? ", bidirectional" : "")}, {config.Input} input {config.InputSize}, output {config.OutputSize}): " +
-                string.Join("; ", problems) + ". Check the architecture against the module that saved the state_dict " +
+                string.Join("; ", problems.Take(3)) + (problems.Count > 3 ? $"; and {problems.Count - 3} more" : "") + ". Check the architecture against the module that saved the state_dict " +
                 "(names as in model.py: embedding.weight, rnn.weight_ih_l0, ..., head.weight, head.bias).");
         foreach (var p in model.Parameters.Parameters) byName[p.Name].Data.CopyTo(model.Parameters.Value(p));
         return model;
