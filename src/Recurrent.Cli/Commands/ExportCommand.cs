@@ -1,7 +1,8 @@
 // ExportCommand: `rnn export MODEL --format pytorch|onnx --out PATH` — hands a model to other tools:
 // pytorch writes a folder with the state_dict (model.safetensors), the nn.Module that loads it (model.py),
 // the architecture (config.json) and an example with Recurrent's outputs (example.safetensors); onnx writes one
-// .onnx file with standard LSTM/GRU/RNN operators and the recurrent state as inputs and outputs.
+// .onnx file with standard LSTM/GRU/RNN operators and the recurrent state as inputs and outputs. A language
+// model's tokenizer goes along (tokenizer.json, or the ONNX metadata entry recurrent.tokenizer).
 using System.CommandLine;
 using Recurrent.Interop;
 using Recurrent.Serialization;
@@ -26,12 +27,13 @@ internal static class ExportCommand
             string outPath = Path.GetFullPath(parse.GetValue(output)!);
             if (fmt is not ("pytorch" or "torch" or "onnx"))
                 throw new UserFacingException($"unknown --format '{parse.GetValue(format)}'; use pytorch or onnx.");
-            var m = ModelFile.CreateModel(ModelFile.Read(path), path);
+            var content = ModelFile.Read(path);
+            var m = ModelFile.CreateModel(content, path);
             if (fmt == "onnx")
             {
                 if (Directory.Exists(outPath))
                     throw new UserFacingException($"--out '{outPath}' is a directory; give the .onnx file to write, e.g. {Path.Combine(outPath, "model.onnx")}.");
-                OnnxExport.Write(m, outPath);
+                OnnxExport.Write(m, outPath, content.Tokenizer);
                 Console.WriteLine($"Wrote {outPath} (ONNX opset {OnnxExport.Opset}; inputs {InputNames(m.Config)}; outputs {OnnxExport.Output}, {OnnxExport.FinalH}{(m.Config.Cell == Layers.CellKind.Lstm ? ", " + OnnxExport.FinalC : "")}).");
                 return 0;
             }
@@ -39,8 +41,9 @@ internal static class ExportCommand
                 throw new UserFacingException($"--out '{outPath}' is a file; the pytorch format writes a folder (model.safetensors, model.py, config.json, example.safetensors).");
             try { PyTorchExport.CheckExportable(m.Config); }
             catch (ArgumentException e) { throw new UserFacingException($"cannot export '{path}' for PyTorch: {e.Message.Replace($" (Parameter '{e.ParamName}')", "")}"); }
-            PyTorchExport.Write(m, outPath);
-            Console.WriteLine($"Wrote {outPath}: {PyTorchExport.StateDictFile}, {PyTorchExport.SnippetFile}, {PyTorchExport.ConfigFile}, {PyTorchExport.ExampleFile}.");
+            PyTorchExport.Write(m, outPath, content.Tokenizer);
+            Console.WriteLine($"Wrote {outPath}: {PyTorchExport.StateDictFile}, {PyTorchExport.SnippetFile}, {PyTorchExport.ConfigFile}, {PyTorchExport.ExampleFile}" +
+                (content.Tokenizer is null ? "." : $", {PyTorchExport.TokenizerFile}."));
             Console.WriteLine($"Check it with: python3 {Path.Combine(outPath, PyTorchExport.SnippetFile)}");
             return 0;
         });

@@ -7,6 +7,7 @@
 // (L*D,B,H). Graph outputs: output (T,B,O) per step or (B,O) last step; final_h (and final_c) (L*D,B,H),
 // in PyTorch's h_n order (layer-major, forward before reverse). Feeding final_h/final_c back as the next
 // call's initial_h/initial_c runs the model step by step. T and B are symbolic ("time", "batch").
+// Metadata: recurrent.config (the ModelConfig JSON) and, for language models, recurrent.tokenizer.
 using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Serialization;
@@ -35,15 +36,20 @@ public static class OnnxExport
     /// <summary>Graph output of the final LSTM cell state, float (L*D,B,H).</summary>
     public const string FinalC = "final_c";
 
+    /// <summary>Metadata key of the architecture JSON.</summary>
+    public const string ConfigMetadata = "recurrent.config";
+    /// <summary>Metadata key of the tokenizer JSON (language models).</summary>
+    public const string TokenizerMetadata = "recurrent.tokenizer";
+
     /// <summary>Writes the ONNX file atomically (an existing file is replaced only when the write succeeds).</summary>
-    public static void Write(SequenceModel<float> model, string path)
+    public static void Write(SequenceModel<float> model, string path, string? tokenizerJson = null)
     {
-        byte[] bytes = ToBytes(model);
+        byte[] bytes = ToBytes(model, tokenizerJson);
         ModelFile.WriteAtomically(path, s => s.Write(bytes));
     }
 
-    /// <summary>The serialised ONNX ModelProto of <paramref name="model"/>.</summary>
-    public static byte[] ToBytes(SequenceModel<float> model)
+    /// <summary>The serialised ONNX ModelProto of <paramref name="model"/>; the tokenizer JSON, if given, goes into its metadata.</summary>
+    public static byte[] ToBytes(SequenceModel<float> model, string? tokenizerJson = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var c = model.Config;
@@ -163,8 +169,9 @@ public static class OnnxExport
 
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["recurrent.config"] = System.Text.Json.JsonSerializer.Serialize(c, ModelFile.JsonOptions),
+            [ConfigMetadata] = System.Text.Json.JsonSerializer.Serialize(c, ModelFile.JsonOptions),
         };
+        if (tokenizerJson is not null) metadata[TokenizerMetadata] = tokenizerJson;
         string doc = $"{c.Cell} {c.Layers} layer(s){(c.Bidirectional ? ", bidirectional" : "")}, {c.Input} input, {c.Head} head, exported by Recurrent.";
         return g.ToModel("recurrent", IrVersion, Opset, "Recurrent", typeof(OnnxExport).Assembly.GetName().Version?.ToString() ?? "0", doc, metadata);
     }

@@ -5,7 +5,8 @@
 //                       run as a script it checks itself against example.safetensors;
 //   config.json         the architecture, as `rnn import --config` reads it;
 //   example.safetensors an input (T=5, B=2), a random initial state, and Recurrent's outputs and final
-//                       states for them, so the snippet can show it reproduces this model.
+//                       states for them, so the snippet can show it reproduces this model;
+//   tokenizer.json      the tokenizer of a language model (Tokenizer.ToJson), when the model file has one.
 // PyTorch has no peephole LSTM, so peephole models are refused (their ONNX export keeps the peepholes).
 using System.Globalization;
 using System.Text;
@@ -28,6 +29,8 @@ public static class PyTorchExport
     public const string ConfigFile = "config.json";
     /// <summary>File name of the example input and Recurrent's outputs.</summary>
     public const string ExampleFile = "example.safetensors";
+    /// <summary>File name of the tokenizer JSON (language models only).</summary>
+    public const string TokenizerFile = "tokenizer.json";
     /// <summary>Steps and batch of the example.</summary>
     public const int ExampleSteps = 5, ExampleBatch = 2;
 
@@ -50,9 +53,10 @@ public static class PyTorchExport
 
     /// <summary>
     /// Writes model.safetensors, model.py, config.json and example.safetensors into <paramref name="directory"/>
-    /// (created if missing). Each file is written atomically. The example is drawn from <paramref name="exampleSeed"/>.
+    /// (created if missing), and tokenizer.json when <paramref name="tokenizerJson"/> is given. Each file is written
+    /// atomically. The example is drawn from <paramref name="exampleSeed"/>.
     /// </summary>
-    public static void Write(SequenceModel<float> model, string directory, ulong exampleSeed = 1)
+    public static void Write(SequenceModel<float> model, string directory, string? tokenizerJson = null, ulong exampleSeed = 1)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
@@ -66,6 +70,11 @@ public static class PyTorchExport
         ModelFile.WriteAtomically(Path.Combine(directory, ConfigFile), s => s.Write(config));
         var example = Example(model, exampleSeed);
         ModelFile.WriteAtomically(Path.Combine(directory, ExampleFile), s => SafeTensors.Write(s, example, meta));
+        if (tokenizerJson is not null)
+        {
+            byte[] tokenizer = Encoding.UTF8.GetBytes(tokenizerJson);
+            ModelFile.WriteAtomically(Path.Combine(directory, TokenizerFile), s => s.Write(tokenizer));
+        }
     }
 
     /// <summary>The architecture as indented JSON (the format of <c>rnn import --config</c>).</summary>

@@ -45,7 +45,15 @@ public static class PyTorchImport
     public static SequenceModel<float> Load(string stateDictPath, ModelConfig config)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(stateDictPath);
-        var content = SafeTensors.Read(stateDictPath);
+        SafeTensorsContent content;
+        try { content = SafeTensors.Read(stateDictPath); }
+        catch (InvalidDataException e) when (e.Message.Contains("only F32 is supported", StringComparison.Ordinal))
+        {
+            // Half, bfloat16 or double state_dicts: say how to save one that can be read.
+            string what = e.Message[..e.Message.IndexOf("only F32", StringComparison.Ordinal)].TrimEnd(' ', ';');
+            throw new InvalidDataException($"{what}; Recurrent reads float32 tensors only. Save the state_dict as float32, " +
+                "e.g. save_file({k: v.float() for k, v in model.state_dict().items()}, path).", e);
+        }
         return FromTensors(content.Tensors, config, stateDictPath);
     }
 
