@@ -179,7 +179,8 @@ public static class PyTorchExport
                 if input == "embedding":
                     self.embedding = nn.Embedding(input_size, embedding_size)
                     features = embedding_size
-                kwargs = dict(num_layers=num_layers, bidirectional=bidirectional, dropout=dropout)
+                # Dropout acts between stacked layers only (training mode), as in Recurrent.
+                kwargs = dict(num_layers=num_layers, bidirectional=bidirectional, dropout=dropout if num_layers > 1 else 0.0)
                 if cell == "lstm":
                     self.rnn = nn.LSTM(features, hidden_size, **kwargs)
                 elif cell == "gru":
