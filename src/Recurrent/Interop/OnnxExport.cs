@@ -52,6 +52,9 @@ public static class OnnxExport
     public static byte[] ToBytes(SequenceModel<float> model, string? tokenizerJson = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        if (model.Parameters.Count > 500_000_000)   // 2 GB of float32: protobuf's limit for one message
+            throw new ArgumentException($"The model has {model.Parameters.Count:N0} parameters; an ONNX file holds at most 2 GB (about 500 million float32 values) " +
+                "without external data files, which this exporter does not write. Export it with --format pytorch instead.", nameof(model));
         var c = model.Config;
         var p = model.Parameters;
         int h = c.HiddenSize, dirs = c.Bidirectional ? 2 : 1, layers = c.Layers, gates = c.Cell.Gates();
