@@ -2,6 +2,7 @@
 // nats per token, bits per character (total bits over the characters predicted, so models with different
 // tokenizers compare) and perplexity per token. The text is read with the model's tokenizer and evaluated as
 // LanguageModelEvaluator does during training (B contiguous pieces, state carried over windows of T).
+// Task models (a "task" entry in the file) are evaluated by TaskEvaluation (classify, tag) or EvalTasks (forecast, seq2seq).
 using System.CommandLine;
 using System.Text.Json;
 using Recurrent.Data;
@@ -29,8 +30,10 @@ internal static class EvalCommand
             if (b <= 0) throw new UserFacingException($"--batch must be positive, got {b}.");
             if (t <= 0) throw new UserFacingException($"--seq-length must be positive, got {t}.");
             string modelPath = CommonOptions.ResolveModelPath(parse.GetValue(model)!);
-            if (Recurrent.Serialization.ModelFile.ReadTask(modelPath) is string task) // task models: EvalTasks.cs
-                return EvalTasks.Execute(task, modelPath, parse.GetValue(data)!, parse.GetValue(json));
+            if (Recurrent.Supervised.TaskModelFile.PeekTask(modelPath) is string task)
+                return task is Recurrent.Forecasting.ForecastFile.Task or Recurrent.Seq2Seq.Seq2SeqFile.Task // EvalTasks.cs
+                    ? EvalTasks.Execute(task, modelPath, parse.GetValue(data)!, parse.GetValue(json))
+                    : TaskEvaluation.Execute(modelPath, task, parse.GetValue(data)!, parse.GetValue(json));
             var file = LanguageModelFile.Load(modelPath);
             var corpus = CorpusSource.FromPaths(parse.GetValue(data)!, parse.GetValue(encoding));
             using TokenStream tokens = LanguageDataset.Encode(corpus, file.Tokenizer);

@@ -1,4 +1,4 @@
-// PredictForecast: `rnn predict FORECAST_MODEL --input series.csv --steps N --out OUT.csv [--from K] [--plot P.png]`
+// PredictForecast: `rnn predict FORECAST_MODEL --input series.csv --steps N --output OUT.csv [--from K] [--plot P.png]`
 // — continues the series autoregressively from its first K rows (default: all) for N steps and writes
 // step,column... rows in original units. When the file has rows after K, those are the truth: MSE and MAE over
 // the overlapping steps are printed and the plot shows both.
@@ -43,7 +43,7 @@ internal static class PredictForecast
             for (int k = 0; k < ct; k++) csv.Append(',').Append(predictions[s * ct + k].ToString("R", CultureInfo.InvariantCulture));
             csv.Append('\n');
         }
-        if (parse.GetValue(f.Out) is string outPath)
+        if (parse.GetValue(f.Output) is string outPath)
         {
             PredictCommand.WriteOutput(outPath, csv.ToString());
             Console.WriteLine($"wrote {steps} predicted steps of [{string.Join(", ", spec.Targets.Select(c => c.Label))}] after row {from} to {Path.GetFullPath(outPath)}");

@@ -1,4 +1,4 @@
-// PredictSeq2Seq: `rnn predict SEQ2SEQ_MODEL --input FILE [--beam K] [--out OUT]` — decodes every non-empty line
+// PredictSeq2Seq: `rnn predict SEQ2SEQ_MODEL --input FILE [--beam K] [--output OUT]` — decodes every non-empty line
 // of FILE (the text before a tab when the line has one, so a TSV of pairs works too) greedily or with beam
 // search, and writes source<TAB>prediction lines.
 using System.CommandLine;
@@ -36,10 +36,11 @@ internal static class PredictSeq2Seq
             try { Seq2SeqData.EncodeSource(loaded.Vocabulary, loaded.Model.Config, sources[i]); }
             catch (ArgumentException e) { throw new UserFacingException($"'{input}' line {lineNumbers[i]}: {e.Message.Split(" (Parameter")[0]}"); }
         }
-        string[] predictions = Seq2SeqPredictor.Predict(loaded.Model, loaded.Vocabulary, sources, beam);
+        string[] predictions = Seq2SeqPredictor.Decode(loaded.Model, loaded.Vocabulary, sources, beam, parse.GetValue(f.Batch))
+            .Select(h => loaded.Vocabulary.Decode(h.Tokens)).ToArray();
         var text = new StringBuilder();
         for (int i = 0; i < sources.Count; i++) text.Append(sources[i]).Append('\t').Append(predictions[i]).Append('\n');
-        if (parse.GetValue(f.Out) is string outPath)
+        if (parse.GetValue(f.Output) is string outPath)
         {
             PredictCommand.WriteOutput(outPath, text.ToString());
             Console.WriteLine($"decoded {sources.Count} lines ({(beam == 1 ? "greedy" : $"beam {beam}")}) to {Path.GetFullPath(outPath)}");

@@ -11,10 +11,9 @@ namespace Recurrent.Cli.Commands;
 
 internal static partial class TrainCommand
 {
-    /// <summary>The --task option and the flags only task models use.</summary>
+    /// <summary>The flags only --task forecast and seq2seq use (--task itself is in Flags).</summary>
     private sealed class TaskFlags
     {
-        public readonly Option<string?> Task = new("--task") { HelpName = "TASK", Description = "What to train: a language model (default), forecast (CSV time series) or seq2seq (TSV source<TAB>target)." };
         public readonly Option<int?> Window = new("--window") { HelpName = "W", Description = "forecast: steps the model reads (default 24)." };
         public readonly Option<int?> Horizon = new("--horizon") { HelpName = "H", Description = "forecast: steps predicted at once (default 1)." };
         public readonly Option<string?> Inputs = new("--inputs") { HelpName = "COLS", Description = "forecast: input columns, comma-separated header names or 1-based numbers (default: the targets)." };
@@ -22,13 +21,13 @@ internal static partial class TrainCommand
         public readonly Option<bool> ReverseSource = new("--reverse-source") { Description = "seq2seq: feed every source reversed (Sutskever et al. 2014)." };
         public readonly Option<int?> MaxOutput = new("--max-output") { Description = "seq2seq: longest decoded output (default: longest target + 25%)." };
 
-        public IEnumerable<Option> All => [Task, Window, Horizon, Inputs, Targets, ReverseSource, MaxOutput];
+        public IEnumerable<Option> All => [Window, Horizon, Inputs, Targets, ReverseSource, MaxOutput];
     }
 
     private static int ExecuteTask(ParseResult parse, Flags o, TaskFlags t, string task)
     {
         Option[] languageModelOnly = [o.Encoding, o.Tokenizer, o.MaxVocab, o.BpeEncoding, o.Val, o.SeqLength, o.Resume, o.InitFrom,
-            o.SampleEvery, o.SampleLength, o.SampleTemperature, o.SamplePrime, o.Dropout, o.Optimizer, o.LrSchedule, o.Steps];
+            o.SampleEvery, o.SampleLength, o.SampleTemperature, o.SamplePrime, o.Dropout, o.Optimizer, o.LrSchedule, o.Steps, o.Bidirectional];
         foreach (var option in languageModelOnly)
             if (CommonOptions.Given(parse, option))
                 throw new UserFacingException($"{option.Name} applies to language models, not to --task {task}.");
@@ -49,7 +48,7 @@ internal static partial class TrainCommand
                 RejectFlags(parse, task, t.Window, t.Horizon, t.Inputs, t.Targets);
                 return TrainSeq2Seq(parse, o, t, file, runDir, modelPath);
             default:
-                throw new UserFacingException($"unknown --task '{task}'; use forecast or seq2seq (or leave it out for a language model).");
+                throw new UserFacingException($"unknown --task '{task}'; use lm, classify, tag, forecast or seq2seq.");
         }
     }
 

@@ -2,6 +2,7 @@
 // sources embedded in the tool), showing progress, evaluating, checkpointing into a run directory, and ending
 // with the loss plot and a sample. `--resume DIR` continues a run exactly; `--init-from MODEL` fine-tunes.
 // The training itself is LanguageModelTrainer's; this file turns flags into options and reports.
+// `--task classify` and `--task tag` train a sequence classifier or tagger instead (TaskTraining.cs).
 using System.CommandLine;
 using System.Globalization;
 using System.Text.RegularExpressions;
@@ -21,15 +22,18 @@ internal static partial class TrainCommand
         var cmd = new Command("train",
             "Train a language model (char-rnn style) on text files; without --data, on the project's own sources (about 2 minutes). --task forecast|seq2seq trains the other model shapes.");
         foreach (var option in o.All) cmd.Options.Add(option);
-        var tasks = new TaskFlags(); // --task and the options of task models (TrainCommand.Tasks.cs)
+        var tasks = new TaskFlags(); // the options of --task forecast and seq2seq (TrainCommand.Tasks.cs)
         foreach (var option in tasks.All) cmd.Options.Add(option);
-        cmd.SetAction(parse => parse.GetValue(tasks.Task) is string task ? ExecuteTask(parse, o, tasks, task) : Execute(parse, o));
+        cmd.SetAction(parse => parse.GetValue(o.Task)?.ToLowerInvariant() is "forecast" or "seq2seq"
+            ? ExecuteTask(parse, o, tasks, parse.GetValue(o.Task)!.ToLowerInvariant()) : Execute(parse, o));
         return cmd;
     }
 
     /// <summary>The command's options. Nullable values: null means "not given", so defaults and presets stay in one place.</summary>
-    private sealed class Flags
+    internal sealed class Flags
     {
+        public readonly Option<string?> Task = new("--task") { HelpName = "TASK", Description = "lm (default: a language model), classify (label<TAB>text TSV or label,values CSV), tag (CoNLL token/tag lines), forecast (CSV time series) or seq2seq (source<TAB>target TSV)." };
+        public readonly Option<bool> Bidirectional = new("--bidirectional") { Description = "Bidirectional recurrent layers (--task classify and tag)." };
         public readonly Option<string[]> Data = new("--data") { HelpName = "PATH", Description = "Training text: files, directories or globs (default: the built-in corpus of this project's sources).", AllowMultipleArgumentsPerToken = true };
         public readonly Option<string?> Encoding = new("--encoding") { HelpName = "NAME", Description = "Text encoding of the files (default utf-8; e.g. gbk, shift_jis, windows-1252, utf-16)." };
         public readonly Option<string?> Tokenizer = new("--tokenizer") { HelpName = "KIND", Description = "char (default), byte, word or bpe." };
@@ -79,6 +83,7 @@ internal static partial class TrainCommand
 
         public IEnumerable<Option> All =>
         [
+            Task, Bidirectional,
             Data, Encoding, Tokenizer, MaxVocab, BpeEncoding, ValFraction, Val, Model, Layers, Hidden, Embedding, Dropout, Batch,
             SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, LrSchedule, LrDecay,
             LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, Epochs, Steps, Time, EvalEvery, Patience, LogEvery,
@@ -111,6 +116,11 @@ internal static partial class TrainCommand
 
     private static int Execute(ParseResult parse, Flags o)
     {
+        string? task = parse.GetValue(o.Task)?.ToLowerInvariant();
+        if (task is "classify" or "tag") return TaskTraining.Execute(parse, o, task);
+        if (task is not (null or "lm")) throw new UserFacingException($"unknown --task '{task}'; use lm, classify, tag, forecast or seq2seq.");
+        if (parse.GetValue(o.Bidirectional))
+            throw new UserFacingException("--bidirectional needs --task classify or tag: a language model reads only the past.");
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {

@@ -34,9 +34,13 @@ public static partial class ModelFile
     /// <summary>JSON options used for the configuration (enums as names).</summary>
     public static readonly JsonSerializerOptions JsonOptions = new() { Converters = { new JsonStringEnumConverter() } };
 
-    /// <summary>Writes <paramref name="model"/> (and optionally tokenizer, training state and optimizer) atomically to <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Writes <paramref name="model"/> (and optionally tokenizer, training state and optimizer) atomically to
+    /// <paramref name="path"/>. <paramref name="extraMetadata"/> adds entries of its own (e.g. a task's labels
+    /// under "task"); their keys must not be ones this format uses.
+    /// </summary>
     public static void Save(string path, SequenceModel<float> model, string? tokenizerJson = null, string? trainingJson = null,
-        Optimizer<float>? optimizer = null)
+        Optimizer<float>? optimizer = null, IReadOnlyDictionary<string, string>? extraMetadata = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var tensors = new List<NamedTensor>();
@@ -48,6 +52,9 @@ public static partial class ModelFile
             ["format_version"] = FormatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["config"] = JsonSerializer.Serialize(model.Config, JsonOptions),
         };
+        foreach (var (key, value) in extraMetadata ?? new Dictionary<string, string>())
+            if (!metadata.TryAdd(key, value) || key is "tokenizer" or "training" or "optimizer" or "optimizer_steps" or "sha256")
+                throw new ArgumentException($"The metadata key '{key}' is reserved by the model file format.", nameof(extraMetadata));
         if (tokenizerJson is not null) metadata["tokenizer"] = tokenizerJson;
         if (trainingJson is not null) metadata["training"] = trainingJson;
         if (optimizer is not null)

@@ -1,8 +1,7 @@
-// ModelFileTasks: model files for task models (forecasting, seq2seq, ...) — the same safetensors file with the
-// same checksum and atomic write as ModelFile.Save, written from any ParameterStore (so composed models such
-// as an encoder–decoder can be saved) with extra metadata entries: "task" names the task and a task key
-// (e.g. "forecast", "seq2seq") holds what the task needs besides the weights (normalization, vocabulary...).
-// The "config" entry is still a ModelConfig, so every model file reads the same way.
+// ModelFileTasks: model files written from any ParameterStore — so composed models such as an encoder–decoder
+// can be saved — in the same safetensors format, with the same checksum and atomic write as ModelFile.Save and
+// extra metadata entries (a task model's description under "task", as TaskModelFile reads it). The "config"
+// entry is still a ModelConfig, so every model file reads the same way.
 using System.Text.Json;
 using Recurrent.Models;
 using Recurrent.Tensors;
@@ -11,9 +10,6 @@ namespace Recurrent.Serialization;
 
 public static partial class ModelFile
 {
-    /// <summary>Metadata key naming the task a model was trained for ("forecast", "seq2seq", ...); absent for language models.</summary>
-    public const string TaskKey = "task";
-
     /// <summary>
     /// Writes the parameters in <paramref name="parameters"/> under their names, <paramref name="config"/> as the
     /// "config" entry and every entry of <paramref name="extraMetadata"/> (keys must not clash with the standard
@@ -50,30 +46,6 @@ public static partial class ModelFile
     {
         ModelFileContent content = Read(path);
         return (content, SafeTensors.Read(path).Metadata);
-    }
-
-    /// <summary>
-    /// The "task" entry of a model file's metadata, or null for a file without one (a language model). Reads only
-    /// the safetensors header; a file whose header cannot be read also gives null, and the full read that follows
-    /// reports what is wrong with it.
-    /// </summary>
-    public static string? ReadTask(string path)
-    {
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            Span<byte> lengthBytes = stackalloc byte[8];
-            if (stream.ReadAtLeast(lengthBytes, 8, throwOnEndOfStream: false) < 8) return null;
-            ulong length = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
-            if (length > SafeTensors.MaxHeaderBytes || length > (ulong)(stream.Length - 8)) return null;
-            var header = new byte[(int)length];
-            stream.ReadExactly(header);
-            using var doc = JsonDocument.Parse(header, new JsonDocumentOptions { MaxDepth = 8 });
-            return doc.RootElement.ValueKind == JsonValueKind.Object
-                && doc.RootElement.TryGetProperty("__metadata__", out var meta) && meta.ValueKind == JsonValueKind.Object
-                && meta.TryGetProperty(TaskKey, out var task) && task.ValueKind == JsonValueKind.String ? task.GetString() : null;
-        }
-        catch (JsonException) { return null; }
     }
 
     /// <summary>Copies tensors into a parameter store; every parameter must be present with its exact shape and nothing extra.</summary>

@@ -31,7 +31,7 @@ public sealed class ForecastCliTests : IDisposable
         Assert.True(File.Exists(Path.Combine(run, "best.safetensors")));
 
         string pred = Path.Combine(_dir, "pred.csv"), png = Path.Combine(_dir, "pred.png");
-        var predict = CliRunner.Run("predict", run, "--input", csv, "--from", "200", "--steps", "30", "--out", pred, "--plot", png);
+        var predict = CliRunner.Run("predict", run, "--input", csv, "--from", "200", "--steps", "30", "--output", pred, "--plot", png);
         Assert.True(predict.ExitCode == 0, predict.Stdout + predict.Stderr);
         var lines = File.ReadAllLines(pred);
         Assert.Equal("step,value", lines[0]);

@@ -36,9 +36,9 @@ public sealed class Seq2SeqCliTests : IDisposable
         Assert.Contains("best validation", r.Stdout);
 
         string preds = Path.Combine(_dir, "preds.tsv"), beamPreds = Path.Combine(_dir, "beam.tsv");
-        r = CliRunner.Run("predict", run, "--input", test, "--out", preds);
+        r = CliRunner.Run("predict", run, "--input", test, "--output", preds);
         Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
-        r = CliRunner.Run("predict", run, "--input", test, "--beam", "4", "--out", beamPreds);
+        r = CliRunner.Run("predict", run, "--input", test, "--beam", "4", "--output", beamPreds);
         Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
         Assert.Equal(60, File.ReadAllLines(beamPreds).Length);
 

@@ -72,7 +72,7 @@ public sealed class Seq2SeqDataTests
         try
         {
             Seq2SeqFile.Save(path, model, Vocab);
-            Assert.Equal("seq2seq", Recurrent.Serialization.ModelFile.ReadTask(path));
+            Assert.Equal("seq2seq", Recurrent.Supervised.TaskModelFile.PeekTask(path));
             var loaded = Seq2SeqFile.Load(path);
             Assert.Equal(model.Config, loaded.Model.Config);
             Assert.Equal(model.Parameters.Values, loaded.Model.Parameters.Values);
