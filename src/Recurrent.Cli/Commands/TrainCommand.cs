@@ -20,7 +20,7 @@ internal static partial class TrainCommand
     {
         var o = new Flags();
         var cmd = new Command("train",
-            "Train a language model (char-rnn style) on text files; without --data, on the project's own sources (about 2 minutes). --task forecast|seq2seq trains the other model shapes.");
+            "Train a language model (char-rnn style) on text files; without --data, on the project's own sources (about 2 minutes). --task classify|tag|forecast|seq2seq trains the other model shapes.");
         foreach (var option in o.All) cmd.Options.Add(option);
         var tasks = new TaskFlags(); // the options of --task forecast and seq2seq (TrainCommand.Tasks.cs)
         foreach (var option in tasks.All) cmd.Options.Add(option);
