@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Kill test for `rnn train` (run by .ci/run; about 30-60 s):
+#  1. an uninterrupted run of a small model with a fixed seed, writing a checkpoint every few updates;
+#  2. the same run killed with SIGKILL (kill -9) at >= 5 random moments, each time continued with --resume;
+#     its final weights and optimizer moments (the tensor bytes of last.safetensors) must be bit-identical to 1;
+#  3. Ctrl+C (SIGINT) and SIGTERM: the run stops cleanly after writing a checkpoint (exit 130), and resumes
+#     to the same final weights as well.
+# Prints one line per check and ends with "kill-resume: N passed, M failed"; exits non-zero on any failure.
+# Usage: tests/kill-resume.sh [path/to/rnn.dll]   (builds the CLI in Release when no path is given)
+# KILL_SEED=n fixes the random kill moments (default: a random seed, printed, so a failure reproduces).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+rnn_dll=${1:-}
+if [ -z "$rnn_dll" ]; then
+  dotnet build src/Recurrent.Cli -c Release >/dev/null || { echo "kill-resume: build failed"; echo "kill-resume: 0 passed, 1 failed"; exit 1; }
+  rnn_dll=src/Recurrent.Cli/bin/Release/net10.0/rnn.dll
+fi
+rnn_dll=$(realpath "$rnn_dll")
+seed=${KILL_SEED:-$((RANDOM * 32768 + RANDOM))}
+RANDOM=$seed
+work=$(mktemp -d /tmp/rnn-kill-resume.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+passed=0; failed=0
+pass() { echo "ok: $*"; passed=$((passed + 1)); }
+fail() { echo "FAILED: $*"; failed=$((failed + 1)); }
+
+# A generated corpus (no data files in the repository): pseudo-words from a fixed list, deterministic.
+words=(the cat sat on a mat and then ran to big red dog who was not happy)
+{
+  r=12345
+  for ((i = 0; i < 30000; i++)); do
+    r=$(( (r * 1103515245 + 12345) % 2147483648 ))
+    printf '%s ' "${words[$((r / 65536 % ${#words[@]}))]}"
+    (( i % 17 == 16 )) && printf '.\n'
+  done
+} > "$work/corpus.txt"
+
+steps=2500
+train_args=(--data "$work/corpus.txt" --layers 1 --hidden 32 --embedding 16 --dropout 0.2 --batch 8 --seq-length 32
+  --lr 0.005 --lr-schedule cosine --warmup 50 --seed 11 --steps "$steps" --eval-every 400 --checkpoint-every 9 --log-every 50
+  --sample-every 300 --sample-length 20 --quiet)
+
+# The tensor bytes of a safetensors file: everything after the 8-byte header length and the JSON header.
+tensor_hash() {
+  local len
+  len=$(od -An -t u8 -N8 "$1" | tr -d ' ')
+  tail -c +$((9 + len)) "$1" | sha256sum | cut -d' ' -f1
+}
+# The update count a checkpoint was written at (its "optimizer_steps" metadata entry).
+step_of() { head -c 200000 "$1" | grep -ao '"optimizer_steps":"[0-9]*"' | head -1 | grep -o '[0-9]\+'; }
+
+start=$(date +%s)
+# 1. Uninterrupted.
+if dotnet "$rnn_dll" train --run-dir "$work/full" "${train_args[@]}" >"$work/full.log" 2>&1; then
+  pass "uninterrupted run of $steps updates ($(($(date +%s) - start)) s)"
+else
+  fail "uninterrupted run: $(tail -3 "$work/full.log")"
+fi
+reference=$(tensor_hash "$work/full/last.safetensors" 2>/dev/null || echo none)
+
+# 2. Killed with SIGKILL at random moments, resumed each time.
+set -m   # background jobs in their own process group, with SIGINT not ignored (needed for part 3)
+run_dir="$work/killed"
+kills=0; attempts=0; finished=0
+while [ "$finished" -eq 0 ] && [ "$attempts" -lt 40 ]; do
+  attempts=$((attempts + 1))
+  if [ -f "$run_dir/last.safetensors" ]; then
+    dotnet "$rnn_dll" train --resume "$run_dir" --quiet >>"$work/killed.log" 2>&1 &
+  else
+    rm -rf "$run_dir"   # killed before the first checkpoint: nothing to resume, start again
+    dotnet "$rnn_dll" train --run-dir "$run_dir" "${train_args[@]}" >>"$work/killed.log" 2>&1 &
+  fi
+  pid=$!
+  if [ "$kills" -lt 5 ] || [ $((RANDOM % 2)) -eq 0 ]; then
+    # A random moment 0.4-2.0 s after the start (the tool needs ~0.3 s to start; 2500 updates take a few seconds).
+    sleep "$(printf '0.%03d' $((RANDOM % 1000)) | awk '{print 0.4 + 1.6 * $1}')"
+    if kill -0 "$pid" 2>/dev/null; then
+      before=$(step_of "$run_dir/last.safetensors" 2>/dev/null || echo -)
+      if ! kill -9 "$pid" 2>/dev/null; then wait "$pid" && finished=1; continue; fi   # it finished just now
+      wait "$pid" 2>/dev/null
+      kills=$((kills + 1))
+      echo "  kill -9 #$kills (checkpoint on disk before the kill: step ${before:-none}; now: step $(step_of "$run_dir/last.safetensors" 2>/dev/null || echo none))"
+      continue
+    fi
+  fi
+  if wait "$pid"; then finished=1; else fail "a resumed run failed: $(tail -3 "$work/killed.log")"; break; fi
+done
+if [ "$kills" -ge 5 ]; then pass "$kills kill -9 at random moments (kill seed $seed)"; else fail "only $kills kills landed before the run finished (kill seed $seed)"; fi
+if [ "$finished" -eq 1 ] && [ "$(tensor_hash "$run_dir/last.safetensors")" = "$reference" ]; then
+  pass "after $kills kills and resumes the final weights and optimizer moments are bit-identical (sha256 $reference)"
+else
+  fail "killed-and-resumed run: final tensors $(tensor_hash "$run_dir/last.safetensors" 2>/dev/null) differ from uninterrupted $reference"
+fi
+if ls -A "$run_dir" | grep -q '\.tmp-'; then
+  fail "temporary files of interrupted writes were left: $(ls -A "$run_dir" | grep '\.tmp-' | tr '\n' ' ')"
+else
+  pass "no temporary files left behind (a resume removes those of killed writes)"
+fi
+
+# 3. SIGINT (Ctrl+C) and SIGTERM stop cleanly with a checkpoint at the step reached; resuming finishes the same run.
+for signal in INT TERM; do
+  run_dir="$work/sig$signal"
+  dotnet "$rnn_dll" train --run-dir "$run_dir" "${train_args[@]}" >"$work/sig$signal.log" 2>&1 &
+  pid=$!
+  sleep 1.5
+  kill -s "$signal" "$pid"
+  wait "$pid"; code=$?
+  stopped=$(grep -o 'stopped at step [0-9]*' "$work/sig$signal.log" | grep -o '[0-9]*$')
+  saved=$(step_of "$run_dir/last.safetensors")
+  if [ "$code" -eq 130 ] && [ -n "$stopped" ] && [ "$stopped" = "$saved" ] && [ "$stopped" -lt "$steps" ]; then
+    pass "SIG$signal: exit 130, stopped at step $stopped with last.safetensors written at step $saved"
+  else
+    fail "SIG$signal: exit $code, stopped at '${stopped:-?}', checkpoint step '${saved:-?}': $(tail -3 "$work/sig$signal.log")"
+  fi
+  if dotnet "$rnn_dll" train --resume "$run_dir" --quiet >>"$work/sig$signal.log" 2>&1 \
+     && [ "$(tensor_hash "$run_dir/last.safetensors")" = "$reference" ]; then
+    pass "SIG$signal: resumed to bit-identical final weights"
+  else
+    fail "SIG$signal: the resumed run differs or failed: $(tail -3 "$work/sig$signal.log")"
+  fi
+done
+set +m
+
+echo "kill-resume: $(($(date +%s) - start)) s"
+echo "kill-resume: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
