@@ -19,8 +19,8 @@ internal abstract class TrainingDisplay
 
     /// <summary>The line shown for a window skipped because its loss or gradient was not finite.</summary>
     protected static string SkippedText(SkippedStepReport s) =>
-        $"rnn: warning: skipped a window after update {s.Step}: loss {s.Loss}, gradient norm {s.GradientNorm} (not finite); " +
-        $"no update made ({s.InARow} in a row, {s.Total} in all)";
+        $"rnn: warning: skipped a window after update {s.Step}: loss {s.Loss}, gradient norm {s.GradientNorm}, not both finite, " +
+        $"so no update was made ({s.InARow} in a row, {s.Total} in all)";
 
     /// <summary>Progress towards the nearest budget and the time left, from the rate of this session.</summary>
     protected sealed class Clock(LanguageModelTrainer trainer)
