@@ -97,6 +97,11 @@ if [ "$finished" -eq 1 ] && [ "$(tensor_hash "$run_dir/last.safetensors")" = "$r
 else
   fail "killed-and-resumed run: final tensors $(tensor_hash "$run_dir/last.safetensors" 2>/dev/null) differ from uninterrupted $reference"
 fi
+if [ "$finished" -eq 1 ] && cmp -s "$work/full/samples.txt" "$run_dir/samples.txt"; then
+  pass "samples.txt is identical too ($(grep -c '^---- step' "$run_dir/samples.txt") samples: the sampling generator resumed exactly, none repeated)"
+else
+  fail "samples.txt of the killed-and-resumed run differs from the uninterrupted run's"
+fi
 if ls -A "$run_dir" | grep -q '\.tmp-'; then
   fail "temporary files of interrupted writes were left: $(ls -A "$run_dir" | grep '\.tmp-' | tr '\n' ' ')"
 else

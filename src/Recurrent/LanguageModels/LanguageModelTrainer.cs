@@ -218,6 +218,7 @@ public sealed class LanguageModelTrainer
         trainer._carried.Load(TrainingState.ToFloats(state.CarriedH), TrainingState.ToFloats(state.CarriedC), checkpoint.Path);
         trainer._carried.Restore(model);
         MetricsLog.TruncateAfter(run.Metrics, state.Step);
+        run.TruncateSamplesAfter(state.Step);
         return trainer;
     }
 

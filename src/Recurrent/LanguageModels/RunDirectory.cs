@@ -55,6 +55,22 @@ public sealed class RunDirectory
     }
 
     /// <summary>
+    /// Cuts samples.txt back to the samples of updates up to <paramref name="step"/> (what a resume from that step
+    /// has done), so samples a killed run wrote after its last checkpoint are not there twice.
+    /// </summary>
+    public void TruncateSamplesAfter(long step)
+    {
+        if (!System.IO.File.Exists(Samples)) return;
+        string text = System.IO.File.ReadAllText(Samples, MetricsLog.Utf8);
+        int cut = -1;
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(text, @"(?m)^---- step (\d+) ----$"))
+            if (long.TryParse(m.Groups[1].ValueSpan, out long s) && s > step) { cut = m.Index; break; }
+        if (cut < 0) return;
+        byte[] kept = MetricsLog.Utf8.GetBytes(text[..cut]);
+        Serialization.ModelFile.WriteAtomically(Samples, stream => stream.Write(kept));
+    }
+
+    /// <summary>
     /// Deletes temporary files (".NAME.tmp-PID") of atomic writes interrupted by a killed process; files of a
     /// process still running are kept. Returns how many were removed.
     /// </summary>
