@@ -42,9 +42,10 @@ words=(the cat sat on a mat and then ran to big red dog who was not happy)
 } > "$work/corpus.txt"
 
 steps=2500
-train_args=(--data "$work/corpus.txt" --layers 1 --hidden 32 --embedding 16 --dropout 0.2 --batch 8 --seq-length 32
-  --lr 0.005 --lr-schedule cosine --warmup 50 --seed 11 --steps "$steps" --eval-every 400 --checkpoint-every 9 --log-every 50
-  --sample-every 300 --sample-length 20 --quiet)
+base_args=(--data "$work/corpus.txt" --layers 1 --hidden 32 --embedding 16 --dropout 0.2 --batch 8 --seq-length 32
+  --lr 0.005 --lr-schedule cosine --schedule-steps "$steps" --warmup 50 --seed 11 --eval-every 400 --checkpoint-every 9
+  --log-every 50 --sample-every 300 --sample-length 20 --quiet)
+train_args=("${base_args[@]}" --steps "$steps")
 
 # The tensor bytes of a safetensors file: everything after the 8-byte header length and the JSON header.
 tensor_hash() {
@@ -55,13 +56,20 @@ tensor_hash() {
 # The update count a checkpoint was written at (its "optimizer_steps" metadata entry).
 step_of() { head -c 200000 "$1" | grep -ao '"optimizer_steps":"[0-9]*"' | head -1 | grep -o '[0-9]\+'; }
 
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
 start=$(date +%s)
-# 1. Uninterrupted.
+# How long the tool takes to start and load the data (a one-update run), then 1. the uninterrupted run.
+t0=$(ms)
+dotnet "$rnn_dll" train --run-dir "$work/startup" "${base_args[@]}" --steps 1 >/dev/null 2>&1 || fail "a one-update run failed"
+startup_ms=$(( $(ms) - t0 ))
+t0=$(ms)
 if dotnet "$rnn_dll" train --run-dir "$work/full" "${train_args[@]}" >"$work/full.log" 2>&1; then
-  pass "uninterrupted run of $steps updates ($(($(date +%s) - start)) s)"
+  pass "uninterrupted run of $steps updates ($(( $(ms) - t0 )) ms; start-up $startup_ms ms)"
 else
   fail "uninterrupted run: $(tail -3 "$work/full.log")"
 fi
+train_ms=$(( $(ms) - t0 - startup_ms ))
+(( train_ms < 500 )) && train_ms=500
 reference=$(tensor_hash "$work/full/last.safetensors" 2>/dev/null || echo none)
 
 # 2. Killed with SIGKILL at random moments, resumed each time.
@@ -78,8 +86,10 @@ while [ "$finished" -eq 0 ] && [ "$attempts" -lt 40 ]; do
   fi
   pid=$!
   if [ "$kills" -lt 5 ] || [ $((RANDOM % 2)) -eq 0 ]; then
-    # A random moment 0.4-2.0 s after the start (the tool needs ~0.3 s to start; 2500 updates take a few seconds).
-    sleep "$(printf '0.%03d' $((RANDOM % 1000)) | awk '{print 0.4 + 1.6 * $1}')"
+    # A random moment from half the start-up time (a one-update run, which also writes its plot and sample at the
+    # end) to a sixth of the training time after it: early enough that at least five kills land before the run can
+    # finish, whatever the machine's speed; a kill during start-up is a moment like any other.
+    sleep "$(awk -v ms=$(( startup_ms / 2 + (RANDOM * 32768 + RANDOM) % (train_ms / 6 + 1) )) 'BEGIN { printf "%.3f", ms / 1000 }')"
     if kill -0 "$pid" 2>/dev/null; then
       before=$(step_of "$run_dir/last.safetensors" 2>/dev/null || echo -)
       if ! kill -9 "$pid" 2>/dev/null; then wait "$pid" && finished=1; continue; fi   # it finished just now
