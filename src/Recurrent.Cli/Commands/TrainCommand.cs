@@ -5,6 +5,7 @@
 // `--task classify` and `--task tag` train a sequence classifier or tagger instead (TaskTraining.cs).
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using Recurrent.Cli.Corpus;
 using Recurrent.Cli.Reporting;
@@ -80,6 +81,8 @@ internal static partial class TrainCommand
         public readonly Option<string?> InitFrom = new("--init-from") { HelpName = "MODEL", Description = "Start from this model's weights and tokenizer (fine-tuning)." };
         public readonly Option<ulong?> Seed = new("--seed") { Description = "Random seed (default 1)." };
         public readonly Option<bool> Quiet = new("--quiet") { Description = "Print only the summary and the final sample." };
+        public readonly Option<int?> CheckpointEvery = new("--checkpoint-every") { Description = "Also write last.safetensors every N updates (default 0: at evaluations and at the end)." };
+        public readonly Option<int?> MaxBadSteps = new("--max-bad-steps") { Description = "Stop after N windows in a row with a non-finite loss or gradient; each is skipped, not applied (default 10)." };
 
         public IEnumerable<Option> All =>
         [
@@ -87,7 +90,7 @@ internal static partial class TrainCommand
             Data, Encoding, Tokenizer, MaxVocab, BpeEncoding, ValFraction, Val, Model, Layers, Hidden, Embedding, Dropout, Batch,
             SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, LrSchedule, LrDecay,
             LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, Epochs, Steps, Time, EvalEvery, Patience, LogEvery,
-            SampleEvery, SampleLength, SampleTemperature, SamplePrime, RunDir, Resume, InitFrom, Seed, Quiet,
+            SampleEvery, SampleLength, SampleTemperature, SamplePrime, RunDir, Resume, InitFrom, Seed, Quiet, CheckpointEvery, MaxBadSteps,
         ];
 
         /// <summary>Options a resumed run takes from its checkpoint: giving them with --resume is an error.</summary>
@@ -109,6 +112,7 @@ internal static partial class TrainCommand
             ["ScheduleSteps"] = "--schedule-steps", ["MinLearningRate"] = "--min-lr", ["Epochs"] = "--epochs", ["Steps"] = "--steps",
             ["TimeBudgetSeconds"] = "--time", ["Patience"] = "--patience", ["EvalEvery"] = "--eval-every", ["LogEvery"] = "--log-every",
             ["SampleEvery"] = "--sample-every", ["SampleLength"] = "--sample-length", ["SampleTemperature"] = "--sample-temperature", ["SamplePrime"] = "--sample-prime",
+            ["CheckpointEvery"] = "--checkpoint-every", ["MaxBadSteps"] = "--max-bad-steps",
             ["ValidationFraction"] = "--val-fraction", ["MaxVocabulary"] = "--max-vocab", ["Tokenizer"] = "--tokenizer",
             ["BpeEncoding"] = "--bpe-encoding",
         };
@@ -130,6 +134,14 @@ internal static partial class TrainCommand
             Console.Error.WriteLine("rnn: stopping after this update and writing a checkpoint (Ctrl+C again to abort)...");
         };
         Console.CancelKeyPress += onCancel;
+        // `kill PID` (SIGTERM, also what container runtimes and schedulers send) stops the same way as Ctrl+C.
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            if (cancel.IsCancellationRequested) return;
+            context.Cancel = true;
+            cancel.Cancel();
+            Console.Error.WriteLine("rnn: terminated; stopping after this update and writing a checkpoint...");
+        });
         try
         {
             return parse.GetValue(o.Resume) is string resume ? ExecuteResume(parse, o, resume, cancel.Token) : ExecuteNew(parse, o, cancel.Token);
@@ -191,7 +203,7 @@ internal static partial class TrainCommand
         foreach (var option in o.FixedOnResume)
             if (CommonOptions.Given(parse, option))
                 throw new UserFacingException($"{option.Name} cannot be used with --resume: a resumed run keeps the settings it started with " +
-                    "(only --epochs, --steps, --time, --patience, --eval-every, --log-every and the --sample-* options may change).");
+                    "(only --epochs, --steps, --time, --patience, --eval-every, --log-every, --checkpoint-every, --max-bad-steps and the --sample-* options may change).");
         string full = Path.GetFullPath(resume);
         string checkpointPath = Directory.Exists(full) ? Path.Combine(full, RunDirectory.LastFile) : full;
         if (!File.Exists(checkpointPath))
@@ -250,6 +262,8 @@ internal static partial class TrainCommand
             ? $", validation loss {Format.Loss(vl)}" + (outcome.BestValidationLoss is double b ? $" (best {Format.Loss(b)} at step {outcome.BestValidationStep})" : "")
             : ", no validation data";
         Console.WriteLine($"train loss {Format.Loss(outcome.TrainLoss)}{val}");
+        if (outcome.SkippedSteps > 0)
+            Console.WriteLine($"skipped windows (non-finite loss or gradient, no update made): {outcome.SkippedSteps}");
         var files = new List<string> { RunDirectory.LastFile };
         if (File.Exists(run.Best)) files.Add(RunDirectory.BestFile);
         files.Add(RunDirectory.MetricsFile);
@@ -336,6 +350,8 @@ internal static partial class TrainCommand
         if (parse.GetValue(o.SampleLength) is int sampleLength) x = x with { SampleLength = sampleLength };
         if (parse.GetValue(o.SampleTemperature) is double temperature) x = x with { SampleTemperature = temperature };
         if (parse.GetValue(o.SamplePrime) is string prime) x = x with { SamplePrime = prime };
+        if (parse.GetValue(o.CheckpointEvery) is int checkpointEvery) x = x with { CheckpointEvery = checkpointEvery };
+        if (parse.GetValue(o.MaxBadSteps) is int maxBad) x = x with { MaxBadSteps = maxBad };
         return x;
     }
 
