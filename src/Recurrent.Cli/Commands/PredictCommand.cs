@@ -85,21 +85,12 @@ internal static class PredictCommand
         return cmd;
     }
 
-    /// <summary>
-    /// Writes an output file: atomically for ordinary paths, directly for devices such as /dev/null or
-    /// /dev/stdout (an atomic rename would replace the device with a regular file).
-    /// </summary>
+    /// <summary>Writes an output file: atomically for ordinary paths, directly for devices such as /dev/null or
+    /// /dev/stdout (ModelFile.WriteAtomically never renames over a device).</summary>
     public static void WriteOutput(string path, string text)
     {
         byte[] bytes = new UTF8Encoding(false).GetBytes(text);
-        string full = Path.GetFullPath(path);
-        if (full.StartsWith("/dev/", StringComparison.Ordinal))
-        {
-            using var stream = new FileStream(full, FileMode.Open, FileAccess.Write);
-            stream.Write(bytes);
-            return;
-        }
-        ModelFile.WriteAtomically(full, s => s.Write(bytes));
+        ModelFile.WriteAtomically(path, s => s.Write(bytes));
     }
 
     /// <summary>Throws when an option that the model's task does not use was given.</summary>

@@ -194,12 +194,20 @@ public static partial class ModelFile
     /// <summary>
     /// Writes through <paramref name="write"/> to a temporary file next to <paramref name="path"/>, flushes it to
     /// disk and renames it over <paramref name="path"/>; on any failure the temporary file is removed and the
-    /// previous file is untouched.
+    /// previous file is untouched. A path under /dev/ (/dev/null, /dev/stdout) is written directly: renaming over
+    /// it would replace the device with a regular file (and as root that succeeds).
     /// </summary>
     public static void WriteAtomically(string path, Action<Stream> write)
     {
         ArgumentNullException.ThrowIfNull(write);
         string full = Path.GetFullPath(path);
+        if (IsDevicePath(full))
+        {
+            using var device = new FileStream(full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+            write(device);
+            device.Flush();
+            return;
+        }
         string dir = Path.GetDirectoryName(full)!;
         string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.tmp-{Environment.ProcessId}");
         try
@@ -221,4 +229,8 @@ public static partial class ModelFile
             throw;
         }
     }
+
+    /// <summary>True for paths of devices (under /dev/ on Unix), which must be written in place, never replaced.</summary>
+    internal static bool IsDevicePath(string fullPath) =>
+        !OperatingSystem.IsWindows() && fullPath.StartsWith("/dev/", StringComparison.Ordinal) && File.Exists(fullPath);
 }

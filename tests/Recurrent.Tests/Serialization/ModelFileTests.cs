@@ -15,6 +15,20 @@ public sealed class ModelFileTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("recurrent-modelfile-").FullName;
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
+    // Renaming a temporary file over /dev/null (as root) would replace the device with a regular file for the
+    // whole machine; device paths are written in place instead. Ordinary paths keep the atomic rename.
+    [Fact]
+    public void DevicePathsAreWrittenInPlaceNeverRenamedOver()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        Assert.True(ModelFile.IsDevicePath("/dev/null"));
+        Assert.False(ModelFile.IsDevicePath(Path.Combine(_dir, "model.safetensors")));
+        Assert.False(ModelFile.IsDevicePath("/dev/no-such-device-recurrent"));
+        ModelFile.WriteAtomically("/dev/null", s => s.Write("discarded"u8));
+        Assert.Empty(File.ReadAllBytes("/dev/null")); // still the device: what was written is gone
+        Assert.Empty(Directory.GetFiles("/dev", ".null.tmp-*"));
+    }
+
     private static SequenceModel<float> Model(ulong seed = 1) => new(new ModelConfig
     {
         Input = InputKind.Embedding, InputSize = 11, EmbeddingSize = 6, Cell = CellKind.Lstm, HiddenSize = 7,
