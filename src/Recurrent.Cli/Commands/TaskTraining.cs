@@ -1,7 +1,7 @@
 // TaskTraining: `rnn train --task classify|tag --data FILE` — trains a sequence classifier (TSV label<TAB>text
 // or CSV label,v1,...,vn) or a CoNLL tagger with the library's SequenceClassifier / SequenceTagger, prints
 // one line per epoch, and writes the model (the epoch with the lowest validation loss) to
-// RUN_DIR/best.safetensors. Flags that only mean something for language models are refused.
+// RUN_DIR/best.safetensors. Flags of the other tasks (language-model, forecast and seq2seq options) are refused.
 using System.CommandLine;
 using System.Globalization;
 using Recurrent.Classification;
@@ -14,16 +14,15 @@ namespace Recurrent.Cli.Commands;
 
 internal static class TaskTraining
 {
-    public static int Execute(ParseResult parse, TrainCommand.Flags o, string task)
+    /// <summary>Trains --task classify or tag; <paramref name="otherTaskFlags"/> are the forecast/seq2seq-only options (refused here).</summary>
+    public static int Execute(ParseResult parse, TrainCommand.Flags o, IEnumerable<Option> otherTaskFlags, string task)
     {
-        var allowed = new HashSet<Option>
-        {
+        Option[] used =
+        [
             o.Task, o.Bidirectional, o.Data, o.Val, o.ValFraction, o.Tokenizer, o.Model, o.Layers, o.Hidden, o.Embedding,
             o.Dropout, o.Batch, o.Lr, o.Clip, o.Epochs, o.Patience, o.RunDir, o.Seed, o.Quiet,
-        };
-        foreach (var option in o.All)
-            if (!allowed.Contains(option) && CommonOptions.Given(parse, option))
-                throw new UserFacingException($"{option.Name} does not apply to --task {task}.");
+        ];
+        TrainCommand.RejectOthers(parse, task, used, [.. o.All, .. otherTaskFlags]);
         string data = Single(parse.GetValue(o.Data), "--data")
             ?? throw new UserFacingException($"--task {task} needs --data FILE ({(task == "tag" ? "CoNLL 'token tag' lines" : "label<TAB>text lines, or label,v1,...,vn for .csv")}).");
         string? val = Single(parse.GetValue(o.Val), "--val");

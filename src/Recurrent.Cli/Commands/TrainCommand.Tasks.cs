@@ -26,11 +26,11 @@ internal static partial class TrainCommand
 
     private static int ExecuteTask(ParseResult parse, Flags o, TaskFlags t, string task)
     {
-        Option[] languageModelOnly = [o.Encoding, o.Tokenizer, o.MaxVocab, o.BpeEncoding, o.Val, o.SeqLength, o.Resume, o.InitFrom,
-            o.SampleEvery, o.SampleLength, o.SampleTemperature, o.SamplePrime, o.Dropout, o.Optimizer, o.LrSchedule, o.Steps, o.Bidirectional];
-        foreach (var option in languageModelOnly)
-            if (CommonOptions.Given(parse, option))
-                throw new UserFacingException($"{option.Name} applies to language models, not to --task {task}.");
+        Option[] shared = [o.Task, o.Data, o.RunDir, o.Model, o.Hidden, o.Layers, o.Batch, o.Lr, o.Clip, o.Epochs, o.Patience, o.ValFraction, o.Seed, o.Quiet];
+        Option[] used = task == "forecast"
+            ? [.. shared, t.Window, t.Horizon, t.Inputs, t.Targets]
+            : [.. shared, o.Embedding, o.EvalEvery, o.Time, t.ReverseSource, t.MaxOutput];
+        RejectOthers(parse, task, used, [.. o.All, .. t.All]);
         if (parse.GetValue(o.Data) is not { Length: 1 } data)
             throw new UserFacingException($"--task {task} needs --data with exactly one file.");
         string runDir = parse.GetValue(o.RunDir) ?? DefaultRunDirectory();
@@ -39,23 +39,22 @@ internal static partial class TrainCommand
             throw new UserFacingException($"'{modelPath}' already exists; choose another --run-dir. Nothing was changed.");
         string file = Path.GetFullPath(data[0]);
         if (!File.Exists(file)) throw new UserFacingException($"the data file '{file}' does not exist.");
-        switch (task.ToLowerInvariant())
-        {
-            case "forecast":
-                RejectFlags(parse, task, o.Embedding, t.ReverseSource, t.MaxOutput, o.EvalEvery, o.Time);
-                return TrainForecast(parse, o, t, file, runDir, modelPath);
-            case "seq2seq":
-                RejectFlags(parse, task, t.Window, t.Horizon, t.Inputs, t.Targets);
-                return TrainSeq2Seq(parse, o, t, file, runDir, modelPath);
-            default:
-                throw new UserFacingException($"unknown --task '{task}'; use lm, classify, tag, forecast or seq2seq.");
-        }
+        return task == "forecast" ? TrainForecast(parse, o, t, file, runDir, modelPath) : TrainSeq2Seq(parse, o, t, file, runDir, modelPath);
     }
 
-    private static void RejectFlags(ParseResult parse, string task, params Option[] options)
+    /// <summary>
+    /// Refuses the first option of <paramref name="candidates"/> that was given but is not in <paramref name="used"/>
+    /// (the options <paramref name="task"/> reads): one `rnn:` line naming the option and the task, exit code 2.
+    /// Used by every --task, so no task silently ignores another task's flag.
+    /// </summary>
+    internal static void RejectOthers(ParseResult parse, string task, IEnumerable<Option> used, IEnumerable<Option> candidates)
     {
-        foreach (var option in options)
-            if (CommonOptions.Given(parse, option)) throw new UserFacingException($"{option.Name} does not apply to --task {task}.");
+        var keep = used.ToHashSet();
+        foreach (var option in candidates)
+            if (!keep.Contains(option) && CommonOptions.Given(parse, option))
+                throw new UserFacingException(task == "lm"
+                    ? $"{option.Name} does not apply to a language model (--task lm, the default); see `rnn train --help` for the task it belongs to."
+                    : $"{option.Name} does not apply to --task {task}.");
     }
 
     private static int TrainForecast(ParseResult parse, Flags o, TaskFlags t, string file, string runDir, string modelPath)

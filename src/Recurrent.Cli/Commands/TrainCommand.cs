@@ -26,7 +26,7 @@ internal static partial class TrainCommand
         var tasks = new TaskFlags(); // the options of --task forecast and seq2seq (TrainCommand.Tasks.cs)
         foreach (var option in tasks.All) cmd.Options.Add(option);
         cmd.SetAction(parse => parse.GetValue(o.Task)?.ToLowerInvariant() is "forecast" or "seq2seq"
-            ? ExecuteTask(parse, o, tasks, parse.GetValue(o.Task)!.ToLowerInvariant()) : Execute(parse, o));
+            ? ExecuteTask(parse, o, tasks, parse.GetValue(o.Task)!.ToLowerInvariant()) : Execute(parse, o, tasks));
         return cmd;
     }
 
@@ -118,11 +118,12 @@ internal static partial class TrainCommand
         };
     }
 
-    private static int Execute(ParseResult parse, Flags o)
+    private static int Execute(ParseResult parse, Flags o, TaskFlags t)
     {
         string? task = parse.GetValue(o.Task)?.ToLowerInvariant();
-        if (task is "classify" or "tag") return TaskTraining.Execute(parse, o, task);
+        if (task is "classify" or "tag") return TaskTraining.Execute(parse, o, t.All, task);
         if (task is not (null or "lm")) throw new UserFacingException($"unknown --task '{task}'; use lm, classify, tag, forecast or seq2seq.");
+        RejectOthers(parse, "lm", [], t.All);
         if (parse.GetValue(o.Bidirectional))
             throw new UserFacingException("--bidirectional needs --task classify or tag: a language model reads only the past.");
         using var cancel = new CancellationTokenSource();

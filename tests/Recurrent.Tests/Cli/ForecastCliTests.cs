@@ -78,7 +78,7 @@ public sealed class ForecastCliTests : IDisposable
         Assert.Contains("has no column 'price'", r.Stderr);
         r = CliRunner.Run("train", "--task", "forecast", "--data", csv, "--tokenizer", "word", "--run-dir", Path.Combine(_dir, "c"));
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("--tokenizer applies to language models", r.Stderr);
+        Assert.Contains("--tokenizer does not apply to --task forecast", r.Stderr);
         r = CliRunner.Run("train", "--task", "forecast", "--data", csv, "--window", "8", "--epochs", "1", "--run-dir", Path.Combine(_dir, "ok"), "--quiet");
         Assert.True(r.ExitCode == 0, r.Stderr);
         r = CliRunner.Run("predict", Path.Combine(_dir, "ok"), "--input", csv, "--steps", "5", "--beam", "3");

@@ -1,0 +1,50 @@
+// `rnn train --task X` with an option that belongs to another task: the tool must refuse it with one `rnn:`
+// line naming the option and the task, exit code 2, and write nothing, instead of silently ignoring it.
+// Each case has a valid data file for its task, so the only thing wrong is the foreign option.
+using Recurrent.Tests.Data;
+
+namespace Recurrent.Tests.Cli;
+
+public sealed class TaskFlagRejectionTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private string DataFor(string task) => task switch
+    {
+        "classify" => _dir.File("c.tsv", "yes\tzebra\nno\tcat\nyes\tzoo\nno\tdog\n"),
+        "tag" => _dir.File("t.conll", "Ann B-PER\nruns O\n\nBob B-PER\nsits O\n"),
+        "forecast" => _dir.File("f.csv", string.Concat(Enumerable.Range(0, 40).Select(i => $"{i % 7}\n"))),
+        _ => throw new ArgumentException(task),
+    };
+
+    [Theory]
+    [InlineData("classify", "--window", "8")]   // forecast-only flag on the classifier
+    [InlineData("tag", "--reverse-source", null)] // seq2seq-only flag on the tagger
+    [InlineData("forecast", "--bidirectional", null)] // classify/tag-only flag on the forecaster
+    [InlineData("forecast", "--val", "f.csv")]  // classify/tag (and lm) flag on the forecaster
+    public void AnotherTasksOptionIsRefusedWithOneLineAndExitCode2(string task, string option, string? value)
+    {
+        string data = DataFor(task);
+        string runDir = Path.Combine(_dir.Path, "run");
+        string[] args = ["train", "--task", task, "--data", data, "--run-dir", runDir, "--epochs", "1", "--quiet", option];
+        if (value is not null) args = [.. args, value == "f.csv" ? data : value];
+        var r = CliRunner.Run(args);
+        Assert.Equal(2, r.ExitCode);
+        string[] lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal($"rnn: {option} does not apply to --task {task}.", Assert.Single(lines).TrimEnd('\r'));
+        Assert.False(Directory.Exists(runDir), "a refused run must not create its run directory");
+    }
+
+    [Fact]
+    public void LanguageModelRefusesAForecastOption()
+    {
+        string data = _dir.File("text.txt", "hello world\n");
+        string runDir = Path.Combine(_dir.Path, "lm");
+        var r = CliRunner.Run("train", "--data", data, "--run-dir", runDir, "--steps", "1", "--horizon", "3");
+        Assert.Equal(2, r.ExitCode);
+        Assert.StartsWith("rnn: --horizon does not apply to a language model", r.Stderr);
+        Assert.False(Directory.Exists(runDir));
+    }
+}
