@@ -1,0 +1,59 @@
+// BuiltInTasks: the registry of built-in demo tasks in the order `rnn demo all` runs them. A new task plugs in
+// with one entry here (its Run adapts the task's own options and result to TaskRequest and TaskResult).
+using System.Diagnostics;
+using Recurrent.Layers;
+
+namespace Recurrent.Tasks;
+
+/// <summary>The built-in tasks, by name.</summary>
+public static class BuiltInTasks
+{
+    /// <summary>Every built-in task, in the order <c>rnn demo all</c> runs them.</summary>
+    public static IReadOnlyList<BuiltInTask> All { get; } =
+    [
+        new("cyclic", "one-hot digits 0..8, next = current + 1 (8 wraps to 0); predict every next digit",
+            "100% next-step accuracy over all 9 start digits (the cyclic-digit task of the RNN notes)", null, RunCyclic),
+        new("reber", "embedded Reber grammar; predict the next symbol at every step",
+            ReberGrammar.Criterion, null,
+            (r, p) => ReberGrammar.Run(r.Apply(new ReberGrammarOptions()), p)),
+        new("adding", "adding problem: sum the two marked values of a long sequence of (value, marker) pairs",
+            AddingProblem.Criterion, "minimal sequence length T (lengths in [T, T+T/10])",
+            (r, p) => AddingProblem.Run(r.Apply(new AddingProblemOptions
+            {
+                Length = r.Length ?? (r.Quick ? 30 : 100), TestSequences = r.Quick ? 512 : 2560,
+            }), p)),
+        new("copy", "copy task: read K symbols, wait T steps, then reproduce them in order",
+            CopyMemory.Criterion, "delay T between the symbols and the recall",
+            (r, p) => CopyMemory.Run(r.Apply(new CopyMemoryOptions { Delay = r.Length ?? (r.Quick ? 10 : 20) }), p)),
+        new("temporal-order", "temporal order: classify the order of X/Y at two positions of a long sequence of distractors",
+            TemporalOrder.Criterion, "minimal sequence length T (lengths in [T, T+T/10])",
+            (r, p) => TemporalOrder.Run(r.Apply(new TemporalOrderOptions
+            {
+                Length = r.Length ?? (r.Quick ? 30 : 100), TestSequences = r.Quick ? 512 : 2560,
+            }), p)),
+        new("sine", "forecast the next value of a noisy sum of two sines",
+            SineForecast.Criterion, "steps per sequence",
+            (r, p) => SineForecast.Run(r.Apply(new SineForecastOptions { Length = r.Length ?? 60 }), p)),
+        // h2's `addition` (seq2seq) plugs in here with one entry.
+    ];
+
+    /// <summary>The task called <paramref name="name"/> (case-insensitive), or null.</summary>
+    public static BuiltInTask? Find(string name) =>
+        All.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    private static TaskResult RunCyclic(TaskRequest request, Action<TaskProgress>? progress)
+    {
+        var clock = Stopwatch.StartNew();
+        var defaults = new CyclicDigitsOptions();
+        var result = CyclicDigits.Run(new CyclicDigitsOptions
+        {
+            Cell = request.Cell,
+            Seed = request.Seed,
+            HiddenSize = request.HiddenSize ?? defaults.HiddenSize,
+            MaxSteps = request.MaxSteps ?? defaults.MaxSteps,
+            LearningRate = request.LearningRate ?? defaults.LearningRate,
+        }, (step, loss, accuracy) => progress?.Invoke(new TaskProgress(step, loss, accuracy, accuracy == 1.0)));
+        return new TaskResult(result.Accuracy == 1.0, result.Accuracy, $"{result.Accuracy:P1} next-step",
+            result.Steps, result.FinalLoss, clock.Elapsed.TotalSeconds);
+    }
+}

@@ -1,0 +1,58 @@
+// TaskTraining: the loop the built-in tasks share — Adam with global-norm clipping, one generated batch per
+// step, a validation check every few steps, and an early stop as soon as the validation set meets the criterion.
+using Recurrent.Models;
+using Recurrent.Optimizers;
+using Recurrent.Schedules;
+using Recurrent.Training;
+
+namespace Recurrent.Tasks;
+
+internal static class TaskTraining
+{
+    /// <summary>Adam at the options' rate with global-norm clipping.</summary>
+    public static Trainer<float> CreateTrainer(SequenceModel<float> model, TaskOptions options) =>
+        new(model, new Adam<float>(model.Parameters.Count), new ConstantSchedule(options.LearningRate),
+            new TrainerOptions { ClipNorm = options.ClipNorm });
+
+    /// <summary>
+    /// Runs <paramref name="step"/> (one training step on a fresh batch, returning its loss) up to MaxSteps
+    /// times; every EvaluateEvery steps and after the last one it calls <paramref name="validate"/> and stops
+    /// once that reports the stop condition (the criterion met on the validation set, usually with a margin). Returns the steps taken and the last training loss.
+    /// </summary>
+    public static (int Steps, double Loss) Run(TaskOptions options, Func<double> step,
+        Func<(double Metric, bool Stop)> validate, Action<TaskProgress>? progress)
+    {
+        double loss = double.NaN;
+        int steps = 0;
+        while (steps < options.MaxSteps)
+        {
+            loss = step();
+            steps++;
+            if (steps % options.EvaluateEvery == 0 || steps == options.MaxSteps)
+            {
+                var (metric, stop) = validate();
+                progress?.Invoke(new TaskProgress(steps, loss, metric, stop));
+                if (stop) break;
+            }
+        }
+        return (steps, loss);
+    }
+
+    /// <summary>Index of the largest value (first on ties).</summary>
+    public static int ArgMax(ReadOnlySpan<float> v)
+    {
+        int best = 0;
+        for (int j = 1; j < v.Length; j++) if (v[j] > v[best]) best = j;
+        return best;
+    }
+
+    /// <summary>Softmax of <paramref name="logits"/> into <paramref name="probabilities"/> (same length).</summary>
+    public static void Softmax(ReadOnlySpan<float> logits, Span<double> probabilities)
+    {
+        double max = double.NegativeInfinity;
+        foreach (float z in logits) max = Math.Max(max, z);
+        double sum = 0;
+        for (int j = 0; j < logits.Length; j++) sum += probabilities[j] = Math.Exp(logits[j] - max);
+        for (int j = 0; j < logits.Length; j++) probabilities[j] /= sum;
+    }
+}
