@@ -13,7 +13,7 @@ namespace Recurrent.Tasks;
 /// <summary>Settings of the adding problem.</summary>
 public sealed record AddingProblemOptions : TaskOptions
 {
-    /// <summary>Defaults: T=100, H=32, batch 32, Adam 0.005, at most 6000 steps.</summary>
+    /// <summary>Defaults: T=100, H=32, batch 32, Adam 0.005, keep bias 3, at most 6000 steps.</summary>
     public AddingProblemOptions() { HiddenSize = 32; MaxSteps = 6000; LearningRate = 0.005; EvaluateEvery = 100; ForgetGateBias = 3; }
     /// <summary>Minimal sequence length T; lengths are drawn from [T, T + T/10].</summary>
     public int Length { get; init; } = 100;
@@ -97,11 +97,11 @@ public static class AddingProblem
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var clock = Stopwatch.StartNew();
-        var model = new SequenceModel<float>(new ModelConfig
+        var model = TaskTraining.CreateModel(new ModelConfig
         {
-            Input = InputKind.Dense, InputSize = 2, Cell = options.Cell, HiddenSize = options.HiddenSize, ForgetGateBias = options.ForgetGateBias,
+            Input = InputKind.Dense, InputSize = 2,
             Head = HeadKind.LastStep, OutputSize = 1,
-        }, options.Seed);
+        }, options);
         var trainer = TaskTraining.CreateTrainer(model, options);
         var seeds = new Rng(options.Seed ^ 0xADD5UL);
         var trainRng = seeds.Fork();

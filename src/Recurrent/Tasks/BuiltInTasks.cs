@@ -1,7 +1,6 @@
 // BuiltInTasks: the registry of built-in demo tasks in the order `rnn demo all` runs them. A new task plugs in
 // with one entry here (its Run adapts the task's own options and result to TaskRequest and TaskResult).
 using System.Diagnostics;
-using Recurrent.Layers;
 
 namespace Recurrent.Tasks;
 
@@ -24,7 +23,7 @@ public static class BuiltInTasks
             }), p)),
         new("copy", "copy task: read K symbols, wait T steps, then reproduce them in order",
             CopyMemory.Criterion, "delay T between the symbols and the recall",
-            (r, p) => CopyMemory.Run(r.Apply(new CopyMemoryOptions { Delay = r.Length ?? (r.Quick ? 10 : 20) }), p)),
+            (r, p) => CopyMemory.Run(r.Apply(new CopyMemoryOptions { Delay = r.Length ?? (r.Quick ? 10 : 50) }), p)),
         new("temporal-order", "temporal order: classify the order of X/Y at two positions of a long sequence of distractors",
             TemporalOrder.Criterion, "minimal sequence length T (lengths in [T, T+T/10])",
             (r, p) => TemporalOrder.Run(r.Apply(new TemporalOrderOptions

@@ -13,12 +13,12 @@ namespace Recurrent.Tasks;
 /// <summary>Settings of the copy task.</summary>
 public sealed record CopyMemoryOptions : TaskOptions
 {
-    /// <summary>Defaults: K=5 symbols, delay T=20, H=64, batch 32, Adam 0.005, at most 4000 steps.</summary>
-    public CopyMemoryOptions() { HiddenSize = 64; MaxSteps = 4000; LearningRate = 0.005; EvaluateEvery = 100; }
+    /// <summary>Defaults: K=5 symbols, delay T=50, H=64, batch 32, Adam 0.01, keep bias 3, at most 5000 steps.</summary>
+    public CopyMemoryOptions() { HiddenSize = 64; MaxSteps = 5000; LearningRate = 0.01; EvaluateEvery = 100; ForgetGateBias = 3; }
     /// <summary>Symbols to copy, K.</summary>
     public int Symbols { get; init; } = 5;
     /// <summary>Delay T: steps from the end of the symbols to the end of the delimiter.</summary>
-    public int Delay { get; init; } = 20;
+    public int Delay { get; init; } = 50;
     /// <summary>Held-out test sequences.</summary>
     public int TestSequences { get; init; } = 1000;
     /// <summary>Validation sequences checked during training for the early stop.</summary>
@@ -72,7 +72,11 @@ public static class CopyMemory
     {
         ArgumentNullException.ThrowIfNull(rng);
         int steps = SequenceLength(symbols, delay);
-        for (int t = 0; t < steps; t++) inputs[t * batch + b] = targets[t * batch + b] = Blank;
+        for (int t = 0; t < steps; t++)
+        {
+            inputs[t * batch + b] = Blank;
+            targets[t * batch + b] = -1; // ignored: only the recall counts, as in the NTM copy task (Graves et al. 2014)
+        }
         for (int i = 0; i < symbols; i++)
         {
             int s = 1 + rng.NextInt(8);
@@ -94,11 +98,11 @@ public static class CopyMemory
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var clock = Stopwatch.StartNew();
-        var model = new SequenceModel<float>(new ModelConfig
+        var model = TaskTraining.CreateModel(new ModelConfig
         {
-            Input = InputKind.OneHot, InputSize = Vocabulary, Cell = options.Cell, HiddenSize = options.HiddenSize, ForgetGateBias = options.ForgetGateBias,
+            Input = InputKind.OneHot, InputSize = Vocabulary,
             OutputSize = Vocabulary,
-        }, options.Seed);
+        }, options);
         var trainer = TaskTraining.CreateTrainer(model, options);
         var seeds = new Rng(options.Seed ^ 0xC0B1UL);
         var trainRng = seeds.Fork();

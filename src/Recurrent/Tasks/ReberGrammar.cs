@@ -159,11 +159,11 @@ public static class ReberGrammar
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var clock = Stopwatch.StartNew();
-        var model = new SequenceModel<float>(new ModelConfig
+        var model = TaskTraining.CreateModel(new ModelConfig
         {
-            Input = InputKind.OneHot, InputSize = Alphabet.Length, Cell = options.Cell, HiddenSize = options.HiddenSize, ForgetGateBias = options.ForgetGateBias,
+            Input = InputKind.OneHot, InputSize = Alphabet.Length,
             OutputSize = Alphabet.Length,
-        }, options.Seed);
+        }, options);
         var trainer = TaskTraining.CreateTrainer(model, options);
         var seeds = new Rng(options.Seed ^ 0x2EBE2UL);
         var trainRng = seeds.Fork();

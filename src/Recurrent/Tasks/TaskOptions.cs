@@ -21,7 +21,7 @@ public abstract record TaskOptions
     public double ClipNorm { get; init; } = 1.0;
     /// <summary>Seed of initialisation and data (training, validation and test streams are forked from it).</summary>
     public ulong Seed { get; init; } = 1;
-    /// <summary>Initial LSTM forget-gate bias (Gers et al. 2000); larger values start with a longer memory.</summary>
+    /// <summary>Initial keep bias: the LSTM forget-gate bias (Gers et al. 2000) and the GRU update-gate bias; larger values start with a longer memory. The Elman RNN has no gate to bias.</summary>
     public double ForgetGateBias { get; init; } = 1.0;
     /// <summary>Evaluate on the validation set every this many steps.</summary>
     public int EvaluateEvery { get; init; } = 50;

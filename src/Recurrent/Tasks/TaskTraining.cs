@@ -1,5 +1,6 @@
 // TaskTraining: the loop the built-in tasks share — Adam with global-norm clipping, one generated batch per
 // step, a validation check every few steps, and an early stop as soon as the validation set meets the criterion.
+using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Optimizers;
 using Recurrent.Schedules;
@@ -9,6 +10,25 @@ namespace Recurrent.Tasks;
 
 internal static class TaskTraining
 {
+    /// <summary>
+    /// The model of <paramref name="architecture"/> with the options' cell, hidden size and seed. The initial
+    /// keep bias goes to the LSTM forget gate (through ModelConfig) and, for a GRU, to its update gate z
+    /// (h' = (1-z)·n + z·h, so a positive bias starts it keeping its state, as the forget bias does for the LSTM).
+    /// </summary>
+    public static SequenceModel<float> CreateModel(ModelConfig architecture, TaskOptions options)
+    {
+        var config = architecture with { Cell = options.Cell, HiddenSize = options.HiddenSize, ForgetGateBias = options.ForgetGateBias };
+        var model = new SequenceModel<float>(config, options.Seed);
+        if (config.Cell == CellKind.Gru)
+        {
+            int h = config.HiddenSize;
+            // Gate order r, z, n: the update block is [H, 2H). PyTorch adds both biases; all of it goes into bias_ih.
+            model.Parameters.Value(model.Parameters["rnn.bias_ih_l0"]).Slice(h, h).Fill((float)options.ForgetGateBias);
+            model.Parameters.Value(model.Parameters["rnn.bias_hh_l0"]).Slice(h, h).Clear();
+        }
+        return model;
+    }
+
     /// <summary>Adam at the options' rate with global-norm clipping.</summary>
     public static Trainer<float> CreateTrainer(SequenceModel<float> model, TaskOptions options) =>
         new(model, new Adam<float>(model.Parameters.Count), new ConstantSchedule(options.LearningRate),

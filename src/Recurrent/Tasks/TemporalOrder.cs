@@ -12,7 +12,7 @@ namespace Recurrent.Tasks;
 /// <summary>Settings of the temporal-order task.</summary>
 public sealed record TemporalOrderOptions : TaskOptions
 {
-    /// <summary>Defaults: T=100, H=32, batch 32, Adam 0.005, at most 4000 steps.</summary>
+    /// <summary>Defaults: T=100, H=32, batch 32, Adam 0.005, keep bias 3, at most 4000 steps.</summary>
     public TemporalOrderOptions() { HiddenSize = 32; MaxSteps = 4000; LearningRate = 0.005; EvaluateEvery = 100; ForgetGateBias = 3; }
     /// <summary>Minimal sequence length T (the paper: 100); lengths are drawn from [T, T + T/10].</summary>
     public int Length { get; init; } = 100;
@@ -89,11 +89,11 @@ public static class TemporalOrder
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var clock = Stopwatch.StartNew();
-        var model = new SequenceModel<float>(new ModelConfig
+        var model = TaskTraining.CreateModel(new ModelConfig
         {
-            Input = InputKind.OneHot, InputSize = Alphabet.Length, Cell = options.Cell, HiddenSize = options.HiddenSize, ForgetGateBias = options.ForgetGateBias,
+            Input = InputKind.OneHot, InputSize = Alphabet.Length,
             Head = HeadKind.LastStep, OutputSize = Classes.Length,
-        }, options.Seed);
+        }, options);
         var trainer = TaskTraining.CreateTrainer(model, options);
         var seeds = new Rng(options.Seed ^ 0x0DE5UL);
         var trainRng = seeds.Fork();
