@@ -34,7 +34,7 @@ internal static class DemoTaskCommand
                 MaxSteps = Positive(parse.GetValue(maxSteps), "--max-steps"),
                 LearningRate = parse.GetValue(lr) is double rate && !(rate > 0 && double.IsFinite(rate))
                     ? throw new UserFacingException($"--lr must be a positive number, got {rate}.") : parse.GetValue(lr),
-                Length = task.LengthMeaning is null ? null : Positive(parse.GetValue(length), "--length"),
+                Length = task.LengthMeaning is null ? null : AtLeast(parse.GetValue(length), task.MinimumLength),
             };
             Console.WriteLine($"{task.Name}: {task.Summary}");
             Console.WriteLine($"cell {CellName(request.Cell)}, seed {request.Seed}{(request.Quick ? ", quick" : "")}");
@@ -53,6 +53,11 @@ internal static class DemoTaskCommand
 
     internal static int? Positive(int? value, string name) =>
         value is int v && v <= 0 ? throw new UserFacingException($"{name} must be positive, got {v}.") : value;
+
+    private static int? AtLeast(int? value, int minimum) =>
+        value is int v && v < Math.Max(1, minimum)
+            ? throw new UserFacingException(minimum <= 1 ? $"--length must be positive, got {v}." : $"--length must be at least {minimum} for this task, got {v}.")
+            : value;
 
     internal static string CellName(Recurrent.Layers.CellKind cell) => cell switch
     {

@@ -7,6 +7,7 @@ namespace Recurrent.Tasks;
 /// <param name="Summary">One line saying what the task is.</param>
 /// <param name="Criterion">The PASS criterion and its source.</param>
 /// <param name="LengthMeaning">What <see cref="TaskRequest.Length"/> sets for this task, or null when it has no length.</param>
+/// <param name="MinimumLength">Smallest <see cref="TaskRequest.Length"/> the task accepts.</param>
 /// <param name="Run">Runs the task; the callback receives each validation report.</param>
-public sealed record BuiltInTask(string Name, string Summary, string Criterion, string? LengthMeaning,
+public sealed record BuiltInTask(string Name, string Summary, string Criterion, string? LengthMeaning, int MinimumLength,
     Func<TaskRequest, Action<TaskProgress>?, TaskResult> Run);

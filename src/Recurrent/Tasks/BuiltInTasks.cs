@@ -11,27 +11,27 @@ public static class BuiltInTasks
     public static IReadOnlyList<BuiltInTask> All { get; } =
     [
         new("cyclic", "one-hot digits 0..8, next = current + 1 (8 wraps to 0); predict every next digit",
-            "100% next-step accuracy over all 9 start digits (the cyclic-digit task of the RNN notes)", null, RunCyclic),
+            "100% next-step accuracy over all 9 start digits (the cyclic-digit task of the RNN notes)", null, 0, RunCyclic),
         new("reber", "embedded Reber grammar; predict the next symbol at every step",
-            ReberGrammar.Criterion, null,
+            ReberGrammar.Criterion, null, 0,
             (r, p) => ReberGrammar.Run(r.Apply(new ReberGrammarOptions()), p)),
         new("adding", "adding problem: sum the two marked values of a long sequence of (value, marker) pairs",
-            AddingProblem.Criterion, "minimal sequence length T (lengths in [T, T+T/10])",
+            AddingProblem.Criterion, "minimal sequence length T (lengths in [T, T+T/10])", 20,
             (r, p) => AddingProblem.Run(r.Apply(new AddingProblemOptions
             {
                 Length = r.Length ?? (r.Quick ? 30 : 100), TestSequences = r.Quick ? 512 : 2560,
             }), p)),
         new("copy", "copy task: read K symbols, wait T steps, then reproduce them in order",
-            CopyMemory.Criterion, "delay T between the symbols and the recall",
+            CopyMemory.Criterion, "delay T between the symbols and the recall", 1,
             (r, p) => CopyMemory.Run(r.Apply(new CopyMemoryOptions { Delay = r.Length ?? (r.Quick ? 10 : 50) }), p)),
         new("temporal-order", "temporal order: classify the order of X/Y at two positions of a long sequence of distractors",
-            TemporalOrder.Criterion, "minimal sequence length T (lengths in [T, T+T/10])",
+            TemporalOrder.Criterion, "minimal sequence length T (lengths in [T, T+T/10])", 20,
             (r, p) => TemporalOrder.Run(r.Apply(new TemporalOrderOptions
             {
                 Length = r.Length ?? (r.Quick ? 30 : 100), TestSequences = r.Quick ? 512 : 2560,
             }), p)),
         new("sine", "forecast the next value of a noisy sum of two sines",
-            SineForecast.Criterion, "steps per sequence",
+            SineForecast.Criterion, "steps per sequence", SineForecast.Warmup + 1,
             (r, p) => SineForecast.Run(r.Apply(new SineForecastOptions { Length = r.Length ?? 60 }), p)),
         // h2's `addition` (seq2seq) plugs in here with one entry.
     ];

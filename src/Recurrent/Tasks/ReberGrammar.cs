@@ -17,7 +17,7 @@ public sealed record ReberGrammarOptions : TaskOptions
     /// <summary>Held-out test strings (the paper's test set has 256).</summary>
     public int TestStrings { get; init; } = 256;
     /// <summary>Validation strings checked during training for the early stop.</summary>
-    public int ValidationStrings { get; init; } = 256;
+    public int ValidationStrings { get; init; } = 1000;
     /// <summary>Probability above which a symbol counts as predicted.</summary>
     public double Threshold { get; init; } = ReberGrammar.DefaultThreshold;
 

@@ -35,7 +35,7 @@ public sealed class AddingProblemTests
                     Assert.Equal(expected, Marker(t));
                 }
                 if (marked[0] == 0) Assert.Equal(0f, Value(0));
-                Assert.Equal(0.5 + (Value(marked[0]) + Value(marked[1])) / 4.0, y[b], 6);
+                Assert.Equal(0.5 + (Value(marked[0]) + Value(marked[1])) / 4.0, (double)y[b], 1e-6);
             }
         }
     }
