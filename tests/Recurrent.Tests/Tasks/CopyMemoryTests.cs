@@ -31,7 +31,7 @@ public sealed class CopyMemoryTests
     [Fact]
     public void LstmCopiesAfterADelay()
     {
-        var result = CopyMemory.Run(new CopyMemoryOptions { Symbols = 3, Delay = 8, HiddenSize = 32, TestSequences = 500, Seed = 3 });
+        var result = CopyMemory.Run(new CopyMemoryOptions { Symbols = 3, Delay = 6, HiddenSize = 32, TestSequences = 500, Seed = 3 });
         Assert.True(result.Passed, $"{result.MetricText} after {result.Steps} steps");
         Assert.True(result.SequenceAccuracy > 0.95, $"exact sequences {result.SequenceAccuracy}");
     }

@@ -38,7 +38,7 @@ public sealed class TemporalOrderTests
     [Fact]
     public void LstmClassifiesTheOrder()
     {
-        var result = TemporalOrder.Run(new TemporalOrderOptions { Length = 30, TestSequences = 512, Seed = 4 });
+        var result = TemporalOrder.Run(new TemporalOrderOptions { Length = 30, HiddenSize = 16, TestSequences = 512, Seed = 4 });
         Assert.True(result.Passed, $"{result.MetricText} after {result.Steps} steps");
         Assert.True(result.ArgMaxAccuracy >= 0.99, $"arg-max accuracy {result.ArgMaxAccuracy}");
     }
