@@ -18,10 +18,12 @@ internal static class DemoTaskCommand
         var seed = new Option<ulong>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1UL };
         var quick = new Option<bool>("--quick") { Description = "The smaller variant that finishes in seconds." };
         var hidden = new Option<int?>("--hidden") { Description = "Hidden units (default: the task's)." };
+        var batch = new Option<int?>("--batch") { Description = "Sequences per training batch (default: the task's)." };
         var maxSteps = new Option<int?>("--max-steps") { Description = "Upper bound on training steps (default: the task's)." };
         var lr = new Option<double?>("--lr") { Description = "Adam learning rate (default: the task's)." };
+        var keepBias = new Option<double?>("--forget-bias") { Description = "Initial LSTM forget-gate bias, also used for the GRU update gate (default: the task's)." };
         var length = new Option<int?>("--length") { Description = $"The task's length: {task.LengthMeaning}." };
-        var cmd = new Command(task.Name, $"{task.Summary}. PASS: {task.Criterion}.") { cell, seed, quick, hidden, maxSteps, lr };
+        var cmd = new Command(task.Name, $"{task.Summary}. PASS: {task.Criterion}.") { cell, seed, quick, hidden, batch, maxSteps, lr, keepBias };
         if (task.LengthMeaning is not null) cmd.Options.Add(length);
         cmd.SetAction(parse =>
         {
@@ -31,9 +33,12 @@ internal static class DemoTaskCommand
                 Seed = parse.GetValue(seed),
                 Quick = parse.GetValue(quick),
                 HiddenSize = Positive(parse.GetValue(hidden), "--hidden"),
+                BatchSize = Positive(parse.GetValue(batch), "--batch"),
                 MaxSteps = Positive(parse.GetValue(maxSteps), "--max-steps"),
                 LearningRate = parse.GetValue(lr) is double rate && !(rate > 0 && double.IsFinite(rate))
                     ? throw new UserFacingException($"--lr must be a positive number, got {rate}.") : parse.GetValue(lr),
+                ForgetGateBias = parse.GetValue(keepBias) is double fb && !double.IsFinite(fb)
+                    ? throw new UserFacingException($"--forget-bias must be a finite number, got {fb}.") : parse.GetValue(keepBias),
                 Length = task.LengthMeaning is null ? null : AtLeast(parse.GetValue(length), task.MinimumLength),
             };
             Console.WriteLine($"{task.Name}: {task.Summary}");

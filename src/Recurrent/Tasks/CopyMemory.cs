@@ -13,8 +13,8 @@ namespace Recurrent.Tasks;
 /// <summary>Settings of the copy task.</summary>
 public sealed record CopyMemoryOptions : TaskOptions
 {
-    /// <summary>Defaults: K=5 symbols, delay T=50, H=64, batch 32, Adam 0.01, keep bias 3, at most 5000 steps.</summary>
-    public CopyMemoryOptions() { HiddenSize = 64; MaxSteps = 5000; LearningRate = 0.01; EvaluateEvery = 100; ForgetGateBias = 3; }
+    /// <summary>Defaults: K=5 symbols, delay T=50, H=64, batch 32, Adam 0.01, keep bias 3, at most 8000 steps.</summary>
+    public CopyMemoryOptions() { HiddenSize = 64; MaxSteps = 8000; LearningRate = 0.01; EvaluateEvery = 100; ForgetGateBias = 3; }
     /// <summary>Symbols to copy, K.</summary>
     public int Symbols { get; init; } = 5;
     /// <summary>Delay T: steps from the end of the symbols to the end of the delimiter.</summary>
@@ -103,7 +103,6 @@ public static class CopyMemory
             Input = InputKind.OneHot, InputSize = Vocabulary,
             OutputSize = Vocabulary,
         }, options);
-        var trainer = TaskTraining.CreateTrainer(model, options);
         var seeds = new Rng(options.Seed ^ 0xC0B1UL);
         var trainRng = seeds.Fork();
         int k = options.Symbols, delay = options.Delay, steps = SequenceLength(k, delay), batch = options.BatchSize;
@@ -111,7 +110,7 @@ public static class CopyMemory
         var (testIn, testOut) = Set(seeds.Fork(), k, delay, options.TestSequences);
         var inputs = new int[steps * batch];
         var targets = new int[steps * batch];
-        var (taken, loss) = TaskTraining.Run(options, () =>
+        var (taken, loss) = TaskTraining.Run(options, model, trainer =>
         {
             MakeBatch(trainRng, k, delay, batch, inputs, targets);
             model.ResetState();
@@ -120,7 +119,7 @@ public static class CopyMemory
         {
             var (acc, _, _) = Evaluate(model, k, delay, valIn, valOut, options.ValidationSequences);
             return (acc, acc == 1.0); // stop once every validation symbol is recalled
-        }, progress);
+        }, m => m >= 0.95, progress);
         var (symbolAcc, seqAcc, recall) = Evaluate(model, k, delay, testIn, testOut, options.TestSequences);
         string example = string.Join(' ', Enumerable.Range(0, k).Select(i => testIn[i * options.TestSequences]));
         return new CopyMemoryResult(symbolAcc >= RequiredAccuracy, symbolAcc, $"{symbolAcc:P1} recalled",

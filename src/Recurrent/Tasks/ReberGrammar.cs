@@ -164,14 +164,13 @@ public static class ReberGrammar
             Input = InputKind.OneHot, InputSize = Alphabet.Length,
             OutputSize = Alphabet.Length,
         }, options);
-        var trainer = TaskTraining.CreateTrainer(model, options);
         var seeds = new Rng(options.Seed ^ 0x2EBE2UL);
         var trainRng = seeds.Fork();
         var validation = Strings(seeds.Fork(), options.ValidationStrings);
         var test = Strings(seeds.Fork(), options.TestStrings);
         int batch = options.BatchSize;
         var strings = new string[batch];
-        var (steps, loss) = TaskTraining.Run(options, () =>
+        var (steps, loss) = TaskTraining.Run(options, model, trainer =>
         {
             int longest = 0;
             for (int b = 0; b < batch; b++) longest = Math.Max(longest, (strings[b] = Generate(trainRng)).Length);
@@ -184,7 +183,7 @@ public static class ReberGrammar
         {
             var e = Evaluate(model, validation, options.Threshold);
             return (e.StringAccuracy, e.StringAccuracy == 1.0);
-        }, progress);
+        }, null, progress);
         var final = Evaluate(model, test, options.Threshold);
         string example = test[0];
         var sets = PredictedSets(model, example, options.Threshold);

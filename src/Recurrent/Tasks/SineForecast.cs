@@ -99,7 +99,6 @@ public static class SineForecast
         {
             Input = InputKind.Dense, InputSize = 1, OutputSize = 1,
         }, options);
-        var trainer = TaskTraining.CreateTrainer(model, options);
         var seeds = new Rng(options.Seed ^ 0x5195UL);
         var trainRng = seeds.Fork();
         int length = options.Length, batch = options.BatchSize;
@@ -107,7 +106,7 @@ public static class SineForecast
         var test = Set(seeds.Fork(), options.Noise, length, options.TestSequences);
         var inputs = new float[length * batch];
         var targets = new float[length * batch];
-        var (steps, loss) = TaskTraining.Run(options, () =>
+        var (steps, loss) = TaskTraining.Run(options, model, trainer =>
         {
             MakeBatch(trainRng, options.Noise, length, batch, inputs, targets);
             model.ResetState();
@@ -116,7 +115,7 @@ public static class SineForecast
         {
             var (mse, naive) = Evaluate(model, val.Inputs, val.Targets, length, options.ValidationSequences);
             return (mse / naive, mse / naive < 0.8 * RequiredRatio); // stop with a margin below the criterion
-        }, progress);
+        }, null, progress);
         var (modelMse, naiveMse) = Evaluate(model, test.Inputs, test.Targets, length, options.TestSequences);
         double ratio = modelMse / naiveMse;
         return new SineForecastResult(ratio < RequiredRatio, ratio, $"MSE {ratio:P1} of naive", steps, loss,

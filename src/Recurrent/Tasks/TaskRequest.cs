@@ -15,10 +15,14 @@ public sealed record TaskRequest
     public bool Quick { get; init; }
     /// <summary>Hidden units, or null for the task's default.</summary>
     public int? HiddenSize { get; init; }
+    /// <summary>Sequences per training batch, or null for the task's default.</summary>
+    public int? BatchSize { get; init; }
     /// <summary>Upper bound on training steps, or null for the task's default.</summary>
     public int? MaxSteps { get; init; }
     /// <summary>Adam learning rate, or null for the task's default.</summary>
     public double? LearningRate { get; init; }
+    /// <summary>Initial keep bias (LSTM forget gate, GRU update gate), or null for the task's default.</summary>
+    public double? ForgetGateBias { get; init; }
     /// <summary>The task's length parameter (see <see cref="BuiltInTask.LengthMeaning"/>), or null for its default.</summary>
     public int? Length { get; init; }
 
@@ -32,8 +36,10 @@ public sealed record TaskRequest
             Cell = Cell,
             Seed = Seed,
             HiddenSize = HiddenSize ?? options.HiddenSize,
+            BatchSize = BatchSize ?? options.BatchSize,
             MaxSteps = MaxSteps ?? options.MaxSteps,
             LearningRate = LearningRate ?? options.LearningRate,
+            ForgetGateBias = ForgetGateBias ?? options.ForgetGateBias,
         });
     }
 }

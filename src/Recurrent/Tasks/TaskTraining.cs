@@ -29,30 +29,46 @@ internal static class TaskTraining
         return model;
     }
 
-    /// <summary>Adam at the options' rate with global-norm clipping.</summary>
-    public static Trainer<float> CreateTrainer(SequenceModel<float> model, TaskOptions options) =>
-        new(model, new Adam<float>(model.Parameters.Count), new ConstantSchedule(options.LearningRate),
-            new TrainerOptions { ClipNorm = options.ClipNorm });
+    /// <summary>Adam at <paramref name="learningRate"/> with the options' global-norm clipping.</summary>
+    public static Trainer<float> CreateTrainer(SequenceModel<float> model, Optimizer<float> optimizer, double learningRate, TaskOptions options) =>
+        new(model, optimizer, new ConstantSchedule(learningRate), new TrainerOptions { ClipNorm = options.ClipNorm });
+
+    /// <summary>Learning-rate factor of the fine-tuning phase.</summary>
+    public const double FineTuneFactor = 0.2;
 
     /// <summary>
-    /// Runs <paramref name="step"/> (one training step on a fresh batch, returning its loss) up to MaxSteps
-    /// times; every EvaluateEvery steps and after the last one it calls <paramref name="validate"/> and stops
-    /// once that reports the stop condition (the criterion met on the validation set, usually with a margin). Returns the steps taken and the last training loss.
+    /// Runs <paramref name="step"/> (one training step on a fresh batch with the given trainer, returning its
+    /// loss) up to MaxSteps times with Adam at the options' rate. Every EvaluateEvery steps and after the last
+    /// one it calls <paramref name="validate"/> and stops once that reports the stop condition (the criterion met
+    /// on the validation set, usually with a margin). The first time <paramref name="fineTuneWhen"/> holds for
+    /// the validation metric, the learning rate drops to <see cref="FineTuneFactor"/> of itself (Adam's moments
+    /// are kept), so the last digits of precision are not lost to the noise of a large step.
+    /// Returns the steps taken and the last training loss.
     /// </summary>
-    public static (int Steps, double Loss) Run(TaskOptions options, Func<double> step,
-        Func<(double Metric, bool Stop)> validate, Action<TaskProgress>? progress)
+    public static (int Steps, double Loss) Run(TaskOptions options, SequenceModel<float> model, Func<Trainer<float>, double> step,
+        Func<(double Metric, bool Stop)> validate, Func<double, bool>? fineTuneWhen, Action<TaskProgress>? progress)
     {
+        var optimizer = new Adam<float>(model.Parameters.Count);
+        var trainer = CreateTrainer(model, optimizer, options.LearningRate, options);
+        bool fineTuning = false;
         double loss = double.NaN;
         int steps = 0;
         while (steps < options.MaxSteps)
         {
-            loss = step();
+            loss = step(trainer);
             steps++;
             if (steps % options.EvaluateEvery == 0 || steps == options.MaxSteps)
             {
                 var (metric, stop) = validate();
                 progress?.Invoke(new TaskProgress(steps, loss, metric, stop));
                 if (stop) break;
+                if (!fineTuning && fineTuneWhen is not null && fineTuneWhen(metric))
+                {
+                    fineTuning = true;
+                    var tuned = CreateTrainer(model, optimizer, options.LearningRate * FineTuneFactor, options);
+                    tuned.RestoreStep(trainer.Step);
+                    trainer = tuned;
+                }
             }
         }
         return (steps, loss);

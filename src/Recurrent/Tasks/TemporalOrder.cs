@@ -94,7 +94,6 @@ public static class TemporalOrder
             Input = InputKind.OneHot, InputSize = Alphabet.Length,
             Head = HeadKind.LastStep, OutputSize = Classes.Length,
         }, options);
-        var trainer = TaskTraining.CreateTrainer(model, options);
         var seeds = new Rng(options.Seed ^ 0x0DE5UL);
         var trainRng = seeds.Fork();
         var validation = Sets(seeds.Fork(), options.Length, options.ValidationSequences);
@@ -102,7 +101,7 @@ public static class TemporalOrder
         int batch = options.BatchSize, maxLength = options.Length + options.Length / 10;
         var ids = new int[maxLength * batch];
         var classes = new int[batch];
-        var (steps, loss) = TaskTraining.Run(options, () =>
+        var (steps, loss) = TaskTraining.Run(options, model, trainer =>
         {
             int length = options.Length + trainRng.NextInt(options.Length / 10 + 1);
             var x = ids.AsSpan(0, length * batch);
@@ -114,7 +113,7 @@ public static class TemporalOrder
             // Stop as the paper does once every recent sequence is right: here all validation sequences.
             var (fraction, _) = Evaluate(model, validation);
             return (fraction, fraction == 1.0);
-        }, progress);
+        }, m => m >= 0.9, progress);
         var (correct, argmax) = Evaluate(model, test);
         return new TemporalOrderResult(correct >= RequiredFraction, correct, $"{correct:P1} correct",
             steps, loss, clock.Elapsed.TotalSeconds, argmax);
