@@ -50,6 +50,8 @@ public sealed class DemoTasksCommandTests
     [InlineData(new[] { "demo", "copy", "--hidden", "-3" }, "--hidden must be positive, got -3")]
     [InlineData(new[] { "demo", "sine", "--lr", "0" }, "--lr must be a positive number, got 0")]
     [InlineData(new[] { "demo", "reber", "--cell", "tree" }, "unknown cell 'tree'")]
+    [InlineData(new[] { "demo", "adding", "--batch", "0" }, "--batch must be positive, got 0")]
+    [InlineData(new[] { "demo", "copy", "--forget-bias", "NaN" }, "--forget-bias must be a finite number, got NaN")]
     [InlineData(new[] { "demo", "adding", "--length", "12" }, "--length must be at least 20 for this task, got 12")]
     [InlineData(new[] { "demo", "all", "--compare", "--cell", "gru" }, "--compare runs rnn, gru and lstm; leave out --cell")]
     [InlineData(new[] { "demo", "all", "--tasks", "reber,nope" }, "unknown task 'nope' in --tasks")]
