@@ -16,7 +16,11 @@ public static class Program
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(SampleCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(PlotCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(ImportCommand.Create());
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

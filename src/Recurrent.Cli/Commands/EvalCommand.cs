@@ -2,6 +2,7 @@
 // nats per token, bits per character (total bits over the characters predicted, so models with different
 // tokenizers compare) and perplexity per token. The text is read with the model's tokenizer and evaluated as
 // LanguageModelEvaluator does during training (B contiguous pieces, state carried over windows of T).
+// Task models (a "task" entry in the file) are evaluated by TaskEvaluation (classify, tag) or EvalTasks (forecast, seq2seq).
 using System.CommandLine;
 using System.Text.Json;
 using Recurrent.Data;
@@ -19,7 +20,7 @@ internal static class EvalCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
         var batch = new Option<int>("--batch") { Description = "Pieces evaluated in parallel.", DefaultValueFactory = _ => 32 };
         var seqLength = new Option<int>("--seq-length") { Description = "Steps per window.", DefaultValueFactory = _ => 64 };
-        var cmd = new Command("eval", "Measure a language model on a text: loss (nats/token), bits per character, perplexity.")
+        var cmd = new Command("eval", "Measure a language model on a text: loss (nats/token), bits per character, perplexity; or a task model on its kind of file (seq2seq: accuracies; forecast: MSE, MAE).")
         {
             model, data, encoding, json, batch, seqLength,
         };
@@ -28,7 +29,12 @@ internal static class EvalCommand
             int b = parse.GetValue(batch), t = parse.GetValue(seqLength);
             if (b <= 0) throw new UserFacingException($"--batch must be positive, got {b}.");
             if (t <= 0) throw new UserFacingException($"--seq-length must be positive, got {t}.");
-            var file = LanguageModelFile.Load(CommonOptions.ResolveModelPath(parse.GetValue(model)!));
+            string modelPath = CommonOptions.ResolveModelPath(parse.GetValue(model)!);
+            if (Recurrent.Supervised.TaskModelFile.PeekTask(modelPath) is string task)
+                return task is Recurrent.Forecasting.ForecastFile.Task or Recurrent.Seq2Seq.Seq2SeqFile.Task // EvalTasks.cs
+                    ? EvalTasks.Execute(task, modelPath, parse.GetValue(data)!, parse.GetValue(json))
+                    : TaskEvaluation.Execute(modelPath, task, parse.GetValue(data)!, parse.GetValue(json));
+            var file = LanguageModelFile.Load(modelPath);
             var corpus = CorpusSource.FromPaths(parse.GetValue(data)!, parse.GetValue(encoding));
             using TokenStream tokens = LanguageDataset.Encode(corpus, file.Tokenizer);
             if (tokens.Length < 2)

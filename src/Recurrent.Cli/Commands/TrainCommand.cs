@@ -2,8 +2,10 @@
 // sources embedded in the tool), showing progress, evaluating, checkpointing into a run directory, and ending
 // with the loss plot and a sample. `--resume DIR` continues a run exactly; `--init-from MODEL` fine-tunes.
 // The training itself is LanguageModelTrainer's; this file turns flags into options and reports.
+// `--task classify` and `--task tag` train a sequence classifier or tagger instead (TaskTraining.cs).
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using Recurrent.Cli.Corpus;
 using Recurrent.Cli.Reporting;
@@ -19,15 +21,20 @@ internal static partial class TrainCommand
     {
         var o = new Flags();
         var cmd = new Command("train",
-            "Train a language model (char-rnn style) on text files; without --data, on the project's own sources (about 2 minutes).");
+            "Train a language model (char-rnn style) on text files; without --data, on the project's own sources (about 2 minutes). --task classify|tag|forecast|seq2seq trains the other model shapes.");
         foreach (var option in o.All) cmd.Options.Add(option);
-        cmd.SetAction(parse => Execute(parse, o));
+        var tasks = new TaskFlags(); // the options of --task forecast and seq2seq (TrainCommand.Tasks.cs)
+        foreach (var option in tasks.All) cmd.Options.Add(option);
+        cmd.SetAction(parse => parse.GetValue(o.Task)?.ToLowerInvariant() is "forecast" or "seq2seq"
+            ? ExecuteTask(parse, o, tasks, parse.GetValue(o.Task)!.ToLowerInvariant()) : Execute(parse, o));
         return cmd;
     }
 
     /// <summary>The command's options. Nullable values: null means "not given", so defaults and presets stay in one place.</summary>
-    private sealed class Flags
+    internal sealed class Flags
     {
+        public readonly Option<string?> Task = new("--task") { HelpName = "TASK", Description = "lm (default: a language model), classify (label<TAB>text TSV or label,values CSV), tag (CoNLL token/tag lines), forecast (CSV time series) or seq2seq (source<TAB>target TSV)." };
+        public readonly Option<bool> Bidirectional = new("--bidirectional") { Description = "Bidirectional recurrent layers (--task classify and tag)." };
         public readonly Option<string[]> Data = new("--data") { HelpName = "PATH", Description = "Training text: files, directories or globs (default: the built-in corpus of this project's sources).", AllowMultipleArgumentsPerToken = true };
         public readonly Option<string?> Encoding = new("--encoding") { HelpName = "NAME", Description = "Text encoding of the files (default utf-8; e.g. gbk, shift_jis, windows-1252, utf-16)." };
         public readonly Option<string?> Tokenizer = new("--tokenizer") { HelpName = "KIND", Description = "char (default), byte, word or bpe." };
@@ -74,13 +81,16 @@ internal static partial class TrainCommand
         public readonly Option<string?> InitFrom = new("--init-from") { HelpName = "MODEL", Description = "Start from this model's weights and tokenizer (fine-tuning)." };
         public readonly Option<ulong?> Seed = new("--seed") { Description = "Random seed (default 1)." };
         public readonly Option<bool> Quiet = new("--quiet") { Description = "Print only the summary and the final sample." };
+        public readonly Option<int?> CheckpointEvery = new("--checkpoint-every") { Description = "Also write last.safetensors every N updates (default 0: at evaluations and at the end)." };
+        public readonly Option<int?> MaxBadSteps = new("--max-bad-steps") { Description = "Stop after N windows in a row with a non-finite loss or gradient; each is skipped, not applied (default 10)." };
 
         public IEnumerable<Option> All =>
         [
+            Task, Bidirectional,
             Data, Encoding, Tokenizer, MaxVocab, BpeEncoding, ValFraction, Val, Model, Layers, Hidden, Embedding, Dropout, Batch,
             SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, LrSchedule, LrDecay,
             LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, Epochs, Steps, Time, EvalEvery, Patience, LogEvery,
-            SampleEvery, SampleLength, SampleTemperature, SamplePrime, RunDir, Resume, InitFrom, Seed, Quiet,
+            SampleEvery, SampleLength, SampleTemperature, SamplePrime, RunDir, Resume, InitFrom, Seed, Quiet, CheckpointEvery, MaxBadSteps,
         ];
 
         /// <summary>Options a resumed run takes from its checkpoint: giving them with --resume is an error.</summary>
@@ -102,6 +112,7 @@ internal static partial class TrainCommand
             ["ScheduleSteps"] = "--schedule-steps", ["MinLearningRate"] = "--min-lr", ["Epochs"] = "--epochs", ["Steps"] = "--steps",
             ["TimeBudgetSeconds"] = "--time", ["Patience"] = "--patience", ["EvalEvery"] = "--eval-every", ["LogEvery"] = "--log-every",
             ["SampleEvery"] = "--sample-every", ["SampleLength"] = "--sample-length", ["SampleTemperature"] = "--sample-temperature", ["SamplePrime"] = "--sample-prime",
+            ["CheckpointEvery"] = "--checkpoint-every", ["MaxBadSteps"] = "--max-bad-steps",
             ["ValidationFraction"] = "--val-fraction", ["MaxVocabulary"] = "--max-vocab", ["Tokenizer"] = "--tokenizer",
             ["BpeEncoding"] = "--bpe-encoding",
         };
@@ -109,6 +120,11 @@ internal static partial class TrainCommand
 
     private static int Execute(ParseResult parse, Flags o)
     {
+        string? task = parse.GetValue(o.Task)?.ToLowerInvariant();
+        if (task is "classify" or "tag") return TaskTraining.Execute(parse, o, task);
+        if (task is not (null or "lm")) throw new UserFacingException($"unknown --task '{task}'; use lm, classify, tag, forecast or seq2seq.");
+        if (parse.GetValue(o.Bidirectional))
+            throw new UserFacingException("--bidirectional needs --task classify or tag: a language model reads only the past.");
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -118,6 +134,14 @@ internal static partial class TrainCommand
             Console.Error.WriteLine("rnn: stopping after this update and writing a checkpoint (Ctrl+C again to abort)...");
         };
         Console.CancelKeyPress += onCancel;
+        // `kill PID` (SIGTERM, also what container runtimes and schedulers send) stops the same way as Ctrl+C.
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            if (cancel.IsCancellationRequested) return;
+            context.Cancel = true;
+            cancel.Cancel();
+            Console.Error.WriteLine("rnn: terminated; stopping after this update and writing a checkpoint...");
+        });
         try
         {
             return parse.GetValue(o.Resume) is string resume ? ExecuteResume(parse, o, resume, cancel.Token) : ExecuteNew(parse, o, cancel.Token);
@@ -179,7 +203,7 @@ internal static partial class TrainCommand
         foreach (var option in o.FixedOnResume)
             if (CommonOptions.Given(parse, option))
                 throw new UserFacingException($"{option.Name} cannot be used with --resume: a resumed run keeps the settings it started with " +
-                    "(only --epochs, --steps, --time, --patience, --eval-every, --log-every and the --sample-* options may change).");
+                    "(only --epochs, --steps, --time, --patience, --eval-every, --log-every, --checkpoint-every, --max-bad-steps and the --sample-* options may change).");
         string full = Path.GetFullPath(resume);
         string checkpointPath = Directory.Exists(full) ? Path.Combine(full, RunDirectory.LastFile) : full;
         if (!File.Exists(checkpointPath))
@@ -238,6 +262,8 @@ internal static partial class TrainCommand
             ? $", validation loss {Format.Loss(vl)}" + (outcome.BestValidationLoss is double b ? $" (best {Format.Loss(b)} at step {outcome.BestValidationStep})" : "")
             : ", no validation data";
         Console.WriteLine($"train loss {Format.Loss(outcome.TrainLoss)}{val}");
+        if (outcome.SkippedSteps > 0)
+            Console.WriteLine($"skipped windows (non-finite loss or gradient, no update made): {outcome.SkippedSteps}");
         var files = new List<string> { RunDirectory.LastFile };
         if (File.Exists(run.Best)) files.Add(RunDirectory.BestFile);
         files.Add(RunDirectory.MetricsFile);
@@ -324,6 +350,8 @@ internal static partial class TrainCommand
         if (parse.GetValue(o.SampleLength) is int sampleLength) x = x with { SampleLength = sampleLength };
         if (parse.GetValue(o.SampleTemperature) is double temperature) x = x with { SampleTemperature = temperature };
         if (parse.GetValue(o.SamplePrime) is string prime) x = x with { SamplePrime = prime };
+        if (parse.GetValue(o.CheckpointEvery) is int checkpointEvery) x = x with { CheckpointEvery = checkpointEvery };
+        if (parse.GetValue(o.MaxBadSteps) is int maxBad) x = x with { MaxBadSteps = maxBad };
         return x;
     }
 

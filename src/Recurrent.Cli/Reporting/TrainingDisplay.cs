@@ -1,6 +1,7 @@
 // TrainingDisplay: what `rnn train` shows while it trains. In a terminal, a live Spectre.Console progress line
 // (step, epoch, loss, validation loss, tokens/s, ETA) with evaluations and samples printed above it; when stdout
 // is redirected (tests, CI, `| tee`), one plain line per metrics record; with --quiet, nothing until the end.
+// Windows skipped for a non-finite loss or gradient are reported as they happen (stderr in plain mode).
 // It only listens to LanguageModelTrainer's events; the trainer does the work.
 using Recurrent.LanguageModels;
 using Spectre.Console;
@@ -15,6 +16,11 @@ internal abstract class TrainingDisplay
 
     /// <summary>Runs <paramref name="train"/> while showing the trainer's progress.</summary>
     public abstract TrainingOutcome Run(LanguageModelTrainer trainer, Func<TrainingOutcome> train);
+
+    /// <summary>The line shown for a window skipped because its loss or gradient was not finite.</summary>
+    protected static string SkippedText(SkippedStepReport s) =>
+        $"rnn: warning: skipped a window after update {s.Step}: loss {s.Loss}, gradient norm {s.GradientNorm}, not both finite, " +
+        $"so no update was made ({s.InARow} in a row, {s.Total} in all)";
 
     /// <summary>Progress towards the nearest budget and the time left, from the rate of this session.</summary>
     protected sealed class Clock(LanguageModelTrainer trainer)
@@ -63,8 +69,10 @@ internal sealed class PlainDisplay : TrainingDisplay
             Console.WriteLine(
                 $"step {clock.StepText(r.Step)}  epoch {Format.Number(r.Epoch, "F2")}  loss {Format.Loss(r.TrainLoss)}{val}  " +
                 $"lr {Format.Number(r.LearningRate, "0.00e+00")}  |g| {Format.Number(r.GradientNorm, "F2")}  " +
-                $"{Format.Number(r.TokensPerSecond, "N0")} tok/s  elapsed {Format.Duration(r.ElapsedSeconds)}  eta {clock.Eta(r.Step, r.ElapsedSeconds)}");
+                $"{Format.Number(r.TokensPerSecond, "N0")} tok/s  elapsed {Format.Duration(r.ElapsedSeconds)}  eta {clock.Eta(r.Step, r.ElapsedSeconds)}" +
+                (r.SkippedSteps > 0 ? $"  skipped {r.SkippedSteps}" : ""));
         };
+        trainer.StepSkipped += s => Console.Error.WriteLine(SkippedText(s));
         trainer.Sampled += s =>
         {
             Console.WriteLine($"---- sample at step {s.Step} ----");
@@ -112,6 +120,7 @@ internal sealed class LiveDisplay : TrainingDisplay
                 };
                 trainer.Sampled += s =>
                     AnsiConsole.Write(new Panel(new Text(s.Text)).Header($"sample at step {s.Step}").Expand());
+                trainer.StepSkipped += s => AnsiConsole.MarkupLine("[yellow]" + Markup.Escape(SkippedText(s)) + "[/]");
                 outcome = train();
                 task.Value = task.MaxValue;
                 Update(trainer.Step);

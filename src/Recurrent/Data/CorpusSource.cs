@@ -2,6 +2,9 @@
 // chunks, so a multi-gigabyte corpus never becomes one string. Decoding is strict (invalid bytes raise a
 // CorpusException naming file, byte offset and encoding), the byte-order mark is skipped, and a chunk never
 // ends inside a surrogate pair, so a "character" (a Unicode scalar value) is never split between chunks.
+// The Windows multi-byte code pages (GBK, Shift-JIS, Big5, EUC-KR) decode a byte that is undefined on its own
+// (GBK 0xFF, Shift-JIS 0xA0, 0xFD-0xFF...) to a private-use character U+F8E0-U+F8FF instead of failing;
+// those are rejected with the byte offset too.
 // The files are read in order; tokenization treats each file as a text of its own. Not a tokenizer: it
 // yields text only.
 using System.Text;
@@ -24,11 +27,13 @@ public sealed class CorpusSource
 
     private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
     private readonly int _chunkBytes;
+    private readonly bool _checkUndefinedBytes;   // a multi-byte code page: look for U+F8E0-U+F8FF
 
     internal CorpusSource(IReadOnlyList<string> files, string? encodingName, int chunkBytes)
     {
         if (chunkBytes < 4) throw new ArgumentException($"chunkBytes must be at least 4, got {chunkBytes}.", nameof(chunkBytes));
         Encoding = TextEncodings.Get(encodingName);
+        _checkUndefinedBytes = !Encoding.IsSingleByte && Encoding.CodePage is not (65001 or 1200 or 1201 or 12000 or 12001 or 54936 or 65000);
         EncodingName = string.IsNullOrWhiteSpace(encodingName) ? "utf-8" : encodingName.Trim();
         _chunkBytes = chunkBytes;
         long total = 0;
@@ -109,6 +114,7 @@ public sealed class CorpusSource
             long fileOffset = 0;       // offset of bytes[0] in the file
             long produced = 0;         // characters yielded so far
             int carried = 0;           // a high surrogate held back from the previous chunk, in chars[0]
+            long emittedBytes = 0;     // bytes of the characters yielded so far (code pages with the undefined-byte check)
             bool first = true;
             while (true)
             {
@@ -117,6 +123,7 @@ public sealed class CorpusSource
                 if (first)
                 {
                     start = PreambleLength(bytes.AsSpan(0, count));
+                    emittedBytes = start;
                     first = false;
                 }
                 bool end = count == 0;
@@ -128,6 +135,16 @@ public sealed class CorpusSource
                 {
                     available--;
                     carried = 1;
+                }
+                if (_checkUndefinedBytes && available > 0)
+                {
+                    int bad = chars.AsSpan(0, available).IndexOfAnyInRange('\uF8E0', '\uF8FF');
+                    if (bad >= 0)
+                    {
+                        long offset = emittedBytes + Encoding.GetByteCount(chars, 0, bad);
+                        throw Undecodable(path, offset, offset >= fileOffset && offset < fileOffset + count ? [bytes[offset - fileOffset]] : [], "", null);
+                    }
+                    emittedBytes += Encoding.GetByteCount(chars, 0, available);
                 }
                 if (available > 0)
                 {
@@ -178,17 +195,21 @@ public sealed class CorpusSource
         catch (DecoderFallbackException e)
         {
             long offset = Math.Max(0, inputOffset + e.Index);
-            byte[] bad = e.BytesUnknown ?? [];
-            string what = bad.Length == 0 ? "the bytes" : bad.Length == 1 ? $"byte 0x{bad[0]:X2}" : $"bytes {Convert.ToHexString(bad)}";
             string hint = "";
             if (inputOffset == 0 && Encoding is UTF8Encoding && head.Length >= 2 &&
                 ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF)))
                 hint = " The file starts with a UTF-16 byte-order mark: pass --encoding utf-16.";
-            throw new CorpusException(
-                $"The corpus file '{path}' is not valid {EncodingName}: {what} at byte offset {offset} cannot be decoded." +
-                hint + " If the file uses another encoding, pass it with --encoding NAME (e.g. gbk, shift_jis, " +
-                "windows-1252, utf-16); otherwise fix or remove the bad bytes.",
-                path, offset, EncodingName, e);
+            throw Undecodable(path, offset, e.BytesUnknown ?? [], hint, e);
         }
+    }
+
+    private CorpusException Undecodable(string path, long offset, byte[] bad, string hint, Exception? inner)
+    {
+        string what = bad.Length == 0 ? "the bytes" : bad.Length == 1 ? $"byte 0x{bad[0]:X2}" : $"bytes {Convert.ToHexString(bad)}";
+        return new CorpusException(
+            $"The corpus file '{path}' is not valid {EncodingName}: {what} at byte offset {offset} cannot be decoded." +
+            hint + " If the file uses another encoding, pass it with --encoding NAME (e.g. gbk, shift_jis, " +
+            "windows-1252, utf-16); otherwise fix or remove the bad bytes.",
+            path, offset, EncodingName, inner);
     }
 }

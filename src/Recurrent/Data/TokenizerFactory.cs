@@ -1,6 +1,6 @@
 // TokenizerFactory: builds a tokenizer's vocabulary from a corpus in one streaming pass over its chunks
-// (distinct characters, word counts, or the set of BPE ids seen), and refuses a char vocabulary so large that
-// another tokenizer is the better choice.
+// (distinct characters, word counts, or the set of BPE ids seen), and refuses a char vocabulary, or a number of
+// distinct words, so large that another tokenizer is the better choice (memory stays bounded either way).
 using System.Text;
 
 namespace Recurrent.Data;
@@ -14,6 +14,12 @@ public sealed record TokenizerOptions
     /// <summary>Char tokenizer: the most distinct characters accepted (default 10,000) before suggesting another tokenizer.</summary>
     public int MaxCharacters { get; init; } = 10_000;
 
+    /// <summary>
+    /// Word tokenizer: the most distinct pieces counted (default 1,000,000, about 150 MB of counts) before
+    /// suggesting another tokenizer, so building the vocabulary of any corpus takes bounded memory.
+    /// </summary>
+    public int MaxDistinctWords { get; init; } = 1_000_000;
+
     /// <summary>BPE tokenizer: the base tiktoken encoding, "cl100k_base" (default) or "o200k_base".</summary>
     public string BpeEncoding { get; init; } = "cl100k_base";
 
@@ -22,6 +28,7 @@ public sealed record TokenizerOptions
     {
         if (MaxVocabulary is <= 0) throw new ArgumentException($"MaxVocabulary must be positive, got {MaxVocabulary}.", nameof(MaxVocabulary));
         if (MaxCharacters <= 0) throw new ArgumentException($"MaxCharacters must be positive, got {MaxCharacters}.", nameof(MaxCharacters));
+        if (MaxDistinctWords <= 0) throw new ArgumentException($"MaxDistinctWords must be positive, got {MaxDistinctWords}.", nameof(MaxDistinctWords));
         if (!BpeTokenizer.Encodings.Contains(BpeEncoding))
             throw new ArgumentException($"BpeEncoding must be one of {string.Join(", ", BpeTokenizer.Encodings)}, got '{BpeEncoding}'.", nameof(BpeEncoding));
     }
@@ -75,7 +82,7 @@ public static class TokenizerFactory
                 return ByteTokenizer.Instance;
             case TokenizerKinds.Word:
             {
-                var counter = new WordTokenizer.Counter();
+                var counter = new WordTokenizer.Counter(options.MaxDistinctWords);
                 if (!Feed(chunks, text => counter.Add(text), counter.EndText)) throw EmptyText();
                 return counter.Build(options.MaxVocabulary);
             }

@@ -116,8 +116,13 @@ public sealed class WordTokenizer : Tokenizer
         private readonly Dictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> _lookup;
         private readonly PendingText _pending = new();
         private readonly List<(int Start, int Length)> _pieces = [];
+        private readonly int _maxDistinct;
 
-        public Counter() => _lookup = _counts.GetAlternateLookup<ReadOnlySpan<char>>();
+        public Counter(int maxDistinct = int.MaxValue)
+        {
+            _maxDistinct = maxDistinct;
+            _lookup = _counts.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
 
         public void Add(ReadOnlySpan<char> text)
         {
@@ -145,6 +150,11 @@ public sealed class WordTokenizer : Tokenizer
             {
                 ReadOnlySpan<char> piece = text.Slice(start, length);
                 if (_lookup.TryGetValue(piece, out long n)) _lookup[piece] = n + 1;
+                else if (_counts.Count >= _maxDistinct)
+                    throw new CorpusException(
+                        $"The corpus has more than {_maxDistinct:N0} distinct words, too many for the word tokenizer (counting them all " +
+                        "would take memory that grows with the corpus, and most would be too rare to learn). " +
+                        "Use --tokenizer bpe (subwords; any text) instead, or --tokenizer byte or char.");
                 else _counts.Add(piece.ToString(), 1);
             }
             _pending.Consume(consumed);

@@ -31,7 +31,22 @@ public sealed record LanguageModelFile(string Path, SequenceModel<float> Model, 
             throw new InvalidDataException($"'{full}' is a directory; give the model file in it (for a run directory: {RunDirectory.BestFile} or {RunDirectory.LastFile}).");
         if (!File.Exists(full))
             throw new FileNotFoundException($"The model file '{full}' does not exist.", full);
-        ModelFileContent content = ModelFile.Read(full);
+        return FromContent(ModelFile.Read(full), full);
+    }
+
+    /// <summary>
+    /// Everything <see cref="LoadCheckpoint"/> does, on bytes rather than a file (property tests feed it hostile
+    /// input): verifies the file, builds the model and tokenizer and, when present, parses the training state.
+    /// </summary>
+    internal static LanguageModelFile Parse(ReadOnlySpan<byte> bytes, string source)
+    {
+        var file = FromContent(ModelFile.Parse(bytes, source), source);
+        _ = file.TrainingState;
+        return file;
+    }
+
+    private static LanguageModelFile FromContent(ModelFileContent content, string full)
+    {
         if (content.Tokenizer is null)
             throw new InvalidDataException($"'{full}' has no tokenizer, so it is not a language model (write language models with `rnn train`).");
         if (content.Config.Input == InputKind.Dense || content.Config.Head != HeadKind.PerStep || content.Config.Bidirectional)

@@ -134,6 +134,18 @@ public sealed record LanguageModelOptions
     /// <summary>Seed of initialisation, dropout and sampling.</summary>
     public ulong Seed { get; init; } = 1;
 
+    // ---- faults ----
+    /// <summary>
+    /// Write last.safetensors every N updates besides the evaluations (0 = only at evaluations and at the end).
+    /// Frequent checkpoints bound the work a crash or kill can lose.
+    /// </summary>
+    public int CheckpointEvery { get; init; }
+    /// <summary>
+    /// Updates in a row whose loss or gradient is not finite (each is skipped, not applied) before the run stops
+    /// with <see cref="TrainingDivergedException"/> (default 10).
+    /// </summary>
+    public int MaxBadSteps { get; init; } = 10;
+
     /// <summary>Throws ArgumentException (ParamName = the property) naming the first impossible setting.</summary>
     public void Validate()
     {
@@ -169,6 +181,8 @@ public sealed record LanguageModelOptions
         if (EvalEvery < 0) throw Bad(nameof(EvalEvery), $"must be >= 0, got {EvalEvery}");
         Positive(LogEvery, nameof(LogEvery));
         if (SampleEvery < 0) throw Bad(nameof(SampleEvery), $"must be >= 0, got {SampleEvery}");
+        if (CheckpointEvery < 0) throw Bad(nameof(CheckpointEvery), $"must be >= 0, got {CheckpointEvery}");
+        Positive(MaxBadSteps, nameof(MaxBadSteps));
         Positive(SampleLength, nameof(SampleLength));
         if (!(SampleTemperature > 0 && double.IsFinite(SampleTemperature))) throw Bad(nameof(SampleTemperature), $"must be positive and finite, got {SampleTemperature}");
     }
@@ -227,6 +241,7 @@ public sealed record LanguageModelOptions
         {
             Epochs = other.Epochs, Steps = other.Steps, TimeBudgetSeconds = other.TimeBudgetSeconds, Patience = other.Patience,
             EvalEvery = other.EvalEvery, LogEvery = other.LogEvery, SampleEvery = other.SampleEvery,
+            CheckpointEvery = other.CheckpointEvery, MaxBadSteps = other.MaxBadSteps,
             SampleLength = other.SampleLength, SampleTemperature = other.SampleTemperature, SamplePrime = other.SamplePrime,
         };
     }

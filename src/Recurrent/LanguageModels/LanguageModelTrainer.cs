@@ -5,7 +5,9 @@
 // when the validation loss improved; metrics go to metrics.jsonl and samples to samples.txt. Everything the
 // loop depends on — weights, optimizer moments and step count, schedule position, both random generators,
 // batcher position, carried state, best loss and patience — is saved in each checkpoint, so Resume continues
-// bit for bit. No console I/O: callers follow the run through the events.
+// bit for bit. A window whose loss or gradient is not finite is skipped (no update; the carried state is
+// reset) and counted; MaxBadSteps of them in a row stop the run without writing, and a model with non-finite
+// weights is never written over a checkpoint. No console I/O: callers follow the run through the events.
 using System.Diagnostics;
 using Recurrent.Data;
 using Recurrent.Models;
@@ -16,7 +18,7 @@ using Recurrent.Training;
 
 namespace Recurrent.LanguageModels;
 
-/// <summary>The loss or gradient became NaN or infinite; the model was not saved over the last good checkpoint.</summary>
+/// <summary>The loss or gradient stayed NaN or infinite (or the weights became so); the model was not saved over the last good checkpoint.</summary>
 public sealed class TrainingDivergedException(string message) : Exception(message);
 
 /// <summary>Trains a <see cref="SequenceModel{T}"/> language model on a <see cref="LanguageDataset"/>, char-rnn style.</summary>
@@ -42,6 +44,9 @@ public sealed class LanguageModelTrainer
     private long _lastEvaluationStep;
     private double _elapsedBefore;
     private long _tokensSeen;
+    private long _skippedSteps;
+    private int _badInARow;
+    private long _attempts; // windows trained by this trainer object, skipped ones included (fault-injection hook)
     private Stopwatch _wall = new();
 
     private LanguageModelTrainer(LanguageModelOptions options, LanguageDataset data, RunDirectory run, TrainingDataSpec? dataSpec,
@@ -110,6 +115,20 @@ public sealed class LanguageModelTrainer
     public event Action<SampleReport>? Sampled;
     /// <summary>After every checkpoint written.</summary>
     public event Action<CheckpointReport>? CheckpointSaved;
+    /// <summary>After every window skipped because its loss or gradient was not finite.</summary>
+    public event Action<SkippedStepReport>? StepSkipped;
+
+    /// <summary>Windows skipped so far (non-finite loss or gradient).</summary>
+    public long SkippedSteps => _skippedSteps;
+
+    /// <summary>
+    /// Test hook (fault injection): called with the 1-based number of the window about to be trained by this
+    /// trainer object (skipped windows included) and its gradient, after backward and before the finiteness check.
+    /// </summary>
+    internal Action<long, Span<float>>? GradientFault
+    {
+        set => _trainer.GradientHook = value is null ? null : g => value(_attempts, g);
+    }
 
     /// <summary>
     /// Starts a new run in <paramref name="runDirectory"/> (created; it must not hold a run already). The model is
@@ -172,6 +191,7 @@ public sealed class LanguageModelTrainer
                 $"{state.TrainTokens}; an exact resume needs the same corpus. Start a new run (with --init-from to keep the weights) instead.");
         if (options.ModelConfig(data.Tokenizer.VocabularySize) != checkpoint.Model.Config)
             throw new InvalidDataException($"'{checkpoint.Path}': its model configuration does not match its training options.");
+        CheckWindow(data.Train.Length, options); // before any buffer is sized by the checkpoint's batch and window
 
         var model = checkpoint.Model;
         model.DropoutRng.Restore(TrainingState.ToTuple(state.DropoutRng));
@@ -179,6 +199,7 @@ public sealed class LanguageModelTrainer
         ModelFile.LoadOptimizer(optimizer, checkpoint.Content, checkpoint.Path);
         var run = new RunDirectory(runDirectory);
         run.EnsureWritable();
+        run.RemoveInterruptedWrites();
         var trainer = new LanguageModelTrainer(options, data, run, state.Data, model, optimizer, state.Step,
             Rng.FromState(TrainingState.ToTuple(state.TrainerRng)))
         {
@@ -190,18 +211,23 @@ public sealed class LanguageModelTrainer
             _lastEvaluationStep = state.LastEvaluationStep,
             _elapsedBefore = state.ElapsedSeconds,
             _tokensSeen = state.TokensSeen,
+            _skippedSteps = state.SkippedSteps,
+            _badInARow = state.BadStepsInARow,
         };
         trainer._batcher.Position = state.BatcherPosition;
         trainer._carried.Load(TrainingState.ToFloats(state.CarriedH), TrainingState.ToFloats(state.CarriedC), checkpoint.Path);
         trainer._carried.Restore(model);
         MetricsLog.TruncateAfter(run.Metrics, state.Step);
+        run.TruncateSamplesAfter(state.Step);
         return trainer;
     }
 
     /// <summary>
     /// Trains until a budget is reached, early stopping triggers or <paramref name="cancellation"/> is signalled
-    /// (checked between updates), then evaluates (unless it just did) and writes last.safetensors.
-    /// Throws <see cref="TrainingDivergedException"/> when the loss or gradient stops being finite.
+    /// (checked between updates), then evaluates (unless it just did) and writes last.safetensors. A new run
+    /// writes last.safetensors before its first update, so it can be resumed from any moment.
+    /// Throws <see cref="TrainingDivergedException"/> after <see cref="LanguageModelOptions.MaxBadSteps"/> windows
+    /// in a row with a non-finite loss or gradient (the last checkpoint is kept as it was).
     /// </summary>
     public TrainingOutcome Run(CancellationToken cancellation = default)
     {
@@ -214,6 +240,7 @@ public sealed class LanguageModelTrainer
         double? lastTrainLoss = null;
         StepResult last = new(double.NaN, 0, double.NaN, double.NaN, 0);
         StopReason reason;
+        if (!File.Exists(RunDirectory.Last)) SaveCheckpoint(RunDirectory.Last); // resumable from the first moment
 
         while (true)
         {
@@ -224,20 +251,30 @@ public sealed class LanguageModelTrainer
             long begin = Stopwatch.GetTimestamp();
             _batcher.Next(_inputs, _targets);
             _trainer.Epoch = _epoch;
+            _attempts++;
             last = _trainer.Train(_inputs, _targets, t, b);
-            if (!double.IsFinite(last.Loss) || !double.IsFinite(last.GradientNorm))
-                throw new TrainingDivergedException(
-                    $"Training diverged at step {_step + 1}: the loss is {last.Loss} and the gradient norm {last.GradientNorm}. " +
-                    "Lower the learning rate or clip gradients harder; the last checkpoint was kept as it was.");
+            if (last.Skipped)
+            {
+                // No update was made. The window is consumed (the data position moves on, as it would have) and the
+                // carried state, which may hold the same non-finite values, starts again from zeros.
+                _skippedSteps++;
+                _badInARow++;
+                Model.ResetState();
+                if (_batcher.EpochComplete) NextEpoch();
+                StepSkipped?.Invoke(new SkippedStepReport(_step, last.Loss, last.GradientNorm, _badInARow, _skippedSteps));
+                if (_badInARow >= Options.MaxBadSteps)
+                    throw new TrainingDivergedException(
+                        $"Training stopped after {_badInARow} windows in a row with a non-finite loss or gradient (at update {_step + 1}: " +
+                        $"loss {last.Loss}, gradient norm {last.GradientNorm}); {_skippedSteps} skipped in all. " +
+                        $"The last checkpoint ('{RunDirectory.Last}') was kept as it was. Lower the learning rate, clip gradients harder " +
+                        "(--clip), or allow more with --max-bad-steps; resume from the checkpoint with --resume.");
+                continue;
+            }
+            _badInARow = 0;
             Model.CarryState();
             _step++;
             _tokensSeen += b * t;
-            if (_batcher.EpochComplete)
-            {
-                _epoch++;
-                _batcher.Reset();
-                Model.ResetState();
-            }
+            if (_batcher.EpochComplete) NextEpoch();
             trainSeconds += Stopwatch.GetElapsedTime(begin).TotalSeconds;
             tokensSinceLog += b * t;
             lossSum += last.Loss;
@@ -251,8 +288,9 @@ public sealed class LanguageModelTrainer
                 lastTrainLoss = Log(lossSum, lossCount, validation, last, tokensSinceLog, trainSeconds);
                 lossSum = 0; lossCount = 0; tokensSinceLog = 0; trainSeconds = 0;
             }
-            if (evaluate) SaveCheckpoint(RunDirectory.Last);
             if (Options.SampleEvery > 0 && _step % Options.SampleEvery == 0) Sample();
+            // After the sample, so the checkpoint holds the generator state the next update starts from.
+            if (evaluate || (Options.CheckpointEvery > 0 && _step % Options.CheckpointEvery == 0)) SaveCheckpoint(RunDirectory.Last);
         }
 
         if (_step > startStep || !File.Exists(RunDirectory.Last))
@@ -263,7 +301,7 @@ public sealed class LanguageModelTrainer
             SaveCheckpoint(RunDirectory.Last);
         }
         return new TrainingOutcome(reason, _step, FractionalEpoch, lastTrainLoss, _hasValidation ? _lastValidation : null,
-            _best, _bestStep, ElapsedSeconds, _step - startStep);
+            _best, _bestStep, ElapsedSeconds, _step - startStep, _skippedSteps);
     }
 
     /// <summary>Generates text from the current model without disturbing training (the carried state is kept).</summary>
@@ -303,6 +341,8 @@ public sealed class LanguageModelTrainer
             LastEvaluationStep = _lastEvaluationStep,
             ElapsedSeconds = ElapsedSeconds,
             TokensSeen = _tokensSeen,
+            SkippedSteps = _skippedSteps,
+            BadStepsInARow = _badInARow,
         };
     }
 
@@ -319,7 +359,7 @@ public sealed class LanguageModelTrainer
     {
         double? trainLoss = lossCount > 0 ? lossSum / lossCount : null;
         var record = new MetricsRecord(_step, FractionalEpoch, trainLoss, validation, last.LearningRate, last.GradientNorm,
-            trainSeconds > 0 ? tokens / trainSeconds : 0, ElapsedSeconds);
+            trainSeconds > 0 ? tokens / trainSeconds : 0, ElapsedSeconds, _skippedSteps);
         MetricsLog.Append(RunDirectory.Metrics, record);
         Logged?.Invoke(record);
         return trainLoss;
@@ -371,11 +411,30 @@ public sealed class LanguageModelTrainer
         Sampled?.Invoke(new SampleReport(_step, text));
     }
 
+    private void NextEpoch()
+    {
+        _epoch++;
+        _batcher.Reset();
+        Model.ResetState();
+    }
+
     private void SaveCheckpoint(string path)
     {
+        // Never replace a good checkpoint with a broken model: the weights and optimizer moments must be finite.
+        if (!AllFinite(Model.Parameters.Values) || _optimizer.State.Any(s => !AllFinite(s.Value)))
+            throw new TrainingDivergedException(
+                $"The model's weights or optimizer moments are no longer finite at update {_step}; '{path}' was not written and keeps " +
+                "the last good checkpoint. Lower the learning rate or clip gradients harder (--clip), then resume from it with --resume.");
         TrainingState state = CaptureState();
         ModelFile.Save(path, Model, _tokenizerJson, state.ToJson(), _optimizer);
         CheckpointSaved?.Invoke(new CheckpointReport(_step, path));
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (float v in values)
+            if (!float.IsFinite(v)) return false;
+        return true;
     }
 
     private static void CheckPrime(LanguageModelOptions options, Tokenizer tokenizer)

@@ -1,5 +1,5 @@
 // MetricsLog: metrics.jsonl, the run's log — one JSON object per line (step, epoch, train_loss, val_loss, lr,
-// grad_norm, tokens_per_s, elapsed_s), appended as training goes, read back for plots, and cut back to a
+// grad_norm, tokens_per_s, elapsed_s, skipped_steps), appended as training goes, read back for plots, and cut back to a
 // checkpoint's step when a run resumes. Lines a crash cut short are skipped when reading.
 using System.Text;
 using System.Text.Json;
@@ -19,7 +19,7 @@ public static class MetricsLog
         System.IO.File.AppendAllText(path, Format(record) + "\n", Utf8);
     }
 
-    /// <summary>The JSON line of a record: step, epoch, train_loss, val_loss, lr, grad_norm, tokens_per_s, elapsed_s.</summary>
+    /// <summary>The JSON line of a record: step, epoch, train_loss, val_loss, lr, grad_norm, tokens_per_s, elapsed_s, skipped_steps.</summary>
     public static string Format(MetricsRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -35,6 +35,7 @@ public static class MetricsLog
             Number(w, "grad_norm", record.GradientNorm);
             Number(w, "tokens_per_s", Math.Round(record.TokensPerSecond, 1));
             Number(w, "elapsed_s", Math.Round(record.ElapsedSeconds, 3));
+            w.WriteNumber("skipped_steps", record.SkippedSteps);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
@@ -63,7 +64,8 @@ public static class MetricsLog
             var o = doc.RootElement;
             if (o.ValueKind != JsonValueKind.Object || !o.TryGetProperty("step", out var step) || !step.TryGetInt64(out long s)) return false;
             record = new MetricsRecord(s, Get(o, "epoch") ?? 0, Get(o, "train_loss"), Get(o, "val_loss"), Get(o, "lr") ?? 0,
-                Get(o, "grad_norm") ?? 0, Get(o, "tokens_per_s") ?? 0, Get(o, "elapsed_s") ?? 0);
+                Get(o, "grad_norm") ?? 0, Get(o, "tokens_per_s") ?? 0, Get(o, "elapsed_s") ?? 0,
+                o.TryGetProperty("skipped_steps", out var sk) && sk.TryGetInt64(out long skipped) ? skipped : 0);
             return true;
         }
         catch (JsonException)

@@ -1,6 +1,8 @@
 // RunDirectory: the files of a language-model run — last.safetensors, best.safetensors, metrics.jsonl,
 // samples.txt (and the plots the CLI adds) — and the checks made before a run writes there: the directory can
-// be created and written, and a new run never overwrites an existing one (that needs --resume).
+// be created and written, and a new run never overwrites an existing one (that needs --resume). A resumed run
+// removes the temporary files that writes of a killed process left behind (ModelFile.WriteAtomically's
+// ".NAME.tmp-PID"); the files they were meant to replace are intact.
 
 namespace Recurrent.LanguageModels;
 
@@ -50,6 +52,55 @@ public sealed class RunDirectory
             throw new IOException($"The run directory '{Path}' already holds a run ({LastFile} or {MetricsFile}); " +
                 "continue it with --resume, or choose another --run-dir. Nothing was changed.");
         EnsureWritable();
+    }
+
+    /// <summary>
+    /// Cuts samples.txt back to the samples of updates up to <paramref name="step"/> (what a resume from that step
+    /// has done), so samples a killed run wrote after its last checkpoint are not there twice.
+    /// </summary>
+    public void TruncateSamplesAfter(long step)
+    {
+        if (!System.IO.File.Exists(Samples)) return;
+        string text = System.IO.File.ReadAllText(Samples, MetricsLog.Utf8);
+        int cut = -1;
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(text, @"(?m)^---- step (\d+) ----$"))
+            if (long.TryParse(m.Groups[1].ValueSpan, out long s) && s > step) { cut = m.Index; break; }
+        if (cut < 0) return;
+        byte[] kept = MetricsLog.Utf8.GetBytes(text[..cut]);
+        Serialization.ModelFile.WriteAtomically(Samples, stream => stream.Write(kept));
+    }
+
+    /// <summary>
+    /// Deletes temporary files (".NAME.tmp-PID") of atomic writes interrupted by a killed process; files of a
+    /// process still running are kept. Returns how many were removed.
+    /// </summary>
+    public int RemoveInterruptedWrites()
+    {
+        int removed = 0;
+        if (!Directory.Exists(Path)) return 0;
+        foreach (string file in Directory.EnumerateFiles(Path, ".*.tmp-*"))
+        {
+            string name = System.IO.Path.GetFileName(file);
+            int at = name.LastIndexOf(".tmp-", StringComparison.Ordinal);
+            if (!int.TryParse(name.AsSpan(at + 5), out int pid) || IsRunning(pid)) continue;
+            try { System.IO.File.Delete(file); removed++; }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+        return removed;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        if (pid == Environment.ProcessId) return true;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Checks that the directory can be written (creating it if needed); IOException naming it otherwise.</summary>

@@ -6,6 +6,7 @@
 using Recurrent.Data;
 using Recurrent.Models;
 using Recurrent.Sampling;
+using System.Runtime.CompilerServices;
 
 namespace Recurrent.LanguageModels;
 
@@ -49,25 +50,62 @@ public sealed class TextGenerator
     /// </summary>
     public void Generate(string? prime, int length, SamplingOptions options, ulong seed, TextWriter output)
     {
-        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
-        if (length < 0) throw new ArgumentException($"length must be >= 0, got {length}.", nameof(length));
-        options.Validate();
-        int[] primeIds = string.IsNullOrEmpty(prime) ? [StartToken()] : _tokenizer.Encode(prime);
-        if (primeIds.Length == 0) primeIds = [StartToken()];
+        var (sampler, decoder, token) = Prepare(prime, length, options, seed);
         if (!string.IsNullOrEmpty(prime)) output.Write(prime);
-
-        var sampler = new TokenSampler(_model, seed);
-        sampler.Reset();
-        for (int i = 0; i < primeIds.Length - 1; i++) sampler.Feed(primeIds[i]);
-        var decoder = _tokenizer.CreateStreamDecoder();
-        int token = primeIds[^1];
         for (int i = 0; i < length; i++)
         {
             token = sampler.Next(token, options);
             decoder.Push(token, output);
         }
         decoder.Flush(output);
+    }
+
+    /// <summary>
+    /// Streams the same text as <see cref="Generate(string?, int, SamplingOptions, ulong, TextWriter)"/> — the prime,
+    /// then each generated token's text as soon as it is complete — as an async sequence of pieces; their
+    /// concatenation equals the synchronous result for the same seed. <paramref name="cancellation"/> is checked
+    /// before every token: enumeration then ends with <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public async IAsyncEnumerable<string> GenerateAsync(string? prime, int maxTokens, SamplingOptions options, ulong seed,
+        [EnumeratorCancellation] CancellationToken cancellation = default)
+    {
+        var (sampler, decoder, token) = Prepare(prime, maxTokens, options, seed);
+        if (!string.IsNullOrEmpty(prime)) yield return prime;
+        for (int i = 0; i < maxTokens; i++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            token = sampler.Next(token, options);
+            string piece = decoder.Push(token);
+            if (piece.Length == 0) continue;
+            yield return piece;
+            await Task.Yield();   // let the consumer's continuation run; sampling is CPU-bound
+        }
+        string rest = decoder.Flush();
+        if (rest.Length > 0) yield return rest;
+    }
+
+    /// <summary>
+    /// <see cref="GenerateAsync(string?, int, SamplingOptions, ulong, CancellationToken)"/> with a temperature
+    /// (0 = argmax, see <see cref="Options"/>).
+    /// </summary>
+    public IAsyncEnumerable<string> GenerateAsync(string? prime, int maxTokens, double temperature, ulong seed = 0,
+        CancellationToken cancellation = default) =>
+        GenerateAsync(prime, maxTokens, Options(temperature), seed, cancellation);
+
+    // Checks the arguments, feeds all but the last prime token, and returns the sampler, a fresh decoder and the
+    // token the first sample is drawn after.
+    private (TokenSampler Sampler, StreamDecoder Decoder, int Token) Prepare(string? prime, int length, SamplingOptions options, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (length < 0) throw new ArgumentException($"length must be >= 0, got {length}.", nameof(length));
+        options.Validate();
+        int[] primeIds = string.IsNullOrEmpty(prime) ? [StartToken()] : _tokenizer.Encode(prime);
+        if (primeIds.Length == 0) primeIds = [StartToken()];
+        var sampler = new TokenSampler(_model, seed);
+        sampler.Reset();
+        for (int i = 0; i < primeIds.Length - 1; i++) sampler.Feed(primeIds[i]);
+        return (sampler, _tokenizer.CreateStreamDecoder(), primeIds[^1]);
     }
 
     /// <summary>Generates into a string; see <see cref="Generate(string?, int, SamplingOptions, ulong, TextWriter)"/>.</summary>

@@ -20,8 +20,17 @@ public readonly record struct StepReport(long Step, double Epoch, double Loss, d
 /// <param name="GradientNorm">Gradient norm of the last update.</param>
 /// <param name="TokensPerSecond">Training tokens per second since the previous line (training time only).</param>
 /// <param name="ElapsedSeconds">Wall-clock seconds since the run started (resumes included).</param>
+/// <param name="SkippedSteps">Windows skipped so far in the run (non-finite loss or gradient; no update made).</param>
 public sealed record MetricsRecord(long Step, double Epoch, double? TrainLoss, double? ValidationLoss, double LearningRate,
-    double GradientNorm, double TokensPerSecond, double ElapsedSeconds);
+    double GradientNorm, double TokensPerSecond, double ElapsedSeconds, long SkippedSteps = 0);
+
+/// <summary>A window whose loss or gradient was not finite: no update was made, the carried state was reset.</summary>
+/// <param name="Step">Updates done so far (unchanged by the skip).</param>
+/// <param name="Loss">The window's loss.</param>
+/// <param name="GradientNorm">The gradient norm (NaN or infinite when the gradient was not finite).</param>
+/// <param name="InARow">Skipped windows in a row, this one included.</param>
+/// <param name="Total">Skipped windows in the whole run.</param>
+public sealed record SkippedStepReport(long Step, double Loss, double GradientNorm, int InARow, long Total);
 
 /// <summary>An evaluation on the validation stream.</summary>
 /// <param name="Step">Updates done.</param>
@@ -66,5 +75,6 @@ public enum StopReason
 /// <param name="BestValidationStep">Its step.</param>
 /// <param name="ElapsedSeconds">Wall-clock seconds of the whole run (resumes included).</param>
 /// <param name="StepsThisSession">Updates done by this call of Run.</param>
+/// <param name="SkippedSteps">Windows skipped in the whole run because the loss or gradient was not finite.</param>
 public sealed record TrainingOutcome(StopReason Reason, long Step, double Epoch, double? TrainLoss, double? ValidationLoss,
-    double? BestValidationLoss, long? BestValidationStep, double ElapsedSeconds, long StepsThisSession);
+    double? BestValidationLoss, long? BestValidationStep, double ElapsedSeconds, long StepsThisSession, long SkippedSteps = 0);

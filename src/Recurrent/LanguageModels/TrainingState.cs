@@ -63,6 +63,10 @@ public sealed record TrainingState
     public double ElapsedSeconds { get; init; }
     /// <summary>Training tokens processed so far.</summary>
     public long TokensSeen { get; init; }
+    /// <summary>Windows skipped so far because their loss or gradient was not finite.</summary>
+    public long SkippedSteps { get; init; }
+    /// <summary>Skipped windows in a row just before this checkpoint.</summary>
+    public int BadStepsInARow { get; init; }
 
     /// <summary>The JSON form.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);

@@ -3,6 +3,10 @@
 // with W_hh plus one fused element-wise gate kernel; backward runs one gate-gradient kernel per step with
 // dh_{t-1} = dGates_hh · W_hh as the only sequential product, and the weight gradients are GEMMs over all
 // backpropagated steps at once. Stacking, bidirectional concatenation and dropout live in RecurrentStack.
+// Variable lengths (optional, one per batch row): a row b skips every step t >= length[b] — its state is
+// copied through unchanged (h_t = h_{t-1}, c_t = c_{t-1}) — so the forward direction ends on its own last
+// element and the reverse direction starts there from h0; in backward a skipped step passes dh/dc through
+// and contributes no gate gradient (its output is a padding position the caller masks to zero).
 using System.Numerics;
 using System.Runtime.InteropServices;
 using Recurrent.Kernels;
@@ -47,6 +51,10 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
     private T[] _dh = [], _dc = [], _dhPrev = []; // (B,H)
 
     private int _steps, _batch;
+    private int[] _lengths = [];        // (B) valid steps per row when _masked
+    private bool _masked;               // lengths were given and some row is shorter than _steps
+    private int _minLength;             // shortest length: steps t >= _minLength have skipped rows
+    private T[] _keepH = [], _keepC = [], _dyStep = []; // (B,H) backward scratch for skipped rows
 
     public RecurrentDirection(ParameterStore<T> store, string prefix, string suffix, CellKind kind, int inputSize, int hiddenSize,
         bool reverse, bool peepholes)
@@ -107,9 +115,10 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
     /// <summary>
     /// Runs the layer over x (T,B,I) from the initial state h0 (B,H) [and c0 (B,H) for LSTM; empty means zeros].
     /// </summary>
-    public void Forward(ReadOnlySpan<T> x, int steps, int batch, ReadOnlySpan<T> h0, ReadOnlySpan<T> c0)
+    public void Forward(ReadOnlySpan<T> x, int steps, int batch, ReadOnlySpan<T> h0, ReadOnlySpan<T> c0,
+        ReadOnlySpan<int> lengths = default)
     {
-        Begin(steps, batch, h0, c0);
+        Begin(steps, batch, h0, c0, lengths);
         _tokenMode = false;
         int rows = steps * batch;
         // All input projections at once: xproj (T*B, GH) = X (T*B, I) · W_ih^T + bias.
@@ -127,9 +136,9 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     public void ForwardTokens(ReadOnlySpan<int> ids, ReadOnlyMemory<T> table, int vocabulary, int steps, int batch,
-        ReadOnlySpan<T> h0, ReadOnlySpan<T> c0)
+        ReadOnlySpan<T> h0, ReadOnlySpan<T> c0, ReadOnlySpan<int> lengths = default)
     {
-        Begin(steps, batch, h0, c0);
+        Begin(steps, batch, h0, c0, lengths);
         _tokenMode = true;
         _vocabulary = vocabulary;
         _table = table;
@@ -153,12 +162,26 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
         RunSteps();
     }
 
-    private void Begin(int steps, int batch, ReadOnlySpan<T> h0, ReadOnlySpan<T> c0)
+    // lengths: (B) valid steps per row in 1..steps (checked by RecurrentStack), or empty for all steps.
+    private void Begin(int steps, int batch, ReadOnlySpan<T> h0, ReadOnlySpan<T> c0, ReadOnlySpan<int> lengths)
     {
         int bh = batch * HiddenSize;
         EnsureCapacity(steps, batch);
         _steps = steps;
         _batch = batch;
+        _masked = false;
+        if (!lengths.IsEmpty)
+        {
+            int min = steps;
+            foreach (int len in lengths) min = Math.Min(min, len);
+            if (min < steps)
+            {
+                _masked = true;
+                _minLength = min;
+                Ensure(ref _lengths, batch);
+                lengths.CopyTo(_lengths);
+            }
+        }
         if (h0.IsEmpty) _h0.AsSpan(0, bh).Clear(); else h0.CopyTo(_h0);
         if (Kind == CellKind.Lstm) { if (c0.IsEmpty) _c0.AsSpan(0, bh).Clear(); else c0.CopyTo(_c0); }
     }
@@ -199,6 +222,7 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
                 Gemm.BroadcastRows(bhh, batch, _gh, hh);
                 RecurrentProduct(packed, hPrev, whh, hh);
                 GruCell.Forward<T>(pre, hh, hPrev, _gates.AsSpan(t * batch * _gh, batch * _gh), _hhN.AsSpan(t * bh, bh), hOut, batch, h);
+                if (_masked && t >= _minLength) CopyThroughSkipped(t, hPrev, hOut);
                 continue;
             }
             // pre (B, GH) += h_{t-1} · W_hh^T: the step's only product, into the projected inputs.
@@ -206,12 +230,23 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
             if (Kind == CellKind.Lstm)
             {
                 ReadOnlySpan<T> cPrev = s == 0 ? _c0.AsSpan(0, bh) : _cells.AsSpan(TimeAt(s - 1) * bh, bh);
+                Span<T> cOut = _cells.AsSpan(t * bh, bh);
                 LstmCell.Forward<T>(pre, cPrev, peep, _gates.AsSpan(t * batch * _gh, batch * _gh),
-                    _cells.AsSpan(t * bh, bh), _tanhC.AsSpan(t * bh, bh), hOut, batch, h);
+                    cOut, _tanhC.AsSpan(t * bh, bh), hOut, batch, h);
+                if (_masked && t >= _minLength) CopyThroughSkipped(t, cPrev, cOut);
             }
             else
                 RnnCell.Forward<T>(pre, hOut, relu: Kind == CellKind.RnnRelu);
+            if (_masked && t >= _minLength) CopyThroughSkipped(t, hPrev, hOut);
         }
+    }
+
+    // Rows whose sequence has ended by time t keep their previous state: dest[b] = prev[b] for t >= length[b].
+    private void CopyThroughSkipped(int t, ReadOnlySpan<T> prev, Span<T> dest)
+    {
+        int h = HiddenSize;
+        for (int b = 0; b < _batch; b++)
+            if (t >= _lengths[b]) prev.Slice(b * h, h).CopyTo(dest.Slice(b * h, h));
     }
 
     /// <summary>
@@ -249,11 +284,16 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
         int firstStep = steps - backwardSteps;
         bool packed = UsePacked(backwardSteps, batch);
         if (packed) (_packedBackward ??= new PackedMatrix()).Pack(Op.None, _gh, h, Floats(whh), h);
+        if (_masked) { Ensure(ref _keepH, bh); Ensure(ref _keepC, bh); Ensure(ref _dyStep, bh); }
         for (int s = steps - 1; s >= firstStep; s--)
         {
             int t = TimeAt(s);
             ReadOnlySpan<T> hPrev = s == 0 ? _h0.AsSpan(0, bh) : _output.AsSpan(TimeAt(s - 1) * bh, bh);
             ReadOnlySpan<T> dyt = dy.Slice(t * bh, bh);
+            // A skipped row is the identity on the state: set its incoming gradients (and dy, a padding
+            // position) to zero so the cell kernel gives it zero gate gradients, and pass dh/dc through below.
+            bool skips = _masked && t >= _minLength;
+            if (skips) dyt = HoldSkippedRows(t, dyt, dh, dc);
             Span<T> gi = dGih.Slice(t * batch * _gh, batch * _gh);
             Span<T> gh = dGhh.Slice(t * batch * _gh, batch * _gh);
             bool direct = false; // whether dhPrev already holds a path that bypasses W_hh
@@ -281,12 +321,46 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
                 Sgemm.Multiply(Op.None, batch, Floats(gh), _gh, _packedBackward!, FloatsW(dhPrev), h, accumulate: direct);
             else
                 Gemm.Multiply(Op.None, Op.None, batch, h, _gh, gh, _gh, whh, h, dhPrev, h, accumulate: direct);
+            if (skips) ReleaseSkippedRows(t, dhPrev, dc);
             Span<T> swap = dh; dh = dhPrev; dhPrev = swap;
         }
         if (!dh0.IsEmpty) dh.CopyTo(dh0);
         if (!dc0.IsEmpty && Kind == CellKind.Lstm) dc.CopyTo(dc0);
 
         AccumulateWeightGradients(dGih, dGhh, dx, firstStep);
+    }
+
+    // For rows skipped at time t: keeps dh and dc, zeroes them, and returns dy with those rows zeroed.
+    private ReadOnlySpan<T> HoldSkippedRows(int t, ReadOnlySpan<T> dyt, Span<T> dh, Span<T> dc)
+    {
+        int h = HiddenSize, bh = _batch * h;
+        Span<T> dyStep = _dyStep.AsSpan(0, bh);
+        dyt.CopyTo(dyStep);
+        for (int b = 0; b < _batch; b++)
+        {
+            if (t < _lengths[b]) continue;
+            dyStep.Slice(b * h, h).Clear();
+            dh.Slice(b * h, h).CopyTo(_keepH.AsSpan(b * h, h));
+            dh.Slice(b * h, h).Clear();
+            if (Kind == CellKind.Lstm)
+            {
+                dc.Slice(b * h, h).CopyTo(_keepC.AsSpan(b * h, h));
+                dc.Slice(b * h, h).Clear();
+            }
+        }
+        return dyStep;
+    }
+
+    // For rows skipped at time t: the state passed through unchanged, so dh_{t-1} = dh_t and dc_{t-1} = dc_t.
+    private void ReleaseSkippedRows(int t, Span<T> dhPrev, Span<T> dc)
+    {
+        int h = HiddenSize;
+        for (int b = 0; b < _batch; b++)
+        {
+            if (t < _lengths[b]) continue;
+            _keepH.AsSpan(b * h, h).CopyTo(dhPrev.Slice(b * h, h));
+            if (Kind == CellKind.Lstm) _keepC.AsSpan(b * h, h).CopyTo(dc.Slice(b * h, h));
+        }
     }
 
     // Weight and bias gradients as GEMMs over all backpropagated steps, and dx for those steps.

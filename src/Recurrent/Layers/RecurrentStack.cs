@@ -2,6 +2,9 @@
 // equivalent of PyTorch's nn.RNN / nn.LSTM / nn.GRU module (same parameter names, same state layout
 // (L*D, B, H) with index layer*D + direction, same output (T, B, D*H) with the reverse direction's
 // outputs in the second half of the features).
+// Optional per-row lengths (B) make a padded batch exact: row b's forward direction stops after length[b]
+// steps, its reverse direction starts at step length[b]-1, its outputs at t >= length[b] are zero and its
+// final states are those at its own end — the same values as running that sequence alone.
 using System.Numerics;
 using Recurrent.Randomness;
 using Recurrent.Tensors;
@@ -20,6 +23,8 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
     private T[] _finalH = [], _finalC = [];
     private int _steps, _batch;
     private bool _lastWasTraining;
+    private int[] _lengths = [];         // (B) lengths of the last forward when _masked
+    private bool _masked;                // the last forward had a row shorter than its steps
 
     /// <summary>Creates the stack and registers its parameters in <paramref name="store"/> as
     /// <c>{prefix}weight_ih_l{k}[_reverse]</c>, <c>weight_hh</c>, <c>bias_ih</c>, <c>bias_hh</c> (and
@@ -73,7 +78,7 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
     internal IEnumerable<RecurrentDirection<T>> AllDirections => _layers.SelectMany(l => l);
 
     /// <summary>Outputs of the top layer, (T,B,D*H), valid after <see cref="Forward"/>.</summary>
-    public ReadOnlySpan<T> Output => Directions == 1
+    public ReadOnlySpan<T> Output => Directions == 1 && !_masked
         ? _layers[^1][0].Output
         : _concat.AsSpan(0, _steps * _batch * OutputSize);
 
@@ -91,14 +96,27 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>
     /// Runs the stack over x (T,B,I). h0 and c0 are (L*D,B,H) initial states (empty means zeros; c0 only for LSTM).
     /// With <paramref name="training"/> and a positive dropout, <paramref name="dropoutRng"/> draws the masks.
+    /// <paramref name="lengths"/> (B), each in 1..T, gives each row's valid steps for a padded batch (empty: all T).
     /// </summary>
     public void Forward(ReadOnlySpan<T> x, int steps, int batch, ReadOnlySpan<T> h0, ReadOnlySpan<T> c0,
-        bool training, Rng? dropoutRng)
+        bool training, Rng? dropoutRng, ReadOnlySpan<int> lengths = default)
     {
         CheckSteps(steps, batch);
         if (x.Length != steps * batch * InputSize)
             throw new ArgumentException($"x has {x.Length} values; expected T*B*I = {steps}*{batch}*{InputSize}.", nameof(x));
-        ForwardCore(x, default, default, 0, tokens: false, steps, batch, h0, c0, training, dropoutRng);
+        CheckLengths(lengths, steps, batch);
+        ForwardCore(x, default, default, 0, tokens: false, steps, batch, h0, c0, training, dropoutRng, lengths);
+    }
+
+    /// <summary>Throws unless <paramref name="lengths"/> is empty or holds B values in 1..T.</summary>
+    internal static void CheckLengths(ReadOnlySpan<int> lengths, int steps, int batch)
+    {
+        if (lengths.IsEmpty) return;
+        if (lengths.Length != batch)
+            throw new ArgumentException($"lengths has {lengths.Length} values; expected one per batch row ({batch}).", nameof(lengths));
+        for (int b = 0; b < batch; b++)
+            if (lengths[b] < 1 || lengths[b] > steps)
+                throw new ArgumentException($"lengths[{b}] = {lengths[b]} is outside 1..{steps}.", nameof(lengths));
     }
 
     /// <summary>
@@ -109,15 +127,16 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
     /// unchanged until <see cref="Backward"/>, whose dInput is then the gradient of the table (V, I).
     /// </summary>
     public void ForwardTokens(ReadOnlySpan<int> ids, ReadOnlyMemory<T> table, int vocabulary, int steps, int batch,
-        ReadOnlySpan<T> h0, ReadOnlySpan<T> c0, bool training, Rng? dropoutRng)
+        ReadOnlySpan<T> h0, ReadOnlySpan<T> c0, bool training, Rng? dropoutRng, ReadOnlySpan<int> lengths = default)
     {
+        CheckLengths(lengths, steps, batch);
         CheckSteps(steps, batch);
         if (ids.Length != steps * batch)
             throw new ArgumentException($"ids has {ids.Length} values; expected T*B = {steps}*{batch}.", nameof(ids));
         if (table.IsEmpty ? vocabulary != InputSize : table.Length != vocabulary * InputSize)
             throw new ArgumentException($"table has {table.Length} values for vocabulary {vocabulary}; expected (V, {InputSize}) or empty for one-hot with V = {InputSize}.", nameof(table));
         InputChecks.TokenIds(ids, vocabulary);
-        ForwardCore(default, ids, table, vocabulary, tokens: true, steps, batch, h0, c0, training, dropoutRng);
+        ForwardCore(default, ids, table, vocabulary, tokens: true, steps, batch, h0, c0, training, dropoutRng, lengths);
     }
 
     private static void CheckSteps(int steps, int batch)
@@ -127,7 +146,7 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     private void ForwardCore(ReadOnlySpan<T> x, ReadOnlySpan<int> ids, ReadOnlyMemory<T> table, int vocabulary, bool tokens,
-        int steps, int batch, ReadOnlySpan<T> h0, ReadOnlySpan<T> c0, bool training, Rng? dropoutRng)
+        int steps, int batch, ReadOnlySpan<T> h0, ReadOnlySpan<T> c0, bool training, Rng? dropoutRng, ReadOnlySpan<int> lengths)
     {
         int stateLen = StateSize(batch), bh = batch * HiddenSize, rows = steps * batch;
         if (!h0.IsEmpty && h0.Length != stateLen)
@@ -139,6 +158,10 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
         _steps = steps;
         _batch = batch;
         _lastWasTraining = useDropout;
+        _masked = false;
+        foreach (int len in lengths) if (len < steps) { _masked = true; break; }
+        if (_masked) { Ensure(ref _lengths, batch); lengths.CopyTo(_lengths); }
+        else lengths = default; // every row is full length: the unmasked path gives the same result
         Ensure(ref _finalH, stateLen);
         if (Kind.HasCellState()) Ensure(ref _finalC, stateLen);
 
@@ -165,21 +188,26 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
                 int si = (k * Directions + d) * bh;
                 ReadOnlySpan<T> h0d = h0.IsEmpty ? default : h0.Slice(si, bh), c0d = c0.IsEmpty ? default : c0.Slice(si, bh);
                 if (tokenLayer)
-                    dir.ForwardTokens(ids, table, vocabulary, steps, batch, h0d, c0d);
+                    dir.ForwardTokens(ids, table, vocabulary, steps, batch, h0d, c0d, lengths);
                 else
                 {
                     dir.BindInput(_inputs[k].AsMemory(0, rows * inK));
-                    dir.Forward(input, steps, batch, h0d, c0d);
+                    dir.Forward(input, steps, batch, h0d, c0d, lengths);
                 }
                 dir.FinalH.CopyTo(_finalH.AsSpan(si, bh));
                 if (Kind.HasCellState()) dir.FinalC.CopyTo(_finalC.AsSpan(si, bh));
             }
         }
-        if (Directions == 2)
+        if (Directions == 2 || _masked)
         {
             Ensure(ref _concat, rows * OutputSize);
             CopyLayerOutput(Layers - 1, _concat.AsSpan(0, rows * OutputSize));
         }
+    }
+
+    private static void Ensure(ref int[] buffer, int length)
+    {
+        if (buffer.Length < length) buffer = new int[length];
     }
 
     // Writes layer k's outputs (T,B,D*H) into dest, forward direction first in each row.
@@ -191,7 +219,18 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
             ReadOnlySpan<T> src = _layers[k][d].Output;
             for (int r = 0; r < rows; r++) src.Slice(r * h, h).CopyTo(dest.Slice(r * width + d * h, h));
         }
+        if (!_masked) return;
+        // Padding positions (t >= length[b]) output zero; the direction buffers hold the copied-through state there.
+        for (int t = 0; t < _steps; t++)
+            for (int b = 0; b < _batch; b++)
+                if (t >= _lengths[b]) dest.Slice((t * _batch + b) * width, width).Clear();
     }
+
+    /// <summary>Whether the last forward had lengths with a row shorter than its steps.</summary>
+    public bool HasLengths => _masked;
+
+    /// <summary>The per-row lengths of the last forward (B); every row is T long when <see cref="HasLengths"/> is false.</summary>
+    public int Length(int row) => _masked ? _lengths[row] : _steps;
 
     private void ApplyNewDropoutMask(int k, Span<T> input, Rng rng)
     {

@@ -3,6 +3,9 @@
 // embedding.weight, rnn.weight_ih_l0..., head.weight, head.bias.
 // Shapes: inputs (T,B) ids or (T,B,F) features; outputs (T,B,O) per step or (B,O) last step;
 // state (L*D,B,H) for h and, for LSTM, c.
+// Variable lengths: Forward takes optional per-row lengths (B) for a batch padded to T steps; the result for
+// each row equals that sequence run alone (RecurrentStack), per-step outputs at padding positions are zero,
+// the last-step head reads each row's own final step, and Backward ignores dOutput at padding positions.
 using System.Numerics;
 using Recurrent.Initialization;
 using Recurrent.Layers;
@@ -29,6 +32,7 @@ public sealed class SequenceModel<T> where T : unmanaged, IFloatingPointIeee754<
     private T[] _dFeature = [];   // (B,D*H)
     private T[] _dStack = [];     // (T,B,D*H) gradient of the stack output
     private T[] _output = [];     // (T,B,O) or (B,O)
+    private T[] _dOutMasked = []; // (T,B,O) dOutput with padding rows zeroed (per-step head with lengths)
     private int[] _ids = [];      // (T,B) token ids of the last forward
     private T[] _h0 = [], _c0 = [];       // (L*D,B,H) initial state of the next forward
     private T[] _dh0 = [], _dc0 = [];     // (L*D,B,H) gradient of the initial state after a full backward
@@ -133,12 +137,17 @@ public sealed class SequenceModel<T> where T : unmanaged, IFloatingPointIeee754<
         if (buffer.Length < length) buffer = new TE[length];
     }
 
-    /// <summary>Forward on token ids (T,B) for Embedding or OneHot input. Returns <see cref="Output"/>.</summary>
-    public ReadOnlySpan<T> Forward(ReadOnlySpan<int> tokens, int steps, int batch, bool training)
+    /// <summary>
+    /// Forward on token ids (T,B) for Embedding or OneHot input. Returns <see cref="Output"/>.
+    /// <paramref name="lengths"/> (B), each in 1..T, are the valid steps of each row of a padded batch
+    /// (empty: every row has T steps); token ids at padding positions must still be valid ids (any).
+    /// </summary>
+    public ReadOnlySpan<T> Forward(ReadOnlySpan<int> tokens, int steps, int batch, bool training, ReadOnlySpan<int> lengths = default)
     {
         if (Config.Input == InputKind.Dense)
             throw new InvalidOperationException("This model takes dense features; call the Forward overload with feature values.");
         CheckSizes(tokens.Length, steps, batch, 1, nameof(tokens));
+        RecurrentStack<T>.CheckLengths(lengths, steps, batch);
         InputChecks.TokenIds(tokens, Config.InputSize);
         int rows = steps * batch, f = Config.StackInputSize;
         Ensure(ref _ids, rows);
@@ -155,7 +164,7 @@ public sealed class SequenceModel<T> where T : unmanaged, IFloatingPointIeee754<
             _batch = batch;
             int stateLen = Stack.StateSize(batch);
             Stack.ForwardTokens(tokens, table, Config.InputSize, steps, batch, _h0.AsSpan(0, stateLen),
-                Config.Cell.HasCellState() ? _c0.AsSpan(0, stateLen) : default, training, _dropoutRng);
+                Config.Cell.HasCellState() ? _c0.AsSpan(0, stateLen) : default, training, _dropoutRng, lengths);
             return RunHead(steps, batch);
         }
         Ensure(ref _x, rows * f);
@@ -166,19 +175,23 @@ public sealed class SequenceModel<T> where T : unmanaged, IFloatingPointIeee754<
             x.Clear();
             for (int n = 0; n < rows; n++) x[n * f + tokens[n]] = T.One;
         }
-        return RunStackAndHead(x, steps, batch, training);
+        return RunStackAndHead(x, steps, batch, training, lengths);
     }
 
-    /// <summary>Forward on dense features (T,B,F). Returns <see cref="Output"/>.</summary>
-    public ReadOnlySpan<T> Forward(ReadOnlySpan<T> features, int steps, int batch, bool training)
+    /// <summary>
+    /// Forward on dense features (T,B,F). Returns <see cref="Output"/>. <paramref name="lengths"/> as for
+    /// the token overload (features at padding positions are ignored).
+    /// </summary>
+    public ReadOnlySpan<T> Forward(ReadOnlySpan<T> features, int steps, int batch, bool training, ReadOnlySpan<int> lengths = default)
     {
         if (Config.Input != InputKind.Dense)
             throw new InvalidOperationException("This model takes token ids; call the Forward overload with int tokens.");
         CheckSizes(features.Length, steps, batch, Config.InputSize, nameof(features));
+        RecurrentStack<T>.CheckLengths(lengths, steps, batch);
         int n = steps * batch * Config.InputSize;
         Ensure(ref _x, n);
         features.CopyTo(_x);
-        return RunStackAndHead(_x.AsSpan(0, n), steps, batch, training);
+        return RunStackAndHead(_x.AsSpan(0, n), steps, batch, training, lengths);
     }
 
     private static void CheckSizes(int length, int steps, int batch, int width, string name)
@@ -189,14 +202,14 @@ public sealed class SequenceModel<T> where T : unmanaged, IFloatingPointIeee754<
             throw new ArgumentException($"{name} has {length} values; expected T*B*F = {steps}*{batch}*{width}.", name);
     }
 
-    private ReadOnlySpan<T> RunStackAndHead(ReadOnlySpan<T> x, int steps, int batch, bool training)
+    private ReadOnlySpan<T> RunStackAndHead(ReadOnlySpan<T> x, int steps, int batch, bool training, ReadOnlySpan<int> lengths)
     {
         EnsureState(batch);
         _steps = steps;
         _batch = batch;
         int stateLen = Stack.StateSize(batch);
         Stack.Forward(x, steps, batch, _h0.AsSpan(0, stateLen),
-            Config.Cell.HasCellState() ? _c0.AsSpan(0, stateLen) : default, training, _dropoutRng);
+            Config.Cell.HasCellState() ? _c0.AsSpan(0, stateLen) : default, training, _dropoutRng, lengths);
         return RunHead(steps, batch);
     }
 
@@ -205,7 +218,10 @@ public sealed class SequenceModel<T> where T : unmanaged, IFloatingPointIeee754<
         Ensure(ref _output, OutputLength(steps, batch));
         Span<T> y = _output.AsSpan(0, OutputLength(steps, batch));
         if (Config.Head == HeadKind.PerStep)
+        {
             _head.Forward(Stack.Output, steps * batch, y);
+            if (Stack.HasLengths) ClearPaddingRows(y, steps, batch);
+        }
         else
         {
             Span<T> feat = LastStepFeature(steps, batch);
@@ -215,7 +231,17 @@ public sealed class SequenceModel<T> where T : unmanaged, IFloatingPointIeee754<
         return y;
     }
 
-    // (B, D*H): the forward direction's output at t = T-1 and, when bidirectional, the reverse direction's at t = 0.
+    // Zeroes the (T,B,O) rows at padding positions t >= length[b].
+    private void ClearPaddingRows(Span<T> rowsTbo, int steps, int batch)
+    {
+        int o = Config.OutputSize;
+        for (int t = 0; t < steps; t++)
+            for (int b = 0; b < batch; b++)
+                if (t >= Stack.Length(b)) rowsTbo.Slice((t * batch + b) * o, o).Clear();
+    }
+
+    // (B, D*H): the forward direction's output at the row's last step (t = length-1, T-1 without lengths) and,
+    // when bidirectional, the reverse direction's at t = 0.
     private Span<T> LastStepFeature(int steps, int batch)
     {
         int h = Config.HiddenSize, w = Stack.OutputSize;
@@ -224,7 +250,7 @@ public sealed class SequenceModel<T> where T : unmanaged, IFloatingPointIeee754<
         ReadOnlySpan<T> outp = Stack.Output;
         for (int b = 0; b < batch; b++)
         {
-            outp.Slice(((steps - 1) * batch + b) * w, h).CopyTo(feat.Slice(b * w, h));
+            outp.Slice(((Stack.Length(b) - 1) * batch + b) * w, h).CopyTo(feat.Slice(b * w, h));
             if (Stack.Directions == 2) outp.Slice(b * w + h, h).CopyTo(feat.Slice(b * w + h, h));
         }
         return feat;
@@ -249,7 +275,18 @@ public sealed class SequenceModel<T> where T : unmanaged, IFloatingPointIeee754<
         Ensure(ref _dStack, rows * w);
         Span<T> dStack = _dStack.AsSpan(0, rows * w);
         if (Config.Head == HeadKind.PerStep)
+        {
+            if (Stack.HasLengths)
+            {
+                // Outputs at padding positions are constants (zero): their gradient is dropped.
+                Ensure(ref _dOutMasked, dOutput.Length);
+                Span<T> masked = _dOutMasked.AsSpan(0, dOutput.Length);
+                dOutput.CopyTo(masked);
+                ClearPaddingRows(masked, steps, batch);
+                dOutput = masked;
+            }
             _head.Backward(Stack.Output, dOutput, rows, dStack);
+        }
         else
         {
             Ensure(ref _dFeature, batch * w);
@@ -259,7 +296,7 @@ public sealed class SequenceModel<T> where T : unmanaged, IFloatingPointIeee754<
             int h = Config.HiddenSize;
             for (int b = 0; b < batch; b++)
             {
-                dFeat.Slice(b * w, h).CopyTo(dStack.Slice(((steps - 1) * batch + b) * w, h));
+                dFeat.Slice(b * w, h).CopyTo(dStack.Slice(((Stack.Length(b) - 1) * batch + b) * w, h));
                 if (Stack.Directions == 2) dFeat.Slice(b * w + h, h).CopyTo(dStack.Slice(b * w + h, h));
             }
         }

@@ -23,7 +23,7 @@ public sealed record ModelFileContent(ModelConfig Config, string? Tokenizer, str
     IReadOnlyList<NamedTensor> Parameters, IReadOnlyList<NamedTensor> OptimizerState, long OptimizerSteps);
 
 /// <summary>Saves and loads models and checkpoints.</summary>
-public static class ModelFile
+public static partial class ModelFile
 {
     /// <summary>Value of the "format" metadata entry.</summary>
     public const string FormatName = "recurrent";
@@ -31,12 +31,22 @@ public static class ModelFile
     public const int FormatVersion = 1;
     private const string OptimizerPrefix = "optimizer.";
 
+    /// <summary>
+    /// Test hook (fault injection, per async flow): wraps the temporary file's stream in WriteAtomically, e.g. to
+    /// make it fail with "No space left on device" part-way, as a full disk does.
+    /// </summary>
+    internal static readonly AsyncLocal<Func<Stream, Stream>?> WriteStreamWrapper = new();
+
     /// <summary>JSON options used for the configuration (enums as names).</summary>
     public static readonly JsonSerializerOptions JsonOptions = new() { Converters = { new JsonStringEnumConverter() } };
 
-    /// <summary>Writes <paramref name="model"/> (and optionally tokenizer, training state and optimizer) atomically to <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Writes <paramref name="model"/> (and optionally tokenizer, training state and optimizer) atomically to
+    /// <paramref name="path"/>. <paramref name="extraMetadata"/> adds entries of its own (e.g. a task's labels
+    /// under "task"); their keys must not be ones this format uses.
+    /// </summary>
     public static void Save(string path, SequenceModel<float> model, string? tokenizerJson = null, string? trainingJson = null,
-        Optimizer<float>? optimizer = null)
+        Optimizer<float>? optimizer = null, IReadOnlyDictionary<string, string>? extraMetadata = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var tensors = new List<NamedTensor>();
@@ -48,6 +58,9 @@ public static class ModelFile
             ["format_version"] = FormatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["config"] = JsonSerializer.Serialize(model.Config, JsonOptions),
         };
+        foreach (var (key, value) in extraMetadata ?? new Dictionary<string, string>())
+            if (!metadata.TryAdd(key, value) || key is "tokenizer" or "training" or "optimizer" or "optimizer_steps" or "sha256")
+                throw new ArgumentException($"The metadata key '{key}' is reserved by the model file format.", nameof(extraMetadata));
         if (tokenizerJson is not null) metadata["tokenizer"] = tokenizerJson;
         if (trainingJson is not null) metadata["training"] = trainingJson;
         if (optimizer is not null)
@@ -62,9 +75,13 @@ public static class ModelFile
     }
 
     /// <summary>Reads and verifies a model file (format, version, checksum).</summary>
-    public static ModelFileContent Read(string path)
+    public static ModelFileContent Read(string path) => Verify(SafeTensors.Read(path), path);
+
+    /// <summary>Parses and verifies model-file bytes; <paramref name="source"/> names them in messages.</summary>
+    internal static ModelFileContent Parse(ReadOnlySpan<byte> bytes, string source) => Verify(SafeTensors.Parse(bytes, source), source);
+
+    private static ModelFileContent Verify(SafeTensorsContent content, string path)
     {
-        var content = SafeTensors.Read(path);
         var meta = content.Metadata;
         InvalidDataException Bad(string what) => new($"'{path}' is not a usable model file: {what}.");
         if (!meta.TryGetValue("format", out var format) || format != FormatName)
@@ -90,11 +107,41 @@ public static class ModelFile
     public static SequenceModel<float> CreateModel(ModelFileContent content, string source)
     {
         ArgumentNullException.ThrowIfNull(content);
+        // The configuration is untrusted: check the parameter count it implies against the tensors actually in the
+        // file before anything is allocated by it (a forged "hidden_size": 1000000 must not allocate terabytes).
+        long inFile = 0;
+        foreach (var t in content.Parameters) inFile += t.Data.Length;
+        Int128 needed = ParameterCount(content.Config);
+        if (needed != inFile)
+            throw new InvalidDataException($"'{source}': its configuration needs {needed} parameter values but the file holds {inFile}; " +
+                "the configuration or the tensors were changed. Use an intact copy.");
         SequenceModel<float> model;
         try { model = new SequenceModel<float>(content.Config, seed: 0); }
         catch (ArgumentException e) { throw new InvalidDataException($"'{source}' holds an impossible configuration: {e.Message}"); }
         LoadParameters(model, content.Parameters, source);
         return model;
+    }
+
+    /// <summary>
+    /// Number of parameter values a model of <paramref name="config"/> has (embedding, every layer and direction's
+    /// weight_ih, weight_hh, bias_ih, bias_hh and peepholes, head), computed without building it; sizes that are
+    /// not positive count as they are (the model's own validation rejects them).
+    /// </summary>
+    internal static Int128 ParameterCount(ModelConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        Int128 h = config.HiddenSize, directions = config.Bidirectional ? 2 : 1, gates = config.Cell switch
+        {
+            Recurrent.Layers.CellKind.Lstm => 4,
+            Recurrent.Layers.CellKind.Gru => 3,
+            _ => 1,
+        };
+        Int128 stackInput = config.StackInputSize;
+        Int128 total = config.Input == Recurrent.Layers.InputKind.Embedding ? (Int128)config.InputSize * stackInput : 0;
+        Int128 peepholes = config.Peepholes && config.Cell == Recurrent.Layers.CellKind.Lstm ? 3 * h : 0;
+        Int128 Layer(Int128 input) => directions * (gates * h * input + gates * h * h + 2 * gates * h + peepholes);
+        if (config.Layers > 0) total += Layer(stackInput) + (config.Layers - 1) * Layer(h * directions);
+        return total + (Int128)config.OutputSize * h * directions + config.OutputSize;
     }
 
     /// <summary>Copies tensors into the model's parameters; every parameter must be present with its exact shape.</summary>
@@ -131,7 +178,7 @@ public static class ModelFile
     }
 
     // SHA-256 over every tensor (name, shape, bytes) and every metadata entry except the checksum itself.
-    private static string Checksum(IReadOnlyList<NamedTensor> tensors, IReadOnlyDictionary<string, string> metadata)
+    internal static string Checksum(IReadOnlyList<NamedTensor> tensors, IReadOnlyDictionary<string, string> metadata)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var (k, v) in metadata.Where(kv => kv.Key != "sha256").OrderBy(kv => kv.Key, StringComparer.Ordinal))
@@ -159,7 +206,9 @@ public static class ModelFile
         {
             using (var fs = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                write(fs);
+                Stream target = WriteStreamWrapper.Value?.Invoke(fs) ?? fs;
+                write(target);
+                target.Flush();
                 fs.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);

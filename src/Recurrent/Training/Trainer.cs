@@ -2,6 +2,8 @@
 // L1/L2 penalty, clipping, learning-rate schedule and optimizer update, over the model's flat buffers.
 // State handling is the caller's: the model starts from whatever initial state it holds
 // (zeros unless CarryState was called), which is what TruncatedBptt relies on.
+// A step whose loss, penalty or gradient norm is not finite is skipped before the update: parameters, optimizer
+// moments and the step count stay as they were, and the result says Skipped (the caller counts and reacts).
 using System.Numerics;
 using Recurrent.Layers;
 using Recurrent.Losses;
@@ -51,6 +53,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Current epoch (0-based), set by the caller's data loop; used by epoch-based schedules.</summary>
     public int Epoch { get; set; }
+
+    /// <summary>Test hook: called with the gradient after backward, before the finiteness check (fault injection).</summary>
+    internal Action<Span<T>>? GradientHook { get; set; }
 
     /// <summary>Cross-entropy step on token inputs. targets: (T,B) per-step or (B) last-step class ids; negative = ignored.</summary>
     public StepResult Train(ReadOnlySpan<int> tokens, ReadOnlySpan<int> targets, int steps, int batch, int backwardSteps = 0)
@@ -112,6 +117,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         var store = Model.Parameters;
         store.ZeroGradients();
         Model.Backward(_dOutput.AsSpan(0, Model.Output.Length), backwardSteps);
+        GradientHook?.Invoke(store.Gradients);
         double penalty = Regularization.Penalty(store, Options.L1, Options.L2);
         Regularization.AddGradient(store, Options.L1, Options.L2);
         // The reported norm is taken before any clipping. Without value clipping, norm clipping measures that
@@ -128,6 +134,10 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 ? GradientClipping.ClipByGlobalNorm<T>(store.Gradients, cn)
                 : GradientClipping.GlobalNorm<T>(store.Gradients);
         double lr = Schedule.At(Step, Epoch);
+        // A non-finite loss or gradient would poison the weights and the optimizer moments for good: skip the update.
+        // (A NaN anywhere in the gradient makes the norm NaN, an infinity makes it infinite.)
+        if (!double.IsFinite(lossInfo.Loss) || !double.IsFinite(penalty) || !double.IsFinite(norm))
+            return new StepResult(lossInfo.Loss, penalty, norm, lr, lossInfo.Counted, Skipped: true);
         Optimizer.Step(store.Values, store.Gradients, lr);
         Step++;
         return new StepResult(lossInfo.Loss, penalty, norm, lr, lossInfo.Counted);

@@ -29,4 +29,5 @@ public sealed record TrainerOptions
 /// <param name="GradientNorm">Global L2 norm of the gradient before clipping.</param>
 /// <param name="LearningRate">Learning rate used for the update.</param>
 /// <param name="Counted">Positions that counted in the loss (masked positions excluded).</param>
-public readonly record struct StepResult(double Loss, double Penalty, double GradientNorm, double LearningRate, int Counted);
+/// <param name="Skipped">True when the loss or gradient was not finite and no update was made.</param>
+public readonly record struct StepResult(double Loss, double Penalty, double GradientNorm, double LearningRate, int Counted, bool Skipped = false);

@@ -11,23 +11,30 @@ namespace Recurrent.Tests.Sampling;
 
 public sealed class StepInferenceTests
 {
-    public static TheoryData<CellKind, InputKind, bool> Cases => new()
+    // Every cell and input kind, with the weights in one partition and cut in two (37 units: 19 + 18).
+    public static TheoryData<CellKind, InputKind, bool, int> Cases
     {
-        { CellKind.Lstm, InputKind.Embedding, false },
-        { CellKind.Lstm, InputKind.OneHot, true },
-        { CellKind.Gru, InputKind.Embedding, false },
-        { CellKind.Gru, InputKind.OneHot, false },
-        { CellKind.RnnTanh, InputKind.Embedding, false },
-        { CellKind.RnnRelu, InputKind.OneHot, false },
-    };
+        get
+        {
+            var data = new TheoryData<CellKind, InputKind, bool, int>();
+            foreach (int partitions in new[] { 1, 2 })
+            {
+                data.Add(CellKind.Lstm, InputKind.Embedding, false, partitions);
+                data.Add(CellKind.Lstm, InputKind.OneHot, true, partitions);
+                data.Add(CellKind.Gru, InputKind.Embedding, false, partitions);
+                data.Add(CellKind.Gru, InputKind.OneHot, false, partitions);
+                data.Add(CellKind.RnnTanh, InputKind.Embedding, false, partitions);
+                data.Add(CellKind.RnnRelu, InputKind.OneHot, false, partitions);
+            }
+            return data;
+        }
+    }
 
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public void MatchesTheModelStepByStep(CellKind cell, InputKind input, bool peepholes)
+    private static SequenceModel<float> Model(CellKind cell, InputKind input, bool peepholes, int hidden = 37)
     {
         var model = new SequenceModel<float>(new ModelConfig
         {
-            Input = input, InputSize = 23, EmbeddingSize = 9, Cell = cell, HiddenSize = 37, Layers = 2,
+            Input = input, InputSize = 23, EmbeddingSize = 9, Cell = cell, HiddenSize = hidden, Layers = 2,
             Peepholes = peepholes, OutputSize = 23, WeightInit = Recurrent.Initialization.WeightInit.Uniform, UniformRange = 0.3,
         }, seed: 4);
         var rng = new Rng(6);
@@ -38,7 +45,17 @@ public sealed class StepInferenceTests
                 var v = model.Parameters.Value(p);
                 for (int i = 0; i < v.Length; i++) v[i] = (float)rng.Uniform(-0.3, 0.3);
             }
-        var inference = new StepInference(model);
+        return model;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void MatchesTheModelStepByStep(CellKind cell, InputKind input, bool peepholes, int partitions)
+    {
+        var model = Model(cell, input, peepholes);
+        var rng = new Rng(6);
+        var inference = new StepInference(model, partitions);
+        Assert.Equal(partitions, inference.Partitions);
         model.ResetState();
         int[] one = new int[1];
         for (int t = 0; t < 30; t++)
@@ -53,6 +70,39 @@ public sealed class StepInferenceTests
         }
         inference.Reset();
         Assert.All(inference.HiddenState(1).ToArray(), v => Assert.Equal(0f, v));
+    }
+
+    // The two partitions give the same bits whether the second core takes its half or the pool is busy and
+    // this thread runs both: the split depends on the model, not on who is free.
+    [Theory]
+    [InlineData(CellKind.Lstm)]
+    [InlineData(CellKind.Gru)]
+    [InlineData(CellKind.RnnTanh)]
+    public void PartitionedStepsAreTheSameBitsWhetherOrNotTheWorkerHelps(CellKind cell)
+    {
+        var model = Model(cell, InputKind.Embedding, peepholes: false, hidden: 96);
+        var pooled = new StepInference(model, partitions: 2);
+        var alone = new StepInference(model, partitions: 2);
+        var tokens = new Rng(9);
+        for (int t = 0; t < 20; t++)
+        {
+            int token = tokens.NextInt(23);
+            float[] a = pooled.Step(token).ToArray();
+            float[] b;
+            Assert.True(WorkerPool.TryEnter()); // holding the pool makes `alone` run both partitions on this thread
+            try { b = alone.Step(token).ToArray(); }
+            finally { WorkerPool.Exit(); }
+            Assert.Equal(a.Select(BitConverter.SingleToInt32Bits), b.Select(BitConverter.SingleToInt32Bits));
+        }
+    }
+
+    [Fact]
+    public void LargeModelsAreSplitAndSmallOnesAreNot()
+    {
+        var small = new SequenceModel<float>(new ModelConfig { InputSize = 65, HiddenSize = 128, Layers = 2, OutputSize = 65 }, seed: 1);
+        var large = new SequenceModel<float>(new ModelConfig { InputSize = 65, Cell = CellKind.Gru, HiddenSize = 256, Layers = 2, OutputSize = 65 }, seed: 1);
+        Assert.Equal(1, new StepInference(small).Partitions);
+        Assert.Equal(2, new StepInference(large).Partitions);
     }
 
     [Fact]

@@ -14,6 +14,13 @@ using System.Runtime.ExceptionServices;
 
 namespace Recurrent.Kernels;
 
+/// <summary>A job for <see cref="WorkerPool.TryRun"/>: Run(index, count) on each participant; it must complete the
+/// whole job with any subset of participants (a worker may be cancelled) and must not throw.</summary>
+internal interface IPooledWork
+{
+    void Run(int index, int count);
+}
+
 internal static unsafe class WorkerPool
 {
     private static int s_busy;
@@ -67,6 +74,30 @@ internal static unsafe class WorkerPool
         }
         if (s_error is { } error) ExceptionDispatchInfo.Throw(error);
     }
+
+    private static IPooledWork? s_object;
+
+    /// <summary>
+    /// Claims the pool and runs work.Run(index, count) as <see cref="Run"/> does; false (nothing run) when another
+    /// thread holds the pool. For callers outside the kernels, which pass an object instead of a function pointer.
+    /// </summary>
+    public static bool TryRun(IPooledWork work, int count)
+    {
+        if (!TryEnter()) return false;
+        try
+        {
+            s_object = work;
+            Run(&RunObject, count);
+        }
+        finally
+        {
+            s_object = null;
+            Exit();
+        }
+        return true;
+    }
+
+    private static void RunObject(int index, int count) => s_object!.Run(index, count);
 
     private static Worker[] StartWorkers(int count)
     {

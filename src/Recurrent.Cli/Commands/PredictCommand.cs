@@ -1,0 +1,111 @@
+// PredictCommand: `rnn predict MODEL --input FILE` — applies a task model to new data; the model file's task
+// description picks what happens.
+// Classify: one output line per input line, "label<TAB>probability" (the label's softmax probability), in
+// input order; the input is the model's format (TSV text or CSV numbers) with the label column optional.
+// Tag: CoNLL output, "token<TAB>tag" per token with a blank line between sentences; the input has one
+// token per line (a tag column, if present, is ignored).
+// Forecast: continues a CSV series (PredictForecast.cs). Seq2seq: decodes lines, greedy or beam (PredictSeq2Seq.cs).
+// --output writes to a file instead of stdout. Language models generate with `rnn sample`.
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Recurrent.Classification;
+using Recurrent.Forecasting;
+using Recurrent.Seq2Seq;
+using Recurrent.Serialization;
+using Recurrent.Supervised;
+using Recurrent.Tagging;
+
+namespace Recurrent.Cli.Commands;
+
+internal static class PredictCommand
+{
+    /// <summary>The options of every task; each task rejects those it does not use.</summary>
+    internal sealed class Flags
+    {
+        public readonly Argument<string> Model = new("MODEL") { Description = "A model written by `rnn train --task classify|tag|forecast|seq2seq`, or its run directory." };
+        public readonly Option<string> Input = new("--input") { HelpName = "FILE", Description = "classify: text or label<TAB>text lines, CSV numbers; tag: one token per line; forecast: the CSV series to continue; seq2seq: lines to decode (text before a tab, if any).", Required = true };
+        public readonly Option<string?> Output = new("--output") { HelpName = "FILE", Description = "Write the predictions to this file instead of standard output." };
+        public readonly Option<int> Batch = new("--batch") { Description = "Sequences run together (does not change the result).", DefaultValueFactory = _ => 32 };
+        public readonly Option<int?> Steps = new("--steps") { Description = "forecast: steps to predict." };
+        public readonly Option<int?> From = new("--from") { Description = "forecast: continue after this many rows of the file (default: all); later rows are the truth the prediction is scored against." };
+        public readonly Option<string?> Plot = new("--plot") { HelpName = "FILE.png", Description = "forecast: draw the prediction against the series as a PNG." };
+        public readonly Option<int?> Beam = new("--beam") { HelpName = "K", Description = "seq2seq: beam-search width (default 1 = greedy)." };
+
+        public IEnumerable<Option> Options => [Input, Output, Batch, Steps, From, Plot, Beam];
+    }
+
+    public static Command Create()
+    {
+        var f = new Flags();
+        var cmd = new Command("predict", "Apply a task model to new data: label lines (classify), tag tokens (tag), continue a series (forecast) or decode lines (seq2seq).");
+        cmd.Arguments.Add(f.Model);
+        foreach (var option in f.Options) cmd.Options.Add(option);
+        cmd.SetAction(parse =>
+        {
+            int b = parse.GetValue(f.Batch);
+            if (b <= 0) throw new UserFacingException($"--batch must be positive, got {b}.");
+            string path = CommonOptions.ResolveModelPath(parse.GetValue(f.Model)!);
+            string task = TaskModelFile.PeekTask(path)
+                ?? throw new UserFacingException($"'{path}' is a language model; rnn predict needs a model from `rnn train --task classify|tag|forecast|seq2seq` (use rnn sample for language models).");
+            if (task == ForecastFile.Task) return PredictForecast.Execute(parse, f, path);
+            if (task == Seq2SeqFile.Task) return PredictSeq2Seq.Execute(parse, f, path);
+            Reject(parse, task, f.Steps, f.From, f.Plot, f.Beam);
+            string inputPath = Path.GetFullPath(parse.GetValue(f.Input)!);
+            var text = new StringBuilder();
+            switch (task)
+            {
+                case SequenceClassifier.TaskName:
+                {
+                    var classifier = SequenceClassifier.Load(path);
+                    var records = ClassificationData.Read(inputPath, classifier.Format, requireLabels: false);
+                    foreach (var p in classifier.Predict(records, b))
+                        text.Append(p.Label).Append('\t').Append(p.Probability.ToString("F4", CultureInfo.InvariantCulture)).Append('\n');
+                    break;
+                }
+                case SequenceTagger.TaskName:
+                {
+                    var tagger = SequenceTagger.Load(path);
+                    var sentences = ConllReader.Read(inputPath, requireTags: false);
+                    var tags = tagger.Predict(sentences, b);
+                    for (int s = 0; s < sentences.Count; s++)
+                    {
+                        if (s > 0) text.Append('\n');
+                        for (int t = 0; t < tags[s].Length; t++) text.Append(sentences[s].Tokens[t]).Append('\t').Append(tags[s][t]).Append('\n');
+                    }
+                    break;
+                }
+                default:
+                    throw new UserFacingException($"'{path}' is a '{task}' model, which rnn predict does not know; use a newer rnn.");
+            }
+            if (parse.GetValue(f.Output) is string outPath) WriteOutput(outPath, text.ToString());
+            else Console.Write(text.ToString());
+            return 0;
+        });
+        return cmd;
+    }
+
+    /// <summary>
+    /// Writes an output file: atomically for ordinary paths, directly for devices such as /dev/null or
+    /// /dev/stdout (an atomic rename would replace the device with a regular file).
+    /// </summary>
+    public static void WriteOutput(string path, string text)
+    {
+        byte[] bytes = new UTF8Encoding(false).GetBytes(text);
+        string full = Path.GetFullPath(path);
+        if (full.StartsWith("/dev/", StringComparison.Ordinal))
+        {
+            using var stream = new FileStream(full, FileMode.Open, FileAccess.Write);
+            stream.Write(bytes);
+            return;
+        }
+        ModelFile.WriteAtomically(full, s => s.Write(bytes));
+    }
+
+    /// <summary>Throws when an option that the model's task does not use was given.</summary>
+    public static void Reject(ParseResult parse, string task, params Option[] options)
+    {
+        foreach (var option in options)
+            if (CommonOptions.Given(parse, option)) throw new UserFacingException($"{option.Name} does not apply to a {task} model.");
+    }
+}

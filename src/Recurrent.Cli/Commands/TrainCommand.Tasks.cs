@@ -1,0 +1,175 @@
+// TrainCommand.Tasks: `rnn train --task forecast|seq2seq` — the task models besides the language model. Each
+// reads its own file format (CSV time series; TSV source<TAB>target), trains with early stopping on held-out
+// data, prints progress and validation metrics, and writes best.safetensors into the run directory.
+// Shared flags (--data, --model, --hidden, --layers, --batch, --lr, --epochs, --patience, --seed, --run-dir,
+// --val-fraction, ...) come from TrainCommand's Flags; task-only flags are defined here.
+using System.CommandLine;
+using Recurrent.Forecasting;
+using Recurrent.Seq2Seq;
+
+namespace Recurrent.Cli.Commands;
+
+internal static partial class TrainCommand
+{
+    /// <summary>The flags only --task forecast and seq2seq use (--task itself is in Flags).</summary>
+    private sealed class TaskFlags
+    {
+        public readonly Option<int?> Window = new("--window") { HelpName = "W", Description = "forecast: steps the model reads (default 24)." };
+        public readonly Option<int?> Horizon = new("--horizon") { HelpName = "H", Description = "forecast: steps predicted at once (default 1)." };
+        public readonly Option<string?> Inputs = new("--inputs") { HelpName = "COLS", Description = "forecast: input columns, comma-separated header names or 1-based numbers (default: the targets)." };
+        public readonly Option<string?> Targets = new("--targets") { HelpName = "COLS", Description = "forecast: predicted columns (default: the last column)." };
+        public readonly Option<bool> ReverseSource = new("--reverse-source") { Description = "seq2seq: feed every source reversed (Sutskever et al. 2014)." };
+        public readonly Option<int?> MaxOutput = new("--max-output") { Description = "seq2seq: longest decoded output (default: longest target + 25%)." };
+
+        public IEnumerable<Option> All => [Window, Horizon, Inputs, Targets, ReverseSource, MaxOutput];
+    }
+
+    private static int ExecuteTask(ParseResult parse, Flags o, TaskFlags t, string task)
+    {
+        Option[] languageModelOnly = [o.Encoding, o.Tokenizer, o.MaxVocab, o.BpeEncoding, o.Val, o.SeqLength, o.Resume, o.InitFrom,
+            o.SampleEvery, o.SampleLength, o.SampleTemperature, o.SamplePrime, o.Dropout, o.Optimizer, o.LrSchedule, o.Steps, o.Bidirectional];
+        foreach (var option in languageModelOnly)
+            if (CommonOptions.Given(parse, option))
+                throw new UserFacingException($"{option.Name} applies to language models, not to --task {task}.");
+        if (parse.GetValue(o.Data) is not { Length: 1 } data)
+            throw new UserFacingException($"--task {task} needs --data with exactly one file.");
+        string runDir = parse.GetValue(o.RunDir) ?? DefaultRunDirectory();
+        string modelPath = Path.Combine(Path.GetFullPath(runDir), Recurrent.LanguageModels.RunDirectory.BestFile);
+        if (File.Exists(modelPath))
+            throw new UserFacingException($"'{modelPath}' already exists; choose another --run-dir. Nothing was changed.");
+        string file = Path.GetFullPath(data[0]);
+        if (!File.Exists(file)) throw new UserFacingException($"the data file '{file}' does not exist.");
+        switch (task.ToLowerInvariant())
+        {
+            case "forecast":
+                RejectFlags(parse, task, o.Embedding, t.ReverseSource, t.MaxOutput, o.EvalEvery, o.Time);
+                return TrainForecast(parse, o, t, file, runDir, modelPath);
+            case "seq2seq":
+                RejectFlags(parse, task, t.Window, t.Horizon, t.Inputs, t.Targets);
+                return TrainSeq2Seq(parse, o, t, file, runDir, modelPath);
+            default:
+                throw new UserFacingException($"unknown --task '{task}'; use lm, classify, tag, forecast or seq2seq.");
+        }
+    }
+
+    private static void RejectFlags(ParseResult parse, string task, params Option[] options)
+    {
+        foreach (var option in options)
+            if (CommonOptions.Given(parse, option)) throw new UserFacingException($"{option.Name} does not apply to --task {task}.");
+    }
+
+    private static int TrainForecast(ParseResult parse, Flags o, TaskFlags t, string file, string runDir, string modelPath)
+    {
+        var table = TimeSeriesTable.Read(file);
+        static string[] Columns(string text) => text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        string[] targets = parse.GetValue(t.Targets) is string tt ? Columns(tt) : [table.ColumnName(table.Columns - 1)];
+        string[] inputs = parse.GetValue(t.Inputs) is string ii ? Columns(ii) : targets;
+        var options = new ForecastOptions
+        {
+            Window = parse.GetValue(t.Window) ?? 24,
+            Horizon = parse.GetValue(t.Horizon) ?? 1,
+            Cell = CommonOptions.ParseCell(parse.GetValue(o.Model) ?? "lstm"),
+            HiddenSize = parse.GetValue(o.Hidden) ?? 32,
+            Layers = parse.GetValue(o.Layers) ?? 1,
+            BatchSize = parse.GetValue(o.Batch) ?? 32,
+            LearningRate = parse.GetValue(o.Lr) ?? 5e-3,
+            ClipNorm = parse.GetValue(o.Clip) ?? 1,
+            Epochs = parse.GetValue(o.Epochs) ?? 100,
+            Patience = parse.GetValue(o.Patience) ?? 10,
+            ValidationFraction = parse.GetValue(o.ValFraction) ?? 0.2,
+            Seed = parse.GetValue(o.Seed) ?? 1,
+        };
+        TaskMap(() => options.Validate());
+        bool quiet = parse.GetValue(o.Quiet);
+        Console.WriteLine($"forecast: {file}; {table.Rows} rows; inputs [{string.Join(", ", inputs)}] → targets [{string.Join(", ", targets)}]; " +
+                          $"window {options.Window}, horizon {options.Horizon}; last {options.ValidationFraction:P0} of the rows held out");
+        Console.WriteLine($"model: {options.Cell} H={options.HiddenSize} × {options.Layers} → linear (MSE on standardised values); Adam lr {options.LearningRate}, batch {options.BatchSize}, seed {options.Seed}");
+        var result = TaskMap(() => ForecastTraining.Run(table, inputs, targets, options, e =>
+        {
+            if (!quiet)
+                Console.WriteLine($"  epoch {e.Epoch,4}  train MSE {e.TrainMse:F5}  validation MSE {e.ValidationMse:F5} (standardised)  " +
+                                  $"MSE {e.Validation.Mse:G6}  MAE {e.Validation.Mae:G6} (original units)");
+        }));
+        Directory.CreateDirectory(runDir);
+        ForecastFile.Save(modelPath, result.Forecaster);
+        var best = result.Best;
+        Console.WriteLine($"stopped: {result.StopReason}; {result.TrainWindows} training / {result.ValidationWindows} validation windows");
+        Console.WriteLine($"best epoch {best.Epoch}: validation MSE {best.Validation.Mse:G6}, MAE {best.Validation.Mae:G6} (original units, {best.Validation.Count} values)");
+        Console.WriteLine($"model: {modelPath}");
+        return 0;
+    }
+
+    private static int TrainSeq2Seq(ParseResult parse, Flags o, TaskFlags t, string file, string runDir, string modelPath)
+    {
+        var pairs = Seq2SeqData.ReadTsv(file);
+        double fraction = parse.GetValue(o.ValFraction) ?? 0.1;
+        if (!(fraction > 0 && fraction < 1)) throw new UserFacingException($"--val-fraction must be in (0, 1), got {fraction}.");
+        int validationCount = (int)Math.Round(pairs.Count * fraction);
+        if (validationCount < 1 || validationCount >= pairs.Count)
+            throw new UserFacingException($"'{file}' has {pairs.Count} pairs; with --val-fraction {fraction} that leaves no training or no validation pairs.");
+        // Validation pairs are spread through the file (every k-th), so a sorted file still validates on all kinds.
+        int every = pairs.Count / validationCount;
+        var validation = new List<Seq2SeqPair>();
+        var train = new List<Seq2SeqPair>();
+        for (int i = 0; i < pairs.Count; i++)
+            (i % every == every - 1 && validation.Count < validationCount ? validation : train).Add(pairs[i]);
+        var options = new Seq2SeqTrainingOptions
+        {
+            Cell = CommonOptions.ParseCell(parse.GetValue(o.Model) ?? "lstm"),
+            HiddenSize = parse.GetValue(o.Hidden) ?? 128,
+            Layers = parse.GetValue(o.Layers) ?? 1,
+            EmbeddingSize = parse.GetValue(o.Embedding) ?? 32,
+            BatchSize = parse.GetValue(o.Batch) ?? 64,
+            LearningRate = parse.GetValue(o.Lr) ?? 3e-3,
+            ClipNorm = parse.GetValue(o.Clip) ?? 5,
+            Epochs = parse.GetValue(o.Epochs) ?? 30,
+            EvaluateEvery = parse.GetValue(o.EvalEvery) ?? 0,
+            Patience = parse.GetValue(o.Patience) ?? 5,
+            TimeBudgetSeconds = parse.GetValue(o.Time) is string time ? ParseDuration(time) : 0,
+            ReverseSource = parse.GetValue(t.ReverseSource),
+            MaxTargetLength = parse.GetValue(t.MaxOutput) ?? 0,
+            Seed = parse.GetValue(o.Seed) ?? 1,
+        };
+        TaskMap(() => options.Validate());
+        bool quiet = parse.GetValue(o.Quiet);
+        Console.WriteLine($"seq2seq: {file}; {train.Count} training / {validation.Count} validation pairs{(options.ReverseSource ? "; sources reversed" : "")}");
+        Console.WriteLine($"model: {options.Cell} encoder–decoder H={options.HiddenSize} × {options.Layers}, embedding {options.EmbeddingSize}; Adam lr {options.LearningRate}, batch {options.BatchSize}, seed {options.Seed}");
+        var result = TaskMap(() => Seq2SeqTraining.Run(train, validation, options, e =>
+        {
+            if (!quiet)
+                Console.WriteLine($"  step {e.Step,6}  epoch {e.Epoch,6:F2}  train loss {e.TrainLoss:F4}  validation: sequence accuracy {e.Validation.SequenceAccuracy:P2}, " +
+                                  $"per-token accuracy {e.Validation.TokenAccuracy:P2}");
+        }));
+        Directory.CreateDirectory(runDir);
+        Seq2SeqFile.Save(modelPath, result.Model, result.Vocabulary);
+        var best = result.Best.Validation;
+        Console.WriteLine($"stopped: {result.StopReason}; {result.Steps} updates in {result.Seconds:F1} s");
+        Console.WriteLine($"best validation (step {result.Best.Step}): sequence accuracy {best.SequenceAccuracy:P2}, per-token accuracy {best.TokenAccuracy:P2} over {best.Count} pairs");
+        Console.WriteLine($"model: {modelPath}");
+        return 0;
+    }
+
+    // Library ArgumentExceptions name properties; say them as the flags a user typed.
+    private static readonly Dictionary<string, string> TaskFlagOf = new(StringComparer.Ordinal)
+    {
+        ["Window"] = "--window", ["Horizon"] = "--horizon", ["HiddenSize"] = "--hidden", ["Layers"] = "--layers", ["BatchSize"] = "--batch",
+        ["LearningRate"] = "--lr", ["ClipNorm"] = "--clip", ["Epochs"] = "--epochs", ["Patience"] = "--patience",
+        ["ValidationFraction"] = "--val-fraction", ["EmbeddingSize"] = "--embedding", ["EvaluateEvery"] = "--eval-every",
+        ["MaxTargetLength"] = "--max-output", ["TimeBudgetSeconds"] = "--time",
+    };
+
+    private static T TaskMap<T>(Func<T> action)
+    {
+        try { return action(); }
+        catch (ArgumentException e) when (e.ParamName is string name && TaskFlagOf.TryGetValue(name, out string? flag))
+        {
+            string message = e.Message;
+            int suffix = message.LastIndexOf(" (Parameter '", StringComparison.Ordinal);
+            if (suffix >= 0) message = message[..suffix];
+            if (message.StartsWith(name, StringComparison.Ordinal)) message = flag + message[name.Length..];
+            throw new UserFacingException(message);
+        }
+    }
+
+    private static void TaskMap(Action action) => TaskMap(() => { action(); return 0; });
+}

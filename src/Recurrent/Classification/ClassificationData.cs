@@ -1,0 +1,93 @@
+// ClassificationData: reading sequence-classification files. Two formats:
+//   TSV (text):    one example per line, "label<TAB>text"; the text is everything after the first tab.
+//   CSV (numeric): one sequence per line, "label,v1,v2,...,vn" — the label first, then one number per step
+//                  (invariant culture: '.' decimal point); lines may have different lengths.
+// Blank lines are skipped; lines starting with '#' in CSV are comments. For prediction the label column is
+// optional: a TSV line without a tab is all text, and a CSV line whose first field is not a number starts
+// with a label (ignored); a CSV line of numbers only is all values. Every error names the file and line.
+using System.Globalization;
+using System.Text;
+
+namespace Recurrent.Classification;
+
+/// <summary>One line of a classification file.</summary>
+/// <param name="Label">The label, or null when the line has none (prediction input).</param>
+/// <param name="Text">The text (TSV); empty for CSV.</param>
+/// <param name="Values">The numbers, one per step (CSV); empty for TSV.</param>
+/// <param name="Line">1-based line number.</param>
+public sealed record ClassificationRecord(string? Label, string Text, float[] Values, int Line);
+
+/// <summary>The two file formats of the classification task.</summary>
+public enum ClassificationFormat
+{
+    /// <summary>label&lt;TAB&gt;text.</summary>
+    Tsv,
+    /// <summary>label,v1,...,vn (numbers, one per step).</summary>
+    Csv,
+}
+
+/// <summary>Readers for <see cref="ClassificationFormat.Tsv"/> and <see cref="ClassificationFormat.Csv"/> files.</summary>
+public static class ClassificationData
+{
+    /// <summary>The format a file name implies: .csv → CSV, anything else → TSV.</summary>
+    public static ClassificationFormat FormatOf(string path) =>
+        string.Equals(Path.GetExtension(path), ".csv", StringComparison.OrdinalIgnoreCase) ? ClassificationFormat.Csv : ClassificationFormat.Tsv;
+
+    /// <summary>
+    /// Reads every example of <paramref name="path"/>. With <paramref name="requireLabels"/>, a line without a
+    /// label is an error; otherwise labels are read where present. Throws InvalidDataException naming the
+    /// file and line for a malformed line, and for a file without examples.
+    /// </summary>
+    public static List<ClassificationRecord> Read(string path, ClassificationFormat format, bool requireLabels)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string full = Path.GetFullPath(path);
+        if (!File.Exists(full)) throw new FileNotFoundException($"The data file '{full}' does not exist.", full);
+        var records = new List<ClassificationRecord>();
+        int lineNumber = 0;
+        foreach (string raw in File.ReadLines(full, new UTF8Encoding(false, throwOnInvalidBytes: true)))
+        {
+            lineNumber++;
+            string line = raw.TrimEnd('\r');
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            InvalidDataException Bad(string what) => new($"'{full}' line {lineNumber}: {what}");
+            if (format == ClassificationFormat.Tsv)
+            {
+                int tab = line.IndexOf('\t');
+                if (tab < 0)
+                {
+                    if (requireLabels) throw Bad("no tab, so no label column; each line must be 'label<TAB>text'.");
+                    records.Add(new ClassificationRecord(null, line, [], lineNumber));
+                    continue;
+                }
+                string label = line[..tab].Trim(), text = line[(tab + 1)..];
+                if (label.Length == 0) throw Bad("the label before the tab is empty; each line must be 'label<TAB>text'.");
+                if (text.Length == 0) throw Bad($"the text after the label '{label}' is empty.");
+                records.Add(new ClassificationRecord(label, text, [], lineNumber));
+            }
+            else
+            {
+                if (line.TrimStart().StartsWith('#')) continue;
+                string[] fields = line.Split(',');
+                bool firstIsNumber = TryNumber(fields[0], out _);
+                bool hasLabel = requireLabels || !firstIsNumber;
+                string? label = hasLabel ? fields[0].Trim() : null;
+                if (hasLabel && label!.Length == 0) throw Bad("the label (first field) is empty; each line must be 'label,v1,...,vn'.");
+                int first = hasLabel ? 1 : 0;
+                if (fields.Length - first == 0)
+                    throw Bad(requireLabels ? $"only a label ('{label}'), no values; each line must be 'label,v1,...,vn'." : "no values.");
+                var values = new float[fields.Length - first];
+                for (int i = first; i < fields.Length; i++)
+                    if (!TryNumber(fields[i], out values[i - first]))
+                        throw Bad($"field {i + 1} ('{fields[i].Trim()}') is not a number; values use '.' as the decimal point.");
+                records.Add(new ClassificationRecord(label, "", values, lineNumber));
+            }
+        }
+        if (records.Count == 0)
+            throw new InvalidDataException($"'{full}' has no examples (it is empty or blank); expected lines '{(format == ClassificationFormat.Tsv ? "label<TAB>text" : "label,v1,...,vn")}'.");
+        return records;
+    }
+
+    private static bool TryNumber(string field, out float value) =>
+        float.TryParse(field.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out value) && float.IsFinite(value);
+}

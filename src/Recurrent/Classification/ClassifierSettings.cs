@@ -1,0 +1,24 @@
+// ClassifierSettings: the architecture of a new sequence classifier — cell, size, layers, direction and,
+// for text, the token kind and embedding size. The input size and the number of classes come from the data.
+using Recurrent.Layers;
+
+namespace Recurrent.Classification;
+
+/// <summary>Architecture choices for <see cref="SequenceClassifier.Train"/>; also used by the tagger.</summary>
+public sealed record ClassifierSettings
+{
+    /// <summary>The recurrent cell.</summary>
+    public CellKind Cell { get; init; } = CellKind.Lstm;
+    /// <summary>Hidden units per layer and direction.</summary>
+    public int HiddenSize { get; init; } = 64;
+    /// <summary>Stacked layers.</summary>
+    public int Layers { get; init; } = 1;
+    /// <summary>Bidirectional layers.</summary>
+    public bool Bidirectional { get; init; }
+    /// <summary>Embedding size for token inputs (0 = one-hot inputs).</summary>
+    public int EmbeddingSize { get; init; } = 32;
+    /// <summary>Dropout between stacked layers.</summary>
+    public double Dropout { get; init; }
+    /// <summary>Text tokens: "char" or "word" (TSV input only).</summary>
+    public string Tokens { get; init; } = "char";
+}

@@ -1,0 +1,169 @@
+// SequenceClassifier: the many-to-one task end to end — a SequenceModel with a last-step head over token
+// ids (TSV text, char or word tokens) or numbers (CSV, one value per step), its label set and text encoder,
+// training with early stopping (SupervisedTrainer), evaluation (ConfusionMatrix), prediction with class
+// probabilities, and saving/loading (TaskModelFile: task "classify").
+using System.Text.Json;
+using Recurrent.Initialization;
+using Recurrent.Layers;
+using Recurrent.Models;
+using Recurrent.Supervised;
+
+namespace Recurrent.Classification;
+
+/// <summary>A trained (or loaded) sequence classifier.</summary>
+public sealed class SequenceClassifier
+{
+    /// <summary>The "task" value in the model file.</summary>
+    public const string TaskName = "classify";
+
+    private SequenceClassifier(SequenceModel<float> model, LabelSet labels, ClassificationFormat format, TextEncoder? encoder)
+    {
+        Model = model;
+        Labels = labels;
+        Format = format;
+        Encoder = encoder;
+    }
+
+    /// <summary>The network (last-step head, one output per label).</summary>
+    public SequenceModel<float> Model { get; }
+    /// <summary>The labels, id = output index.</summary>
+    public LabelSet Labels { get; }
+    /// <summary>Text (TSV) or numeric (CSV) input.</summary>
+    public ClassificationFormat Format { get; }
+    /// <summary>The text encoder (TSV input), or null.</summary>
+    public TextEncoder? Encoder { get; }
+
+    /// <summary>
+    /// Builds a classifier for <paramref name="train"/> (labels and vocabulary learnt from it) and trains it;
+    /// <paramref name="validation"/> (may be empty) drives early stopping. Records must all carry labels.
+    /// </summary>
+    public static (SequenceClassifier Classifier, IReadOnlyList<EpochReport> History) Train(
+        IReadOnlyList<ClassificationRecord> train, IReadOnlyList<ClassificationRecord> validation, ClassificationFormat format,
+        ClassifierSettings settings, SupervisedOptions options, Action<EpochReport>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(validation);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(options);
+        if (train.Count == 0) throw new ArgumentException("There are no training examples.", nameof(train));
+        var labels = LabelSet.FromData(train.Select(r => r.Label ?? throw new ArgumentException($"The training example on line {r.Line} has no label.", nameof(train))));
+        TextEncoder? encoder = format == ClassificationFormat.Tsv ? TextEncoder.Build(settings.Tokens, train.Select(r => r.Text)) : null;
+        var config = new ModelConfig
+        {
+            Input = encoder is null ? InputKind.Dense : settings.EmbeddingSize > 0 ? InputKind.Embedding : InputKind.OneHot,
+            InputSize = encoder?.VocabularySize ?? 1,
+            EmbeddingSize = settings.EmbeddingSize,
+            Cell = settings.Cell,
+            HiddenSize = settings.HiddenSize,
+            Layers = settings.Layers,
+            Bidirectional = settings.Bidirectional,
+            Dropout = settings.Dropout,
+            Head = HeadKind.LastStep,
+            OutputSize = labels.Count,
+            WeightInit = WeightInit.XavierUniform,
+        };
+        var classifier = new SequenceClassifier(new SequenceModel<float>(config, options.Seed), labels, format, encoder);
+        List<SequenceExample> trainExamples = classifier.Examples(train, "training", unknownLabelIsError: true);
+        List<SequenceExample> valExamples = classifier.Examples(validation, "validation", unknownLabelIsError: false);
+        var history = SupervisedTrainer.Train(classifier.Model, trainExamples, valExamples, options, progress, cancellation);
+        return (classifier, history);
+    }
+
+    /// <summary>
+    /// The model inputs of <paramref name="records"/>. A label outside the label set is an error naming the
+    /// line when <paramref name="unknownLabelIsError"/>; otherwise (validation) such examples are dropped.
+    /// Records without a label get target -1.
+    /// </summary>
+    public List<SequenceExample> Examples(IReadOnlyList<ClassificationRecord> records, string what, bool unknownLabelIsError, string? path = null)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var examples = new List<SequenceExample>(records.Count);
+        foreach (var r in records)
+        {
+            int target = -1;
+            if (r.Label is not null && !Labels.TryGetId(r.Label, out target))
+            {
+                if (!unknownLabelIsError) continue;
+                throw new InvalidDataException($"{(path is null ? "" : $"'{path}' ")}line {r.Line}: the label '{r.Label}' is not one the model knows ({string.Join(", ", Labels.Names)}).");
+            }
+            if (Format == ClassificationFormat.Tsv)
+            {
+                if (r.Values.Length > 0 || Encoder is null)
+                    throw new InvalidDataException($"line {r.Line}: this model classifies text (TSV), but the {what} data holds numbers.");
+                int[] ids = Encoder.Encode(r.Text);
+                if (ids.Length == 0) throw new InvalidDataException($"{(path is null ? "" : $"'{path}' ")}line {r.Line}: the text has no tokens.");
+                examples.Add(SequenceExample.OfTokens(ids, [target], r.Line));
+            }
+            else
+            {
+                if (r.Values.Length == 0)
+                    throw new InvalidDataException($"{(path is null ? "" : $"'{path}' ")}line {r.Line}: this model classifies numeric sequences (CSV), but the line has no numbers.");
+                examples.Add(SequenceExample.OfFeatures(r.Values, [target], r.Line));
+            }
+        }
+        return examples;
+    }
+
+    /// <summary>The most probable label and all probabilities for each record (labels in the records are ignored).</summary>
+    public List<ClassificationPrediction> Predict(IReadOnlyList<ClassificationRecord> records, int batchSize = 32)
+    {
+        var inputs = Examples(records.Select(r => r with { Label = null }).ToList(), "input", unknownLabelIsError: false);
+        float[][] probabilities = SupervisedTrainer.Probabilities(Model, inputs, batchSize);
+        var result = new List<ClassificationPrediction>(inputs.Count);
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            int best = SupervisedTrainer.ArgMax(probabilities[i]);
+            result.Add(new ClassificationPrediction(best, Labels[best], probabilities[i][best], probabilities[i], inputs[i].Line));
+        }
+        return result;
+    }
+
+    /// <summary>Confusion matrix of the predictions on labelled <paramref name="records"/>; an unknown label is an error.</summary>
+    public ConfusionMatrix Evaluate(IReadOnlyList<ClassificationRecord> records, string? path = null, int batchSize = 32)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var unlabelled = records.FirstOrDefault(r => r.Label is null);
+        if (unlabelled is not null)
+            throw new InvalidDataException($"{(path is null ? "" : $"'{path}' ")}line {unlabelled.Line}: no label; evaluation needs labelled lines.");
+        List<SequenceExample> examples = Examples(records, "evaluation", unknownLabelIsError: true, path);
+        float[][] probabilities = SupervisedTrainer.Probabilities(Model, examples, batchSize);
+        var matrix = new ConfusionMatrix(Labels.Count);
+        for (int i = 0; i < examples.Count; i++) matrix.Add(examples[i].Targets[0], SupervisedTrainer.ArgMax(probabilities[i]));
+        return matrix;
+    }
+
+    /// <summary>Writes the model with its task description (labels, format, tokens) and tokenizer.</summary>
+    public void Save(string path)
+    {
+        string task = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["task"] = TaskName,
+            ["format"] = Format == ClassificationFormat.Tsv ? "tsv" : "csv",
+            ["tokens"] = Encoder?.Kind ?? "numbers",
+            ["labels"] = Labels.Names,
+        });
+        TaskModelFile.Save(path, Model, task, Encoder?.ToJson());
+    }
+
+    /// <summary>Reads a classifier written by <see cref="Save"/>.</summary>
+    public static SequenceClassifier Load(string path)
+    {
+        var (model, task, tokenizer) = TaskModelFile.Load(path);
+        string full = Path.GetFullPath(path);
+        if (TaskModelFile.String(task, "task", full) != TaskName)
+            throw new InvalidDataException($"'{full}' is a '{TaskModelFile.String(task, "task", full)}' model, not a classifier.");
+        var labels = new LabelSet(TaskModelFile.Strings(task, "labels", full));
+        var format = TaskModelFile.String(task, "format", full) == "csv" ? ClassificationFormat.Csv : ClassificationFormat.Tsv;
+        TextEncoder? encoder = null;
+        if (format == ClassificationFormat.Tsv)
+        {
+            if (tokenizer is null) throw new InvalidDataException($"'{full}': a text classifier without a tokenizer.");
+            encoder = TextEncoder.FromJson(tokenizer);
+            if (encoder.VocabularySize != model.Config.InputSize)
+                throw new InvalidDataException($"'{full}': the tokenizer has {encoder.VocabularySize} ids but the model takes {model.Config.InputSize}.");
+        }
+        if (labels.Count != model.Config.OutputSize || model.Config.Head != HeadKind.LastStep)
+            throw new InvalidDataException($"'{full}': {labels.Count} labels but the model has {model.Config.OutputSize} outputs on a {model.Config.Head} head.");
+        return new SequenceClassifier(model, labels, format, encoder);
+    }
+}

@@ -1,0 +1,95 @@
+// TimeSeriesTable: a CSV time series — one row per time step, one or more columns, comma- (or tab-) separated,
+// with an optional header (the first line is a header when any of its fields is not a number). Only the
+// columns a task selects must be numeric, so a date column can stay in the file. Columns are chosen by
+// header name or by 1-based number.
+using System.Globalization;
+
+namespace Recurrent.Forecasting;
+
+/// <summary>The rows of a CSV time series, with its header names when it has one.</summary>
+public sealed class TimeSeriesTable
+{
+    private readonly string[][] _fields;   // [row][column] raw text
+
+    private TimeSeriesTable(string path, string[]? header, string[][] fields, int firstDataLine)
+    {
+        Path = path;
+        Header = header;
+        _fields = fields;
+        FirstDataLine = firstDataLine;
+    }
+
+    /// <summary>The file it was read from.</summary>
+    public string Path { get; }
+    /// <summary>Column names from the header, or null when the file has none.</summary>
+    public IReadOnlyList<string>? Header { get; }
+    /// <summary>Number of data rows (time steps).</summary>
+    public int Rows => _fields.Length;
+    /// <summary>Number of columns.</summary>
+    public int Columns => _fields.Length > 0 ? _fields[0].Length : Header?.Count ?? 0;
+    /// <summary>1-based line number of the first data row.</summary>
+    public int FirstDataLine { get; }
+
+    /// <summary>Reads a CSV file; throws InvalidDataException naming the file and line of a row with the wrong number of fields.</summary>
+    public static TimeSeriesTable Read(string path)
+    {
+        var lines = File.ReadAllLines(path);
+        int first = 0;
+        while (first < lines.Length && lines[first].Trim().Length == 0) first++;
+        if (first == lines.Length) throw new InvalidDataException($"'{path}' is empty; a time series needs one row per time step.");
+        char separator = lines[first].Contains(',') || !lines[first].Contains('\t') ? ',' : '\t';
+        string[] Split(string line) => line.Split(separator).Select(f => f.Trim().Trim('"')).ToArray();
+        string[] firstFields = Split(lines[first]);
+        bool hasHeader = firstFields.Any(f => !double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        var rows = new List<string[]>();
+        int dataStart = hasHeader ? first + 1 : first;
+        for (int i = dataStart; i < lines.Length; i++)
+        {
+            if (lines[i].Trim().Length == 0) continue;
+            string[] f = Split(lines[i]);
+            if (f.Length != firstFields.Length)
+                throw new InvalidDataException($"'{path}' line {i + 1}: {f.Length} fields where the first line has {firstFields.Length}.");
+            rows.Add(f);
+        }
+        if (rows.Count == 0) throw new InvalidDataException($"'{path}' has a header but no data rows.");
+        return new TimeSeriesTable(path, hasHeader ? firstFields : null, rows.ToArray(), dataStart + 1);
+    }
+
+    /// <summary>
+    /// The 0-based column index of <paramref name="name"/>: a header name, or a 1-based column number. Throws
+    /// ArgumentException listing the columns there are.
+    /// </summary>
+    public int ColumnIndex(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (Header is not null)
+            for (int j = 0; j < Header.Count; j++)
+                if (string.Equals(Header[j], name, StringComparison.Ordinal)) return j;
+        if (int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out int number) && number >= 1 && number <= Columns)
+            return number - 1;
+        string known = Header is null ? $"numbers 1..{Columns} (the file has no header)" : $"{string.Join(", ", Header.Select(h => $"'{h}'"))} or numbers 1..{Columns}";
+        throw new ArgumentException($"'{Path}' has no column '{name}'; use {known}.", nameof(name));
+    }
+
+    /// <summary>The name of a column: its header name, or its 1-based number.</summary>
+    public string ColumnName(int index) => Header is not null ? Header[index] : (index + 1).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The values of the given columns as a row-major (Rows, columns.Count) array; throws InvalidDataException naming
+    /// file, line and column of the first field that is not a finite number.
+    /// </summary>
+    public double[] Values(IReadOnlyList<int> columns)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        var v = new double[Rows * columns.Count];
+        for (int r = 0; r < Rows; r++)
+            for (int k = 0; k < columns.Count; k++)
+            {
+                string text = _fields[r][columns[k]];
+                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) || !double.IsFinite(x))
+                    throw new InvalidDataException($"'{Path}' line {FirstDataLine + r}, column '{ColumnName(columns[k])}': \"{text}\" is not a number.");
+                v[r * columns.Count + k] = x;
+            }
+        return v;
+    }
+}

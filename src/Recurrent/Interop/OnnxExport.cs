@@ -1,0 +1,197 @@
+// OnnxExport: writes a SequenceModel as an ONNX model (opset 14) built from the standard operators, so any
+// ONNX runtime can run it: Gather (embedding) or OneHot (one-hot input) → per layer one LSTM/GRU/RNN
+// operator (gate blocks reordered from PyTorch's i,f,g,o / r,z,n to ONNX's i,o,f,c / z,r,h; GRU with
+// linear_before_reset=1, which is PyTorch's b_hn inside the reset product; peepholes as P in i,o,f order),
+// Transpose+Reshape between layers ((T,D,B,H) → (T,B,D*H)), and the head as MatMul+Add.
+// Graph inputs: tokens int64 (T,B) or features float (T,B,F); initial_h (and initial_c for LSTM) float
+// (L*D,B,H). Graph outputs: output (T,B,O) per step or (B,O) last step; final_h (and final_c) (L*D,B,H),
+// in PyTorch's h_n order (layer-major, forward before reverse). Feeding final_h/final_c back as the next
+// call's initial_h/initial_c runs the model step by step. T and B are symbolic ("time", "batch").
+// Metadata: recurrent.config (the ModelConfig JSON) and, for language models, recurrent.tokenizer.
+using Recurrent.Layers;
+using Recurrent.Models;
+using Recurrent.Serialization;
+
+namespace Recurrent.Interop;
+
+/// <summary>Exports a <see cref="SequenceModel{T}"/> to ONNX (https://onnx.ai/onnx/operators/, opset 14).</summary>
+public static class OnnxExport
+{
+    /// <summary>The operator-set version the exported graph uses.</summary>
+    public const int Opset = 14;
+    /// <summary>The ONNX IR version written (7 goes with opset 14).</summary>
+    public const int IrVersion = 7;
+    /// <summary>Graph input of token ids, int64 (T,B), for Embedding and OneHot models.</summary>
+    public const string TokensInput = "tokens";
+    /// <summary>Graph input of features, float (T,B,F), for Dense models.</summary>
+    public const string FeaturesInput = "features";
+    /// <summary>Graph input of the initial hidden state, float (L*D,B,H).</summary>
+    public const string InitialH = "initial_h";
+    /// <summary>Graph input of the initial LSTM cell state, float (L*D,B,H).</summary>
+    public const string InitialC = "initial_c";
+    /// <summary>Graph output: (T,B,O) per step or (B,O) last step.</summary>
+    public const string Output = "output";
+    /// <summary>Graph output of the final hidden state, float (L*D,B,H).</summary>
+    public const string FinalH = "final_h";
+    /// <summary>Graph output of the final LSTM cell state, float (L*D,B,H).</summary>
+    public const string FinalC = "final_c";
+
+    /// <summary>Metadata key of the architecture JSON.</summary>
+    public const string ConfigMetadata = "recurrent.config";
+    /// <summary>Metadata key of the tokenizer JSON (language models).</summary>
+    public const string TokenizerMetadata = "recurrent.tokenizer";
+
+    /// <summary>Writes the ONNX file atomically (an existing file is replaced only when the write succeeds).</summary>
+    public static void Write(SequenceModel<float> model, string path, string? tokenizerJson = null)
+    {
+        byte[] bytes = ToBytes(model, tokenizerJson);
+        ModelFile.WriteAtomically(path, s => s.Write(bytes));
+    }
+
+    /// <summary>The serialised ONNX ModelProto of <paramref name="model"/>; the tokenizer JSON, if given, goes into its metadata.</summary>
+    public static byte[] ToBytes(SequenceModel<float> model, string? tokenizerJson = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.Parameters.Count > 500_000_000)   // 2 GB of float32: protobuf's limit for one message
+            throw new ArgumentException($"The model has {model.Parameters.Count:N0} parameters; an ONNX file holds at most 2 GB (about 500 million float32 values) " +
+                "without external data files, which this exporter does not write. Export it with --format pytorch instead.", nameof(model));
+        var c = model.Config;
+        var p = model.Parameters;
+        int h = c.HiddenSize, dirs = c.Bidirectional ? 2 : 1, layers = c.Layers, gates = c.Cell.Gates();
+        bool lstm = c.Cell == CellKind.Lstm;
+        var g = new OnnxGraph();
+        float[] Values(string name) => p.Value(p[name]).ToArray();
+
+        // Input → (T,B,F) float.
+        string x;
+        switch (c.Input)
+        {
+            case InputKind.Embedding:
+                g.Input(TokensInput, OnnxGraph.Int64, "time", "batch");
+                x = g.Node("Gather", [g.Initializer("embedding.weight", [c.InputSize, c.StackInputSize], Values("embedding.weight")), TokensInput],
+                    ["embedded"], OnnxAttribute.Of("axis", 0L));
+                break;
+            case InputKind.OneHot:
+                g.Input(TokensInput, OnnxGraph.Int64, "time", "batch");
+                x = g.Node("OneHot", [TokensInput, g.Initializer("one_hot_depth", [1], new long[] { c.InputSize }),
+                    g.Initializer("one_hot_values", [2], new float[] { 0f, 1f })], ["one_hot"], OnnxAttribute.Of("axis", -1L));
+                break;
+            default:
+                g.Input(FeaturesInput, OnnxGraph.Float32, "time", "batch", c.InputSize);
+                x = FeaturesInput;
+                break;
+        }
+        g.Input(InitialH, OnnxGraph.Float32, layers * dirs, "batch", h);
+        if (lstm) g.Input(InitialC, OnnxGraph.Float32, layers * dirs, "batch", h);
+
+        int[] order = c.Cell switch
+        {
+            CellKind.Lstm => [0, 3, 1, 2],   // i,f,g,o → i,o,f,c
+            CellKind.Gru => [1, 0, 2],       // r,z,n → z,r,h
+            _ => [0],
+        };
+        if (layers > 1) g.Initializer("state_axes", [1], new long[] { 0 });
+        g.Initializer("merge_directions", [3], new long[] { 0, 0, -1 });   // (T,B,D,H) → (T,B,D*H)
+        var finalH = new List<string>();
+        var finalC = new List<string>();
+        string topYh = "";
+        for (int k = 0; k < layers; k++)
+        {
+            int inK = k == 0 ? c.StackInputSize : dirs * h;
+            var w = new float[dirs * gates * h * inK];
+            var r = new float[dirs * gates * h * h];
+            var b = new float[dirs * 2 * gates * h];
+            var peep = c.Peepholes ? new float[dirs * 3 * h] : null;
+            for (int d = 0; d < dirs; d++)
+            {
+                string sfx = $"_l{k}" + (d == 1 ? "_reverse" : "");
+                Reorder(Values("rnn.weight_ih" + sfx), order, h * inK, w.AsSpan(d * gates * h * inK));
+                Reorder(Values("rnn.weight_hh" + sfx), order, h * h, r.AsSpan(d * gates * h * h));
+                Reorder(Values("rnn.bias_ih" + sfx), order, h, b.AsSpan(d * 2 * gates * h));
+                Reorder(Values("rnn.bias_hh" + sfx), order, h, b.AsSpan(d * 2 * gates * h + gates * h));
+                if (peep is not null) Reorder(Values("rnn.weight_peephole" + sfx), [0, 2, 1], h, peep.AsSpan(d * 3 * h)); // i,f,o → i,o,f
+            }
+            string layer = $"l{k}";
+            var inputs = new List<string>
+            {
+                x,
+                g.Initializer($"W_{layer}", [dirs, gates * h, inK], w),
+                g.Initializer($"R_{layer}", [dirs, gates * h, h], r),
+                g.Initializer($"B_{layer}", [dirs, 2 * gates * h], b),
+                "",                                          // sequence_lens: every sequence has T steps
+                StateSlice(g, InitialH, k, dirs, layers),
+            };
+            if (lstm) inputs.Add(StateSlice(g, InitialC, k, dirs, layers));
+            if (peep is not null) inputs.Add(g.Initializer($"P_{layer}", [dirs, 3 * h], peep));
+
+            bool last = k == layers - 1;
+            bool needY = !last || c.Head == HeadKind.PerStep;
+            string y = needY ? $"Y_{layer}" : "";
+            string yh = layers == 1 ? FinalH : $"Y_h_{layer}", yc = layers == 1 ? FinalC : $"Y_c_{layer}";
+            var attributes = new List<OnnxAttribute> { OnnxAttribute.Of("hidden_size", (long)h) };
+            if (dirs == 2) attributes.Add(OnnxAttribute.Of("direction", "bidirectional"));
+            string op = c.Cell switch { CellKind.Lstm => "LSTM", CellKind.Gru => "GRU", _ => "RNN" };
+            if (c.Cell == CellKind.Gru) attributes.Add(OnnxAttribute.Of("linear_before_reset", 1L));
+            if (c.Cell is CellKind.RnnTanh or CellKind.RnnRelu)
+                attributes.Add(OnnxAttribute.Of("activations", Enumerable.Repeat(c.Cell == CellKind.RnnTanh ? "Tanh" : "Relu", dirs).ToArray()));
+            g.Node(op, inputs.ToArray(), lstm ? [y, yh, yc] : [y, yh], attributes.ToArray());
+            finalH.Add(yh);
+            finalC.Add(yc);
+            topYh = yh;
+            if (needY)
+            {
+                // Y (T,D,B,H) → (T,B,D,H) → (T,B,D*H): the next layer's input or the per-step head's.
+                string t = g.Node("Transpose", [y], [$"Y_{layer}_tbdh"], OnnxAttribute.Of("perm", 0L, 2L, 1L, 3L));
+                x = g.Node("Reshape", [t, "merge_directions"], [$"Y_{layer}_merged"]);
+            }
+        }
+        if (layers > 1)
+        {
+            g.Node("Concat", finalH.ToArray(), [FinalH], OnnxAttribute.Of("axis", 0L));
+            if (lstm) g.Node("Concat", finalC.ToArray(), [FinalC], OnnxAttribute.Of("axis", 0L));
+        }
+
+        // Head: per step on (T,B,D*H); last step on the top layer's final states, forward (t = T-1) then reverse (t = 0).
+        int width = dirs * h;
+        var headT = new float[width * c.OutputSize];   // head.weight (O, D*H) transposed to (D*H, O) for MatMul
+        float[] hw = Values("head.weight");
+        for (int o = 0; o < c.OutputSize; o++)
+            for (int i = 0; i < width; i++) headT[i * c.OutputSize + o] = hw[o * width + i];
+        string features = x;
+        if (c.Head == HeadKind.LastStep)
+        {
+            string t = g.Node("Transpose", [topYh], ["last_bdh"], OnnxAttribute.Of("perm", 1L, 0L, 2L));
+            features = g.Node("Reshape", [t, g.Initializer("merge_last", [2], new long[] { 0, -1 })], ["last_features"]);
+        }
+        string mm = g.Node("MatMul", [features, g.Initializer("head.weight_t", [width, c.OutputSize], headT)], ["head_matmul"]);
+        g.Node("Add", [mm, g.Initializer("head.bias", [c.OutputSize], Values("head.bias"))], [Output]);
+        if (c.Head == HeadKind.PerStep) g.Output(Output, OnnxGraph.Float32, "time", "batch", c.OutputSize);
+        else g.Output(Output, OnnxGraph.Float32, "batch", c.OutputSize);
+        g.Output(FinalH, OnnxGraph.Float32, layers * dirs, "batch", h);
+        if (lstm) g.Output(FinalC, OnnxGraph.Float32, layers * dirs, "batch", h);
+
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [ConfigMetadata] = System.Text.Json.JsonSerializer.Serialize(c, ModelFile.JsonOptions),
+        };
+        if (tokenizerJson is not null) metadata[TokenizerMetadata] = tokenizerJson;
+        string doc = $"{c.Cell} {c.Layers} layer(s){(c.Bidirectional ? ", bidirectional" : "")}, {c.Input} input, {c.Head} head, exported by Recurrent.";
+        return g.ToModel("recurrent", IrVersion, Opset, "Recurrent", typeof(OnnxExport).Assembly.GetName().Version?.ToString() ?? "0", doc, metadata);
+    }
+
+    // Copies gate blocks of `block` values each from PyTorch order to the ONNX order: destination block j is source block order[j].
+    private static void Reorder(ReadOnlySpan<float> source, int[] order, int block, Span<float> destination)
+    {
+        for (int j = 0; j < order.Length; j++)
+            source.Slice(order[j] * block, block).CopyTo(destination.Slice(j * block, block));
+    }
+
+    // Layer k's rows [k*D, (k+1)*D) of a (L*D,B,H) state input; the input itself for one layer.
+    private static string StateSlice(OnnxGraph g, string state, int k, int dirs, int layers)
+    {
+        if (layers == 1) return state;
+        string starts = g.Initializer($"{state}_start_l{k}", [1], new long[] { k * dirs });
+        string ends = g.Initializer($"{state}_end_l{k}", [1], new long[] { (k + 1) * dirs });
+        return g.Node("Slice", [state, starts, ends, "state_axes"], [$"{state}_l{k}"]);
+    }
+}

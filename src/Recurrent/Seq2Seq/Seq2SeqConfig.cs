@@ -1,0 +1,38 @@
+// Seq2SeqConfig: the architecture of an encoder–decoder model and how its sources are presented.
+using Recurrent.Layers;
+
+namespace Recurrent.Seq2Seq;
+
+/// <summary>Architecture of a <see cref="Seq2SeqModel{T}"/>; encoder and decoder share cell, layers and hidden size.</summary>
+public sealed record Seq2SeqConfig
+{
+    /// <summary>Vocabulary size, specials included (sources and targets share it).</summary>
+    public int Vocabulary { get; init; }
+    /// <summary>Embedding size of encoder and decoder inputs.</summary>
+    public int EmbeddingSize { get; init; } = 32;
+    /// <summary>Recurrent cell of encoder and decoder.</summary>
+    public CellKind Cell { get; init; } = CellKind.Lstm;
+    /// <summary>Hidden units per layer.</summary>
+    public int HiddenSize { get; init; } = 128;
+    /// <summary>Stacked layers of encoder and of decoder.</summary>
+    public int Layers { get; init; } = 1;
+    /// <summary>Every source is left-padded with the pad token to this many tokens (as Keras' addition_rnn pads to MAXLEN).</summary>
+    public int SourceLength { get; init; }
+    /// <summary>Feed the source reversed (Sutskever et al. 2014), as the addition example does.</summary>
+    public bool ReverseSource { get; init; }
+    /// <summary>Longest output decoding produces, end token excluded.</summary>
+    public int MaxTargetLength { get; init; }
+
+    /// <summary>Throws ArgumentException naming the first impossible setting.</summary>
+    public void Validate()
+    {
+        static void Positive(int v, string name) { if (v <= 0) throw new ArgumentException($"{name} must be positive, got {v}.", name); }
+        if (Vocabulary <= Seq2SeqVocabulary.Specials)
+            throw new ArgumentException($"Vocabulary must exceed the {Seq2SeqVocabulary.Specials} special tokens, got {Vocabulary}.", nameof(Vocabulary));
+        Positive(EmbeddingSize, nameof(EmbeddingSize));
+        Positive(HiddenSize, nameof(HiddenSize));
+        Positive(Layers, nameof(Layers));
+        Positive(SourceLength, nameof(SourceLength));
+        Positive(MaxTargetLength, nameof(MaxTargetLength));
+    }
+}

@@ -1,0 +1,73 @@
+// Seq2SeqModel: encoder–decoder (Sutskever et al. 2014; Cho et al. 2014). The encoder reads the source
+// (T_s,B) and its final state (L,B,H) becomes the decoder's initial state; the decoder is trained with teacher
+// forcing on [start, y_1..y_n] → [y_1..y_n, end] (T_d,B). Backward runs the decoder, then hands the gradient
+// of its initial state to the encoder as the gradient of the encoder's final state, so one loss trains both.
+// Parameters (one flat store): encoder.embedding.weight, encoder.rnn.*, decoder.embedding.weight,
+// decoder.rnn.*, decoder.head.weight, decoder.head.bias.
+using System.Numerics;
+using Recurrent.Layers;
+using Recurrent.Randomness;
+using Recurrent.Tensors;
+
+namespace Recurrent.Seq2Seq;
+
+/// <summary>An encoder–decoder model whose encoder's final state initialises the decoder.</summary>
+public sealed class Seq2SeqModel<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private T[] _h0 = [], _c0 = [];  // (L,B,H) the decoder's initial state: a copy of the encoder's final state
+
+    /// <summary>Builds the model and initialises its parameters from <paramref name="seed"/>.</summary>
+    public Seq2SeqModel(Seq2SeqConfig config, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        Config = config;
+        Parameters = new ParameterStore<T>();
+        Encoder = new SequenceEncoder<T>(Parameters, "encoder.", config.Vocabulary, config.EmbeddingSize, config.Cell, config.HiddenSize, config.Layers);
+        Decoder = new SequenceDecoder<T>(Parameters, "decoder.", config.Vocabulary, config.EmbeddingSize, config.Cell, config.HiddenSize, config.Layers);
+        Parameters.Seal();
+        var rng = new Rng(seed);
+        Encoder.Initialize(rng);
+        Decoder.Initialize(rng);
+    }
+
+    /// <summary>The architecture.</summary>
+    public Seq2SeqConfig Config { get; }
+    /// <summary>All parameters and gradients.</summary>
+    public ParameterStore<T> Parameters { get; }
+    /// <summary>The encoder.</summary>
+    public SequenceEncoder<T> Encoder { get; }
+    /// <summary>The decoder.</summary>
+    public SequenceDecoder<T> Decoder { get; }
+
+    /// <summary>The decoder's initial hidden state from the last <see cref="Encode"/>, (L,B,H).</summary>
+    public ReadOnlySpan<T> EncodedH => _h0.AsSpan(0, Decoder.StateSize(_batch));
+    /// <summary>The decoder's initial LSTM cell state from the last <see cref="Encode"/>, (L,B,H); empty for other cells.</summary>
+    public ReadOnlySpan<T> EncodedC => Config.Cell.HasCellState() ? _c0.AsSpan(0, Decoder.StateSize(_batch)) : ReadOnlySpan<T>.Empty;
+    private int _batch;
+
+    /// <summary>Encodes sources (T_s,B) and keeps their final states as the decoder's initial state.</summary>
+    public void Encode(ReadOnlySpan<int> source, int sourceSteps, int batch, bool training = false)
+    {
+        Encoder.Forward(source, sourceSteps, batch, training);
+        int n = Decoder.StateSize(batch);
+        if (_h0.Length < n) { _h0 = new T[n]; _c0 = new T[n]; }
+        Encoder.FinalH.CopyTo(_h0);
+        if (Config.Cell.HasCellState()) Encoder.FinalC.CopyTo(_c0);
+        _batch = batch;
+    }
+
+    /// <summary>Teacher-forced forward: encodes <paramref name="source"/> (T_s,B) and decodes <paramref name="decoderInput"/> (T_d,B). Returns logits (T_d,B,V).</summary>
+    public ReadOnlySpan<T> Forward(ReadOnlySpan<int> source, int sourceSteps, ReadOnlySpan<int> decoderInput, int decoderSteps, int batch, bool training)
+    {
+        Encode(source, sourceSteps, batch, training);
+        return Decoder.Forward(decoderInput, decoderSteps, batch, EncodedH, EncodedC, training);
+    }
+
+    /// <summary>Backpropagates dLogits (T_d,B,V) through decoder and encoder, adding into <see cref="ParameterStore{T}.Gradients"/>.</summary>
+    public void Backward(ReadOnlySpan<T> dLogits)
+    {
+        Decoder.Backward(dLogits);
+        Encoder.Backward(Decoder.InitialHGradient, Decoder.InitialCGradient);
+    }
+}

@@ -1,0 +1,69 @@
+// ModelFileTasks: model files written from any ParameterStore — so composed models such as an encoder–decoder
+// can be saved — in the same safetensors format, with the same checksum and atomic write as ModelFile.Save and
+// extra metadata entries (a task model's description under "task", as TaskModelFile reads it). The "config"
+// entry is still a ModelConfig, so every model file reads the same way.
+using System.Text.Json;
+using Recurrent.Models;
+using Recurrent.Tensors;
+
+namespace Recurrent.Serialization;
+
+public static partial class ModelFile
+{
+    /// <summary>
+    /// Writes the parameters in <paramref name="parameters"/> under their names, <paramref name="config"/> as the
+    /// "config" entry and every entry of <paramref name="extraMetadata"/> (keys must not clash with the standard
+    /// ones), atomically and with the checksum that <see cref="Read"/> verifies (ModelFile.Save is the form for a plain SequenceModel).
+    /// </summary>
+    public static void SaveTask(string path, ModelConfig config, ParameterStore<float> parameters,
+        IReadOnlyDictionary<string, string> extraMetadata, string? tokenizerJson = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(extraMetadata);
+        var tensors = new List<NamedTensor>();
+        foreach (var p in parameters.Parameters)
+            tensors.Add(new NamedTensor(p.Name, p.Shape, parameters.Value(p).ToArray()));
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["format"] = FormatName,
+            ["format_version"] = FormatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["config"] = JsonSerializer.Serialize(config, JsonOptions),
+        };
+        if (tokenizerJson is not null) metadata["tokenizer"] = tokenizerJson;
+        foreach (var (key, value) in extraMetadata)
+        {
+            if (metadata.ContainsKey(key) || key is "sha256" or "training" or "optimizer" or "optimizer_steps")
+                throw new ArgumentException($"Metadata key '{key}' is reserved by the model file format.", nameof(extraMetadata));
+            metadata[key] = value;
+        }
+        metadata["sha256"] = Checksum(tensors, metadata);
+        WriteAtomically(path, stream => SafeTensors.Write(stream, tensors, metadata));
+    }
+
+    /// <summary>Reads and verifies a model file as <see cref="Read"/> does and also returns all its metadata entries.</summary>
+    public static (ModelFileContent Content, IReadOnlyDictionary<string, string> Metadata) ReadWithMetadata(string path)
+    {
+        ModelFileContent content = Read(path);
+        return (content, SafeTensors.Read(path).Metadata);
+    }
+
+    /// <summary>Copies tensors into a parameter store; every parameter must be present with its exact shape and nothing extra.</summary>
+    public static void LoadParameters(ParameterStore<float> store, IReadOnlyList<NamedTensor> tensors, string source)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(tensors);
+        var byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        foreach (var p in store.Parameters)
+        {
+            if (!byName.TryGetValue(p.Name, out var t))
+                throw new InvalidDataException($"'{source}' has no tensor '{p.Name}' {p.ShapeText}, which the model needs.");
+            if (!t.Shape.SequenceEqual(p.Shape))
+                throw new InvalidDataException($"'{source}': tensor '{p.Name}' has shape ({string.Join(", ", t.Shape)}); the model needs {p.ShapeText}.");
+            t.Data.CopyTo(store.Value(p));
+        }
+        var extra = byName.Keys.Where(k => !store.Contains(k)).ToList();
+        if (extra.Count > 0)
+            throw new InvalidDataException($"'{source}' has tensors the model does not use: {string.Join(", ", extra)}.");
+    }
+}

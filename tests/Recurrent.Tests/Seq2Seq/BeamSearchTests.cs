@@ -1,0 +1,133 @@
+// Beam search against greedy decoding and against exhaustive search, on random double-precision
+// encoder–decoders (parameters U(±0.5) so the output distributions are uneven): width 1 is exactly greedy;
+// the result never scores below greedy on the model's own log-probability; the reported score is the
+// model's teacher-forced log-probability of the returned sequence; and a beam wide enough never to prune
+// finds the best sequence of all.
+using Recurrent.Layers;
+using Recurrent.Randomness;
+using Recurrent.Seq2Seq;
+using Recurrent.Tests.Gradients;
+using Xunit.Abstractions;
+
+namespace Recurrent.Tests.Seq2Seq;
+
+public sealed class BeamSearchTests(ITestOutputHelper log)
+{
+    private const int Start = Seq2SeqVocabulary.Start, End = Seq2SeqVocabulary.End;
+
+    private static (Seq2SeqModel<double> Model, double[] H, double[] C) RandomCase(int seed, CellKind cell, int vocabulary = 9, int maxLength = 6)
+    {
+        var config = new Seq2SeqConfig
+        {
+            Vocabulary = vocabulary, EmbeddingSize = 4, Cell = cell, HiddenSize = 6, Layers = seed % 2 + 1, SourceLength = 5, MaxTargetLength = maxLength,
+        };
+        var model = new Seq2SeqModel<double>(config, (ulong)seed);
+        var rng = new Rng(1000 + (ulong)seed);
+        GradientSetup.RandomizeAll(model.Parameters, rng);
+        // The end token a little less likely than the rest so decodings are not all empty.
+        model.Parameters.Value(model.Parameters["decoder.head.bias"])[End] -= 1.0;
+        model.Encode(GradientSetup.Tokens(rng, 5, vocabulary), 5, 1);
+        return (model, model.EncodedH.ToArray(), model.EncodedC.ToArray());
+    }
+
+    private static CellKind CellOf(int seed) => (seed % 3) switch { 0 => CellKind.Lstm, 1 => CellKind.Gru, _ => CellKind.RnnTanh };
+
+    [Fact]
+    public void WidthOneIsExactlyGreedyDecoding()
+    {
+        for (int seed = 0; seed < 12; seed++)
+        {
+            var (model, h, c) = RandomCase(seed, CellOf(seed));
+            var greedy = Decoding.Greedy<double>(model.Decoder, h, c, 1, Start, End, model.Config.MaxTargetLength)[0];
+            var beam = Decoding.BeamSearch<double>(model.Decoder, h, c, 1, Start, End, model.Config.MaxTargetLength, greedyFloor: false);
+            Assert.Equal(greedy.Tokens, beam.Tokens);
+            Assert.Equal(greedy.Finished, beam.Finished);
+            Assert.Equal(greedy.LogProbability, beam.LogProbability);
+        }
+    }
+
+    [Fact]
+    public void BeamNeverScoresBelowGreedyAndReportsTheModelsOwnLogProbability()
+    {
+        int better = 0, cases = 0, pureBelow = 0;
+        for (int seed = 0; seed < 15; seed++)
+            foreach (int width in new[] { 2, 3, 5 })
+            {
+                var (model, h, c) = RandomCase(seed, CellOf(seed));
+                int max = model.Config.MaxTargetLength;
+                var greedy = Decoding.Greedy<double>(model.Decoder, h, c, 1, Start, End, max)[0];
+                var beam = Decoding.BeamSearch<double>(model.Decoder, h, c, width, Start, End, max);
+                var pure = Decoding.BeamSearch<double>(model.Decoder, h, c, width, Start, End, max, greedyFloor: false);
+                double rescored = Decoding.LogProbability<double>(model.Decoder, h, c, Start, End, beam.Tokens, beam.Finished);
+                double greedyRescored = Decoding.LogProbability<double>(model.Decoder, h, c, Start, End, greedy.Tokens, greedy.Finished);
+                Assert.Equal(rescored, beam.LogProbability, 1e-9);
+                Assert.Equal(greedyRescored, greedy.LogProbability, 1e-9);
+                Assert.True(beam.LogProbability >= greedy.LogProbability,
+                    $"seed {seed}, width {width}: beam {beam.LogProbability} < greedy {greedy.LogProbability}");
+                Assert.True(beam.Tokens.Length <= max);
+                cases++;
+                if (beam.LogProbability > greedy.LogProbability + 1e-12) better++;
+                if (pure.LogProbability < greedy.LogProbability - 1e-12) pureBelow++;
+            }
+        log.WriteLine($"{cases} cases: beam strictly better than greedy in {better}; beam without the greedy floor below greedy in {pureBelow}");
+        Assert.True(better > 0, "beam search never found anything better than greedy decoding: it is not searching");
+    }
+
+    [Fact]
+    public void AWideEnoughBeamFindsTheBestSequenceOfAll()
+    {
+        const int V = 5, MaxLength = 3; // ids 0..4, end = 2: 4 non-end tokens, 4^3 = 64 prefixes at most
+        for (int seed = 0; seed < 6; seed++)
+        {
+            var (model, h, c) = RandomCase(seed, CellOf(seed), V, MaxLength);
+            double bestScore = double.NegativeInfinity;
+            int[] bestTokens = [];
+            foreach (var (tokens, finished) in AllSequences(V, MaxLength))
+            {
+                double s = Decoding.LogProbability<double>(model.Decoder, h, c, Start, End, tokens, finished);
+                if (s > bestScore) (bestScore, bestTokens) = (s, tokens);
+            }
+            var beam = Decoding.BeamSearch<double>(model.Decoder, h, c, 64, Start, End, MaxLength, greedyFloor: false);
+            Assert.Equal(bestScore, beam.LogProbability, 1e-9);
+            Assert.Equal(bestTokens, beam.Tokens);
+        }
+    }
+
+    // Every output the decoder can produce: non-end tokens of length 0..max followed by the end token, and
+    // the unfinished ones of length max.
+    private static IEnumerable<(int[] Tokens, bool Finished)> AllSequences(int vocabulary, int max)
+    {
+        var nonEnd = Enumerable.Range(0, vocabulary).Where(t => t != End).ToArray();
+        IEnumerable<int[]> level = [[]];
+        for (int len = 0; len <= max; len++)
+        {
+            foreach (var s in level)
+            {
+                yield return (s, true);
+                if (len == max) yield return (s, false);
+            }
+            level = level.SelectMany(s => nonEnd.Select(t => s.Append(t).ToArray())).ToList();
+        }
+    }
+
+    [Fact]
+    public void BatchedGreedyDecodesEachRowAsAlone()
+    {
+        var config = new Seq2SeqConfig { Vocabulary = 8, EmbeddingSize = 4, Cell = CellKind.Lstm, HiddenSize = 6, Layers = 2, SourceLength = 4, MaxTargetLength = 5 };
+        var model = new Seq2SeqModel<double>(config, 5);
+        var rng = new Rng(55);
+        GradientSetup.RandomizeAll(model.Parameters, rng);
+        const int B = 4;
+        int[] source = GradientSetup.Tokens(rng, 4 * B, 8);
+        model.Encode(source, 4, B);
+        var batched = Decoding.Greedy<double>(model.Decoder, model.EncodedH, model.EncodedC, B, Start, End, 5);
+        for (int b = 0; b < B; b++)
+        {
+            int[] one = Enumerable.Range(0, 4).Select(t => source[t * B + b]).ToArray();
+            model.Encode(one, 4, 1);
+            var alone = Decoding.Greedy<double>(model.Decoder, model.EncodedH, model.EncodedC, 1, Start, End, 5)[0];
+            Assert.Equal(alone.Tokens, batched[b].Tokens);
+            Assert.Equal(alone.LogProbability, batched[b].LogProbability, 1e-12);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Kill test for `rnn train` (run by .ci/run; about 30-60 s):
+#  1. an uninterrupted run of a small model with a fixed seed, writing a checkpoint every few updates;
+#  2. the same run killed with SIGKILL (kill -9) at >= 5 random moments, each time continued with --resume;
+#     its final weights and optimizer moments (the tensor bytes of last.safetensors) must be bit-identical to 1;
+#  3. Ctrl+C (SIGINT) and SIGTERM: the run stops cleanly after writing a checkpoint (exit 130), and resumes
+#     to the same final weights as well;
+#  4. where a tmpfs can be mounted (root): a real full disk — the run directory on a 160 KB tmpfs, so the
+#     second checkpoint cannot be written: the run stops naming the file, the first checkpoint stays loadable,
+#     and after the disk is enlarged the run resumes and finishes with the same final weights.
+#     (Without mount rights this part is reported as not run; FaultToleranceTests covers it in-process.)
+# Prints one line per check and ends with "kill-resume: N passed, M failed"; exits non-zero on any failure.
+# Usage: tests/kill-resume.sh [path/to/rnn.dll]   (builds the CLI in Release when no path is given)
+# KILL_SEED=n fixes the random kill moments (default: a random seed, printed, so a failure reproduces).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+rnn_dll=${1:-}
+if [ -z "$rnn_dll" ]; then
+  dotnet build src/Recurrent.Cli -c Release >/dev/null || { echo "kill-resume: build failed"; echo "kill-resume: 0 passed, 1 failed"; exit 1; }
+  rnn_dll=src/Recurrent.Cli/bin/Release/net10.0/rnn.dll
+fi
+rnn_dll=$(realpath "$rnn_dll")
+seed=${KILL_SEED:-$((RANDOM * 32768 + RANDOM))}
+RANDOM=$seed
+work=$(mktemp -d /tmp/rnn-kill-resume.XXXXXX)
+trap 'umount "$work/tmpfs" 2>/dev/null; rm -rf "$work"' EXIT
+passed=0; failed=0
+pass() { echo "ok: $*"; passed=$((passed + 1)); }
+fail() { echo "FAILED: $*"; failed=$((failed + 1)); }
+
+# A generated corpus (no data files in the repository): pseudo-words from a fixed list, deterministic.
+words=(the cat sat on a mat and then ran to big red dog who was not happy)
+{
+  r=12345
+  for ((i = 0; i < 30000; i++)); do
+    r=$(( (r * 1103515245 + 12345) % 2147483648 ))
+    printf '%s ' "${words[$((r / 65536 % ${#words[@]}))]}"
+    (( i % 17 == 16 )) && printf '.\n'
+  done
+} > "$work/corpus.txt"
+
+steps=2500
+base_args=(--data "$work/corpus.txt" --layers 1 --hidden 32 --embedding 16 --dropout 0.2 --batch 8 --seq-length 32
+  --lr 0.005 --lr-schedule cosine --schedule-steps "$steps" --warmup 50 --seed 11 --eval-every 400 --checkpoint-every 9
+  --log-every 50 --sample-every 300 --sample-length 20 --quiet)
+train_args=("${base_args[@]}" --steps "$steps")
+
+# The tensor bytes of a safetensors file: everything after the 8-byte header length and the JSON header.
+tensor_hash() {
+  local len
+  len=$(od -An -t u8 -N8 "$1" | tr -d ' ')
+  tail -c +$((9 + len)) "$1" | sha256sum | cut -d' ' -f1
+}
+# The update count a checkpoint was written at (its "optimizer_steps" metadata entry).
+step_of() { head -c 200000 "$1" | grep -ao '"optimizer_steps":"[0-9]*"' | head -1 | grep -o '[0-9]\+'; }
+
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
+start=$(date +%s)
+# How long the tool takes to start and load the data (a one-update run), then 1. the uninterrupted run.
+t0=$(ms)
+dotnet "$rnn_dll" train --run-dir "$work/startup" "${base_args[@]}" --steps 1 >/dev/null 2>&1 || fail "a one-update run failed"
+startup_ms=$(( $(ms) - t0 ))
+t0=$(ms)
+if dotnet "$rnn_dll" train --run-dir "$work/full" "${train_args[@]}" >"$work/full.log" 2>&1; then
+  pass "uninterrupted run of $steps updates ($(( $(ms) - t0 )) ms; start-up $startup_ms ms)"
+else
+  fail "uninterrupted run: $(tail -3 "$work/full.log")"
+fi
+train_ms=$(( $(ms) - t0 - startup_ms ))
+(( train_ms < 500 )) && train_ms=500
+reference=$(tensor_hash "$work/full/last.safetensors" 2>/dev/null || echo none)
+
+# 2. Killed with SIGKILL at random moments, resumed each time.
+set -m   # background jobs in their own process group, with SIGINT not ignored (needed for part 3)
+run_dir="$work/killed"
+kills=0; attempts=0; finished=0
+while [ "$finished" -eq 0 ] && [ "$attempts" -lt 40 ]; do
+  attempts=$((attempts + 1))
+  if [ -f "$run_dir/last.safetensors" ]; then
+    dotnet "$rnn_dll" train --resume "$run_dir" --quiet >>"$work/killed.log" 2>&1 &
+  else
+    rm -rf "$run_dir"   # killed before the first checkpoint: nothing to resume, start again
+    dotnet "$rnn_dll" train --run-dir "$run_dir" "${train_args[@]}" >>"$work/killed.log" 2>&1 &
+  fi
+  pid=$!
+  if [ "$kills" -lt 5 ] || [ $((RANDOM % 2)) -eq 0 ]; then
+    # A random moment from half the start-up time (a one-update run, which also writes its plot and sample at the
+    # end) to a sixth of the training time after it: early enough that at least five kills land before the run can
+    # finish, whatever the machine's speed; a kill during start-up is a moment like any other.
+    sleep "$(awk -v ms=$(( startup_ms / 2 + (RANDOM * 32768 + RANDOM) % (train_ms / 6 + 1) )) 'BEGIN { printf "%.3f", ms / 1000 }')"
+    if kill -0 "$pid" 2>/dev/null; then
+      before=$(step_of "$run_dir/last.safetensors" 2>/dev/null || echo -)
+      if ! kill -9 "$pid" 2>/dev/null; then wait "$pid" && finished=1; continue; fi   # it finished just now
+      wait "$pid" 2>/dev/null
+      kills=$((kills + 1))
+      echo "  kill -9 #$kills (checkpoint on disk before the kill: step ${before:-none}; now: step $(step_of "$run_dir/last.safetensors" 2>/dev/null || echo none))"
+      continue
+    fi
+  fi
+  if wait "$pid"; then finished=1; else fail "a resumed run failed: $(tail -3 "$work/killed.log")"; break; fi
+done
+if [ "$kills" -ge 5 ]; then pass "$kills kill -9 at random moments (kill seed $seed)"; else fail "only $kills kills landed before the run finished (kill seed $seed)"; fi
+if [ "$finished" -eq 1 ] && [ "$(tensor_hash "$run_dir/last.safetensors")" = "$reference" ]; then
+  pass "after $kills kills and resumes the final weights and optimizer moments are bit-identical (sha256 $reference)"
+else
+  fail "killed-and-resumed run: final tensors $(tensor_hash "$run_dir/last.safetensors" 2>/dev/null) differ from uninterrupted $reference"
+fi
+if [ "$finished" -eq 1 ] && cmp -s "$work/full/samples.txt" "$run_dir/samples.txt"; then
+  pass "samples.txt is identical too ($(grep -c '^---- step' "$run_dir/samples.txt") samples: the sampling generator resumed exactly, none repeated)"
+else
+  fail "samples.txt of the killed-and-resumed run differs from the uninterrupted run's"
+fi
+if ls -A "$run_dir" | grep -q '\.tmp-'; then
+  fail "temporary files of interrupted writes were left: $(ls -A "$run_dir" | grep '\.tmp-' | tr '\n' ' ')"
+else
+  pass "no temporary files left behind (a resume removes those of killed writes)"
+fi
+
+# 3. SIGINT (Ctrl+C) and SIGTERM stop cleanly with a checkpoint at the step reached; resuming finishes the same run.
+for signal in INT TERM; do
+  run_dir="$work/sig$signal"
+  dotnet "$rnn_dll" train --run-dir "$run_dir" "${train_args[@]}" >"$work/sig$signal.log" 2>&1 &
+  pid=$!
+  sleep 1.5
+  kill -s "$signal" "$pid"
+  wait "$pid"; code=$?
+  stopped=$(grep -o 'stopped at step [0-9]*' "$work/sig$signal.log" | grep -o '[0-9]*$')
+  saved=$(step_of "$run_dir/last.safetensors")
+  if [ "$code" -eq 130 ] && [ -n "$stopped" ] && [ "$stopped" = "$saved" ] && [ "$stopped" -lt "$steps" ]; then
+    pass "SIG$signal: exit 130, stopped at step $stopped with last.safetensors written at step $saved"
+  else
+    fail "SIG$signal: exit $code, stopped at '${stopped:-?}', checkpoint step '${saved:-?}': $(tail -3 "$work/sig$signal.log")"
+  fi
+  if dotnet "$rnn_dll" train --resume "$run_dir" --quiet >>"$work/sig$signal.log" 2>&1 \
+     && [ "$(tensor_hash "$run_dir/last.safetensors")" = "$reference" ]; then
+    pass "SIG$signal: resumed to bit-identical final weights"
+  else
+    fail "SIG$signal: the resumed run differs or failed: $(tail -3 "$work/sig$signal.log")"
+  fi
+done
+set +m
+
+# 4. A real full disk.
+full_dir="$work/tmpfs"
+mkdir -p "$full_dir"
+if mount -t tmpfs -o size=160k tmpfs "$full_dir" 2>/dev/null; then
+  dotnet "$rnn_dll" train --run-dir "$full_dir/run" "${train_args[@]}" >"$work/full-disk.log" 2>&1; code=$?
+  if [ "$code" -eq 2 ] && grep -q "No space left on device" "$work/full-disk.log" && grep -q "last.safetensors" "$work/full-disk.log"; then
+    pass "full disk: exit 2, '$(grep -o 'No space left on device' "$work/full-disk.log" | head -1)' with the file named"
+  else
+    fail "full disk: exit $code: $(tail -3 "$work/full-disk.log")"
+  fi
+  if ls -A "$full_dir/run" | grep -q '\.tmp-'; then fail "full disk: a half-written temporary file was left"; fi
+  saved=$(step_of "$full_dir/run/last.safetensors")
+  if dotnet "$rnn_dll" sample "$full_dir/run/last.safetensors" --length 5 >/dev/null 2>&1; then
+    pass "full disk: the previous checkpoint (step $saved) is still loadable"
+  else
+    fail "full disk: the previous checkpoint cannot be loaded"
+  fi
+  mount -o remount,size=4m "$full_dir"
+  if dotnet "$rnn_dll" train --resume "$full_dir/run" --quiet >>"$work/full-disk.log" 2>&1 \
+     && [ "$(tensor_hash "$full_dir/run/last.safetensors")" = "$reference" ]; then
+    pass "full disk: with space again the run resumed to bit-identical final weights"
+  else
+    fail "full disk: resuming after the disk was enlarged failed or differs: $(tail -3 "$work/full-disk.log")"
+  fi
+  umount "$full_dir"
+else
+  echo "note: part 4 (real full disk) not run: mounting a tmpfs needs root"
+fi
+
+echo "kill-resume: $(($(date +%s) - start)) s"
+echo "kill-resume: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Must-show check for `rnn report`: train a tiny run, write its HTML report, open it in headless Chromium
+# (Debian's `chromium`, installed if missing), and check that the page drew its charts with no console errors:
+#   1. the page's own script sets <html data-report="ok" data-charts="4"> only when every chart with data has a
+#      drawn series and no error, unhandled rejection or console.error happened (read back with --dump-dom);
+#   2. Chromium's own console log (--enable-logging=stderr) has no CONSOLE lines for the page;
+#   3. a negative control — the same report with a throwing script added — must fail both checks, so the
+#      checks can fail.
+# Then it takes a screenshot (PNG). Usage: tests/report-screenshot.sh [SCREENSHOT.png] (default: a temp file).
+# Needs a built rnn (dotnet build -c Release). Exit code 0 when all checks pass.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+start=$(date +%s)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "report-screenshot: installing chromium"
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get install -y chromium >/dev/null 2>&1 || { $sudo apt-get update >/dev/null && $sudo apt-get install -y chromium >/dev/null; }
+fi
+rnn="$root/src/Recurrent.Cli/bin/Release/net10.0/rnn.dll"
+[ -f "$rnn" ] || dotnet build src/Recurrent.Cli -c Release >/dev/null
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+shot=${1:-$work/report.png}
+
+# A small generated corpus: pseudo-English from a fixed word list (deterministic).
+words=(the quick brown fox jumps over a lazy dog and then runs far away to sleep)
+seed=7
+for ((line = 0; line < 400; line++)); do
+  text=""
+  for ((w = 0; w < 9; w++)); do seed=$(( (seed * 1103515245 + 12345) % 2147483648 )); text+="${words[seed % ${#words[@]}]} "; done
+  echo "$text"
+done > "$work/text.txt"
+
+dotnet "$rnn" train --data "$work/text.txt" --layers 1 --hidden 48 --embedding 16 --batch 8 --seq-length 32 \
+  --steps 300 --lr 3e-3 --lr-schedule cosine --warmup 40 --eval-every 25 --log-every 10 --sample-every 100 --sample-length 120 --sample-temperature 0.8 \
+  --run-dir "$work/run" --quiet >/dev/null
+dotnet "$rnn" report "$work/run" --out "$work/report.html"
+
+browse() {  # browse HTML OUT_DOM OUT_LOG [extra chromium args...]
+  local page=$1 dom=$2 log=$3; shift 3
+  timeout 90 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run \
+    --user-data-dir="$work/profile" --enable-logging=stderr --v=0 --virtual-time-budget=5000 "$@" \
+    "file://$page" >"$dom" 2>"$log"
+}
+check() {  # check DOM LOG -> prints problems, returns 1 if any
+  local dom=$1 log=$2 bad=0
+  grep -q 'data-report="ok"' "$dom" || { echo "  page status: $(grep -o 'data-report="[^"]*"' "$dom" || echo 'no marker (script did not run)')"; bad=1; }
+  grep -q 'data-charts="4"' "$dom" || { echo "  charts drawn: $(grep -o 'data-charts="[^"]*"' "$dom" || echo none), expected 4"; bad=1; }
+  if grep -q 'CONSOLE' "$log"; then echo "  console:"; grep 'CONSOLE' "$log" | sed 's/^/    /'; bad=1; fi
+  return $bad
+}
+
+browse "$work/report.html" "$work/dom.html" "$work/console.log" --dump-dom
+if ! check "$work/dom.html" "$work/console.log"; then echo "report-screenshot: FAILED — the report has errors"; exit 1; fi
+
+# Negative control: a page with a console error and an uncaught exception must be caught by both checks.
+sed 's|</body>|<script>console.error("control"); undefinedFunction();</script></body>|' "$work/report.html" > "$work/broken.html"
+browse "$work/broken.html" "$work/broken-dom.html" "$work/broken-console.log" --dump-dom
+if check "$work/broken-dom.html" "$work/broken-console.log" >/dev/null; then
+  echo "report-screenshot: FAILED — the negative control was not detected, so the check cannot be trusted"; exit 1
+fi
+grep -q 'CONSOLE' "$work/broken-console.log" && grep -q 'data-report="error' "$work/broken-dom.html" \
+  || { echo "report-screenshot: FAILED — the negative control was caught by only one check"; exit 1; }
+
+browse "$work/report.html" /dev/null "$work/shot.log" --window-size=1400,2000 --screenshot="$shot"
+[ -s "$shot" ] && [ "$(head -c 8 "$shot" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] \
+  || { echo "report-screenshot: FAILED — no PNG screenshot"; cat "$work/shot.log" | tail -5; exit 1; }
+
+echo "report-screenshot: ok — 4 charts drawn, no console errors (negative control caught), screenshot $(stat -c %s "$shot") bytes at $shot, $(( $(date +%s) - start ))s"
