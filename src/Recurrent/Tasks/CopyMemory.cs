@@ -22,7 +22,7 @@ public sealed record CopyMemoryOptions : TaskOptions
     /// <summary>Held-out test sequences.</summary>
     public int TestSequences { get; init; } = 1000;
     /// <summary>Validation sequences checked during training for the early stop.</summary>
-    public int ValidationSequences { get; init; } = 256;
+    public int ValidationSequences { get; init; } = 1000;
 
     /// <inheritdoc/>
     public override void Validate()
