@@ -3,6 +3,7 @@
 // Positions whose target equals the ignore index (padding) count neither in the loss nor in the mean.
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Recurrent.Losses;
 
@@ -36,6 +37,9 @@ public static class SoftmaxCrossEntropy
         if (!dLogits.IsEmpty) dLogits.Slice(0, rows * classes).Clear();
         if (counted == 0) return 0;
 
+        if (typeof(T) == typeof(float) && Vector.IsHardwareAccelerated)
+            return RowsVector(MemoryMarshal.Cast<T, float>(logits), targets, classes, MemoryMarshal.Cast<T, float>(dLogits), counted);
+
         double total = 0;
         T invCount = T.One / T.CreateChecked(counted);
         for (int r = 0; r < rows; r++)
@@ -53,6 +57,60 @@ public static class SoftmaxCrossEntropy
             {
                 Span<T> d = dLogits.Slice(r * classes, classes);
                 for (int j = 0; j < classes; j++) d[j] = T.Exp(z[j] - max - logSum) * invCount;
+                d[y] -= invCount;
+            }
+        }
+        return total / counted;
+    }
+
+    // The float path with vectors: one exp per logit (kept in dLogits), the row's sum, then one scale, so
+    // d_j = exp(z_j - max) / sum / count — the same value as the scalar exp(z_j - max - log sum) / count.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double RowsVector(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, int classes, Span<float> dLogits, int counted)
+    {
+        int w = Vector<float>.Count;
+        bool gradient = !dLogits.IsEmpty;
+        float invCount = 1f / counted;
+        double total = 0;
+        for (int r = 0; r < targets.Length; r++)
+        {
+            int y = targets[r];
+            if (y < 0) continue;
+            ReadOnlySpan<float> z = logits.Slice(r * classes, classes);
+            Span<float> d = gradient ? dLogits.Slice(r * classes, classes) : Span<float>.Empty;
+
+            int j = 0;
+            float max = z[0];
+            if (classes >= w)
+            {
+                var vmax = new Vector<float>(z);
+                for (j = w; j <= classes - w; j += w) vmax = Vector.Max(vmax, new Vector<float>(z.Slice(j)));
+                for (int l = 0; l < w; l++) max = MathF.Max(max, vmax[l]);
+            }
+            for (; j < classes; j++) max = MathF.Max(max, z[j]);
+
+            var shift = new Vector<float>(max);
+            var vsum = Vector<float>.Zero;
+            for (j = 0; j <= classes - w; j += w)
+            {
+                var e = Vector.Exp(new Vector<float>(z.Slice(j)) - shift);
+                vsum += e;
+                if (gradient) e.CopyTo(d.Slice(j));
+            }
+            float sum = Vector.Sum(vsum);
+            for (; j < classes; j++)
+            {
+                float e = MathF.Exp(z[j] - max);
+                sum += e;
+                if (gradient) d[j] = e;
+            }
+            total += MathF.Log(sum) - (z[y] - max);
+            if (gradient)
+            {
+                float scale = invCount / sum;
+                var vscale = new Vector<float>(scale);
+                for (j = 0; j <= classes - w; j += w) (new Vector<float>(d.Slice(j)) * vscale).CopyTo(d.Slice(j));
+                for (; j < classes; j++) d[j] *= scale;
                 d[y] -= invCount;
             }
         }

@@ -59,6 +59,20 @@ public class SoftmaxCrossEntropyTests
             Assert.True(Math.Abs(grad[i] - wantGrad[i]) <= 1e-14, $"dLogits[{i}] = {grad[i]:R}, reference {wantGrad[i]:R}");
     }
 
+    // Every class count 1..300 (the vector path's full vectors and scalar tails), with and without a gradient.
+    [Fact]
+    public void Float_MatchesReferenceAtEveryWidth()
+    {
+        for (int classes = 1; classes <= 300; classes++)
+        {
+            Float_MatchesReference(3, classes, classes % 3);
+            var (logits, targets) = Case(3, classes, classes, 8.0, 0);
+            double want = Reference(logits, targets, classes, out _, out _);
+            double loss = SoftmaxCrossEntropy.LossAndGradient<float>(logits.Select(v => (float)v).ToArray(), targets, classes, Span<float>.Empty, out _);
+            Assert.True(Math.Abs(loss - want) <= 1e-5 * Math.Max(1, Math.Abs(want)), $"classes {classes}: loss without gradient {loss:R} vs {want:R}");
+        }
+    }
+
     [Theory]
     [InlineData(7, 5, 3)]
     [InlineData(12, 33, 2)]

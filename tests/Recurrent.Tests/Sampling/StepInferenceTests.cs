@@ -89,7 +89,8 @@ public sealed class StepInferenceTests
             int token = tokens.NextInt(23);
             float[] a = pooled.Step(token).ToArray();
             float[] b;
-            Assert.True(WorkerPool.TryEnter()); // holding the pool makes `alone` run both partitions on this thread
+            // Holding the pool makes `alone` run both partitions on this thread (other tests' GEMMs may hold it briefly).
+            Assert.True(SpinWait.SpinUntil(WorkerPool.TryEnter, TimeSpan.FromSeconds(30)), "the worker pool stayed busy");
             try { b = alone.Step(token).ToArray(); }
             finally { WorkerPool.Exit(); }
             Assert.Equal(a.Select(BitConverter.SingleToInt32Bits), b.Select(BitConverter.SingleToInt32Bits));
