@@ -123,7 +123,14 @@ for signal in INT TERM; do
   run_dir="$work/sig$signal"
   dotnet "$rnn_dll" train --run-dir "$run_dir" "${train_args[@]}" >"$work/sig$signal.log" 2>&1 &
   pid=$!
-  sleep 1.5
+  # Signal as soon as training is under way (its first periodic checkpoint exists), not after a fixed sleep: on a
+  # quiet machine the whole run can finish within a second or two.
+  for ((i = 0; i < 1500; i++)); do
+    at=$(step_of "$run_dir/last.safetensors" 2>/dev/null)
+    if [ -n "$at" ] && [ "$at" -ge 9 ]; then break; fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.02
+  done
   kill -s "$signal" "$pid"
   wait "$pid"; code=$?
   stopped=$(grep -o 'stopped at step [0-9]*' "$work/sig$signal.log" | grep -o '[0-9]*$')
