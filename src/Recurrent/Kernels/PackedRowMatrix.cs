@@ -5,11 +5,14 @@
 // batch-1 generation once the weights no longer fit in L1/L2. Strip is the width the fastest available vector
 // path accumulates at once (4 vectors of 16 floats with AVX-512, 4 of Vector<float> otherwise, 8 scalars
 // without SIMD); every column goes through the same fused multiply-add in the same order (p = 0..K-1), so the
-// result of a column does not depend on where its strip starts. Scalar reference in the tests.
+// result of a column does not depend on where its strip starts. On x86 the AVX-512 path also prefetches a few
+// rows ahead: weights too large for L2 (L512: 12 MB a token) stream from L3 about 20% faster that way.
+// Scalar reference in the tests.
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Recurrent.Kernels;
 
@@ -19,7 +22,12 @@ internal sealed class PackedRowMatrix
     public static int Strip { get; } =
         Vector512.IsHardwareAccelerated ? 64 : Vector.IsHardwareAccelerated ? 4 * Vector<float>.Count : 8;
 
-    private readonly float[] _panels; // (Panels, K, Strip)
+    // How far ahead of the rows being read the wide path asks for the weights (8 rows of 256 bytes). Streaming
+    // from L3, the hardware prefetcher alone left L512 sampling at 13.4-13.9k tokens/s; with this 16.4-16.9k.
+    // Weights that sit in L2 (G256) are unaffected. Prefetches never fault, even past the end of the array.
+    private const int PrefetchBytes = 2048;
+
+    private readonly float[] _panels; // (Panels, K, Strip), pinned: the kernel takes its address for the prefetches
 
     /// <summary>Packs the row-major (K, N) matrix <paramref name="w"/>.</summary>
     public PackedRowMatrix(ReadOnlySpan<float> w, int rows, int columns)
@@ -29,7 +37,7 @@ internal sealed class PackedRowMatrix
         Rows = rows;
         Columns = columns;
         int panels = (columns + Strip - 1) / Strip;
-        _panels = new float[(long)panels * rows * Strip];
+        _panels = GC.AllocateArray<float>(checked(panels * rows * Strip), pinned: true);
         for (int q = 0; q < panels; q++)
         {
             int first = q * Strip, width = Math.Min(Strip, columns - first);
@@ -71,7 +79,7 @@ internal sealed class PackedRowMatrix
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Strip512(ref float x, ref float w, ref float y, int k)
+    private static unsafe void Strip512(ref float x, ref float w, ref float y, int k)
     {
         var a0 = Vector512.LoadUnsafe(ref y);
         var a1 = Vector512.LoadUnsafe(ref y, 16);
@@ -79,6 +87,14 @@ internal sealed class PackedRowMatrix
         var a3 = Vector512.LoadUnsafe(ref y, 48);
         for (int p = 0; p < k; p++)
         {
+            if (Sse.IsSupported)
+            {
+                byte* ahead = (byte*)Unsafe.AsPointer(ref w) + PrefetchBytes;
+                Sse.Prefetch0(ahead);
+                Sse.Prefetch0(ahead + 64);
+                Sse.Prefetch0(ahead + 128);
+                Sse.Prefetch0(ahead + 192);
+            }
             var xb = Vector512.Create(Unsafe.Add(ref x, p));
             a0 = Vector512.FusedMultiplyAdd(xb, Vector512.LoadUnsafe(ref w), a0);
             a1 = Vector512.FusedMultiplyAdd(xb, Vector512.LoadUnsafe(ref w, 16), a1);
