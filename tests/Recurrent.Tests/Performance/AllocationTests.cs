@@ -80,4 +80,20 @@ public sealed class AllocationTests
             for (int i = 0; i < 200; i++) token = sampler.Next(token, options);
         }));
     }
+
+    // The two-partition path (two cores, meeting once per layer through the worker pool) allocates nothing either.
+    [Theory]
+    [InlineData(CellKind.Lstm)]
+    [InlineData(CellKind.Gru)]
+    public void PartitionedStepAllocatesNothingAfterWarmUp(CellKind cell)
+    {
+        var model = Build(cell, 2, dropout: 0);
+        var inference = new Recurrent.Sampling.StepInference(model, partitions: 2);
+        Assert.Equal(2, inference.Partitions);
+        for (int i = 0; i < 5; i++) inference.Step(i % 3);
+        Assert.Equal(0, Allocations.MinimumBytes(() =>
+        {
+            for (int i = 0; i < 200; i++) inference.Step(i % 3);
+        }));
+    }
 }
