@@ -50,7 +50,7 @@ public sealed class EarlyStopping : TrainingCallback
     public int EvaluationsWithoutImprovement { get; private set; }
     /// <summary>True when this callback stopped the training.</summary>
     public bool Stopped { get; private set; }
-    /// <summary>True when the best weights were put back at the end of the last Fit call.</summary>
+    /// <summary>True when the best weights were put back at the end of the last Fit call (false when the final weights were already the best).</summary>
     public bool Restored { get; private set; }
 
     /// <summary>Raised after every evaluation.</summary>
@@ -83,8 +83,10 @@ public sealed class EarlyStopping : TrainingCallback
     public override void OnTrainEnd(TrainingContext context, FitResult result)
     {
         if (!RestoreBest || _bestWeights is null) return;
-        _bestWeights.CopyTo(context.Model.Parameters.Values, 0);
-        Restored = true;
+        // Restored says whether the weights changed: when the best evaluation was the last one there is nothing to put back.
+        Span<float> current = context.Model.Parameters.Values;
+        Restored = !current.SequenceEqual(_bestWeights);
+        _bestWeights.CopyTo(current);
     }
 
     private void Check(TrainingContext context)

@@ -129,6 +129,21 @@ public sealed class SequenceTrainerTests
         Assert.True(losses[^1].Loss > stopping.BestLoss, "the last weights were worse than the restored ones");
     }
 
+    // When the last evaluation is the best one, nothing is put back and Restored says so.
+    [Fact]
+    public void EarlyStoppingReportsNoRestoreWhenTheFinalWeightsAreTheBest()
+    {
+        int[] text = Cycle(2 * 401);
+        var stopping = new EarlyStopping(Cycle(120, offset: 1), patience: 3, everySteps: 3);
+        var model = NewModel();
+        var trainer = new SequenceTrainer(model, new SequenceTrainerOptions { BatchSize = 2, SequenceLength = 10, Steps = 3, LearningRate = 0.02 })
+            .Add(stopping);
+        FitResult result = trainer.Fit(text);
+        Assert.Equal(3, result.Step);
+        Assert.Equal(3, stopping.BestStep); // the only evaluation, after the last step
+        Assert.False(stopping.Restored);
+    }
+
     [Fact]
     public void CheckpointCallbackWritesALoadableModel()
     {
