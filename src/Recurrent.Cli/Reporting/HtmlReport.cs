@@ -152,6 +152,8 @@ internal static partial class HtmlReport
                 {
                     h.Append("<div><h3>Data</h3>\n");
                     var rows = Flatten(data);
+                    // The BPE encoding is a default carried by every run; show it only where a BPE tokenizer used it.
+                    if (!rows.Any(r => r.Item1 == "tokenizer" && r.Item2 == "bpe")) rows.RemoveAll(r => r.Item1 == "bpe_encoding");
                     if (root.TryGetProperty("train_tokens", out var tokens)) rows.Add(("train_tokens", tokens.ToString()));
                     Table(h, "data", rows);
                     h.Append("</div>\n");

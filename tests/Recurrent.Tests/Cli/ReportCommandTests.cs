@@ -68,6 +68,8 @@ public sealed class ReportCommandTests
         Assert.Equal(4, Regex.Matches(html, "class=\"chart\" data-points=\"[1-9]").Count);
         Assert.Equal(2, Regex.Matches(html, "<h3>step (20|40)</h3>").Count);
         Assert.Contains("<th>hidden_size</th><td>16</td>", html);
+        Assert.Contains("<th>tokenizer</th><td>char</td>", html);
+        Assert.DoesNotContain("bpe_encoding", html); // a default a character model never used
         Assert.False(File.Exists(Path.Combine(run, "report.html")), "--out was honoured");
     }
 
