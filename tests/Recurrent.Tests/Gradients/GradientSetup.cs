@@ -27,6 +27,16 @@ internal static class GradientSetup
         { CellKind.Gru, false },
     };
 
+    /// <summary>Every cell of <see cref="Cells"/>, one and two directions: (kind, peepholes, bidirectional).</summary>
+    public static TheoryData<CellKind, bool, bool> CellsByDirection()
+    {
+        var data = new TheoryData<CellKind, bool, bool>();
+        foreach (var row in Cells)
+            foreach (bool bidirectional in new[] { false, true })
+                data.Add((CellKind)row[0], (bool)row[1], bidirectional);
+        return data;
+    }
+
     /// <summary>n values from U(±range).</summary>
     public static double[] Uniform(Rng rng, int n, double range = 1.0)
     {

@@ -15,15 +15,6 @@ public sealed class SequenceModelGradientTests(ITestOutputHelper log)
 {
     public static TheoryData<CellKind, bool> AllCells => Cells;
 
-    public static TheoryData<CellKind, bool, bool> CellsByDirection()
-    {
-        var data = new TheoryData<CellKind, bool, bool>();
-        foreach (var row in Cells)
-            foreach (bool bidirectional in new[] { false, true })
-                data.Add((CellKind)row[0], (bool)row[1], bidirectional);
-        return data;
-    }
-
     [Theory]
     [MemberData(nameof(AllCells))]
     public void EmbeddingPerStepCrossEntropyWithIgnoredTargets(CellKind kind, bool peepholes)
@@ -69,7 +60,7 @@ public sealed class SequenceModelGradientTests(ITestOutputHelper log)
     }
 
     [Theory]
-    [MemberData(nameof(CellsByDirection))]
+    [MemberData(nameof(CellsByDirection), MemberType = typeof(GradientSetup))]
     public void DenseLastStepMaskedMse(CellKind kind, bool peepholes, bool bidirectional)
     {
         const int T = Steps, B = Batch, O = 2;

@@ -16,17 +16,8 @@ public sealed class VariableLengthGradientTests(ITestOutputHelper log)
 {
     private static readonly int[] Lengths = [4, 2, 1]; // (B) with T = Steps = 4
 
-    public static TheoryData<CellKind, bool, bool> CellsByDirection()
-    {
-        var data = new TheoryData<CellKind, bool, bool>();
-        foreach (var row in Cells)
-            foreach (bool bidirectional in new[] { false, true })
-                data.Add((CellKind)row[0], (bool)row[1], bidirectional);
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(CellsByDirection))]
+    [MemberData(nameof(CellsByDirection), MemberType = typeof(GradientSetup))]
     public void DenseLastStepCrossEntropyWithLengths(CellKind kind, bool peepholes, bool bidirectional)
     {
         const int T = Steps, B = Batch, C = 3;
@@ -56,7 +47,7 @@ public sealed class VariableLengthGradientTests(ITestOutputHelper log)
     }
 
     [Theory]
-    [MemberData(nameof(CellsByDirection))]
+    [MemberData(nameof(CellsByDirection), MemberType = typeof(GradientSetup))]
     public void EmbeddingPerStepCrossEntropyWithLengths(CellKind kind, bool peepholes, bool bidirectional)
     {
         const int T = Steps, B = Batch, V = Vocabulary;
