@@ -83,6 +83,7 @@ cat > "$work/consumer/Program.cs" <<'CS'
 using Recurrent.Api;
 using Recurrent.Data;
 using Recurrent.LanguageModels;
+using Recurrent.Training.Callbacks;
 
 string text = string.Concat(Enumerable.Repeat("hello world, hello recurrent nets. ", 40));
 var tokenizer = new CharTokenizer(text.Select(c => (int)c).Distinct().Order());
@@ -90,13 +91,13 @@ int[] ids = tokenizer.Encode(text);
 var model = Model.Sequence().Embedding(tokenizer.VocabularySize, 16).Gru(32).Dense(tokenizer.VocabularySize).Build(seed: 1);
 int steps = 0;
 var result = new SequenceTrainer(model, new SequenceTrainerOptions { Steps = 30, BatchSize = 4, SequenceLength = 16, LearningRate = 0.01 })
-    .Add(new MetricsCallback(onStep: m => steps++))
+    .Add(new LambdaCallback { StepEnd = m => steps++ })
     .Fit(ids);
 var pieces = new List<string>();
 await foreach (string piece in new TextGenerator(model, tokenizer).GenerateAsync("hello", 40, temperature: 0.5, seed: 2)) pieces.Add(piece);
 var session = model.CreateSession();
 int outputs = session.Step(ids[0]).Length;
-Console.WriteLine($"consumer ok: {steps} steps, loss {result.LastLoss:F3}, {outputs} outputs, text: {string.Concat(pieces).ReplaceLineEndings(" ")}");
+Console.WriteLine($"consumer ok: {steps} steps, loss {result.TrainLoss:F3}, {outputs} outputs, text: {string.Concat(pieces).ReplaceLineEndings(" ")}");
 CS
 (cd "$work/consumer" && dotnet run -c Release > "$work/consumer.txt" 2>&1) || { tail -30 "$work/consumer.txt"; fail "the console project did not build or run"; }
 grep -q "consumer ok: 30 steps" "$work/consumer.txt" || { cat "$work/consumer.txt"; fail "unexpected output of the console project"; }

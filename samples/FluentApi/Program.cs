@@ -1,11 +1,14 @@
 // FluentApi sample: build a character-level LSTM with the fluent builder, train it for a few seconds with
-// callbacks (metrics every 20 updates, early stopping on held-out text with the best weights restored, a
-// checkpoint file, Ctrl+C cancellation), then stream generated text with IAsyncEnumerable.
+// callbacks (a line every 20 updates, early stopping on held-out text with the best weights restored, a run
+// directory with metrics.jsonl and checkpoints, Ctrl+C cancellation), then stream generated text with IAsyncEnumerable.
 // Run: dotnet run --project samples/FluentApi -c Release
 using System.Text;
 using Recurrent.Api;
 using Recurrent.Data;
 using Recurrent.LanguageModels;
+using Recurrent.Serialization;
+using Recurrent.Training;
+using Recurrent.Training.Callbacks;
 
 // A small generated corpus: nursery-rhyme-like lines from a fixed vocabulary (deterministic).
 string[] subjects = ["the cat", "a dog", "the old man", "my sister", "the baker"], verbs = ["sat on", "ran to", "looked at", "baked", "found"],
@@ -31,23 +34,29 @@ Console.WriteLine($"model: {model.Config.Cell} {model.Config.Layers}×{model.Con
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };   // Ctrl+C stops after the current update
 
-string checkpoint = Path.Combine(Path.GetTempPath(), $"fluent-api-sample-{Environment.ProcessId}.safetensors");
-var stopping = new EarlyStopping(validation, patience: 4, everySteps: 20);
-stopping.Evaluated += v => Console.WriteLine($"  validation {v.Loss:F3}{(v.Improved ? " (best)" : "")}");
-var trainer = new SequenceTrainer(model, new SequenceTrainerOptions { Steps = 200, BatchSize = 8, SequenceLength = 32, LearningRate = 5e-3 })
-    .Add(new MetricsCallback(
-        onStep: m => Console.WriteLine($"step {m.Step,4}  epoch {m.Epoch:F2}  loss {m.Loss:F3}  |g| {m.GradientNorm:F2}  {m.TokensPerSecond:N0} tok/s"),
-        onEpoch: e => Console.WriteLine($"epoch {e.Epoch} done: mean loss {e.MeanLoss:F3}"),
-        every: 20))
-    .Add(stopping)                                                     // before the checkpoint: it saves the restored weights
-    .Add(new CheckpointCallback(checkpoint, tokenizer: tokenizer));
-FitResult result = trainer.Fit(train, cancel.Token);
-Console.WriteLine($"stopped: {result.Reason} after {result.Step} updates; best validation {stopping.BestLoss:F3} at step {stopping.BestStep}" +
-    $"{(stopping.Restored ? " (weights restored)" : "")}; checkpoint {checkpoint}");
+string runDir = Path.Combine(Path.GetTempPath(), $"fluent-api-sample-{Environment.ProcessId}");
+var run = new RunDirectory(runDir);
+var trainer = new SequenceTrainer(model, new SequenceTrainerOptions
+    {
+        Steps = 200, BatchSize = 8, SequenceLength = 32, LearningRate = 5e-3,
+        EvalEvery = 20, Patience = 4,   // early stopping on the held-out text; the best weights are put back at the end
+    })
+    .Add(new LambdaCallback
+    {
+        StepEnd = m => { if (m.Step % 20 == 0) Console.WriteLine($"step {m.Step,4}  epoch {m.Epoch:F2}  loss {m.Loss:F3}  |g| {m.GradientNorm:F2}"); },
+        EpochEnd = e => Console.WriteLine($"epoch {e} done"),
+        Evaluated = v => Console.WriteLine($"  validation {v.Loss:F3}{(v.Improved ? " (best)" : "")}"),
+    })
+    .Add(new MetricsLogWriter(run.Metrics));                            // metrics.jsonl, as `rnn train` writes it
+trainer.Add(new CheckpointWriter(run, (path, state) =>                 // last/best.safetensors with the whole training state
+    ModelFile.Save(path, model, tokenizer.ToJson(), state.ToJson(), trainer.Engine.Optimizer)));
+Directory.CreateDirectory(runDir);
+FitOutcome result = trainer.Fit(TokenStream.FromArray(train), TokenStream.FromArray(validation), cancel.Token);
+Console.WriteLine($"stopped: {result.Reason} after {result.Step} updates; best validation {result.BestScore:F3} at step {result.BestStep}; run directory {runDir}");
 
 Console.Write("sample: ");
 var generator = new TextGenerator(model, tokenizer);
 await foreach (string piece in generator.GenerateAsync("the ", maxTokens: 120, temperature: 0.6, seed: 7, cancel.Token))
     Console.Write(piece);
 Console.WriteLine();
-File.Delete(checkpoint);
+Directory.Delete(runDir, recursive: true);

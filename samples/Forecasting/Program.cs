@@ -4,6 +4,7 @@
 // steps from the model's own predictions, scored against the true values, and the model saved and reloaded.
 // Run: dotnet run --project samples/Forecasting -c Release
 using System.Globalization;
+using Recurrent.Training;
 using Recurrent.Forecasting;
 
 static double Value(int t) => 100 + 0.05 * t + 8 * Math.Sin(2 * Math.PI * t / 7) + 3 * Math.Cos(2 * Math.PI * t / 30);

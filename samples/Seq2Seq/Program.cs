@@ -3,6 +3,7 @@
 // few questions with the model's log-probability of each answer, and the held-out sequence and per-token
 // accuracy. The full task is `rnn demo addition`.
 // Run: dotnet run --project samples/Seq2Seq -c Release
+using Recurrent.Training;
 using Recurrent.Seq2Seq;
 using Recurrent.Tasks;
 

@@ -3,6 +3,7 @@
 // its source, PASS/FAIL and the run time.
 using System.CommandLine;
 using System.Diagnostics;
+using Recurrent.Training;
 using Recurrent.Seq2Seq;
 using Recurrent.Tasks;
 

@@ -1,5 +1,6 @@
 // CommonOptions: options and value parsers shared by several sub-commands.
 using System.CommandLine;
+using Recurrent.Training;
 using Recurrent.Layers;
 
 namespace Recurrent.Cli.Commands;
@@ -40,9 +41,9 @@ internal static class CommonOptions
             if (!File.Exists(full)) throw new UserFacingException($"the model file '{full}' does not exist.");
             return full;
         }
-        foreach (string name in new[] { Recurrent.LanguageModels.RunDirectory.BestFile, Recurrent.LanguageModels.RunDirectory.LastFile })
+        foreach (string name in new[] { Recurrent.Training.RunDirectory.BestFile, Recurrent.Training.RunDirectory.LastFile })
             if (File.Exists(Path.Combine(full, name))) return Path.Combine(full, name);
-        throw new UserFacingException($"the directory '{full}' has no {Recurrent.LanguageModels.RunDirectory.BestFile} or {Recurrent.LanguageModels.RunDirectory.LastFile}; give a model file or the directory of an `rnn train` run.");
+        throw new UserFacingException($"the directory '{full}' has no {Recurrent.Training.RunDirectory.BestFile} or {Recurrent.Training.RunDirectory.LastFile}; give a model file or the directory of an `rnn train` run.");
     }
 
     /// <summary>True when the user wrote the option on the command line (not a default).</summary>

@@ -4,6 +4,7 @@
 // RUN_DIR/best.safetensors. Flags of the other tasks (language-model, forecast and seq2seq options) are refused.
 using System.CommandLine;
 using System.Globalization;
+using Recurrent.Training;
 using Recurrent.Classification;
 using Recurrent.Data;
 using Recurrent.LanguageModels;

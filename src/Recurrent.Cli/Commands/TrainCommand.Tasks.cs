@@ -4,6 +4,7 @@
 // Shared flags (--data, --model, --hidden, --layers, --batch, --lr, --epochs, --patience, --seed, --run-dir,
 // --val-fraction, ...) come from TrainCommand's Flags; task-only flags are defined here.
 using System.CommandLine;
+using Recurrent.Training;
 using Recurrent.Forecasting;
 using Recurrent.Seq2Seq;
 
@@ -34,7 +35,7 @@ internal static partial class TrainCommand
         if (parse.GetValue(o.Data) is not { Length: 1 } data)
             throw new UserFacingException($"--task {task} needs --data with exactly one file.");
         string runDir = parse.GetValue(o.RunDir) ?? DefaultRunDirectory();
-        string modelPath = Path.Combine(Path.GetFullPath(runDir), Recurrent.LanguageModels.RunDirectory.BestFile);
+        string modelPath = Path.Combine(Path.GetFullPath(runDir), Recurrent.Training.RunDirectory.BestFile);
         if (File.Exists(modelPath))
             throw new UserFacingException($"'{modelPath}' already exists; choose another --run-dir. Nothing was changed.");
         string file = Path.GetFullPath(data[0]);

@@ -1,17 +1,17 @@
 // TrainCommand: `rnn train` — train a language model on text files (or, without --data, on the project's own
 // sources embedded in the tool), showing progress, evaluating, checkpointing into a run directory, and ending
 // with the loss plot and a sample. `--resume DIR` continues a run exactly; `--init-from MODEL` fine-tunes.
-// The training itself is LanguageModelTrainer's; this file turns flags into options and reports.
+// The training itself is LanguageModelRun's; this file turns flags into options and reports.
 // `--task classify` and `--task tag` train a sequence classifier or tagger instead (TaskTraining.cs).
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using Recurrent.Cli.Corpus;
 using Recurrent.Cli.Reporting;
 using Recurrent.Data;
 using Recurrent.LanguageModels;
 using Recurrent.Layers;
+using Recurrent.Training;
 
 namespace Recurrent.Cli.Commands;
 
@@ -126,31 +126,8 @@ internal static partial class TrainCommand
         RejectOthers(parse, "lm", [], t.All);
         if (parse.GetValue(o.Bidirectional))
             throw new UserFacingException("--bidirectional needs --task classify or tag: a language model reads only the past.");
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            if (cancel.IsCancellationRequested) return; // a second Ctrl+C ends the process
-            e.Cancel = true;
-            cancel.Cancel();
-            Console.Error.WriteLine("rnn: stopping after this update and writing a checkpoint (Ctrl+C again to abort)...");
-        };
-        Console.CancelKeyPress += onCancel;
-        // `kill PID` (SIGTERM, also what container runtimes and schedulers send) stops the same way as Ctrl+C.
-        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-        {
-            if (cancel.IsCancellationRequested) return;
-            context.Cancel = true;
-            cancel.Cancel();
-            Console.Error.WriteLine("rnn: terminated; stopping after this update and writing a checkpoint...");
-        });
-        try
-        {
-            return parse.GetValue(o.Resume) is string resume ? ExecuteResume(parse, o, resume, cancel.Token) : ExecuteNew(parse, o, cancel.Token);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        using var signals = new TrainingSignals();
+        return parse.GetValue(o.Resume) is string resume ? ExecuteResume(parse, o, resume, signals.Token) : ExecuteNew(parse, o, signals.Token);
     }
 
     private static int ExecuteNew(ParseResult parse, Flags o, CancellationToken cancellation)
@@ -193,8 +170,8 @@ internal static partial class TrainCommand
         using LanguageDataset data = LoadData(spec, init?.Tokenizer);
         CheckWindow(data, options, spec, builtIn);
         bool quiet = parse.GetValue(o.Quiet);
-        LanguageModelTrainer trainer = Map(() =>
-            LanguageModelTrainer.Start(options, data, runDir, spec, init?.Content.Parameters, init?.Path));
+        LanguageModelRun trainer = Map(() =>
+            LanguageModelRun.Start(options, data, runDir, spec, init?.Content.Parameters, init?.Path));
         if (!quiet) PrintHeader(trainer, data, spec, builtIn, init);
         return Train(trainer, quiet, cancellation);
     }
@@ -212,31 +189,31 @@ internal static partial class TrainCommand
                 ? $"'{full}' has no {RunDirectory.LastFile} to resume from; give the directory of an `rnn train` run."
                 : $"the run directory '{full}' does not exist.");
         var checkpoint = LanguageModelFile.LoadCheckpoint(checkpointPath);
-        TrainingState state = checkpoint.TrainingState!;
+        LanguageModelRunSpec state = checkpoint.RunSpec!;
         if (state.Data is null)
-            throw new UserFacingException($"'{checkpointPath}' does not say which corpus it was trained on, so it can only be resumed through the library (LanguageModelTrainer.Resume).");
+            throw new UserFacingException($"'{checkpointPath}' does not say which corpus it was trained on, so it can only be resumed through the library (LanguageModelRun.Resume).");
 
         LanguageModelOptions controls = ApplyRunControls(parse, o, state.Options, resuming: true);
         Map(() => controls.Validate());
         bool builtIn = state.Data.BuiltIn is not null;
         using LanguageDataset data = LoadData(state.Data, checkpoint.Tokenizer);
         string runDir = Path.GetDirectoryName(checkpointPath)!;
-        var trainer = Map(() => LanguageModelTrainer.Resume(checkpoint, data, runDir, controls));
+        var trainer = Map(() => LanguageModelRun.Resume(checkpoint, data, runDir, controls));
         bool quiet = parse.GetValue(o.Quiet);
         if (!quiet)
         {
             PrintHeader(trainer, data, state.Data, builtIn, null);
-            Console.WriteLine($"resuming at step {trainer.Step}, epoch {Format.Number(trainer.FractionalEpoch, "F2")}");
+            Console.WriteLine($"resuming at step {trainer.Loop.Step}, epoch {Format.Number(trainer.Loop.FractionalEpoch, "F2")}");
         }
         return Train(trainer, quiet, cancellation);
     }
 
-    private static int Train(LanguageModelTrainer trainer, bool quiet, CancellationToken cancellation)
+    private static int Train(LanguageModelRun trainer, bool quiet, CancellationToken cancellation)
     {
-        TrainingOutcome outcome;
+        FitOutcome outcome;
         try
         {
-            outcome = TrainingDisplay.Create(quiet).Run(trainer, () => trainer.Run(cancellation));
+            outcome = TrainingDisplay.Create(quiet).Run(trainer.Loop, trainer.Sampler, () => trainer.Run(cancellation));
         }
         catch (TrainingDivergedException e)
         {
@@ -258,9 +235,9 @@ internal static partial class TrainCommand
         if (outcome.StepsThisSession == 0 && outcome.Reason != StopReason.Cancelled)
             Console.WriteLine($"the run had already reached its budget or early-stopping point (step {outcome.Step}); " +
                 "give a larger --steps, --epochs or --time (or --patience) to continue it.");
-        Console.WriteLine($"stopped at step {outcome.Step} (epoch {Format.Number(outcome.Epoch, "F2")}) after {Format.Duration(outcome.ElapsedSeconds)}: {Describe(outcome.Reason, trainer.Options)}");
+        Console.WriteLine($"stopped at step {outcome.Step} (epoch {Format.Number(outcome.Epoch, "F2")}) after {Format.Duration(outcome.ElapsedSeconds)}: {Describe(outcome.Reason, trainer.Loop.Options)}");
         string val = outcome.ValidationLoss is double vl
-            ? $", validation loss {Format.Loss(vl)}" + (outcome.BestValidationLoss is double b ? $" (best {Format.Loss(b)} at step {outcome.BestValidationStep})" : "")
+            ? $", validation loss {Format.Loss(vl)}" + (outcome.BestScore is double b ? $" (best {Format.Loss(b)} at step {outcome.BestStep})" : "")
             : ", no validation data";
         Console.WriteLine($"train loss {Format.Loss(outcome.TrainLoss)}{val}");
         if (outcome.SkippedSteps > 0)
@@ -278,13 +255,15 @@ internal static partial class TrainCommand
         return outcome.Reason == StopReason.Cancelled ? 130 : 0;
     }
 
-    private static string Describe(StopReason reason, LanguageModelOptions o) => reason switch
+    /// <summary>Why a run stopped, in words, for every kind of model.</summary>
+    internal static string Describe(StopReason reason, FitOptions o) => reason switch
     {
         StopReason.Steps => $"step budget ({o.Steps}) reached",
         StopReason.Epochs => $"epoch budget ({o.Epochs}) reached",
         StopReason.Time => $"time budget ({Format.Duration(o.TimeBudgetSeconds ?? 0)}) reached",
         StopReason.EarlyStopping => $"no validation improvement in {o.Patience} evaluations (early stopping)",
         StopReason.Cancelled => "interrupted; checkpoint written",
+        StopReason.TargetReached => "reached its target",
         _ => reason.ToString(),
     };
 
@@ -378,7 +357,7 @@ internal static partial class TrainCommand
                 "training goes on without validation (no best.safetensors). Give more text, a larger --val-fraction or --val FILE.");
     }
 
-    private static void PrintHeader(LanguageModelTrainer trainer, LanguageDataset data, TrainingDataSpec spec, bool builtIn, LanguageModelFile? init)
+    private static void PrintHeader(LanguageModelRun trainer, LanguageDataset data, TrainingDataSpec spec, bool builtIn, LanguageModelFile? init)
     {
         var o = trainer.Options;
         string corpus = builtIn ? "built-in corpus (this project's C# sources and docs)" : string.Join(" ", spec.Data);
@@ -394,7 +373,7 @@ internal static partial class TrainCommand
         if (o.Steps is long s) budgets.Add($"{s} steps");
         if (o.Epochs is int e) budgets.Add($"{e} epochs");
         if (o.TimeBudgetSeconds is double t) budgets.Add(Format.Duration(t));
-        Console.WriteLine($"training: batch {o.BatchSize} × {o.SequenceLength} steps ({trainer.WindowsPerEpoch:N0} updates per epoch); " +
+        Console.WriteLine($"training: batch {o.BatchSize} × {o.SequenceLength} steps ({trainer.Loop.BatchesPerEpoch:N0} updates per epoch); " +
             $"{o.Optimizer} lr {Format.Number(o.LearningRate, "G")} ({o.Schedule}){clip}; stop after {string.Join(" or ", budgets)}; seed {o.Seed}");
         Console.WriteLine($"run directory: {trainer.RunDirectory.Path}");
     }

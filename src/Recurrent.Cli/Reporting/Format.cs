@@ -8,6 +8,11 @@ internal static class Format
 {
     public static string Loss(double? value) => value is double v ? v.ToString("F4", CultureInfo.InvariantCulture) : "-";
 
+    /// <summary>A metric value: 4 decimals for values of ordinary size, 4 significant digits otherwise.</summary>
+    public static string Metric(double value) =>
+        double.IsFinite(value) && Math.Abs(value) >= 1e-3 && Math.Abs(value) < 1e5
+            ? value.ToString("F4", CultureInfo.InvariantCulture) : value.ToString("G4", CultureInfo.InvariantCulture);
+
     public static string Number(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 
     public static string Duration(double seconds)

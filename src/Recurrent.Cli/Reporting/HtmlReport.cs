@@ -10,6 +10,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Recurrent.Training;
 using Recurrent.LanguageModels;
 using Recurrent.Serialization;
 
@@ -141,22 +142,27 @@ internal static partial class HtmlReport
             using var doc = TryParse(training);
             if (doc is not null)
             {
-                var root = doc.RootElement;
-                if (root.TryGetProperty("options", out var options))
+                // The fit state's "run" is the application's description: its option groups (options, model,
+                // optimization, fit, data, ...) as objects, and a few plain values (kind, train_tokens).
+                if (doc.RootElement.TryGetProperty("run", out var run) && run.ValueKind == JsonValueKind.Object)
                 {
-                    h.Append("<div><h3>Training</h3>\n");
-                    Table(h, "training", Flatten(options));
-                    h.Append("</div>\n");
-                }
-                if (root.TryGetProperty("data", out var data))
-                {
-                    h.Append("<div><h3>Data</h3>\n");
-                    var rows = Flatten(data);
-                    // The BPE encoding is a default carried by every run; show it only where a BPE tokenizer used it.
-                    if (!rows.Any(r => r.Item1 == "tokenizer" && r.Item2 == "bpe")) rows.RemoveAll(r => r.Item1 == "bpe_encoding");
-                    if (root.TryGetProperty("train_tokens", out var tokens)) rows.Add(("train_tokens", tokens.ToString()));
-                    Table(h, "data", rows);
-                    h.Append("</div>\n");
+                    var plain = run.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Object).Select(p => (p.Name, p.Value.ToString())).ToList();
+                    foreach (var group in run.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Object))
+                    {
+                        var rows = Flatten(group.Value);
+                        // The BPE encoding is a default carried by every run; show it only where a BPE tokenizer used it.
+                        if (!rows.Any(r => r.Item1 == "tokenizer" && r.Item2 == "bpe")) rows.RemoveAll(r => r.Item1 == "bpe_encoding");
+                        string title = group.Name == "options" ? "Training" : char.ToUpperInvariant(group.Name[0]) + group.Name[1..];
+                        h.Append(CultureInfo.InvariantCulture, $"<div><h3>{Esc(title)}</h3>\n");
+                        Table(h, group.Name == "options" ? "training" : group.Name, rows);
+                        h.Append("</div>\n");
+                    }
+                    if (plain.Count > 0)
+                    {
+                        h.Append("<div><h3>Run</h3>\n");
+                        Table(h, "run", plain);
+                        h.Append("</div>\n");
+                    }
                 }
             }
         }

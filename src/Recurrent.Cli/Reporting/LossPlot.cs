@@ -1,6 +1,7 @@
 // LossPlot: the loss curve of a run — training and validation cross-entropy against the update step — drawn
 // with ScottPlot from metrics.jsonl and written as loss.png and loss.svg in the run directory (atomically, so
 // an interrupted write never leaves half a picture).
+using Recurrent.Training;
 using Recurrent.LanguageModels;
 using Recurrent.Serialization;
 using ScottPlot;

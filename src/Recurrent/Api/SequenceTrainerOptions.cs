@@ -1,5 +1,5 @@
-// SequenceTrainerOptions: the settings of a SequenceTrainer — window shape, budget, optimizer, learning rate
-// and clipping — with the char-rnn-like defaults of `rnn train`.
+// SequenceTrainerOptions: the settings of a SequenceTrainer — window shape, budget, optimizer, learning rate,
+// clipping, and held-out evaluation with early stopping — with the char-rnn-like defaults of `rnn train`.
 using Recurrent.Optimizers;
 using Recurrent.Schedules;
 using Recurrent.Training;
@@ -9,22 +9,30 @@ namespace Recurrent.Api;
 /// <summary>Settings of a <see cref="SequenceTrainer"/>.</summary>
 public sealed record SequenceTrainerOptions
 {
-    /// <summary>B: parallel contiguous streams per update.</summary>
+    /// <summary>Parallel streams B.</summary>
     public int BatchSize { get; init; } = 16;
-    /// <summary>T: time steps per window (truncated BPTT length).</summary>
+    /// <summary>Steps per window T (the truncated-BPTT length).</summary>
     public int SequenceLength { get; init; } = 50;
-    /// <summary>Epochs to train per Fit call (null = no epoch limit; give <see cref="Steps"/> then).</summary>
+    /// <summary>Epochs per Fit call (null = no epoch budget).</summary>
     public int? Epochs { get; init; }
-    /// <summary>Updates to do per Fit call (null = no step limit; give <see cref="Epochs"/> then).</summary>
+    /// <summary>Updates per Fit call (null = no step budget).</summary>
     public long? Steps { get; init; }
-    /// <summary>Learning rate of the default constant schedule (ignored when <see cref="Schedule"/> is given).</summary>
+    /// <summary>Learning rate (when <see cref="Schedule"/> is not set).</summary>
     public double LearningRate { get; init; } = 2e-3;
-    /// <summary>Learning-rate schedule; null = constant <see cref="LearningRate"/>.</summary>
+    /// <summary>Learning-rate schedule (default: constant <see cref="LearningRate"/>).</summary>
     public LearningRateSchedule? Schedule { get; init; }
-    /// <summary>Creates the optimizer for a parameter count; null = Adam (β = 0.9, 0.999).</summary>
+    /// <summary>Builds the optimizer for a parameter count (default: Adam).</summary>
     public Func<int, Optimizer<float>>? Optimizer { get; init; }
-    /// <summary>Clipping and penalties; the default clips the global gradient norm at 5 (char-rnn).</summary>
+    /// <summary>Clipping and penalties (default: clip the global norm at 5).</summary>
     public TrainerOptions Trainer { get; init; } = new() { ClipNorm = 5 };
+    /// <summary>With validation data: evaluate every this many updates; null = at every epoch end.</summary>
+    public int? EvalEvery { get; init; }
+    /// <summary>With validation data: stop after this many evaluations without a lower loss (null = never).</summary>
+    public int? Patience { get; init; }
+    /// <summary>With validation data: put the parameters of the best evaluation back at the end.</summary>
+    public bool RestoreBestWeights { get; init; } = true;
+    /// <summary>Stop after this many steps in a row with a non-finite or diverged loss (each is skipped).</summary>
+    public int MaxBadSteps { get; init; } = 10;
 
     /// <summary>Throws ArgumentException naming the first impossible setting.</summary>
     public void Validate()
@@ -37,5 +45,12 @@ public sealed record SequenceTrainerOptions
         if (!(LearningRate > 0 && double.IsFinite(LearningRate))) throw new ArgumentException($"LearningRate must be positive and finite, got {LearningRate}.", nameof(LearningRate));
         ArgumentNullException.ThrowIfNull(Trainer, nameof(Trainer));
         Trainer.Validate();
+        FitOptions(0).Validate();
     }
+
+    /// <summary>The fit loop's run controls for a Fit call that starts at update <paramref name="startStep"/>.</summary>
+    public FitOptions FitOptions(long startStep) => new()
+    {
+        Epochs = Epochs, Steps = Steps is long s ? startStep + s : null, EvalEvery = EvalEvery, Patience = Patience, MaxBadSteps = MaxBadSteps,
+    };
 }

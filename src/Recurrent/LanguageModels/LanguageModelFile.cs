@@ -6,6 +6,7 @@ using Recurrent.Data;
 using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Serialization;
+using Recurrent.Training;
 
 namespace Recurrent.LanguageModels;
 
@@ -17,11 +18,14 @@ namespace Recurrent.LanguageModels;
 public sealed record LanguageModelFile(string Path, SequenceModel<float> Model, Tokenizer Tokenizer, ModelFileContent Content)
 {
     /// <summary>The training state of a checkpoint, or null for a plain model file.</summary>
-    public TrainingState? TrainingState => Content.Training is null ? null : TrainingState.FromJson(Content.Training, Path);
+    public FitState? TrainingState => Content.Training is null ? null : FitState.FromJson(Content.Training, Path);
+
+    /// <summary>The options and data of the run that wrote this checkpoint (null for a plain model).</summary>
+    public LanguageModelRunSpec? RunSpec => TrainingState is FitState state ? LanguageModelRunSpec.FromJsonNode(state.Run, Path) : null;
 
     /// <summary>
     /// Reads a model file written by <see cref="ModelFile.Save"/> with a tokenizer (a checkpoint of
-    /// <see cref="LanguageModelTrainer"/> or any token-in, per-step-out model), verifying it.
+    /// <see cref="LanguageModelRun"/> or any token-in, per-step-out model), verifying it.
     /// </summary>
     public static LanguageModelFile Load(string path)
     {
@@ -41,7 +45,7 @@ public sealed record LanguageModelFile(string Path, SequenceModel<float> Model, 
     internal static LanguageModelFile Parse(ReadOnlySpan<byte> bytes, string source)
     {
         var file = FromContent(ModelFile.Parse(bytes, source), source);
-        _ = file.TrainingState;
+        _ = file.RunSpec;
         return file;
     }
 
@@ -66,7 +70,7 @@ public sealed record LanguageModelFile(string Path, SequenceModel<float> Model, 
         var file = Load(path);
         if (file.Content.Training is null)
             throw new InvalidDataException($"'{file.Path}' holds a model but no training state, so it cannot be resumed; use --init-from to fine-tune from it instead.");
-        _ = file.TrainingState; // parse now, so errors surface here
+        _ = file.RunSpec; // parse now, so errors surface here
         return file;
     }
 }

@@ -12,42 +12,8 @@ using Recurrent.Training;
 
 namespace Recurrent.LanguageModels;
 
-/// <summary>The update rule of a language-model run.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<OptimizerKind>))]
-public enum OptimizerKind
-{
-    /// <summary>Plain SGD (torch.optim.SGD).</summary>
-    Sgd,
-    /// <summary>SGD with classical momentum.</summary>
-    Momentum,
-    /// <summary>SGD with Nesterov momentum.</summary>
-    Nesterov,
-    /// <summary>Adagrad (min-char-rnn).</summary>
-    Adagrad,
-    /// <summary>RMSprop (char-rnn).</summary>
-    RmsProp,
-    /// <summary>Adam.</summary>
-    Adam,
-    /// <summary>Adam with decoupled weight decay.</summary>
-    AdamW,
-}
-
-/// <summary>How the learning rate changes during a run.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<LearningRateScheduleKind>))]
-public enum LearningRateScheduleKind
-{
-    /// <summary>The same rate throughout.</summary>
-    Constant,
-    /// <summary>char-rnn's per-epoch decay: × <see cref="LanguageModelOptions.LrDecay"/> after each epoch from <see cref="LanguageModelOptions.LrDecayAfter"/> on.</summary>
-    StepDecay,
-    /// <summary>× <see cref="LanguageModelOptions.LrDecay"/> after every update.</summary>
-    Exponential,
-    /// <summary>Linear warm-up, then cosine decay to <see cref="LanguageModelOptions.MinLearningRate"/> at <see cref="LanguageModelOptions.ScheduleSteps"/>.</summary>
-    Cosine,
-}
-
 /// <summary>
-/// Settings of a language-model training run (<see cref="LanguageModelTrainer"/>). Defaults are a 2-layer
+/// Settings of a language-model training run (<see cref="LanguageModelRun"/>). Defaults are a 2-layer
 /// LSTM-128 with a 64-wide embedding, batches of 32 streams × 64 steps, Adam 2e-3 and global-norm clipping at 5.
 /// </summary>
 public sealed record LanguageModelOptions
@@ -155,23 +121,7 @@ public sealed record LanguageModelOptions
         if (!(Dropout >= 0 && Dropout < 1)) throw Bad(nameof(Dropout), $"must be in [0, 1), got {Dropout}");
         Positive(BatchSize, nameof(BatchSize));
         Positive(SequenceLength, nameof(SequenceLength));
-        if (!(LearningRate > 0 && double.IsFinite(LearningRate))) throw Bad(nameof(LearningRate), $"must be positive and finite, got {LearningRate}");
-        UnitInterval(Momentum, nameof(Momentum));
-        if (Optimizer is OptimizerKind.Momentum or OptimizerKind.Nesterov && Momentum == 0)
-            throw Bad(nameof(Momentum), $"must be positive for the {Optimizer} optimizer, got 0");
-        UnitInterval(Beta1, nameof(Beta1));
-        UnitInterval(Beta2, nameof(Beta2));
-        UnitInterval(RmsPropAlpha, nameof(RmsPropAlpha));
-        if (Epsilon is double e && !(e > 0 && double.IsFinite(e))) throw Bad(nameof(Epsilon), $"must be positive and finite, got {e}");
-        if (ClipNorm is double cn && !(cn > 0 && double.IsFinite(cn))) throw Bad(nameof(ClipNorm), $"must be positive and finite, got {cn}");
-        if (ClipValue is double cv && !(cv > 0 && double.IsFinite(cv))) throw Bad(nameof(ClipValue), $"must be positive and finite, got {cv}");
-        if (!(WeightDecay >= 0 && double.IsFinite(WeightDecay))) throw Bad(nameof(WeightDecay), $"must be finite and >= 0, got {WeightDecay}");
-        if (!(LrDecay > 0 && double.IsFinite(LrDecay))) throw Bad(nameof(LrDecay), $"must be positive and finite, got {LrDecay}");
-        if (LrDecayAfter < 0) throw Bad(nameof(LrDecayAfter), $"must be >= 0, got {LrDecayAfter}");
-        Positive(LrDecayEvery, nameof(LrDecayEvery));
-        if (WarmupSteps < 0) throw Bad(nameof(WarmupSteps), $"must be >= 0, got {WarmupSteps}");
-        if (ScheduleSteps is long ss && ss < WarmupSteps) throw Bad(nameof(ScheduleSteps), $"must be >= the warm-up ({WarmupSteps}), got {ss}");
-        if (!(MinLearningRate >= 0 && MinLearningRate <= LearningRate)) throw Bad(nameof(MinLearningRate), $"must be in [0, learning rate {LearningRate}], got {MinLearningRate}");
+        Optimization().Validate();
         if (Epochs is int ep && ep <= 0) throw Bad(nameof(Epochs), $"must be positive, got {ep}");
         if (Steps is long st && st <= 0) throw Bad(nameof(Steps), $"must be positive, got {st}");
         if (TimeBudgetSeconds is double tb && !(tb > 0 && double.IsFinite(tb))) throw Bad(nameof(TimeBudgetSeconds), $"must be positive and finite, got {tb}");
@@ -200,37 +150,29 @@ public sealed record LanguageModelOptions
         OutputSize = vocabularySize,
     };
 
-    /// <summary>A fresh optimizer of the chosen kind for <paramref name="parameterCount"/> parameters.</summary>
-    public Optimizer<float> CreateOptimizer(int parameterCount) => Optimizer switch
+    /// <summary>The optimizer, clipping, weight decay and schedule part of these options.</summary>
+    public OptimizationOptions Optimization() => new()
     {
-        OptimizerKind.Sgd => new Sgd<float>(parameterCount),
-        OptimizerKind.Momentum => new Sgd<float>(parameterCount, Momentum),
-        OptimizerKind.Nesterov => new Sgd<float>(parameterCount, Momentum, nesterov: true),
-        OptimizerKind.Adagrad => new Adagrad<float>(parameterCount, Epsilon ?? 1e-10),
-        OptimizerKind.RmsProp => new RmsProp<float>(parameterCount, RmsPropAlpha, Epsilon ?? 1e-8),
-        OptimizerKind.Adam => new Adam<float>(parameterCount, Beta1, Beta2, Epsilon ?? 1e-8),
-        OptimizerKind.AdamW => new AdamW<float>(parameterCount, Beta1, Beta2, Epsilon ?? 1e-8, WeightDecay),
-        _ => throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "Unknown optimizer."),
+        Optimizer = Optimizer, LearningRate = LearningRate, Momentum = Momentum, Beta1 = Beta1, Beta2 = Beta2,
+        RmsPropAlpha = RmsPropAlpha, Epsilon = Epsilon, ClipNorm = ClipNorm, ClipValue = ClipValue, WeightDecay = WeightDecay,
+        Schedule = Schedule, LrDecay = LrDecay, LrDecayAfter = LrDecayAfter, LrDecayEvery = LrDecayEvery, WarmupSteps = WarmupSteps,
+        ScheduleSteps = ScheduleSteps, MinLearningRate = MinLearningRate,
     };
 
-    /// <summary>Clipping and the L2 penalty (weight decay for every optimizer but AdamW, whose decay is decoupled).</summary>
-    public TrainerOptions TrainerOptions() => new()
-    {
-        ClipNorm = ClipNorm,
-        ClipValue = ClipValue,
-        L2 = Optimizer == OptimizerKind.AdamW ? 0 : WeightDecay,
-    };
+    /// <summary>The optimizer, sized for <paramref name="parameterCount"/> parameters.</summary>
+    public Optimizer<float> CreateOptimizer(int parameterCount) => Optimization().CreateOptimizer(parameterCount);
 
-    /// <summary>The learning-rate schedule; the cosine schedule needs <see cref="ScheduleSteps"/> to be set.</summary>
-    public LearningRateSchedule CreateSchedule() => Schedule switch
+    /// <summary>Clipping and penalties for the step engine.</summary>
+    public TrainerOptions TrainerOptions() => Optimization().TrainerOptions();
+
+    /// <summary>The learning-rate schedule.</summary>
+    public LearningRateSchedule CreateSchedule() => Optimization().CreateSchedule();
+
+    /// <summary>The run controls of the fit loop: budgets, patience, evaluation, logging and checkpoint intervals, divergence guard.</summary>
+    public FitOptions FitOptions() => new()
     {
-        LearningRateScheduleKind.Constant => new ConstantSchedule(LearningRate),
-        LearningRateScheduleKind.StepDecay => new StepDecaySchedule(LearningRate, LrDecayAfter, LrDecay, LrDecayEvery),
-        LearningRateScheduleKind.Exponential => new ExponentialSchedule(LearningRate, LrDecay),
-        LearningRateScheduleKind.Cosine => new CosineWarmupSchedule(LearningRate, WarmupSteps,
-            ScheduleSteps ?? throw Bad(nameof(ScheduleSteps), "is needed by the cosine schedule: set it, or give a step or epoch budget"),
-            MinLearningRate),
-        _ => throw new ArgumentOutOfRangeException(nameof(Schedule), Schedule, "Unknown schedule."),
+        Epochs = Epochs, Steps = Steps, TimeBudgetSeconds = TimeBudgetSeconds, Patience = Patience, EvalEvery = EvalEvery,
+        LogEvery = LogEvery, CheckpointEvery = CheckpointEvery, MaxBadSteps = MaxBadSteps,
     };
 
     /// <summary>These options with the settings a resumed run may change (stopping, reporting) taken from <paramref name="other"/>.</summary>
@@ -249,11 +191,6 @@ public sealed record LanguageModelOptions
     private static void Positive(long value, string name)
     {
         if (value <= 0) throw Bad(name, $"must be positive, got {value}");
-    }
-
-    private static void UnitInterval(double value, string name)
-    {
-        if (!(value >= 0 && value < 1)) throw Bad(name, $"must be in [0, 1), got {value}");
     }
 
     private static ArgumentException Bad(string name, string what) => new($"{name} {what}.", name);

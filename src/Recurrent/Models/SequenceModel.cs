@@ -20,7 +20,7 @@ namespace Recurrent.Models;
 /// allocates nothing once the shapes have been seen.
 /// </summary>
 /// <typeparam name="T">float for training and inference; double for gradient checks.</typeparam>
-public sealed class SequenceModel<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Embedding<T>? _embedding;
     private readonly Linear<T> _head;

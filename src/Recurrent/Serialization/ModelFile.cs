@@ -49,14 +49,29 @@ public static partial class ModelFile
         Optimizer<float>? optimizer = null, IReadOnlyDictionary<string, string>? extraMetadata = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        Write(path, model.Config, model.Parameters, extraMetadata, tokenizerJson, trainingJson, optimizer);
+    }
+
+    /// <summary>
+    /// The one writer of model files: the parameters of <paramref name="parameters"/> under their names,
+    /// <paramref name="config"/> as the "config" entry, the optional tokenizer, training state and optimizer moments,
+    /// and every entry of <paramref name="extraMetadata"/> (a task description under "task"; keys must not be ones this
+    /// format uses), atomically and with the checksum that <see cref="Read"/> verifies.
+    /// </summary>
+    public static void Write(string path, ModelConfig config, Tensors.ParameterStore<float> parameters,
+        IReadOnlyDictionary<string, string>? extraMetadata = null, string? tokenizerJson = null, string? trainingJson = null,
+        Optimizer<float>? optimizer = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(parameters);
         var tensors = new List<NamedTensor>();
-        foreach (var p in model.Parameters.Parameters)
-            tensors.Add(new NamedTensor(p.Name, p.Shape, model.Parameters.Value(p).ToArray()));
+        foreach (var p in parameters.Parameters)
+            tensors.Add(new NamedTensor(p.Name, p.Shape, parameters.Value(p).ToArray()));
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["format"] = FormatName,
             ["format_version"] = FormatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["config"] = JsonSerializer.Serialize(model.Config, JsonOptions),
+            ["config"] = JsonSerializer.Serialize(config, JsonOptions),
         };
         foreach (var (key, value) in extraMetadata ?? new Dictionary<string, string>())
             if (!metadata.TryAdd(key, value) || key is "tokenizer" or "training" or "optimizer" or "optimizer_steps" or "sha256")

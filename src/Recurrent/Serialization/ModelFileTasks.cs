@@ -11,34 +11,14 @@ namespace Recurrent.Serialization;
 public static partial class ModelFile
 {
     /// <summary>
-    /// Writes the parameters in <paramref name="parameters"/> under their names, <paramref name="config"/> as the
-    /// "config" entry and every entry of <paramref name="extraMetadata"/> (keys must not clash with the standard
-    /// ones), atomically and with the checksum that <see cref="Read"/> verifies (ModelFile.Save is the form for a plain SequenceModel).
+    /// Writes the parameters in <paramref name="parameters"/> with <paramref name="config"/> and the task description
+    /// and other entries of <paramref name="extraMetadata"/>; <see cref="Write"/> with no training state.
     /// </summary>
     public static void SaveTask(string path, ModelConfig config, ParameterStore<float> parameters,
         IReadOnlyDictionary<string, string> extraMetadata, string? tokenizerJson = null)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(extraMetadata);
-        var tensors = new List<NamedTensor>();
-        foreach (var p in parameters.Parameters)
-            tensors.Add(new NamedTensor(p.Name, p.Shape, parameters.Value(p).ToArray()));
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["format"] = FormatName,
-            ["format_version"] = FormatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["config"] = JsonSerializer.Serialize(config, JsonOptions),
-        };
-        if (tokenizerJson is not null) metadata["tokenizer"] = tokenizerJson;
-        foreach (var (key, value) in extraMetadata)
-        {
-            if (metadata.ContainsKey(key) || key is "sha256" or "training" or "optimizer" or "optimizer_steps")
-                throw new ArgumentException($"Metadata key '{key}' is reserved by the model file format.", nameof(extraMetadata));
-            metadata[key] = value;
-        }
-        metadata["sha256"] = Checksum(tensors, metadata);
-        WriteAtomically(path, stream => SafeTensors.Write(stream, tensors, metadata));
+        Write(path, config, parameters, extraMetadata, tokenizerJson);
     }
 
     /// <summary>Reads and verifies a model file as <see cref="Read"/> does and also returns all its metadata entries.</summary>

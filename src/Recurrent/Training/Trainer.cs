@@ -1,9 +1,7 @@
-// Trainer: one optimisation step = forward, loss and its gradient, backward (optionally truncated),
-// L1/L2 penalty, clipping, learning-rate schedule and optimizer update, over the model's flat buffers.
-// State handling is the caller's: the model starts from whatever initial state it holds
-// (zeros unless CarryState was called), which is what TruncatedBptt relies on.
-// A step whose loss, penalty or gradient norm is not finite is skipped before the update: parameters, optimizer
-// moments and the step count stay as they were, and the result says Skipped (the caller counts and reacts).
+// Trainer: the SequenceModel front end of the step engine — forward, the loss and its gradient, backward
+// (optionally truncated, optionally over a padded batch with per-row lengths); StepEngine then adds the penalty,
+// clips and updates. State handling is the caller's: the model starts from whatever initial state it holds
+// (zeros unless CarryState was called), which is what TruncatedBptt and the language-model batch source rely on.
 using System.Numerics;
 using Recurrent.Layers;
 using Recurrent.Losses;
@@ -26,42 +24,65 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         ArgumentNullException.ThrowIfNull(schedule);
         if (optimizer.ParameterCount != model.Parameters.Count)
             throw new ArgumentException($"The optimizer has {optimizer.ParameterCount} parameters; the model has {model.Parameters.Count}.", nameof(optimizer));
-        options ??= new TrainerOptions();
-        options.Validate();
         Model = model;
-        Optimizer = optimizer;
-        Schedule = schedule;
-        Options = options;
+        Engine = new StepEngine<T>(model.Parameters, optimizer, schedule, options);
     }
+
+    /// <summary>A front end for <paramref name="model"/> that finishes its steps with an existing <paramref name="engine"/>.</summary>
+    public Trainer(SequenceModel<T> model, StepEngine<T> engine)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(engine);
+        if (!ReferenceEquals(engine.Parameters, model.Parameters))
+            throw new ArgumentException("The step engine trains another model's parameters.", nameof(engine));
+        Model = model;
+        Engine = engine;
+    }
+
+    /// <summary>The update rule shared by every model (penalty, clipping, finiteness check, optimizer step).</summary>
+    public StepEngine<T> Engine { get; }
 
     /// <summary>The model being trained.</summary>
     public SequenceModel<T> Model { get; }
     /// <summary>The update rule.</summary>
-    public Optimizer<T> Optimizer { get; }
+    public Optimizer<T> Optimizer => Engine.Optimizer;
     /// <summary>The learning rate per step and epoch.</summary>
-    public LearningRateSchedule Schedule { get; }
+    public LearningRateSchedule Schedule => Engine.Schedule;
     /// <summary>Clipping and penalties.</summary>
-    public TrainerOptions Options { get; }
+    public TrainerOptions Options => Engine.Options;
     /// <summary>Updates done so far.</summary>
-    public long Step { get; private set; }
+    public long Step => Engine.Step;
     /// <summary>Sets <see cref="Step"/> when resuming, so the learning-rate schedule continues where it stopped.</summary>
-    public void RestoreStep(long step)
-    {
-        if (step < 0) throw new ArgumentOutOfRangeException(nameof(step), step, "The step cannot be negative.");
-        Step = step;
-    }
+    public void RestoreStep(long step) => Engine.RestoreStep(step);
 
     /// <summary>Current epoch (0-based), set by the caller's data loop; used by epoch-based schedules.</summary>
-    public int Epoch { get; set; }
+    public int Epoch { get => Engine.Epoch; set => Engine.Epoch = value; }
 
     /// <summary>Test hook: called with the gradient after backward, before the finiteness check (fault injection).</summary>
-    internal Action<Span<T>>? GradientHook { get; set; }
+    internal Action<Span<T>>? GradientHook { get => Engine.GradientHook; set => Engine.GradientHook = value; }
 
     /// <summary>Cross-entropy step on token inputs. targets: (T,B) per-step or (B) last-step class ids; negative = ignored.</summary>
     public StepResult Train(ReadOnlySpan<int> tokens, ReadOnlySpan<int> targets, int steps, int batch, int backwardSteps = 0)
     {
         Model.Forward(tokens, steps, batch, training: true);
         return Finish(CrossEntropyGradient(targets), backwardSteps);
+    }
+
+    /// <summary>
+    /// Cross-entropy step on a padded batch of token sequences: <paramref name="lengths"/> (B) gives each row's own
+    /// length, so padding never changes a result; targets as for the unpadded form, −1 at padded positions.
+    /// </summary>
+    public StepResult TrainPadded(ReadOnlySpan<int> tokens, ReadOnlySpan<int> lengths, ReadOnlySpan<int> targets, int steps, int batch)
+    {
+        Model.Forward(tokens, steps, batch, training: true, lengths);
+        return Finish(CrossEntropyGradient(targets), 0);
+    }
+
+    /// <summary>Cross-entropy step on a padded batch of dense sequences (T,B,F) with per-row <paramref name="lengths"/>.</summary>
+    public StepResult TrainPadded(ReadOnlySpan<T> features, ReadOnlySpan<int> lengths, ReadOnlySpan<int> targets, int steps, int batch)
+    {
+        Model.Forward(features, steps, batch, training: true, lengths);
+        return Finish(CrossEntropyGradient(targets), 0);
     }
 
     /// <summary>Cross-entropy step on dense inputs (T,B,F).</summary>
@@ -114,32 +135,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     private StepResult Finish((double Loss, int Counted) lossInfo, int backwardSteps)
     {
-        var store = Model.Parameters;
-        store.ZeroGradients();
+        Model.Parameters.ZeroGradients();
         Model.Backward(_dOutput.AsSpan(0, Model.Output.Length), backwardSteps);
-        GradientHook?.Invoke(store.Gradients);
-        double penalty = Regularization.Penalty(store, Options.L1, Options.L2);
-        Regularization.AddGradient(store, Options.L1, Options.L2);
-        // The reported norm is taken before any clipping. Without value clipping, norm clipping measures that
-        // same norm itself, so the gradient is read once rather than twice.
-        double norm;
-        if (Options.ClipValue is double cv)
-        {
-            norm = GradientClipping.GlobalNorm<T>(store.Gradients);
-            GradientClipping.ClipByValue<T>(store.Gradients, cv);
-            if (Options.ClipNorm is double cn) GradientClipping.ClipByGlobalNorm<T>(store.Gradients, cn);
-        }
-        else
-            norm = Options.ClipNorm is double cn
-                ? GradientClipping.ClipByGlobalNorm<T>(store.Gradients, cn)
-                : GradientClipping.GlobalNorm<T>(store.Gradients);
-        double lr = Schedule.At(Step, Epoch);
-        // A non-finite loss or gradient would poison the weights and the optimizer moments for good: skip the update.
-        // (A NaN anywhere in the gradient makes the norm NaN, an infinity makes it infinite.)
-        if (!double.IsFinite(lossInfo.Loss) || !double.IsFinite(penalty) || !double.IsFinite(norm))
-            return new StepResult(lossInfo.Loss, penalty, norm, lr, lossInfo.Counted, Skipped: true);
-        Optimizer.Step(store.Values, store.Gradients, lr);
-        Step++;
-        return new StepResult(lossInfo.Loss, penalty, norm, lr, lossInfo.Counted);
+        return Engine.Update(lossInfo.Loss, lossInfo.Counted);
     }
 }

@@ -1,7 +1,7 @@
-// SequenceTrainer: callbacks run in order (begin, every step, epoch ends, end) with the values of a hand-written
-// loop over the same step engine and batcher; cancellation stops after the current update; early stopping
-// stops after `patience` evaluations without improvement and puts the best weights back; the checkpoint
-// callback writes a model file that loads to the same weights; bad data is named.
+// SequenceTrainer (the fit loop under the library API): callbacks run in order (begin, every step, epoch ends,
+// end) with the values of a hand-written loop over the same step engine and batcher; cancellation stops after the
+// current update; early stopping stops after `patience` evaluations without improvement and puts the best weights
+// back; the checkpoint writer makes a loadable model file; bad data is named.
 using Recurrent.Api;
 using Recurrent.Data;
 using Recurrent.LanguageModels;
@@ -10,6 +10,7 @@ using Recurrent.Optimizers;
 using Recurrent.Schedules;
 using Recurrent.Serialization;
 using Recurrent.Training;
+using Recurrent.Training.Callbacks;
 
 namespace Recurrent.Tests.Api;
 
@@ -20,18 +21,20 @@ public sealed class SequenceTrainerTests
 
     private static SequenceModel<float> NewModel() => Model.Sequence().Embedding(6, 5).Lstm(8).Dense(6).Build(seed: 21);
 
-    private sealed class Recorder : TrainingCallback
+    private sealed class Recorder : FitCallback
     {
         public List<string> Events { get; } = [];
-        public List<StepMetrics> Steps { get; } = [];
-        public override void OnTrainBegin(TrainingContext context) => Events.Add($"begin@{context.Step}");
-        public override void OnStepEnd(TrainingContext context, StepMetrics metrics)
+        public List<StepReport> Steps { get; } = [];
+        public List<MetricsRecord> Logged { get; } = [];
+        public override void OnTrainBegin(FitLoop loop) => Events.Add($"begin@{loop.Step}");
+        public override void OnStepEnd(FitLoop loop, StepReport step)
         {
-            Events.Add($"step{metrics.Step}");
-            Steps.Add(metrics);
+            Events.Add($"step{step.Step}");
+            Steps.Add(step);
         }
-        public override void OnEpochEnd(TrainingContext context, EpochMetrics metrics) => Events.Add($"epoch{metrics.Epoch}@{metrics.Step}");
-        public override void OnTrainEnd(TrainingContext context, FitResult result) => Events.Add($"end:{result.Reason}@{result.Step}");
+        public override void OnEpochEnd(FitLoop loop, int epochs) => Events.Add($"epoch{epochs}@{loop.Step}");
+        public override void OnLogged(FitLoop loop, MetricsRecord record) => Logged.Add(record);
+        public override void OnTrainEnd(FitLoop loop, FitOutcome outcome) => Events.Add($"end:{outcome.Reason}@{outcome.Step}");
     }
 
     [Fact]
@@ -40,13 +43,13 @@ public sealed class SequenceTrainerTests
         int[] data = Cycle(4 * 61);   // B = 4 streams of 61 tokens, T = 20 → 3 windows per epoch
         var options = new SequenceTrainerOptions { BatchSize = 4, SequenceLength = 20, Epochs = 2, LearningRate = 0.01 };
         var recorder = new Recorder();
-        var epochs = new List<EpochMetrics>();
-        var trainer = new SequenceTrainer(NewModel(), options).Add(recorder).Add(new MetricsCallback(onEpoch: epochs.Add));
-        FitResult result = trainer.Fit(data);
+        var epochs = new List<int>();
+        var trainer = new SequenceTrainer(NewModel(), options).Add(recorder).Add(new LambdaCallback { EpochEnd = epochs.Add });
+        FitOutcome result = trainer.Fit(data);
 
         Assert.Equal(["begin@0", "step1", "step2", "step3", "epoch1@3", "step4", "step5", "step6", "epoch2@6", "end:Epochs@6"], recorder.Events);
         Assert.Equal(StopReason.Epochs, result.Reason);
-        Assert.Equal(6, result.StepsThisCall);
+        Assert.Equal(6, result.StepsThisSession);
 
         // The same updates by hand: Trainer + ContiguousBatcher, state carried, reset each epoch.
         var model = NewModel();
@@ -68,11 +71,12 @@ public sealed class SequenceTrainerTests
         Assert.Equal(expected, recorder.Steps.Select(s => s.Loss));
         Assert.Equal(model.Parameters.Values, trainer.Model.Parameters.Values);
         Assert.All(recorder.Steps, s => Assert.Equal(0.01, s.LearningRate));
-        Assert.All(recorder.Steps, s => Assert.True(s.GradientNorm > 0 && s.TokensPerSecond > 0));
+        Assert.All(recorder.Steps, s => Assert.True(s.GradientNorm > 0));
+        Assert.All(recorder.Logged, r => Assert.True(r.TokensPerSecond > 0));
         Assert.Equal([1.0 / 3, 2.0 / 3, 1.0, 4.0 / 3, 5.0 / 3, 2.0], recorder.Steps.Select(s => s.Epoch), new ToleranceComparer(1e-12));
-        Assert.Equal(2, epochs.Count);
-        Assert.Equal((expected[0] + expected[1] + expected[2]) / 3, epochs[0].MeanLoss, 12);
-        Assert.True(epochs[1].MeanLoss < epochs[0].MeanLoss, "the loss of a learnable cycle goes down");
+        Assert.Equal([1, 2], epochs);
+        Assert.Equal(expected.Average(), recorder.Logged.Single().TrainLoss!.Value, 12); // one line at the end: the mean of its updates
+        Assert.True(expected.Skip(3).Average() < expected.Take(3).Average(), "the loss of a learnable cycle goes down");
     }
 
     private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
@@ -87,9 +91,9 @@ public sealed class SequenceTrainerTests
         using var cts = new CancellationTokenSource();
         var recorder = new Recorder();
         var trainer = new SequenceTrainer(NewModel(), new SequenceTrainerOptions { BatchSize = 2, SequenceLength = 10, Steps = 1000 })
-            .Add(new MetricsCallback(onStep: m => { if (m.Step == 3) cts.Cancel(); }))
+            .Add(new LambdaCallback { StepEnd = m => { if (m.Step == 3) cts.Cancel(); } })
             .Add(recorder);
-        FitResult result = trainer.Fit(Cycle(400), cts.Token);
+        FitOutcome result = trainer.Fit(Cycle(400), cts.Token);
         Assert.Equal(StopReason.Cancelled, result.Reason);
         Assert.Equal(3, result.Step);
         Assert.Equal(["begin@0", "step1", "step2", "step3", "end:Cancelled@3"], recorder.Events);
@@ -104,64 +108,65 @@ public sealed class SequenceTrainerTests
     {
         // Training text is the cycle; held-out text runs backwards (5 4 3 ...), so after the model first learns
         // the token frequencies its validation loss rises as it learns the forward order.
-        int[] train = Cycle(2 * 401);
-        int[] validation = Enumerable.Range(0, 120).Select(i => 5 - i % 6).ToArray();
-        var stopping = new EarlyStopping(validation, patience: 3, everySteps: 1);
-        var losses = new List<ValidationMetrics>();
-        stopping.Evaluated += losses.Add;
+        var train = TokenStream.FromArray(Cycle(2 * 401));
+        var validation = TokenStream.FromArray(Enumerable.Range(0, 120).Select(i => 5 - i % 6).ToArray());
+        var losses = new List<EvaluationReport>();
         var model = NewModel();
-        float[]? weightsAtBest = null;
-        var trainer = new SequenceTrainer(model, new SequenceTrainerOptions { BatchSize = 2, SequenceLength = 10, Steps = 200, LearningRate = 0.02 })
-            .Add(stopping)
-            .Add(new MetricsCallback(onStep: m => { if (m.Step == stopping.BestStep) weightsAtBest = model.Parameters.Values.ToArray(); }));
-        FitResult result = trainer.Fit(train);
+        var weights = new Dictionary<long, float[]>();
+        var trainer = new SequenceTrainer(model, new SequenceTrainerOptions
+            {
+                BatchSize = 2, SequenceLength = 10, Steps = 200, LearningRate = 0.02, EvalEvery = 1, Patience = 3,
+            })
+            .Add(new LambdaCallback { Evaluated = losses.Add, StepEnd = s => weights[s.Step] = model.Parameters.Values.ToArray() });
+        FitOutcome result = trainer.Fit(train, validation);
 
         Assert.Equal(StopReason.EarlyStopping, result.Reason);
-        Assert.True(stopping.Stopped);
         Assert.True(result.Step < 200);
-        Assert.Equal(result.Step, stopping.BestStep + 3);   // three evaluations without improvement
+        Assert.Equal(result.Step, result.BestStep + 3);   // three evaluations without improvement
         Assert.Equal(losses.Count, result.Step);
-        Assert.Equal(losses.Min(l => l.Loss), stopping.BestLoss);
+        Assert.Equal(losses.Min(l => l.Loss), result.BestScore);
         Assert.All(losses.TakeLast(3), l => Assert.False(l.Improved));
-        Assert.True(stopping.Restored);
-        Assert.Equal(weightsAtBest, model.Parameters.Values);
-        Assert.Equal(stopping.BestLoss!.Value, trainer.Evaluate(TokenStream.FromArray(validation)), 9);
-        Assert.True(losses[^1].Loss > stopping.BestLoss, "the last weights were worse than the restored ones");
+        Assert.Equal(weights[result.BestStep!.Value], model.Parameters.Values);
+        Assert.Equal(result.BestScore!.Value, trainer.Evaluate(validation), 9);
+        Assert.True(losses[^1].Loss > result.BestScore, "the last weights were worse than the restored ones");
     }
 
-    // When the last evaluation is the best one, nothing is put back and Restored says so.
+    // When the last evaluation is the best one, nothing is put back.
     [Fact]
-    public void EarlyStoppingReportsNoRestoreWhenTheFinalWeightsAreTheBest()
+    public void EarlyStoppingPutsNothingBackWhenTheFinalWeightsAreTheBest()
     {
-        int[] text = Cycle(2 * 401);
-        var stopping = new EarlyStopping(Cycle(120, offset: 1), patience: 3, everySteps: 3);
         var model = NewModel();
-        var trainer = new SequenceTrainer(model, new SequenceTrainerOptions { BatchSize = 2, SequenceLength = 10, Steps = 3, LearningRate = 0.02 })
-            .Add(stopping);
-        FitResult result = trainer.Fit(text);
+        float[]? last = null;
+        var trainer = new SequenceTrainer(model, new SequenceTrainerOptions { BatchSize = 2, SequenceLength = 10, Steps = 3, LearningRate = 0.02, EvalEvery = 3 })
+            .Add(new LambdaCallback { StepEnd = s => last = model.Parameters.Values.ToArray() });
+        FitOutcome result = trainer.Fit(TokenStream.FromArray(Cycle(2 * 401)), TokenStream.FromArray(Cycle(120, offset: 1)));
         Assert.Equal(3, result.Step);
-        Assert.Equal(3, stopping.BestStep); // the only evaluation, after the last step
-        Assert.False(stopping.Restored);
+        Assert.Equal(3, result.BestStep); // the only evaluation, after the last step
+        Assert.Equal(last, model.Parameters.Values);
     }
 
     [Fact]
-    public void CheckpointCallbackWritesALoadableModel()
+    public void CheckpointWriterWritesALoadableModelAndRunDirectory()
     {
         string dir = Path.Combine(Path.GetTempPath(), $"rnn-ckpt-{Guid.NewGuid():N}");
         try
         {
-            string path = Path.Combine(dir, "model.safetensors");
+            var run = new RunDirectory(dir);
             var tokenizer = new CharTokenizer("abcdef".Select(c => (int)c));
-            var checkpoint = new CheckpointCallback(path, everySteps: 2, atEpochEnd: false, tokenizer: tokenizer);
+            var trainer = new SequenceTrainer(NewModel(), new SequenceTrainerOptions { BatchSize = 2, SequenceLength = 10, Steps = 5 });
+            var checkpoint = new CheckpointWriter(run, (path, state) =>
+                ModelFile.Save(path, trainer.Model, tokenizer.ToJson(), state.ToJson(), trainer.Engine.Optimizer));
             var saves = new List<long>();
             checkpoint.Saved += r => saves.Add(r.Step);
-            var trainer = new SequenceTrainer(NewModel(), new SequenceTrainerOptions { BatchSize = 2, SequenceLength = 10, Steps = 5 }).Add(checkpoint);
+            trainer.Add(checkpoint).Add(new MetricsLogWriter(run.Metrics));
             trainer.Fit(Cycle(200));
-            Assert.Equal([2L, 4L, 5L], saves);
-            var content = ModelFile.Read(path);
-            var loaded = ModelFile.CreateModel(content, path);
+            Assert.Equal([0L, 5L], saves); // before the first update, and at the end
+            var content = ModelFile.Read(run.Last);
+            var loaded = ModelFile.CreateModel(content, run.Last);
             Assert.Equal(trainer.Model.Parameters.Values, loaded.Parameters.Values);
             Assert.Equal(tokenizer.ToJson(), content.Tokenizer);
+            Assert.Equal(5, FitState.FromJson(content.Training!, run.Last).Step);
+            Assert.Equal(5, MetricsLog.Read(run.Metrics).Single().Step);
         }
         finally
         {
@@ -181,6 +186,7 @@ public sealed class SequenceTrainerTests
         Assert.Contains("Token 9 at position 3 is outside the model's vocabulary [0, 6)",
             Assert.Throws<ArgumentException>(() => trainer.Fit([0, 1, 2, 9, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5, 0, 1])).Message);
         Assert.Contains("fewer than one window", Assert.Throws<ArgumentException>(() => trainer.Fit([0, 1, 2])).Message);
-        Assert.Contains("patience must be positive, got 0", Assert.Throws<ArgumentException>(() => new EarlyStopping([1, 2, 3], patience: 0)).Message);
+        Assert.Contains("Patience must be positive, got 0",
+            Assert.Throws<ArgumentException>(() => new SequenceTrainer(NewModel(), new SequenceTrainerOptions { Steps = 1, Patience = 0 })).Message);
     }
 }

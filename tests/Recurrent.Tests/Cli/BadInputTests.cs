@@ -6,6 +6,7 @@
 // whose loss stops being finite. Each gives exit code 2 and one line naming the file, offset or value, with no
 // stack trace unless --verbose.
 using System.Text;
+using Recurrent.Training;
 using Recurrent.Data;
 using Recurrent.LanguageModels;
 using Recurrent.Serialization;
@@ -39,7 +40,7 @@ public sealed class BadInputTests(TrainedCharModel trained) : IClassFixture<Trai
         { "newer model format", ["--data", "{model-corpus}", "--init-from", "{dir}/newer.safetensors"], ["newer.safetensors", "format version 2, newer than this build's 1", "update Recurrent"] },
         { "newer training state", ["--resume", "{dir}/newer-state"], ["training-state version 9", "newer than this build's 1"] },
         { "loss not finite", ["--data", "{dir}/ok.txt", "--optimizer", "sgd", "--lr", "1e38", "--clip", "0", "--max-bad-steps", "3", "--eval-every", "0"],
-            ["3 windows in a row with a non-finite loss or gradient", "last.safetensors", "--max-bad-steps"] },
+            ["3 steps in a row whose loss or gradient was not finite", "last.safetensors", "--max-bad-steps"] },
     };
 
     [Theory]
@@ -62,8 +63,8 @@ public sealed class BadInputTests(TrainedCharModel trained) : IClassFixture<Trai
         string run = Path.Combine(dir.Path, "run");
         var r = TinyTraining.Train(Path.Combine(dir.Path, "ok.txt"), run, "--optimizer", "sgd", "--lr", "1e38", "--clip", "0",
             "--max-bad-steps", "3", "--checkpoint-every", "1", "--eval-every", "0", "--steps", "30");
-        AssertUserError("diverged", r, ["3 windows in a row"]);
-        Assert.Contains("rnn: warning: skipped a window", r.Stderr);
+        AssertUserError("diverged", r, ["3 steps in a row"]);
+        Assert.Contains("rnn: warning: skipped a batch", r.Stderr);
         var checkpoint = LanguageModelFile.LoadCheckpoint(Path.Combine(run, RunDirectory.LastFile));
         Assert.True(checkpoint.TrainingState!.Step < 30);
         Assert.All(checkpoint.Content.Parameters.Concat(checkpoint.Content.OptimizerState), t => Assert.True(t.Data.All(float.IsFinite), t.Name));

@@ -2,6 +2,7 @@
 // token at a time from its file, log-softmax in double precision, mean cross-entropy over the same pieces;
 // bits per character = total nats / ln 2 / characters predicted, perplexity = exp(loss). Also the errors.
 using System.Text.Json;
+using Recurrent.Training;
 using Recurrent.LanguageModels;
 using Recurrent.Tests.Data;
 using Recurrent.Tests.LanguageModels;

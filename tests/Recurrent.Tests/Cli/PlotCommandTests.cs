@@ -1,5 +1,6 @@
 // `rnn plot RUN_DIR`: loss.png (a real PNG) and loss.svg from metrics.jsonl, written next to it; a directory
 // without metrics gives one line and exit code 2.
+using Recurrent.Training;
 using Recurrent.LanguageModels;
 using Recurrent.Tests.Data;
 using Recurrent.Tests.LanguageModels;

@@ -2,6 +2,7 @@
 // the samples (HTML-escaped), the configuration from the checkpoint, and nothing loaded from elsewhere;
 // missing runs and unusable --out paths give one line and exit code 2 without writing anything.
 using System.Text.RegularExpressions;
+using Recurrent.Training;
 using Recurrent.Api;
 using Recurrent.LanguageModels;
 using Recurrent.Serialization;

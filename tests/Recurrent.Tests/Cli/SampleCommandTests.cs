@@ -1,6 +1,7 @@
 // `rnn sample` through the real tool: the same seed gives the same text, temperature 0 (or ≤ 1e-6) gives exactly
 // the --argmax text, the prime is printed first, and prime text with characters outside the vocabulary, a
 // corrupted model file or impossible options give one line and exit code 2.
+using Recurrent.Training;
 using Recurrent.LanguageModels;
 using Recurrent.Tests.Data;
 using Recurrent.Tests.LanguageModels;
@@ -19,7 +20,7 @@ public sealed class TrainedCharModel : IDisposable
         RunDirectory = Path.Combine(_dir.Path, "run");
         var r = TinyTraining.Train(Corpus, RunDirectory, "--steps", "60", "--eval-every", "30");
         if (r.ExitCode != 0) throw new InvalidOperationException(r.Stdout + r.Stderr);
-        Model = Path.Combine(RunDirectory, Recurrent.LanguageModels.RunDirectory.LastFile);
+        Model = Path.Combine(RunDirectory, Recurrent.Training.RunDirectory.LastFile);
     }
 
     public string Text { get; }

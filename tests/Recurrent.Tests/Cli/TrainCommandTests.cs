@@ -4,6 +4,7 @@
 // user error gives one line naming the file or value, exit code 2 and no stack trace.
 using System.Text;
 using System.Text.Json;
+using Recurrent.Training;
 using Recurrent.Data;
 using Recurrent.LanguageModels;
 using Recurrent.Serialization;
@@ -37,7 +38,7 @@ public sealed class TrainCommandTests
         Assert.Equal(tokenizer, last.Tokenizer.Kind);
         Assert.Equal(30, last.TrainingState!.Step);
         Assert.Equal(30, last.Content.OptimizerSteps);
-        Assert.NotNull(LanguageModelFile.Load(Path.Combine(run, RunDirectory.BestFile)).TrainingState!.BestValidationLoss);
+        Assert.NotNull(LanguageModelFile.Load(Path.Combine(run, RunDirectory.BestFile)).TrainingState!.BestScore);
 
         Assert.Equal((byte)'{', File.ReadAllBytes(Path.Combine(run, RunDirectory.MetricsFile))[0]); // no byte-order mark
         string[] lines = File.ReadAllLines(Path.Combine(run, RunDirectory.MetricsFile));
@@ -126,7 +127,7 @@ public sealed class TrainCommandTests
         Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
         Assert.Contains("built-in corpus", r.Stdout);
         Assert.Contains("sample (step 3", r.Stdout);
-        var state = LanguageModelFile.LoadCheckpoint(Path.Combine(dir.Path, "run", RunDirectory.LastFile)).TrainingState!;
+        var state = LanguageModelFile.LoadCheckpoint(Path.Combine(dir.Path, "run", RunDirectory.LastFile)).RunSpec!;
         Assert.NotNull(state.Data!.BuiltIn);
         Assert.True(state.TrainTokens > 100_000, $"the built-in corpus has only {state.TrainTokens} training tokens");
     }

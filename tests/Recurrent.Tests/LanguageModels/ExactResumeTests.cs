@@ -3,6 +3,8 @@
 // The model has dropout (so the dropout generator must be restored), the corpus spans several epochs (state reset
 // and batcher position), the schedule is cosine with warm-up (schedule position), and evaluations and samples
 // happen in between (they must not disturb the carried state or the generators).
+using Recurrent.Training;
+using Recurrent.Training.Callbacks;
 using Recurrent.Data;
 using Recurrent.LanguageModels;
 using Recurrent.Serialization;
@@ -25,8 +27,8 @@ public sealed class ExactResumeTests
 
         // Uninterrupted.
         using var data = spec.Load();
-        var full = LanguageModelTrainer.Start(LanguageModelTestSupport.TinyOptions(TotalSteps), data, Path.Combine(dir.Path, "full"), spec);
-        Assert.Equal(17, full.WindowsPerEpoch);
+        var full = LanguageModelRun.Start(LanguageModelTestSupport.TinyOptions(TotalSteps), data, Path.Combine(dir.Path, "full"), spec);
+        Assert.Equal(17, full.Loop.BatchesPerEpoch);
         var fullSteps = Record(full);
         var fullOutcome = full.Run();
         Assert.Equal(TotalSteps, fullOutcome.Step);
@@ -34,13 +36,13 @@ public sealed class ExactResumeTests
 
         // Stopped after k updates, then resumed from the checkpoint on disk with the data loaded anew.
         string splitDir = Path.Combine(dir.Path, "split");
-        var first = LanguageModelTrainer.Start(LanguageModelTestSupport.TinyOptions(stopAt), data, splitDir, spec);
+        var first = LanguageModelRun.Start(LanguageModelTestSupport.TinyOptions(stopAt), data, splitDir, spec);
         var firstSteps = Record(first);
         first.Run();
         var checkpoint = LanguageModelFile.LoadCheckpoint(Path.Combine(splitDir, RunDirectory.LastFile));
-        using var reloaded = checkpoint.TrainingState!.Data!.Load(checkpoint.Tokenizer);
-        var second = LanguageModelTrainer.Resume(checkpoint, reloaded, splitDir, LanguageModelTestSupport.TinyOptions(TotalSteps));
-        Assert.Equal(stopAt, second.Step);
+        using var reloaded = checkpoint.RunSpec!.Data!.Load(checkpoint.Tokenizer);
+        var second = LanguageModelRun.Resume(checkpoint, reloaded, splitDir, LanguageModelTestSupport.TinyOptions(TotalSteps));
+        Assert.Equal(stopAt, second.Loop.Step);
         var secondSteps = Record(second);
         second.Run();
 
@@ -70,11 +72,11 @@ public sealed class ExactResumeTests
         string corpus = dir.File("corpus.txt", LanguageModelTestSupport.Corpus(600));
         var spec = new TrainingDataSpec { Data = [corpus] };
         using (var data = spec.Load())
-            LanguageModelTrainer.Start(LanguageModelTestSupport.TinyOptions(3), data, Path.Combine(dir.Path, "run"), spec).Run();
+            LanguageModelRun.Start(LanguageModelTestSupport.TinyOptions(3), data, Path.Combine(dir.Path, "run"), spec).Run();
         dir.File("corpus.txt", LanguageModelTestSupport.Corpus(700));
         var checkpoint = LanguageModelFile.LoadCheckpoint(Path.Combine(dir.Path, "run", RunDirectory.LastFile));
         using var changed = spec.Load(checkpoint.Tokenizer);
-        var e = Assert.Throws<InvalidDataException>(() => LanguageModelTrainer.Resume(checkpoint, changed, Path.Combine(dir.Path, "run")));
+        var e = Assert.Throws<InvalidDataException>(() => LanguageModelRun.Resume(checkpoint, changed, Path.Combine(dir.Path, "run")));
         Assert.Contains("tokens", e.Message);
     }
 
@@ -85,17 +87,17 @@ public sealed class ExactResumeTests
         var spec = new TrainingDataSpec { Data = [dir.File("corpus.txt", LanguageModelTestSupport.Corpus(600))] };
         using var data = spec.Load();
         string run = Path.Combine(dir.Path, "run");
-        LanguageModelTrainer.Start(LanguageModelTestSupport.TinyOptions(2), data, run, spec).Run();
+        LanguageModelRun.Start(LanguageModelTestSupport.TinyOptions(2), data, run, spec).Run();
         byte[] before = File.ReadAllBytes(Path.Combine(run, RunDirectory.LastFile));
-        var e = Assert.Throws<IOException>(() => LanguageModelTrainer.Start(LanguageModelTestSupport.TinyOptions(2), data, run, spec));
+        var e = Assert.Throws<IOException>(() => LanguageModelRun.Start(LanguageModelTestSupport.TinyOptions(2), data, run, spec));
         Assert.Contains("--resume", e.Message);
         Assert.Equal(before, File.ReadAllBytes(Path.Combine(run, RunDirectory.LastFile)));
     }
 
-    private static List<StepReport> Record(LanguageModelTrainer trainer)
+    private static List<StepReport> Record(LanguageModelRun trainer)
     {
         var steps = new List<StepReport>();
-        trainer.StepCompleted += steps.Add;
+        trainer.Loop.Add(new LambdaCallback { StepEnd = steps.Add });
         return steps;
     }
 

@@ -3,6 +3,8 @@
 // row stop it with a message and the checkpoint on disk stays the last good, finite one; weights that overflow
 // are never written; a disk that fills up part-way through writing a checkpoint (the checkpoint's own file
 // stream throws "No space left on device") leaves the previous checkpoint loadable and the run resumable.
+using Recurrent.Training;
+using Recurrent.Training.Callbacks;
 using Recurrent.Data;
 using Recurrent.LanguageModels;
 using Recurrent.Serialization;
@@ -18,7 +20,7 @@ public sealed class FaultToleranceTests
         using var dir = new TempDirectory();
         var spec = new TrainingDataSpec { Data = [dir.File("corpus.txt", LanguageModelTestSupport.Corpus(600))] };
         using var data = spec.Load();
-        var trainer = LanguageModelTrainer.Start(LanguageModelTestSupport.TinyOptions(30), data, Path.Combine(dir.Path, "run"), spec);
+        var trainer = LanguageModelRun.Start(LanguageModelTestSupport.TinyOptions(30), data, Path.Combine(dir.Path, "run"), spec);
         float[]? before = null;
         trainer.GradientFault = (window, g) =>
         {
@@ -27,7 +29,7 @@ public sealed class FaultToleranceTests
         };
         var skipped = new List<SkippedStepReport>();
         float[]? after = null;
-        trainer.StepSkipped += s => { skipped.Add(s); after ??= trainer.Model.Parameters.Values.ToArray(); };
+        trainer.Loop.Add(new LambdaCallback { StepSkipped = s => { skipped.Add(s); after ??= trainer.Model.Parameters.Values.ToArray(); } });
 
         var outcome = trainer.Run();
 
@@ -55,20 +57,20 @@ public sealed class FaultToleranceTests
         using var data = spec.Load();
         string run = Path.Combine(dir.Path, "run");
         var options = LanguageModelTestSupport.TinyOptions(30) with { MaxBadSteps = 4, CheckpointEvery = 5, EvalEvery = 0, SampleEvery = 0 };
-        var trainer = LanguageModelTrainer.Start(options, data, run, spec);
+        var trainer = LanguageModelRun.Start(options, data, run, spec);
         trainer.GradientFault = (window, g) => { if (window == 3 || window >= 8) g[0] = float.NaN; };
         var skipped = new List<SkippedStepReport>();
-        trainer.StepSkipped += skipped.Add;
+        trainer.Loop.Add(new LambdaCallback { StepSkipped = skipped.Add });
 
         var e = Assert.Throws<TrainingDivergedException>(() => trainer.Run());
 
         // Window 3 alone is skipped and training goes on; windows 8, 9, 10, 11 are four in a row.
         Assert.Equal([1, 1, 2, 3, 4], skipped.Select(s => s.InARow));
-        Assert.Contains("4 windows in a row", e.Message);
+        Assert.Contains("4 steps in a row", e.Message);
         Assert.Contains("5 skipped in all", e.Message);
         Assert.Contains(Path.Combine(run, RunDirectory.LastFile), e.Message);
         Assert.Contains("--max-bad-steps", e.Message);
-        Assert.Equal(6, trainer.Step); // updates from windows 1, 2, 4, 5, 6, 7
+        Assert.Equal(6, trainer.Loop.Step); // updates from windows 1, 2, 4, 5, 6, 7
         var checkpoint = LanguageModelFile.LoadCheckpoint(Path.Combine(run, RunDirectory.LastFile));
         Assert.Equal(5, checkpoint.TrainingState!.Step); // the periodic checkpoint; nothing was written when the run stopped
         AssertFinite(checkpoint.Content);
@@ -87,10 +89,10 @@ public sealed class FaultToleranceTests
             Optimizer = OptimizerKind.Sgd, LearningRate = 1e30, MinLearningRate = 0, ClipNorm = null, WeightDecay = 0,
             Schedule = LearningRateScheduleKind.Constant, CheckpointEvery = 2, EvalEvery = 0, SampleEvery = 0,
         };
-        var trainer = LanguageModelTrainer.Start(options, data, run, spec);
+        var trainer = LanguageModelRun.Start(options, data, run, spec);
         trainer.GradientFault = (window, g) => { if (window <= 3) g.Clear(); if (window == 4) g.Fill(1e30f); };
         byte[]? good = null;
-        trainer.CheckpointSaved += c => good = File.ReadAllBytes(c.Path);
+        trainer.Checkpoints.Saved += c => good = File.ReadAllBytes(c.Path);
 
         var e = Assert.Throws<TrainingDivergedException>(() => trainer.Run());
 
@@ -109,11 +111,11 @@ public sealed class FaultToleranceTests
         using var data = spec.Load();
         var options = LanguageModelTestSupport.TinyOptions(20) with { CheckpointEvery = 5, EvalEvery = 0 };
         string run = Path.Combine(dir.Path, "run"), last = Path.Combine(run, RunDirectory.LastFile);
-        LanguageModelTrainer.Start(options with { Steps = 10 }, data, run, spec).Run();
+        LanguageModelRun.Start(options with { Steps = 10 }, data, run, spec).Run();
         byte[] good = File.ReadAllBytes(last);
 
         // The disk fills up 3000 bytes into the next checkpoint (written at update 15).
-        var resumed = LanguageModelTrainer.Resume(LanguageModelFile.LoadCheckpoint(last), data, run, options);
+        var resumed = LanguageModelRun.Resume(LanguageModelFile.LoadCheckpoint(last), data, run, options);
         ModelFile.WriteStreamWrapper.Value = s => new DiskFullStream(s, 3000);
         IOException e;
         try { e = Assert.ThrowsAny<IOException>(() => resumed.Run()); }
@@ -121,15 +123,15 @@ public sealed class FaultToleranceTests
 
         Assert.Contains("No space left on device", e.Message);
         Assert.Contains(last, e.Message);
-        Assert.Equal(15, resumed.Step);
+        Assert.Equal(15, resumed.Loop.Step);
         Assert.Equal(good, File.ReadAllBytes(last));                                 // untouched
         Assert.Equal(10, LanguageModelFile.LoadCheckpoint(last).TrainingState!.Step); // and loadable
         Assert.DoesNotContain(Directory.GetFiles(run), f => f.Contains(".tmp-"));     // no half-written file left
 
         // With space again, the run resumes from update 10 and ends exactly as an uninterrupted run.
-        LanguageModelTrainer.Resume(LanguageModelFile.LoadCheckpoint(last), data, run, options).Run();
+        LanguageModelRun.Resume(LanguageModelFile.LoadCheckpoint(last), data, run, options).Run();
         string full = Path.Combine(dir.Path, "full");
-        LanguageModelTrainer.Start(options, data, full, spec).Run();
+        LanguageModelRun.Start(options, data, full, spec).Run();
         var a = ModelFile.Read(last);
         var b = ModelFile.Read(Path.Combine(full, RunDirectory.LastFile));
         for (int i = 0; i < a.Parameters.Count; i++) Assert.Equal(b.Parameters[i].Data, a.Parameters[i].Data);
@@ -142,11 +144,11 @@ public sealed class FaultToleranceTests
         var spec = new TrainingDataSpec { Data = [dir.File("corpus.txt", LanguageModelTestSupport.Corpus(600))] };
         using var data = spec.Load();
         string run = Path.Combine(dir.Path, "run");
-        var trainer = LanguageModelTrainer.Start(LanguageModelTestSupport.TinyOptions(30), data, run, spec);
+        var trainer = LanguageModelRun.Start(LanguageModelTestSupport.TinyOptions(30), data, run, spec);
         var steps = new List<long>();
-        trainer.CheckpointSaved += c => { if (c.Path == trainer.RunDirectory.Last) steps.Add(c.Step); };
+        trainer.Checkpoints.Saved += c => { if (c.Path == trainer.RunDirectory.Last) steps.Add(c.Step); };
         using var cancelled = new CancellationTokenSource();
-        trainer.StepCompleted += s => { if (s.Step == 3) cancelled.Cancel(); };
+        trainer.Loop.Add(new LambdaCallback { StepEnd = s => { if (s.Step == 3) cancelled.Cancel(); } });
         var outcome = trainer.Run(cancelled.Token);
         Assert.Equal(StopReason.Cancelled, outcome.Reason);
         Assert.Equal([0L, 3L], steps); // the step-0 checkpoint, then the one written on cancellation

@@ -1,5 +1,6 @@
 // Shared helpers for the language-model tests: a small deterministic corpus and tiny run options.
 using System.Text;
+using Recurrent.Training;
 using Recurrent.Layers;
 using Recurrent.LanguageModels;
 

@@ -8,6 +8,7 @@
 // dimension is checked against the file before it is used).
 using System.Text;
 using CsCheck;
+using Recurrent.Training;
 using Recurrent.Data;
 using Recurrent.LanguageModels;
 using Recurrent.Layers;
@@ -155,7 +156,7 @@ public sealed class HostileModelFileProperties(ITestOutputHelper output)
             Cell = CellKind.Lstm, Layers = 1, HiddenSize = 4, EmbeddingSize = 3, BatchSize = 2, SequenceLength = 4, Steps = 2,
             EvalEvery = 0, LogEvery = 1, Seed = 1, SamplePrime = "the",
         };
-        var trainer = LanguageModelTrainer.Start(options, data, Path.Combine(dir.Path, "run"), spec);
+        var trainer = LanguageModelRun.Start(options, data, Path.Combine(dir.Path, "run"), spec);
         trainer.Run();
         return File.ReadAllBytes(Path.Combine(dir.Path, "run", RunDirectory.LastFile));
     }

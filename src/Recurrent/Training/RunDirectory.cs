@@ -1,10 +1,10 @@
-// RunDirectory: the files of a language-model run — last.safetensors, best.safetensors, metrics.jsonl,
+// RunDirectory: the files of a training run of any kind of model — last.safetensors, best.safetensors, metrics.jsonl,
 // samples.txt (and the plots the CLI adds) — and the checks made before a run writes there: the directory can
 // be created and written, and a new run never overwrites an existing one (that needs --resume). A resumed run
 // removes the temporary files that writes of a killed process left behind (ModelFile.WriteAtomically's
 // ".NAME.tmp-PID"); the files they were meant to replace are intact.
 
-namespace Recurrent.LanguageModels;
+namespace Recurrent.Training;
 
 /// <summary>Paths and checks for a run directory.</summary>
 public sealed class RunDirectory
@@ -52,6 +52,19 @@ public sealed class RunDirectory
             throw new IOException($"The run directory '{Path}' already holds a run ({LastFile} or {MetricsFile}); " +
                 "continue it with --resume, or choose another --run-dir. Nothing was changed.");
         EnsureWritable();
+    }
+
+    /// <summary>
+    /// Gets the directory ready for a run resumed at <paramref name="step"/>: it must be writable, temporary files of
+    /// a killed writer are removed, and metrics.jsonl and samples.txt are cut back to that step (what a killed run
+    /// wrote after its last checkpoint would otherwise appear twice).
+    /// </summary>
+    public void PrepareResume(long step)
+    {
+        EnsureWritable();
+        RemoveInterruptedWrites();
+        MetricsLog.TruncateAfter(Metrics, step);
+        TruncateSamplesAfter(step);
     }
 
     /// <summary>

@@ -1,12 +1,12 @@
-// TrainingReports: what a LanguageModelTrainer tells its caller while it runs — each update, each metrics line,
-// each evaluation, each sample, each checkpoint — and how a run ended. Plain records; the trainer raises them
-// as events and does no console I/O itself.
-namespace Recurrent.LanguageModels;
+// FitReports: what the fit loop tells its callbacks while it runs — each update, each skipped step, each metrics
+// line, each evaluation, each checkpoint — and how a run ended (one StopReason, one outcome record for every kind
+// of model). Plain records; the loop does no console I/O itself.
+namespace Recurrent.Training;
 
 /// <summary>One update.</summary>
 /// <param name="Step">Updates done, this one included (1-based).</param>
 /// <param name="Epoch">Fractional epoch after the update (completed epochs + position in the current one).</param>
-/// <param name="Loss">Mean training cross-entropy of the window before the update (nats/token).</param>
+/// <param name="Loss">Mean training loss of the batch before the update (nats/token for cross-entropy).</param>
 /// <param name="GradientNorm">Global gradient norm before clipping.</param>
 /// <param name="LearningRate">Learning rate used.</param>
 public readonly record struct StepReport(long Step, double Epoch, double Loss, double GradientNorm, double LearningRate);
@@ -20,25 +20,31 @@ public readonly record struct StepReport(long Step, double Epoch, double Loss, d
 /// <param name="GradientNorm">Gradient norm of the last update.</param>
 /// <param name="TokensPerSecond">Training tokens per second since the previous line (training time only).</param>
 /// <param name="ElapsedSeconds">Wall-clock seconds since the run started (resumes included).</param>
-/// <param name="SkippedSteps">Windows skipped so far in the run (non-finite loss or gradient; no update made).</param>
+/// <param name="SkippedSteps">Steps skipped so far in the run (non-finite or diverged loss or gradient; no update made).</param>
+/// <param name="Validation">The other metrics of an evaluation at this step (val_accuracy, val_mae, ...), null without one.</param>
 public sealed record MetricsRecord(long Step, double Epoch, double? TrainLoss, double? ValidationLoss, double LearningRate,
-    double GradientNorm, double TokensPerSecond, double ElapsedSeconds, long SkippedSteps = 0);
+    double GradientNorm, double TokensPerSecond, double ElapsedSeconds, long SkippedSteps = 0,
+    IReadOnlyList<KeyValuePair<string, double>>? Validation = null);
 
-/// <summary>A window whose loss or gradient was not finite: no update was made, the carried state was reset.</summary>
+/// <summary>A step whose loss or gradient was not finite (or whose loss passed the divergence limit): no update was made.</summary>
 /// <param name="Step">Updates done so far (unchanged by the skip).</param>
 /// <param name="Loss">The window's loss.</param>
 /// <param name="GradientNorm">The gradient norm (NaN or infinite when the gradient was not finite).</param>
-/// <param name="InARow">Skipped windows in a row, this one included.</param>
-/// <param name="Total">Skipped windows in the whole run.</param>
+/// <param name="InARow">Skipped steps in a row, this one included.</param>
+/// <param name="Total">Skipped steps in the whole run.</param>
 public sealed record SkippedStepReport(long Step, double Loss, double GradientNorm, int InARow, long Total);
 
-/// <summary>An evaluation on the validation stream.</summary>
+/// <summary>An evaluation on the validation data.</summary>
 /// <param name="Step">Updates done.</param>
-/// <param name="Loss">Mean validation loss (nats/token).</param>
-/// <param name="Improved">True when it is the lowest so far (best.safetensors was written).</param>
+/// <param name="Evaluation">Its metrics and the monitored one.</param>
+/// <param name="Improved">True when the monitored metric is the best so far (the best checkpoint is written).</param>
 /// <param name="Final">True for the evaluation at the end of the run (it does not count towards patience).</param>
 /// <param name="EvaluationsWithoutImprovement">Periodic evaluations in a row without improvement.</param>
-public sealed record EvaluationReport(long Step, double Loss, bool Improved, bool Final, int EvaluationsWithoutImprovement);
+public sealed record EvaluationReport(long Step, Evaluation Evaluation, bool Improved, bool Final, int EvaluationsWithoutImprovement)
+{
+    /// <summary>The validation loss, when the evaluation has one.</summary>
+    public double? Loss => Evaluation.Loss;
+}
 
 /// <summary>A sample generated during training.</summary>
 /// <param name="Step">Updates done.</param>
@@ -61,8 +67,10 @@ public enum StopReason
     Time,
     /// <summary>Early stopping: no validation improvement for Patience evaluations.</summary>
     EarlyStopping,
-    /// <summary>The caller cancelled (Ctrl+C).</summary>
+    /// <summary>The caller cancelled (Ctrl+C, SIGTERM).</summary>
     Cancelled,
+    /// <summary>A callback stopped the run because the model reached its target (e.g. a demo's pass bar).</summary>
+    TargetReached,
 }
 
 /// <summary>How a run ended.</summary>
@@ -70,11 +78,15 @@ public enum StopReason
 /// <param name="Step">Updates done in total.</param>
 /// <param name="Epoch">Fractional epoch.</param>
 /// <param name="TrainLoss">Mean training loss of the last updates (since the last metrics line or evaluation), null if none ran.</param>
-/// <param name="ValidationLoss">Validation loss at the end, null without validation data.</param>
-/// <param name="BestValidationLoss">Lowest validation loss of the run.</param>
-/// <param name="BestValidationStep">Its step.</param>
+/// <param name="Validation">The last evaluation, null without validation data.</param>
+/// <param name="BestScore">Best value of the monitored metric in the run.</param>
+/// <param name="BestStep">Its step.</param>
 /// <param name="ElapsedSeconds">Wall-clock seconds of the whole run (resumes included).</param>
 /// <param name="StepsThisSession">Updates done by this call of Run.</param>
-/// <param name="SkippedSteps">Windows skipped in the whole run because the loss or gradient was not finite.</param>
-public sealed record TrainingOutcome(StopReason Reason, long Step, double Epoch, double? TrainLoss, double? ValidationLoss,
-    double? BestValidationLoss, long? BestValidationStep, double ElapsedSeconds, long StepsThisSession, long SkippedSteps = 0);
+/// <param name="SkippedSteps">Steps skipped in the whole run (non-finite or diverged; no update made).</param>
+public sealed record FitOutcome(StopReason Reason, long Step, double Epoch, double? TrainLoss, Evaluation? Validation,
+    double? BestScore, long? BestStep, double ElapsedSeconds, long StepsThisSession, long SkippedSteps = 0)
+{
+    /// <summary>The last validation loss, when the evaluation has one.</summary>
+    public double? ValidationLoss => Validation?.Loss;
+}

@@ -1,10 +1,10 @@
 // MetricsLog: metrics.jsonl, the run's log — one JSON object per line (step, epoch, train_loss, val_loss, lr,
-// grad_norm, tokens_per_s, elapsed_s, skipped_steps), appended as training goes, read back for plots, and cut back to a
+// grad_norm, tokens_per_s, elapsed_s, skipped_steps, and an evaluation's other metrics: val_accuracy, val_mae, ...), appended as training goes, read back for plots, and cut back to a
 // checkpoint's step when a run resumes. Lines a crash cut short are skipped when reading.
 using System.Text;
 using System.Text.Json;
 
-namespace Recurrent.LanguageModels;
+namespace Recurrent.Training;
 
 /// <summary>Reads and writes metrics.jsonl.</summary>
 public static class MetricsLog
@@ -36,6 +36,9 @@ public static class MetricsLog
             Number(w, "tokens_per_s", Math.Round(record.TokensPerSecond, 1));
             Number(w, "elapsed_s", Math.Round(record.ElapsedSeconds, 3));
             w.WriteNumber("skipped_steps", record.SkippedSteps);
+            foreach (var (name, value) in record.Validation ?? [])
+                if (name is not ("val_loss" or "step" or "epoch" or "train_loss" or "lr" or "grad_norm" or "tokens_per_s" or "elapsed_s" or "skipped_steps"))
+                    Number(w, name, value);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
@@ -63,9 +66,13 @@ public static class MetricsLog
             using var doc = JsonDocument.Parse(line);
             var o = doc.RootElement;
             if (o.ValueKind != JsonValueKind.Object || !o.TryGetProperty("step", out var step) || !step.TryGetInt64(out long s)) return false;
+            List<KeyValuePair<string, double>>? validation = null;
+            foreach (var property in o.EnumerateObject())
+                if (property.Name.StartsWith("val_", StringComparison.Ordinal) && property.Name != "val_loss" && property.Value.ValueKind == JsonValueKind.Number)
+                    (validation ??= []).Add(new(property.Name, property.Value.GetDouble()));
             record = new MetricsRecord(s, Get(o, "epoch") ?? 0, Get(o, "train_loss"), Get(o, "val_loss"), Get(o, "lr") ?? 0,
                 Get(o, "grad_norm") ?? 0, Get(o, "tokens_per_s") ?? 0, Get(o, "elapsed_s") ?? 0,
-                o.TryGetProperty("skipped_steps", out var sk) && sk.TryGetInt64(out long skipped) ? skipped : 0);
+                o.TryGetProperty("skipped_steps", out var sk) && sk.TryGetInt64(out long skipped) ? skipped : 0, validation);
             return true;
         }
         catch (JsonException)

@@ -1,0 +1,78 @@
+// LanguageModelBatches: the language model's batch source for the fit loop — char-rnn's contiguous windows. The
+// training stream is cut into B contiguous streams read in windows of T (ContiguousBatcher); each window is one
+// update, and the hidden state is carried into the next window (truncated BPTT), reset at every epoch start and
+// after a skipped window (whose state may hold the same non-finite values). The carried state is this source's
+// checkpoint state. Shapes: inputs and targets (T,B) token ids.
+using Recurrent.Data;
+using Recurrent.Models;
+using Recurrent.Training;
+
+namespace Recurrent.LanguageModels;
+
+/// <summary>Contiguous next-token windows with the hidden state carried between them.</summary>
+internal sealed class LanguageModelBatches : IBatchSource
+{
+    private readonly SequenceModel<float> _model;
+    private readonly Trainer<float> _trainer;
+    private readonly ContiguousBatcher _batcher;
+    private readonly int[] _inputs, _targets; // (T,B)
+
+    public LanguageModelBatches(SequenceModel<float> model, StepEngine<float> engine, TokenStream train, int batch, int sequenceLength)
+    {
+        _model = model;
+        _trainer = new Trainer<float>(model, engine);
+        _batcher = new ContiguousBatcher(train, batch, sequenceLength);
+        Carried = new CarriedState(model, batch);
+        _inputs = new int[batch * sequenceLength];
+        _targets = new int[batch * sequenceLength];
+    }
+
+    /// <summary>The state carried between windows; evaluation and sampling put it back after using the model.</summary>
+    public CarriedState Carried { get; }
+
+    /// <summary>Windows trained by this object, skipped ones included (fault-injection hook numbering).</summary>
+    public long Attempts { get; private set; }
+
+    public long BatchesPerEpoch => _batcher.WindowsPerEpoch;
+    public long Position => _batcher.Position;
+    public long ItemsPerBatch => _batcher.WindowSize;
+
+    public void Seek(int epoch, long position)
+    {
+        _batcher.Position = position;
+        if (position == 0) _model.ResetState();
+    }
+
+    public StepResult TrainNext()
+    {
+        _batcher.Next(_inputs, _targets);
+        Attempts++;
+        return _trainer.Train(_inputs, _targets, _batcher.SequenceLength, _batcher.BatchSize);
+    }
+
+    public void AfterStep(bool applied)
+    {
+        if (applied) _model.CarryState();
+        else _model.ResetState();
+    }
+
+    public byte[] SaveState()
+    {
+        Carried.Capture(_model);
+        byte[] h = FloatBytes.ToBytes(Carried.H), c = FloatBytes.ToBytes(Carried.C);
+        var state = new byte[4 + h.Length + c.Length];
+        BitConverter.TryWriteBytes(state, h.Length);
+        h.CopyTo(state, 4);
+        c.CopyTo(state, 4 + h.Length);
+        return state;
+    }
+
+    public void LoadState(byte[] state, string source)
+    {
+        int h = state.Length >= 4 ? BitConverter.ToInt32(state, 0) : -1;
+        if (h < 0 || h > state.Length - 4)
+            throw new InvalidDataException($"'{source}': the carried state in the training state is incomplete.");
+        Carried.Load(FloatBytes.ToFloats(state.AsSpan(4, h)), FloatBytes.ToFloats(state.AsSpan(4 + h)), source);
+        Carried.Restore(_model);
+    }
+}
