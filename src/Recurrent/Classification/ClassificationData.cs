@@ -4,9 +4,11 @@
 //                  (invariant culture: '.' decimal point); lines may have different lengths.
 // Blank lines are skipped; lines starting with '#' in CSV are comments. For prediction the label column is
 // optional: a TSV line without a tab is all text, and a CSV line whose first field is not a number starts
-// with a label (ignored); a CSV line of numbers only is all values. Every error names the file and line.
+// with a label (ignored); a CSV line of numbers only is all values. Every error names the file and line. The
+// bytes are decoded strictly (Data/TextFileLines), UTF-8 unless the caller names another encoding.
 using System.Globalization;
 using System.Text;
+using Recurrent.Data;
 
 namespace Recurrent.Classification;
 
@@ -35,20 +37,18 @@ public static class ClassificationData
 
     /// <summary>
     /// Reads every example of <paramref name="path"/>. With <paramref name="requireLabels"/>, a line without a
-    /// label is an error; otherwise labels are read where present. Throws InvalidDataException naming the
-    /// file and line for a malformed line, and for a file without examples.
+    /// label is an error; otherwise labels are read where present. The file is decoded strictly in
+    /// <paramref name="encoding"/> (null: UTF-8). Throws InvalidDataException naming the file and line for a
+    /// malformed line, and for a file without examples; <see cref="CorpusException"/> naming the file, line and
+    /// byte offset for bytes that are not valid in the encoding; FileNotFoundException for a missing file.
     /// </summary>
-    public static List<ClassificationRecord> Read(string path, ClassificationFormat format, bool requireLabels)
+    public static List<ClassificationRecord> Read(string path, ClassificationFormat format, bool requireLabels, Encoding? encoding = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         string full = Path.GetFullPath(path);
-        if (!File.Exists(full)) throw new FileNotFoundException($"The data file '{full}' does not exist.", full);
         var records = new List<ClassificationRecord>();
-        int lineNumber = 0;
-        foreach (string raw in File.ReadLines(full, new UTF8Encoding(false, throwOnInvalidBytes: true)))
+        foreach (var (lineNumber, line) in TextFileLines.Read(full, encoding))
         {
-            lineNumber++;
-            string line = raw.TrimEnd('\r');
             if (string.IsNullOrWhiteSpace(line)) continue;
             InvalidDataException Bad(string what) => new($"'{full}' line {lineNumber}: {what}");
             if (format == ClassificationFormat.Tsv)

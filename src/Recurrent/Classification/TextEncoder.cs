@@ -19,14 +19,17 @@ public sealed class TextEncoder
         _words = words;
     }
 
-    /// <summary>Learns a vocabulary of kind "char" or "word" from <paramref name="texts"/>.</summary>
+    /// <summary>
+    /// Learns a vocabulary of kind "char" or "word" from <paramref name="texts"/>, each text tokenized alone (the
+    /// last word of one text and the first of the next are two words, never one).
+    /// </summary>
     public static TextEncoder Build(string kind, IEnumerable<string> texts)
     {
         ArgumentNullException.ThrowIfNull(texts);
         return kind switch
         {
-            TokenizerKinds.Char => new TextEncoder((CharTokenizer)TokenizerFactory.Build(TokenizerKinds.Char, texts), null),
-            TokenizerKinds.Word => new TextEncoder(null, (WordTokenizer)TokenizerFactory.Build(TokenizerKinds.Word, texts)),
+            TokenizerKinds.Char => new TextEncoder((CharTokenizer)TokenizerFactory.BuildFromTexts(TokenizerKinds.Char, texts), null),
+            TokenizerKinds.Word => new TextEncoder(null, (WordTokenizer)TokenizerFactory.BuildFromTexts(TokenizerKinds.Word, texts)),
             _ => throw new ArgumentException($"Classification texts are split into 'char' or 'word' tokens, not '{kind}'.", nameof(kind)),
         };
     }

@@ -1,10 +1,8 @@
 // CorpusSource: the text of a corpus — one file, several files, a directory or a glob — read as a stream of
-// chunks, so a multi-gigabyte corpus never becomes one string. Decoding is strict (invalid bytes raise a
-// CorpusException naming file, byte offset and encoding), the byte-order mark is skipped, and a chunk never
-// ends inside a surrogate pair, so a "character" (a Unicode scalar value) is never split between chunks.
-// The Windows multi-byte code pages (GBK, Shift-JIS, Big5, EUC-KR) decode a byte that is undefined on its own
-// (GBK 0xFF, Shift-JIS 0xA0, 0xFD-0xFF...) to a private-use character U+F8E0-U+F8FF instead of failing;
-// those are rejected with the byte offset too.
+// chunks, so a multi-gigabyte corpus never becomes one string. Decoding is StrictFileDecoder's: strict (invalid
+// bytes, and the bytes the Windows multi-byte code pages leave undefined, raise a CorpusException naming file,
+// byte offset and encoding), the byte-order mark is skipped, and a chunk never ends inside a surrogate pair, so
+// a "character" (a Unicode scalar value) is never split between chunks.
 // The files are read in order; tokenization treats each file as a text of its own. Not a tokenizer: it
 // yields text only.
 using System.Text;
@@ -25,17 +23,13 @@ public sealed class CorpusSource
     /// <summary>Bytes read per chunk by default.</summary>
     public const int DefaultChunkBytes = 1 << 16;
 
-    private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
-    private readonly int _chunkBytes;
-    private readonly bool _checkUndefinedBytes;   // a multi-byte code page: look for U+F8E0-U+F8FF
+    private readonly StrictFileDecoder _decoder;
 
     internal CorpusSource(IReadOnlyList<string> files, string? encodingName, int chunkBytes)
     {
         if (chunkBytes < 4) throw new ArgumentException($"chunkBytes must be at least 4, got {chunkBytes}.", nameof(chunkBytes));
-        Encoding = TextEncodings.Get(encodingName);
-        _checkUndefinedBytes = !Encoding.IsSingleByte && Encoding.CodePage is not (65001 or 1200 or 1201 or 12000 or 12001 or 54936 or 65000);
+        _decoder = new StrictFileDecoder(TextEncodings.Get(encodingName), chunkBytes);
         EncodingName = string.IsNullOrWhiteSpace(encodingName) ? "utf-8" : encodingName.Trim();
-        _chunkBytes = chunkBytes;
         long total = 0;
         foreach (string file in files)
         {
@@ -73,7 +67,7 @@ public sealed class CorpusSource
     public IReadOnlyList<string> Files { get; }
 
     /// <summary>The strict encoding the files are decoded with.</summary>
-    public Encoding Encoding { get; }
+    public Encoding Encoding => _decoder.Encoding;
 
     /// <summary>The encoding name as given ("utf-8" by default).</summary>
     public string EncodingName { get; }
@@ -97,119 +91,22 @@ public sealed class CorpusSource
 
     private IEnumerable<string> ReadFile(string path)
     {
-        FileStream stream;
-        try
+        bool any = false;
+        foreach (string text in _decoder.Read(path, CannotRead, Undecodable))
         {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            any = true;
+            yield return text;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CorpusException($"The corpus file '{path}' cannot be read: {e.Message}", path, innerException: e);
-        }
-        using (stream)
-        {
-            var decoder = Encoding.GetDecoder();
-            byte[] bytes = new byte[_chunkBytes];
-            char[] chars = new char[Encoding.GetMaxCharCount(_chunkBytes) + 16];
-            long fileOffset = 0;       // offset of bytes[0] in the file
-            long produced = 0;         // characters yielded so far
-            int carried = 0;           // a high surrogate held back from the previous chunk, in chars[0]
-            long emittedBytes = 0;     // bytes of the characters yielded so far (code pages with the undefined-byte check)
-            bool first = true;
-            while (true)
-            {
-                int count = ReadFully(stream, bytes, path);
-                int start = 0;
-                if (first)
-                {
-                    start = PreambleLength(bytes.AsSpan(0, count));
-                    emittedBytes = start;
-                    first = false;
-                }
-                bool end = count == 0;
-                int written = Decode(decoder, bytes.AsSpan(start, count - start), chars.AsSpan(carried), end,
-                    fileOffset + start, path, bytes.AsSpan(0, count));
-                int available = carried + written;
-                carried = 0;
-                if (!end && available > 0 && char.IsHighSurrogate(chars[available - 1]))
-                {
-                    available--;
-                    carried = 1;
-                }
-                if (_checkUndefinedBytes && available > 0)
-                {
-                    int bad = chars.AsSpan(0, available).IndexOfAnyInRange('\uF8E0', '\uF8FF');
-                    if (bad >= 0)
-                    {
-                        long offset = emittedBytes + Encoding.GetByteCount(chars, 0, bad);
-                        throw Undecodable(path, offset, offset >= fileOffset && offset < fileOffset + count ? [bytes[offset - fileOffset]] : [], "", null);
-                    }
-                    emittedBytes += Encoding.GetByteCount(chars, 0, available);
-                }
-                if (available > 0)
-                {
-                    produced += available;
-                    yield return new string(chars, 0, available);
-                }
-                if (carried == 1) chars[0] = chars[available];
-                if (end) break;
-                fileOffset += count;
-            }
-            if (produced == 0)
-                throw new CorpusException($"The corpus file '{path}' is empty (it holds only a byte-order mark).", path);
-        }
+        if (!any)
+            throw new CorpusException($"The corpus file '{path}' is empty (it holds only a byte-order mark).", path);
     }
 
-    private static int ReadFully(FileStream stream, byte[] buffer, string path)
-    {
-        int total = 0;
-        try
-        {
-            while (total < buffer.Length)
-            {
-                int n = stream.Read(buffer, total, buffer.Length - total);
-                if (n == 0) break;
-                total += n;
-            }
-        }
-        catch (IOException e)
-        {
-            throw new CorpusException($"The corpus file '{path}' cannot be read: {e.Message}", path, innerException: e);
-        }
-        return total;
-    }
+    private static CorpusException CannotRead(string path, Exception e) =>
+        new($"The corpus file '{path}' cannot be read: {e.Message}", path, innerException: e);
 
-    private int PreambleLength(ReadOnlySpan<byte> head)
-    {
-        ReadOnlySpan<byte> preamble = Encoding is UTF8Encoding ? Utf8Bom : Encoding.Preamble;
-        return preamble.Length > 0 && head.StartsWith(preamble) ? preamble.Length : 0;
-    }
-
-    private int Decode(Decoder decoder, ReadOnlySpan<byte> input, Span<char> output, bool flush, long inputOffset,
-        string path, ReadOnlySpan<byte> head)
-    {
-        try
-        {
-            return decoder.GetChars(input, output, flush);
-        }
-        catch (DecoderFallbackException e)
-        {
-            long offset = Math.Max(0, inputOffset + e.Index);
-            string hint = "";
-            if (inputOffset == 0 && Encoding is UTF8Encoding && head.Length >= 2 &&
-                ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF)))
-                hint = " The file starts with a UTF-16 byte-order mark: pass --encoding utf-16.";
-            throw Undecodable(path, offset, e.BytesUnknown ?? [], hint, e);
-        }
-    }
-
-    private CorpusException Undecodable(string path, long offset, byte[] bad, string hint, Exception? inner)
-    {
-        string what = bad.Length == 0 ? "the bytes" : bad.Length == 1 ? $"byte 0x{bad[0]:X2}" : $"bytes {Convert.ToHexString(bad)}";
-        return new CorpusException(
-            $"The corpus file '{path}' is not valid {EncodingName}: {what} at byte offset {offset} cannot be decoded." +
+    private CorpusException Undecodable(string path, long offset, byte[] bad, string hint, Exception? inner) =>
+        new($"The corpus file '{path}' is not valid {EncodingName}: {StrictFileDecoder.DescribeBytes(bad)} at byte offset {offset} cannot be decoded." +
             hint + " If the file uses another encoding, pass it with --encoding NAME (e.g. gbk, shift_jis, " +
             "windows-1252, utf-16); otherwise fix or remove the bad bytes.",
             path, offset, EncodingName, inner);
-    }
 }

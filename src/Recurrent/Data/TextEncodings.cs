@@ -41,6 +41,20 @@ public static class TextEncodings
         }
     }
 
+    /// <summary>
+    /// <paramref name="encoding"/> with a decoder that throws on bytes that are not valid in it (instead of
+    /// inventing U+FFFD or '?'): the instance itself when its decoder already throws, else a copy that does. So a
+    /// caller's <c>Encoding.UTF8</c> or <c>Encoding.GetEncoding("gbk")</c> is read as strictly as <see cref="Get"/>'s.
+    /// </summary>
+    public static Encoding Strict(Encoding encoding)
+    {
+        ArgumentNullException.ThrowIfNull(encoding);
+        if (encoding.DecoderFallback is DecoderExceptionFallback) return encoding;
+        var strict = (Encoding)encoding.Clone();
+        strict.DecoderFallback = DecoderFallback.ExceptionFallback;
+        return strict;
+    }
+
     /// <summary>Registers the code-page encodings once per process (idempotent, thread-safe).</summary>
     public static void EnsureCodePages()
     {

@@ -56,6 +56,18 @@ public static class TokenizerFactory
     }
 
     /// <summary>
+    /// Builds a tokenizer of <paramref name="kind"/> from separate texts (sentences, documents, the examples of a
+    /// classification file): each string is a text of its own, so no word or BPE piece spans two of them — unlike
+    /// <see cref="Build(string, IEnumerable{string}, TokenizerOptions?)"/>, whose strings are chunks of one text.
+    /// Throws as that method does; a text that ends or starts inside a surrogate pair is an unpaired surrogate.
+    /// </summary>
+    public static Tokenizer BuildFromTexts(string kind, IEnumerable<string> texts, TokenizerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        return Build(kind, texts.Select(text => new CorpusChunk("", text)), options, eachChunkIsAText: true);
+    }
+
+    /// <summary>
     /// Builds a tokenizer from the text of a corpus; each file is a text of its own (no word or BPE piece
     /// spans two files), as <see cref="LanguageDataset.Encode"/> encodes them.
     /// See <see cref="Build(string, IEnumerable{string}, TokenizerOptions?)"/>.
@@ -66,8 +78,11 @@ public static class TokenizerFactory
         return Build(kind, corpus.Read(), options);
     }
 
-    /// <summary>Builds from chunks; a change of <see cref="CorpusChunk.Path"/> ends one text and starts the next.</summary>
-    internal static Tokenizer Build(string kind, IEnumerable<CorpusChunk> chunks, TokenizerOptions? options)
+    /// <summary>
+    /// Builds from chunks; a change of <see cref="CorpusChunk.Path"/> ends one text and starts the next, and so
+    /// does every chunk when <paramref name="eachChunkIsAText"/>.
+    /// </summary>
+    internal static Tokenizer Build(string kind, IEnumerable<CorpusChunk> chunks, TokenizerOptions? options, bool eachChunkIsAText = false)
     {
         ArgumentNullException.ThrowIfNull(kind);
         ArgumentNullException.ThrowIfNull(chunks);
@@ -76,20 +91,20 @@ public static class TokenizerFactory
         switch (kind)
         {
             case TokenizerKinds.Char:
-                return BuildChar(chunks.Select(c => c.Text), options.MaxCharacters);
+                return BuildChar(chunks.Select(c => c.Text), options.MaxCharacters, eachChunkIsAText);
             case TokenizerKinds.Byte:
                 foreach (var _ in chunks) { } // nothing to learn; reading still checks the corpus decodes
                 return ByteTokenizer.Instance;
             case TokenizerKinds.Word:
             {
                 var counter = new WordTokenizer.Counter(options.MaxDistinctWords);
-                if (!Feed(chunks, text => counter.Add(text), counter.EndText)) throw EmptyText();
+                if (!Feed(chunks, text => counter.Add(text), counter.EndText, eachChunkIsAText)) throw EmptyText();
                 return counter.Build(options.MaxVocabulary);
             }
             case TokenizerKinds.Bpe:
             {
                 var counter = new BpeTokenizer.Counter(options.BpeEncoding);
-                if (!Feed(chunks, text => counter.Add(text), counter.EndText)) throw EmptyText();
+                if (!Feed(chunks, text => counter.Add(text), counter.EndText, eachChunkIsAText)) throw EmptyText();
                 return counter.Build();
             }
             default:
@@ -97,14 +112,17 @@ public static class TokenizerFactory
         }
     }
 
-    /// <summary>Passes each chunk to add, calling endText between files and at the end; false when there was no text.</summary>
-    private static bool Feed(IEnumerable<CorpusChunk> chunks, Action<string> add, Action endText)
+    /// <summary>
+    /// Passes each chunk to add, calling endText between files (between all chunks when
+    /// <paramref name="eachChunkIsAText"/>) and at the end; false when there was no text.
+    /// </summary>
+    private static bool Feed(IEnumerable<CorpusChunk> chunks, Action<string> add, Action endText, bool eachChunkIsAText)
     {
         bool any = false;
         string? path = null;
         foreach (var chunk in chunks)
         {
-            if (path is not null && !string.Equals(path, chunk.Path, StringComparison.Ordinal)) endText();
+            if (path is not null && (eachChunkIsAText || !string.Equals(path, chunk.Path, StringComparison.Ordinal))) endText();
             path = chunk.Path;
             any |= chunk.Text.Length > 0;
             add(chunk.Text);
@@ -113,13 +131,14 @@ public static class TokenizerFactory
         return any;
     }
 
-    private static CharTokenizer BuildChar(IEnumerable<string> chunks, int maxCharacters)
+    private static CharTokenizer BuildChar(IEnumerable<string> chunks, int maxCharacters, bool eachChunkIsAText)
     {
         var seen = new ulong[0x110000 / 64];
         int distinct = 0;
         char pendingHigh = '\0';
         foreach (string chunk in chunks)
         {
+            if (eachChunkIsAText && pendingHigh != '\0') throw Unpaired(pendingHigh); // a text may not end inside a pair
             for (int i = 0; i < chunk.Length; i++)
             {
                 char c = chunk[i];

@@ -1,8 +1,11 @@
 // TimeSeriesTable: a CSV time series — one row per time step, one or more columns, comma- (or tab-) separated,
 // with an optional header (the first line is a header when any of its fields is not a number). Only the
 // columns a task selects must be numeric, so a date column can stay in the file. Columns are chosen by
-// header name or by 1-based number.
+// header name or by 1-based number. The file is decoded strictly (Data/TextFileLines), UTF-8 unless the
+// caller names another encoding.
 using System.Globalization;
+using System.Text;
+using Recurrent.Data;
 
 namespace Recurrent.Forecasting;
 
@@ -30,10 +33,15 @@ public sealed class TimeSeriesTable
     /// <summary>1-based line number of the first data row.</summary>
     public int FirstDataLine { get; }
 
-    /// <summary>Reads a CSV file; throws InvalidDataException naming the file and line of a row with the wrong number of fields.</summary>
-    public static TimeSeriesTable Read(string path)
+    /// <summary>
+    /// Reads a CSV file, decoded strictly in <paramref name="encoding"/> (null: UTF-8). Throws InvalidDataException
+    /// naming the file and line of a row with the wrong number of fields; <see cref="CorpusException"/> naming the
+    /// file, line and byte offset for bytes that are not valid in the encoding; FileNotFoundException for a
+    /// missing file.
+    /// </summary>
+    public static TimeSeriesTable Read(string path, Encoding? encoding = null)
     {
-        var lines = File.ReadAllLines(path);
+        string[] lines = TextFileLines.Read(path, encoding).Select(l => l.Text).ToArray();
         int first = 0;
         while (first < lines.Length && lines[first].Trim().Length == 0) first++;
         if (first == lines.Length) throw new InvalidDataException($"'{path}' is empty; a time series needs one row per time step.");

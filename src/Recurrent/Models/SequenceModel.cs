@@ -40,11 +40,15 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
     private bool _hasForward;
     private bool _tokenPath;      // the last forward used RecurrentStack.ForwardTokens
 
-    /// <summary>Builds the model and initialises its parameters from <paramref name="seed"/>.</summary>
+    /// <summary>
+    /// Builds the model and initialises its parameters from <paramref name="seed"/>. Throws ArgumentException for an
+    /// impossible configuration, including sizes whose parameters do not fit in one array (naming the size).
+    /// </summary>
     public SequenceModel(ModelConfig config, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
+        ModelMemory.CheckParameterCount(config);
         Config = config;
         Parameters = new ParameterStore<T>();
         if (config.Input == InputKind.Embedding)

@@ -3,7 +3,10 @@
 // so) behind left padding with the pad token, so the encoder's last steps are always the real characters and
 // every source is presented the same way whatever batch it is in. A target y_1..y_n becomes decoder inputs
 // [start, y_1..y_n] and targets [y_1..y_n, end]; shorter targets in a batch are padded (inputs with pad,
-// targets with the ignore index, so padding adds nothing to the loss).
+// targets with the ignore index, so padding adds nothing to the loss). The files are decoded strictly
+// (Data/TextFileLines): a byte that is not valid in the encoding is an error, never a U+FFFD in the vocabulary.
+using System.Text;
+using Recurrent.Data;
 using Recurrent.Losses;
 
 namespace Recurrent.Seq2Seq;
@@ -20,17 +23,16 @@ public sealed record Seq2SeqBatch(int[] Source, int SourceSteps, int[] DecoderIn
 public static class Seq2SeqData
 {
     /// <summary>
-    /// Reads `source&lt;TAB&gt;target` lines (UTF-8; empty lines skipped). Throws InvalidDataException naming the file and
-    /// line of the first line without exactly one tab or with an empty target.
+    /// Reads `source&lt;TAB&gt;target` lines (empty lines skipped), decoded strictly in <paramref name="encoding"/>
+    /// (null: UTF-8). Throws InvalidDataException naming the file and line of the first line without exactly one
+    /// tab or with an empty target; <see cref="CorpusException"/> naming the file, line and byte offset for bytes
+    /// that are not valid in the encoding; FileNotFoundException for a missing file.
     /// </summary>
-    public static List<Seq2SeqPair> ReadTsv(string path)
+    public static List<Seq2SeqPair> ReadTsv(string path, Encoding? encoding = null)
     {
         var pairs = new List<Seq2SeqPair>();
-        int lineNumber = 0;
-        foreach (string raw in File.ReadLines(path))
+        foreach (var (lineNumber, line) in TextFileLines.Read(path, encoding))
         {
-            lineNumber++;
-            string line = raw.TrimEnd('\r');
             if (line.Length == 0) continue;
             int tab = line.IndexOf('\t');
             if (tab < 0 || line.IndexOf('\t', tab + 1) >= 0)

@@ -137,27 +137,8 @@ public static partial class ModelFile
         return model;
     }
 
-    /// <summary>
-    /// Number of parameter values a model of <paramref name="config"/> has (embedding, every layer and direction's
-    /// weight_ih, weight_hh, bias_ih, bias_hh and peepholes, head), computed without building it; sizes that are
-    /// not positive count as they are (the model's own validation rejects them).
-    /// </summary>
-    internal static Int128 ParameterCount(ModelConfig config)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        Int128 h = config.HiddenSize, directions = config.Bidirectional ? 2 : 1, gates = config.Cell switch
-        {
-            Recurrent.Layers.CellKind.Lstm => 4,
-            Recurrent.Layers.CellKind.Gru => 3,
-            _ => 1,
-        };
-        Int128 stackInput = config.StackInputSize;
-        Int128 total = config.Input == Recurrent.Layers.InputKind.Embedding ? (Int128)config.InputSize * stackInput : 0;
-        Int128 peepholes = config.Peepholes && config.Cell == Recurrent.Layers.CellKind.Lstm ? 3 * h : 0;
-        Int128 Layer(Int128 input) => directions * (gates * h * input + gates * h * h + 2 * gates * h + peepholes);
-        if (config.Layers > 0) total += Layer(stackInput) + (config.Layers - 1) * Layer(h * directions);
-        return total + (Int128)config.OutputSize * h * directions + config.OutputSize;
-    }
+    /// <summary>Number of parameter values a model of <paramref name="config"/> has; see <see cref="ModelMemory.ParameterCount"/>.</summary>
+    internal static Int128 ParameterCount(ModelConfig config) => ModelMemory.ParameterCount(config);
 
     /// <summary>Copies tensors into the model's parameters; every parameter must be present with its exact shape.</summary>
     public static void LoadParameters(SequenceModel<float> model, IReadOnlyList<NamedTensor> tensors, string source)

@@ -1,8 +1,10 @@
 // ConllReader: CoNLL-style tagging files — one token per line with its tag, fields separated by whitespace,
 // the token first and the tag last (so CoNLL-2003's "token POS chunk NER" lines give the NER tag); a blank
 // line ends a sentence; "-DOCSTART-" lines are skipped. For prediction the tag is optional: a line's first
-// field is its token. Every error names the file and the line.
+// field is its token. Every error names the file and the line. The bytes are decoded strictly
+// (Data/TextFileLines), UTF-8 unless the caller names another encoding.
 using System.Text;
+using Recurrent.Data;
 
 namespace Recurrent.Tagging;
 
@@ -18,17 +20,19 @@ public static class ConllReader
     /// <summary>
     /// Reads the sentences of <paramref name="path"/>. With <paramref name="requireTags"/> every token line
     /// needs a tag (two or more fields); without, tags are read when every line of a sentence has one.
-    /// Throws InvalidDataException naming the file and line for a malformed line or a file without tokens.
+    /// The file is decoded strictly in <paramref name="encoding"/> (null: UTF-8). Throws InvalidDataException
+    /// naming the file and line for a malformed line or a file without tokens; <see cref="CorpusException"/>
+    /// naming the file, line and byte offset for bytes that are not valid in the encoding;
+    /// FileNotFoundException for a missing file.
     /// </summary>
-    public static List<TaggedSentence> Read(string path, bool requireTags)
+    public static List<TaggedSentence> Read(string path, bool requireTags, Encoding? encoding = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         string full = Path.GetFullPath(path);
-        if (!File.Exists(full)) throw new FileNotFoundException($"The data file '{full}' does not exist.", full);
         var sentences = new List<TaggedSentence>();
         var tokens = new List<string>();
         var tags = new List<string?>();
-        int lineNumber = 0, start = 0;
+        int start = 0;
         void End()
         {
             if (tokens.Count == 0) return;
@@ -37,9 +41,8 @@ public static class ConllReader
             tokens.Clear();
             tags.Clear();
         }
-        foreach (string raw in File.ReadLines(full, new UTF8Encoding(false, throwOnInvalidBytes: true)))
+        foreach (var (lineNumber, raw) in TextFileLines.Read(full, encoding))
         {
-            lineNumber++;
             string line = raw.Trim();
             if (line.Length == 0) { End(); continue; }
             string[] fields = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);

@@ -24,8 +24,14 @@ public sealed class ParameterStore<T> where T : unmanaged, IFloatingPointIeee754
         if (shape.Length == 0 || shape.Any(d => d <= 0))
             throw new ArgumentException($"Parameter '{name}' has invalid shape ({string.Join(", ", shape)}).", nameof(shape));
         if (_byName.ContainsKey(name)) throw new ArgumentException($"Duplicate parameter name '{name}'.", nameof(name));
+        Int128 length = 1;
+        foreach (int d in shape) length *= d;
+        if (_count + length > Array.MaxLength)
+            throw new ArgumentException(
+                $"Parameter '{name}' ({string.Join(", ", shape)}) has {length:N0} values; with the {_count:N0} before it the model would have " +
+                $"{_count + length:N0}, more than the {Array.MaxLength:N0} that one array (the flat parameter store) can hold. Use smaller sizes.", nameof(shape));
         var p = new Parameter(name, _count, (int[])shape.Clone(), role);
-        _count = checked(_count + p.Length);
+        _count += p.Length;
         _parameters.Add(p);
         _byName.Add(name, p);
         return p;
