@@ -1,6 +1,9 @@
 // PredictForecast: `rnn predict FORECAST_MODEL --input series.csv --steps N --output OUT.csv [--from K] [--plot P.png]`
 // — continues the series autoregressively from its first K rows (default: all) for N steps and writes
-// step,column... rows in original units. When the file has rows after K, those are the truth: MSE and MAE over
+// time,column... rows in original units. The first column is the file's time column continued: the first column
+// the model neither reads nor predicts whose last rows are one regular step apart (dates, monthly "1949-01"
+// months, years, counters; TimeAxis) — the file's own values while it has rows, then extrapolated. Without such a
+// column it is "step", the row number. When the file has rows after K, those are the truth: MSE and MAE over
 // the overlapping steps are printed and the plot shows both.
 using System.CommandLine;
 using System.Globalization;
@@ -35,18 +38,24 @@ internal static class PredictForecast
 
         int ct = targetColumns.Length, truthSteps = Math.Min(steps, table.Rows - from);
         double[] allTruth = table.Values(targetColumns);
+        var (timeColumn, axis) = FindTimeColumn(table, inputColumns.Concat(targetColumns));
+        IReadOnlyList<string> times = timeColumn >= 0 ? table.Texts(timeColumn) : [];
         var csv = new StringBuilder();
-        csv.Append("step,").AppendJoin(',', spec.Targets.Select(c => c.Label)).Append('\n');
+        csv.Append(timeColumn >= 0 ? table.ColumnName(timeColumn) : "step").Append(',')
+            .AppendJoin(',', spec.Targets.Select(c => c.Label)).Append('\n');
         for (int s = 0; s < steps; s++)
         {
-            csv.Append((from + s + 1).ToString(CultureInfo.InvariantCulture));
+            int row = from + s;   // 0-based row of this step
+            csv.Append(axis is null ? (row + 1).ToString(CultureInfo.InvariantCulture)
+                : row < table.Rows ? times[row] : axis.After(row - table.Rows + 1));
             for (int k = 0; k < ct; k++) csv.Append(',').Append(predictions[s * ct + k].ToString("R", CultureInfo.InvariantCulture));
             csv.Append('\n');
         }
         if (parse.GetValue(f.Output) is string outPath)
         {
             PredictCommand.WriteOutput(outPath, csv.ToString());
-            Console.WriteLine($"wrote {steps} predicted steps of [{string.Join(", ", spec.Targets.Select(c => c.Label))}] after row {from} to {Path.GetFullPath(outPath)}");
+            string dated = axis is null ? "" : $", dated by column '{table.ColumnName(timeColumn)}' (step {axis.Step})";
+            Console.WriteLine($"wrote {steps} predicted steps of [{string.Join(", ", spec.Targets.Select(c => c.Label))}] after row {from}{dated} to {Path.GetFullPath(outPath)}");
         }
         else Console.Write(csv);
         if (truthSteps > 0)
@@ -61,6 +70,15 @@ internal static class PredictForecast
             Console.WriteLine($"plot: {Path.GetFullPath(plotPath)}");
         }
         return 0;
+    }
+
+    // The time column: the first column the model does not use whose values step regularly, with its axis; (-1, null) if none.
+    private static (int Column, TimeAxis? Axis) FindTimeColumn(TimeSeriesTable table, IEnumerable<int> used)
+    {
+        var taken = used.ToHashSet();
+        for (int j = 0; j < table.Columns; j++)
+            if (!taken.Contains(j) && TimeAxis.Infer(table.Texts(j)) is { } axis) return (j, axis);
+        return (-1, null);
     }
 
     // The column the model was trained on: by header name when both files have headers, else by position.

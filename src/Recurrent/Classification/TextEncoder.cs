@@ -52,6 +52,14 @@ public sealed class TextEncoder
     /// <summary>Token ids 0..VocabularySize-1; 0 is unknown.</summary>
     public int VocabularySize => _chars is not null ? _chars.VocabularySize + 1 : _words!.VocabularySize;
 
+    /// <summary>The text of every model id in id order: "&lt;unk&gt;" for 0, then the characters or words.</summary>
+    public IReadOnlyList<string> Vocabulary => _chars is not null
+        ? [WordTokenizer.UnknownToken, .. Enumerable.Range(0, _chars.VocabularySize).Select(_chars.TokenText)]
+        : _words!.Words;
+
+    /// <summary>What a tokenizer id (of <see cref="ToJson"/>'s tokenizer) adds to become a model id: 1 for characters (0 is unknown), 0 for words.</summary>
+    public int TokenizerIdOffset => _chars is not null ? 1 : 0;
+
     /// <summary>The tokenizer's JSON, for the model file.</summary>
     public string ToJson() => _chars is not null ? _chars.ToJson() : _words!.ToJson();
 

@@ -1,8 +1,8 @@
 // TimeSeriesTable: a CSV time series — one row per time step, one or more columns, comma- (or tab-) separated,
-// with an optional header (the first line is a header when any of its fields is not a number). Only the
-// columns a task selects must be numeric, so a date column can stay in the file. Columns are chosen by
-// header name or by 1-based number. The file is decoded strictly (Data/TextFileLines), UTF-8 unless the
-// caller names another encoding.
+// with an optional header (the first line is a header when any of its fields is neither a number nor a date or
+// time, so a file without a header may start with a date). Only the columns a task selects must be numeric, so a
+// date column can stay in the file (TimeAxis continues it). Columns are chosen by header name or by 1-based number.
+// The file is decoded strictly (Data/TextFileLines), UTF-8 unless the caller names another encoding.
 using System.Globalization;
 using System.Text;
 using Recurrent.Data;
@@ -48,7 +48,7 @@ public sealed class TimeSeriesTable
         char separator = lines[first].Contains(',') || !lines[first].Contains('\t') ? ',' : '\t';
         string[] Split(string line) => line.Split(separator).Select(f => f.Trim().Trim('"')).ToArray();
         string[] firstFields = Split(lines[first]);
-        bool hasHeader = firstFields.Any(f => !double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        bool hasHeader = firstFields.Any(f => !double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out _) && !TimeAxis.IsDateOrTime(f));
         var rows = new List<string[]>();
         int dataStart = hasHeader ? first + 1 : first;
         for (int i = dataStart; i < lines.Length; i++)
@@ -81,6 +81,13 @@ public sealed class TimeSeriesTable
 
     /// <summary>The name of a column: its header name, or its 1-based number.</summary>
     public string ColumnName(int index) => Header is not null ? Header[index] : (index + 1).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The raw text of column <paramref name="column"/> (0-based) in every row, e.g. the dates of a time column.</summary>
+    public IReadOnlyList<string> Texts(int column)
+    {
+        if ((uint)column >= (uint)Columns) throw new ArgumentException($"column must be in 0..{Columns - 1}, got {column}.", nameof(column));
+        return _fields.Select(row => row[column]).ToArray();
+    }
 
     /// <summary>
     /// The values of the given columns as a row-major (Rows, columns.Count) array; throws InvalidDataException naming

@@ -7,7 +7,9 @@
 // (L*D,B,H). Graph outputs: output (T,B,O) per step or (B,O) last step; final_h (and final_c) (L*D,B,H),
 // in PyTorch's h_n order (layer-major, forward before reverse). Feeding final_h/final_c back as the next
 // call's initial_h/initial_c runs the model step by step. T and B are symbolic ("time", "batch").
-// Metadata: recurrent.config (the ModelConfig JSON) and, for language models, recurrent.tokenizer.
+// Metadata: recurrent.config (the ModelConfig JSON) and, for language models, recurrent.tokenizer; for task models
+// recurrent.task (TaskSidecar: labels, vocabulary, standardisation, ...). Seq2SeqExport builds an encoder graph
+// (no head, no initial state) and a decoder graph with the same code.
 using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Serialization;
@@ -41,26 +43,60 @@ public static class OnnxExport
     /// <summary>Metadata key of the tokenizer JSON (language models).</summary>
     public const string TokenizerMetadata = "recurrent.tokenizer";
 
-    /// <summary>Writes the ONNX file atomically (an existing file is replaced only when the write succeeds).</summary>
-    public static void Write(SequenceModel<float> model, string path, string? tokenizerJson = null)
+    /// <summary>Metadata key of the task description (<see cref="TaskSidecar"/>) of a classifier, tagger, forecaster or seq2seq half.</summary>
+    public const string TaskMetadata = TaskSidecar.OnnxMetadata;
+
+    /// <summary>
+    /// Writes the ONNX file atomically (an existing file is replaced only when the write succeeds); the tokenizer
+    /// JSON and the task description JSON, when given, go into its metadata.
+    /// </summary>
+    public static void Write(SequenceModel<float> model, string path, string? tokenizerJson = null, string? taskJson = null)
     {
-        byte[] bytes = ToBytes(model, tokenizerJson);
+        byte[] bytes = ToBytes(model, tokenizerJson, taskJson);
         ModelFile.WriteAtomically(path, s => s.Write(bytes));
     }
 
-    /// <summary>The serialised ONNX ModelProto of <paramref name="model"/>; the tokenizer JSON, if given, goes into its metadata.</summary>
-    public static byte[] ToBytes(SequenceModel<float> model, string? tokenizerJson = null)
+    /// <summary>
+    /// The serialised ONNX ModelProto of <paramref name="model"/>; the tokenizer JSON (<see cref="TokenizerMetadata"/>)
+    /// and task description (<see cref="TaskMetadata"/>), if given, go into its metadata.
+    /// </summary>
+    public static byte[] ToBytes(SequenceModel<float> model, string? tokenizerJson = null, string? taskJson = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (model.Parameters.Count > 500_000_000)   // 2 GB of float32: protobuf's limit for one message
-            throw new ArgumentException($"The model has {model.Parameters.Count:N0} parameters; an ONNX file holds at most 2 GB (about 500 million float32 values) " +
-                "without external data files, which this exporter does not write. Export it with --format pytorch instead.", nameof(model));
+        CheckSize(model.Parameters.Count, nameof(model));
         var c = model.Config;
         var p = model.Parameters;
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [ConfigMetadata] = System.Text.Json.JsonSerializer.Serialize(c, ModelFile.JsonOptions),
+        };
+        if (tokenizerJson is not null) metadata[TokenizerMetadata] = tokenizerJson;
+        if (taskJson is not null) metadata[TaskMetadata] = taskJson;
+        string doc = $"{c.Cell} {c.Layers} layer(s){(c.Bidirectional ? ", bidirectional" : "")}, {c.Input} input, {c.Head} head, exported by Recurrent.";
+        return Graph(c, name => p.Value(p[name]).ToArray(), head: true, initialState: true, metadata, doc);
+    }
+
+    // 2 GB of float32 is protobuf's limit for one message.
+    internal static void CheckSize(long parameters, string paramName)
+    {
+        if (parameters > 500_000_000)
+            throw new ArgumentException($"The model has {parameters:N0} parameters; an ONNX file holds at most 2 GB (about 500 million float32 values) " +
+                "without external data files, which this exporter does not write. Export it with --format pytorch instead.", paramName);
+    }
+
+    /// <summary>
+    /// The ModelProto of a recurrent stack described by <paramref name="c"/> whose parameters <paramref name="values"/>
+    /// returns by their SequenceModel names (embedding.weight, rnn.*, head.*). Without <paramref name="head"/> the graph
+    /// ends at the final states (an encoder); without <paramref name="initialState"/> it has no initial_h/initial_c
+    /// inputs and starts from zeros.
+    /// </summary>
+    internal static byte[] Graph(ModelConfig c, Func<string, float[]> values, bool head, bool initialState,
+        IReadOnlyDictionary<string, string> metadata, string doc)
+    {
         int h = c.HiddenSize, dirs = c.Bidirectional ? 2 : 1, layers = c.Layers, gates = c.Cell.Gates();
         bool lstm = c.Cell == CellKind.Lstm;
         var g = new OnnxGraph();
-        float[] Values(string name) => p.Value(p[name]).ToArray();
+        float[] Values(string name) => values(name);
 
         // Input → (T,B,F) float.
         string x;
@@ -81,8 +117,11 @@ public static class OnnxExport
                 x = FeaturesInput;
                 break;
         }
-        g.Input(InitialH, OnnxGraph.Float32, layers * dirs, "batch", h);
-        if (lstm) g.Input(InitialC, OnnxGraph.Float32, layers * dirs, "batch", h);
+        if (initialState)
+        {
+            g.Input(InitialH, OnnxGraph.Float32, layers * dirs, "batch", h);
+            if (lstm) g.Input(InitialC, OnnxGraph.Float32, layers * dirs, "batch", h);
+        }
 
         int[] order = c.Cell switch
         {
@@ -90,7 +129,7 @@ public static class OnnxExport
             CellKind.Gru => [1, 0, 2],       // r,z,n → z,r,h
             _ => [0],
         };
-        if (layers > 1) g.Initializer("state_axes", [1], new long[] { 0 });
+        if (layers > 1 && initialState) g.Initializer("state_axes", [1], new long[] { 0 });
         g.Initializer("merge_directions", [3], new long[] { 0, 0, -1 });   // (T,B,D,H) → (T,B,D*H)
         var finalH = new List<string>();
         var finalC = new List<string>();
@@ -119,13 +158,13 @@ public static class OnnxExport
                 g.Initializer($"R_{layer}", [dirs, gates * h, h], r),
                 g.Initializer($"B_{layer}", [dirs, 2 * gates * h], b),
                 "",                                          // sequence_lens: every sequence has T steps
-                StateSlice(g, InitialH, k, dirs, layers),
+                initialState ? StateSlice(g, InitialH, k, dirs, layers) : "",   // "": zeros
             };
-            if (lstm) inputs.Add(StateSlice(g, InitialC, k, dirs, layers));
+            if (lstm) inputs.Add(initialState ? StateSlice(g, InitialC, k, dirs, layers) : "");
             if (peep is not null) inputs.Add(g.Initializer($"P_{layer}", [dirs, 3 * h], peep));
 
             bool last = k == layers - 1;
-            bool needY = !last || c.Head == HeadKind.PerStep;
+            bool needY = !last || (head && c.Head == HeadKind.PerStep);
             string y = needY ? $"Y_{layer}" : "";
             string yh = layers == 1 ? FinalH : $"Y_h_{layer}", yc = layers == 1 ? FinalC : $"Y_c_{layer}";
             var attributes = new List<OnnxAttribute> { OnnxAttribute.Of("hidden_size", (long)h) };
@@ -151,6 +190,13 @@ public static class OnnxExport
             if (lstm) g.Node("Concat", finalC.ToArray(), [FinalC], OnnxAttribute.Of("axis", 0L));
         }
 
+        if (!head)
+        {
+            g.Output(FinalH, OnnxGraph.Float32, layers * dirs, "batch", h);
+            if (lstm) g.Output(FinalC, OnnxGraph.Float32, layers * dirs, "batch", h);
+            return g.ToModel("recurrent", IrVersion, Opset, "Recurrent", typeof(OnnxExport).Assembly.GetName().Version?.ToString() ?? "0", doc, metadata);
+        }
+
         // Head: per step on (T,B,D*H); last step on the top layer's final states, forward (t = T-1) then reverse (t = 0).
         int width = dirs * h;
         var headT = new float[width * c.OutputSize];   // head.weight (O, D*H) transposed to (D*H, O) for MatMul
@@ -170,12 +216,6 @@ public static class OnnxExport
         g.Output(FinalH, OnnxGraph.Float32, layers * dirs, "batch", h);
         if (lstm) g.Output(FinalC, OnnxGraph.Float32, layers * dirs, "batch", h);
 
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            [ConfigMetadata] = System.Text.Json.JsonSerializer.Serialize(c, ModelFile.JsonOptions),
-        };
-        if (tokenizerJson is not null) metadata[TokenizerMetadata] = tokenizerJson;
-        string doc = $"{c.Cell} {c.Layers} layer(s){(c.Bidirectional ? ", bidirectional" : "")}, {c.Input} input, {c.Head} head, exported by Recurrent.";
         return g.ToModel("recurrent", IrVersion, Opset, "Recurrent", typeof(OnnxExport).Assembly.GetName().Version?.ToString() ?? "0", doc, metadata);
     }
 

@@ -6,7 +6,9 @@
 //   config.json         the architecture, as `rnn import --config` reads it;
 //   example.safetensors an input (T=5, B=2), a random initial state, and Recurrent's outputs and final
 //                       states for them, so the snippet can show it reproduces this model;
-//   tokenizer.json      the tokenizer of a language model (Tokenizer.ToJson), when the model file has one.
+//   tokenizer.json      the tokenizer of a language model (Tokenizer.ToJson), when the model file has one;
+//   task.json           a task model's labels, vocabulary, standardisation... (TaskSidecar), when given.
+// Encoder–decoders have their own folder layout (Seq2SeqExport).
 // PyTorch has no peephole LSTM, so peephole models are refused (their ONNX export keeps the peepholes).
 using System.Globalization;
 using System.Text;
@@ -53,10 +55,10 @@ public static class PyTorchExport
 
     /// <summary>
     /// Writes model.safetensors, model.py, config.json and example.safetensors into <paramref name="directory"/>
-    /// (created if missing), and tokenizer.json when <paramref name="tokenizerJson"/> is given. Each file is written
-    /// atomically. The example is drawn from <paramref name="exampleSeed"/>.
+    /// (created if missing), tokenizer.json when <paramref name="tokenizerJson"/> is given and task.json (<see cref="TaskSidecar"/>)
+    /// when <paramref name="taskJson"/> is. Each file is written atomically. The example is drawn from <paramref name="exampleSeed"/>.
     /// </summary>
-    public static void Write(SequenceModel<float> model, string directory, string? tokenizerJson = null, ulong exampleSeed = 1)
+    public static void Write(SequenceModel<float> model, string directory, string? tokenizerJson = null, ulong exampleSeed = 1, string? taskJson = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
@@ -75,6 +77,7 @@ public static class PyTorchExport
             byte[] tokenizer = Encoding.UTF8.GetBytes(tokenizerJson);
             ModelFile.WriteAtomically(Path.Combine(directory, TokenizerFile), s => s.Write(tokenizer));
         }
+        if (taskJson is not null) TaskSidecar.Write(Path.Combine(directory, TaskSidecar.FileName), taskJson);
     }
 
     /// <summary>The architecture as indented JSON (the format of <c>rnn import --config</c>).</summary>
@@ -143,8 +146,31 @@ public static class PyTorchExport
             $"bidirectional={(c.Bidirectional ? "True" : "False")}, dropout={F(c.Dropout)}, head=\"{head}\", output_size={c.OutputSize})";
         string description = $"{c.Cell} ({c.Layers} layer{(c.Layers > 1 ? "s" : "")}{(c.Bidirectional ? ", bidirectional" : "")}), " +
             $"{c.Input} input, {c.Head} head";
-        return Template.Replace("@DESCRIPTION@", description).Replace("@CONFIG@", config1);
+        return Template.Replace("@DESCRIPTION@", description).Replace("@CONFIG@", config1).Replace("@LOAD_SAFETENSORS@", LoadSafetensorsPython);
     }
+
+    /// <summary>
+    /// Python source of <c>load_safetensors(path)</c> (json + struct, float32 only), shared by the model.py of every
+    /// export so each reads its files the same way.
+    /// </summary>
+    internal const string LoadSafetensorsPython = """"
+        def load_safetensors(path):
+            """Reads the float32 tensors of a safetensors file: 8-byte header length, JSON header, raw little-endian data."""
+            with open(path, "rb") as f:
+                data = f.read()
+            (n,) = struct.unpack("<Q", data[:8])
+            header = json.loads(data[8:8 + n].decode("utf-8"))
+            tensors = {}
+            for name, info in header.items():
+                if name == "__metadata__":
+                    continue
+                if info["dtype"] != "F32":
+                    raise ValueError(f"{path}: tensor {name} has dtype {info['dtype']}; only F32 is read here")
+                begin, end = info["data_offsets"]
+                raw = bytearray(data[8 + n + begin:8 + n + end])
+                tensors[name] = torch.frombuffer(raw, dtype=torch.float32).reshape(info["shape"]).clone()
+            return tensors
+        """";
 
     private const string Template = """"
         """The Recurrent model exported to this folder, rebuilt as a torch.nn.Module: @DESCRIPTION@.
@@ -202,22 +228,7 @@ public static class PyTorchExport
                 return self.head(y), state
 
 
-        def load_safetensors(path):
-            """Reads the float32 tensors of a safetensors file: 8-byte header length, JSON header, raw little-endian data."""
-            with open(path, "rb") as f:
-                data = f.read()
-            (n,) = struct.unpack("<Q", data[:8])
-            header = json.loads(data[8:8 + n].decode("utf-8"))
-            tensors = {}
-            for name, info in header.items():
-                if name == "__metadata__":
-                    continue
-                if info["dtype"] != "F32":
-                    raise ValueError(f"{path}: tensor {name} has dtype {info['dtype']}; only F32 is read here")
-                begin, end = info["data_offsets"]
-                raw = bytearray(data[8 + n + begin:8 + n + end])
-                tensors[name] = torch.frombuffer(raw, dtype=torch.float32).reshape(info["shape"]).clone()
-            return tensors
+        @LOAD_SAFETENSORS@
 
 
         def load(path):

@@ -34,10 +34,10 @@ public sealed class ForecastCliTests : IDisposable
         var predict = CliRunner.Run("predict", run, "--input", csv, "--from", "200", "--steps", "30", "--output", pred, "--plot", png);
         Assert.True(predict.ExitCode == 0, predict.Stdout + predict.Stderr);
         var lines = File.ReadAllLines(pred);
-        Assert.Equal("step,value", lines[0]);
+        Assert.Equal("t,value", lines[0]);   // the file's time column (t = 0, 1, ...) goes on: row 201 has t = 200
         Assert.Equal(31, lines.Length);
         double[] p = lines.Skip(1).Select(l => double.Parse(l.Split(',')[1], CultureInfo.InvariantCulture)).ToArray();
-        Assert.Equal(Enumerable.Range(201, 30).Select(s => s.ToString(CultureInfo.InvariantCulture)), lines.Skip(1).Select(l => l.Split(',')[0]));
+        Assert.Equal(Enumerable.Range(200, 30).Select(s => s.ToString(CultureInfo.InvariantCulture)), lines.Skip(1).Select(l => l.Split(',')[0]));
         double mse = Enumerable.Range(0, 30).Average(k => (p[k] - Value(200 + k)) * (p[k] - Value(200 + k)));
         double mae = Enumerable.Range(0, 30).Average(k => Math.Abs(p[k] - Value(200 + k)));
         var m = Regex.Match(predict.Stdout, @"rows 201\.\.230: MSE (\S+), MAE (\S+) \(30 values");
