@@ -6,6 +6,8 @@
 // Run: dotnet run --project samples/Classification -c Release
 using Recurrent.Classification;
 using Recurrent.Supervised;
+using Recurrent.Training;
+using Recurrent.Training.Callbacks;
 
 string[] good = ["great", "lovely", "superb", "fun", "charming"];
 string[] bad = ["awful", "boring", "dull", "terrible", "clumsy"];
@@ -39,10 +41,20 @@ var test = ClassificationData.Read(WriteTsv("test.tsv", 200, 3), ClassificationF
 Console.WriteLine($"{train.Count} training, {validation.Count} validation, {test.Count} test reviews, e.g. \"{train[0].Label}\t{train[0].Text}\"");
 
 var settings = new ClassifierSettings { Tokens = "word", EmbeddingSize = 16, HiddenSize = 24, Bidirectional = true };
-var options = new SupervisedOptions { Epochs = 15, BatchSize = 16, LearningRate = 0.01, Patience = 3, Seed = 7 };
-var (classifier, history) = SequenceClassifier.Train(train, validation, ClassificationFormat.Tsv, settings, options,
-    e => Console.WriteLine($"epoch {e.Epoch,2}: train loss {e.TrainLoss:F4}, validation loss {e.ValidationLoss:F4}, accuracy {e.ValidationAccuracy:P1}{(e.Improved ? " *" : "")}"));
-Console.WriteLine($"labels: {string.Join(", ", classifier.Labels.Names)}; kept the epoch with the lowest validation loss (of {history.Count})");
+var options = new SupervisedOptions
+{
+    BatchSize = 16, Seed = 7,
+    Optimization = new OptimizationOptions { LearningRate = 0.01, ClipNorm = 5 },
+    Fit = new FitOptions { Epochs = 15, Patience = 3 },        // evaluate at every epoch end, stop after 3 without improvement
+};
+int epochs = 0;
+var progress = new LambdaCallback
+{
+    EpochEnd = e => epochs = e,
+    Evaluated = e => Console.WriteLine($"epoch {epochs,2}: validation loss {e.Evaluation["val_loss"]:F4}, accuracy {e.Evaluation["val_accuracy"]:P1}{(e.Improved ? " *" : "")}"),
+};
+var (classifier, outcome) = SequenceClassifier.Train(train, validation, ClassificationFormat.Tsv, settings, options, [progress]);
+Console.WriteLine($"labels: {string.Join(", ", classifier.Labels.Names)}; kept the weights of step {outcome.BestStep} (lowest validation loss) of {outcome.Step}");
 
 ConfusionMatrix matrix = classifier.Evaluate(test);
 Console.WriteLine($"test: accuracy {matrix.Accuracy:P1}, macro-F1 {matrix.MacroF1:F3}");

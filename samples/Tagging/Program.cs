@@ -6,6 +6,8 @@
 // Run: dotnet run --project samples/Tagging -c Release
 using Recurrent.Classification;
 using Recurrent.Supervised;
+using Recurrent.Training;
+using Recurrent.Training.Callbacks;
 using Recurrent.Tagging;
 
 string[][] people = [["Anna"], ["Boris", "Lee"], ["Maria", "Costa"], ["Jordan"], ["Georgia"], ["Tom"], ["Ines", "Silva"], ["Kenji"]];
@@ -52,10 +54,21 @@ Console.WriteLine($"{train.Count} training, {validation.Count} validation, {test
                   string.Join(" ", train[0].Tokens.Zip(train[0].Tags!, (w, t) => $"{w}/{t}")));
 
 var settings = new ClassifierSettings { EmbeddingSize = 16, HiddenSize = 32, Bidirectional = true };
-var options = new SupervisedOptions { Epochs = 12, BatchSize = 16, LearningRate = 0.01, Patience = 3, Seed = 5 };
-var (tagger, history) = SequenceTagger.Train(train, validation, settings, options,
-    e => Console.WriteLine($"epoch {e.Epoch,2}: train loss {e.TrainLoss:F4}, validation loss {e.ValidationLoss:F4}, token accuracy {e.ValidationAccuracy:P1}{(e.Improved ? " *" : "")}"));
-Console.WriteLine($"{tagger.Words.Count} words (id 0 = {WordVocabulary.Unknown}), tags: {string.Join(", ", tagger.Tags.Names)}; {history.Count} epochs run");
+var options = new SupervisedOptions
+{
+    BatchSize = 16, Seed = 5,
+    Optimization = new OptimizationOptions { LearningRate = 0.01, ClipNorm = 5 },
+    Fit = new FitOptions { Epochs = 12, Patience = 3 },
+};
+int epochs = 0;
+var progress = new LambdaCallback
+{
+    EpochEnd = e => epochs = e,
+    Evaluated = e => Console.WriteLine($"step {e.Step,4}: validation loss {e.Evaluation["val_loss"]:F4}, token accuracy {e.Evaluation["val_token_accuracy"]:P1}, " +
+        $"entity F1 {e.Evaluation["val_entity_f1"]:F3}{(e.Improved ? " *" : "")}"),
+};
+var (tagger, outcome) = SequenceTagger.Train(train, validation, settings, options, [progress]);
+Console.WriteLine($"{tagger.Words.Count} words (id 0 = {WordVocabulary.Unknown}), tags: {string.Join(", ", tagger.Tags.Names)}; {epochs} epochs run");
 
 TaggingResult result = tagger.Evaluate(test);
 EntityScorer entities = result.Entities;

@@ -1,110 +1,129 @@
-// TaskTraining: `rnn train --task classify|tag --data FILE` — trains a sequence classifier (TSV label<TAB>text
-// or CSV label,v1,...,vn) or a CoNLL tagger with the library's SequenceClassifier / SequenceTagger, prints
-// one line per epoch, and writes the model (the epoch with the lowest validation loss) to
-// RUN_DIR/best.safetensors. Flags of the other tasks (language-model, forecast and seq2seq options) are refused.
+// TaskTraining: `rnn train --task classify|tag --data FILE` — a sequence classifier (TSV label<TAB>text or CSV
+// label,v1,...,vn) or a CoNLL tagger trained by the library's SupervisedRun on the fit loop, with everything a
+// language-model run has: budgets (--epochs/--steps/--time), every optimizer, schedule and clipping flag, the live
+// progress line, metrics.jsonl with validation accuracy (classify) or entity F1 (tag), loss plots, last/best
+// checkpoints, `--resume DIR`, Ctrl+C/SIGTERM and the divergence guard. Defaults come from the library's
+// ClassifierSettings and SupervisedOptions. Flags of the other tasks are refused.
 using System.CommandLine;
-using System.Globalization;
-using Recurrent.Training;
 using Recurrent.Classification;
+using Recurrent.Cli.Reporting;
 using Recurrent.Data;
-using Recurrent.LanguageModels;
 using Recurrent.Supervised;
-using Recurrent.Tagging;
+using Recurrent.Training;
 
 namespace Recurrent.Cli.Commands;
 
 internal static class TaskTraining
 {
+    private static Option[] Used(TrainCommand.Flags o, string task) =>
+    [
+        o.Task, o.Bidirectional, o.Data, o.Val, o.ValFraction, o.Encoding, .. task == "classify" ? [o.Tokenizer] : Array.Empty<Option>(),
+        o.Model, o.Layers, o.Hidden, o.Embedding, o.Dropout, o.Batch, o.RunDir, o.Resume, o.Seed, o.Quiet,
+        .. TrainCommand.OptimizationFlags(o), .. TrainCommand.FitFlags(o),
+    ];
+
     /// <summary>Trains --task classify or tag; <paramref name="otherTaskFlags"/> are the forecast/seq2seq-only options (refused here).</summary>
-    public static int Execute(ParseResult parse, TrainCommand.Flags o, IEnumerable<Option> otherTaskFlags, string task)
+    public static int Execute(ParseResult parse, TrainCommand.Flags o, IEnumerable<Option> otherTaskFlags, string task, CancellationToken cancellation)
     {
-        Option[] used =
-        [
-            o.Task, o.Bidirectional, o.Data, o.Val, o.ValFraction, o.Tokenizer, o.Model, o.Layers, o.Hidden, o.Embedding,
-            o.Dropout, o.Batch, o.Lr, o.Clip, o.Epochs, o.Patience, o.RunDir, o.Seed, o.Quiet,
-        ];
-        TrainCommand.RejectOthers(parse, task, used, [.. o.All, .. otherTaskFlags]);
+        TrainCommand.RejectOthers(parse, task, Used(o, task), [.. o.All, .. otherTaskFlags]);
         string data = Single(parse.GetValue(o.Data), "--data")
             ?? throw new UserFacingException($"--task {task} needs --data FILE ({(task == "tag" ? "CoNLL 'token tag' lines" : "label<TAB>text lines, or label,v1,...,vn for .csv")}).");
         string? val = Single(parse.GetValue(o.Val), "--val");
         if (val is not null && CommonOptions.Given(parse, o.ValFraction))
             throw new UserFacingException("give either --val or --val-fraction, not both.");
+        string? encoding = parse.GetValue(o.Encoding);
+        if (encoding is not null) TrainCommand.Map(() => TextEncodings.Get(encoding));
 
-        string tokens = parse.GetValue(o.Tokenizer)?.ToLowerInvariant() ?? TokenizerKinds.Char;
+        var defaults = new ClassifierSettings();
+        string tokens = parse.GetValue(o.Tokenizer)?.ToLowerInvariant() ?? defaults.Tokens;
         if (task == "classify" && tokens is not (TokenizerKinds.Char or TokenizerKinds.Word))
             throw new UserFacingException($"--tokenizer for --task classify is char or word, not '{tokens}'.");
-        if (task == "tag" && CommonOptions.Given(parse, o.Tokenizer))
-            throw new UserFacingException("--tokenizer does not apply to --task tag: CoNLL files are already split into tokens.");
-        var settings = new ClassifierSettings
+        var settings = defaults with
         {
-            Cell = CommonOptions.ParseCell(parse.GetValue(o.Model) ?? "lstm"),
-            HiddenSize = Positive(parse.GetValue(o.Hidden) ?? 64, "--hidden"),
-            Layers = Positive(parse.GetValue(o.Layers) ?? 1, "--layers"),
+            Cell = parse.GetValue(o.Model) is string cell ? CommonOptions.ParseCell(cell) : defaults.Cell,
+            HiddenSize = Positive(parse.GetValue(o.Hidden) ?? defaults.HiddenSize, "--hidden"),
+            Layers = Positive(parse.GetValue(o.Layers) ?? defaults.Layers, "--layers"),
             Bidirectional = parse.GetValue(o.Bidirectional),
-            EmbeddingSize = parse.GetValue(o.Embedding) ?? 32,
-            Dropout = parse.GetValue(o.Dropout) ?? 0,
+            EmbeddingSize = parse.GetValue(o.Embedding) ?? defaults.EmbeddingSize,
+            Dropout = parse.GetValue(o.Dropout) ?? defaults.Dropout,
             Tokens = tokens,
         };
         if (settings.EmbeddingSize < 0) throw new UserFacingException($"--embedding must be >= 0, got {settings.EmbeddingSize}.");
         if (!(settings.Dropout >= 0 && settings.Dropout < 1)) throw new UserFacingException($"--dropout must be in [0, 1), got {settings.Dropout}.");
-        var options = new SupervisedOptions
+        var x = new SupervisedOptions();
+        var options = x with
         {
-            Epochs = Positive(parse.GetValue(o.Epochs) ?? 20, "--epochs"),
-            BatchSize = Positive(parse.GetValue(o.Batch) ?? 32, "--batch"),
-            LearningRate = parse.GetValue(o.Lr) ?? 5e-3,
-            ClipNorm = parse.GetValue(o.Clip) ?? 5,
-            Patience = parse.GetValue(o.Patience) ?? 3,
-            ValidationFraction = val is null ? parse.GetValue(o.ValFraction) ?? 0.1 : 0,
-            Seed = parse.GetValue(o.Seed) ?? 1,
+            BatchSize = Positive(parse.GetValue(o.Batch) ?? x.BatchSize, "--batch"),
+            Optimization = TrainCommand.ReadOptimization(parse, o, x.Optimization),
+            Fit = TrainCommand.ReadFit(parse, o, x.Fit, resuming: false),
+            ValidationFraction = val is null ? parse.GetValue(o.ValFraction) ?? x.ValidationFraction : 0,
+            Seed = parse.GetValue(o.Seed) ?? x.Seed,
         };
-        if (!(options.LearningRate > 0)) throw new UserFacingException($"--lr must be positive, got {options.LearningRate}.");
-        if (!(options.ClipNorm >= 0)) throw new UserFacingException($"--clip must be >= 0, got {options.ClipNorm}.");
-        if (options.Patience < 0) throw new UserFacingException($"--patience must be >= 0, got {options.Patience}.");
-        if (!(options.ValidationFraction >= 0 && options.ValidationFraction < 1))
-            throw new UserFacingException($"--val-fraction must be in [0, 1), got {options.ValidationFraction}.");
-
-        string runDir = Path.GetFullPath(parse.GetValue(o.RunDir) ?? Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
-        string modelPath = Path.Combine(runDir, RunDirectory.BestFile);
-        if (File.Exists(modelPath))
-            throw new UserFacingException($"'{modelPath}' already exists; choose another --run-dir. Nothing was changed.");
+        TrainCommand.Map(() => options.Validate());
+        var spec = new SupervisedRunSpec
+        {
+            Kind = task, Model = settings, Training = options,
+            Data = new SupervisedDataSpec { Path = Path.GetFullPath(data), Validation = val is null ? null : Path.GetFullPath(val), Encoding = encoding },
+        };
+        string runDir = parse.GetValue(o.RunDir) ?? TrainCommand.DefaultRunDirectory();
+        if (new RunDirectory(runDir).HoldsRun)
+            throw new UserFacingException($"the run directory '{Path.GetFullPath(runDir)}' already holds a run; continue it with --resume {runDir}, or choose another --run-dir. Nothing was changed.");
         bool quiet = parse.GetValue(o.Quiet);
-        Action<EpochReport> progress = r =>
-        {
-            if (quiet) return;
-            string validation = double.IsNaN(r.ValidationLoss) ? "" : $"  val loss {r.ValidationLoss:F4}  val accuracy {r.ValidationAccuracy:F4}{(r.Improved ? "  *" : "")}";
-            Console.WriteLine($"epoch {r.Epoch,3}  train loss {r.TrainLoss:F4}{validation}");
-        };
+        var run = TrainCommand.Map(() => SupervisedRun.Start(spec, runDir));
+        if (!quiet) PrintHeader(run);
+        return Train(run, quiet, cancellation);
+    }
 
-        if (task == "classify")
+    /// <summary>`rnn train --resume DIR` for a classify or tag run: only the run controls may change.</summary>
+    public static int Resume(ParseResult parse, TrainCommand.Flags o, IEnumerable<Option> otherTaskFlags, string task, string checkpoint, CancellationToken cancellation)
+    {
+        Option[] allowed = [o.Task, o.Resume, o.Quiet, .. TrainCommand.FitFlags(o)];
+        foreach (var option in Used(o, task).Except(allowed))
+            if (CommonOptions.Given(parse, option))
+                throw new UserFacingException($"{option.Name} cannot be used with --resume: a resumed run keeps the settings it started with " +
+                    "(only --epochs, --steps, --time, --patience, --eval-every, --log-every, --checkpoint-every and --max-bad-steps may change).");
+        TrainCommand.RejectOthers(parse, task, Used(o, task), [.. o.All, .. otherTaskFlags]);
+        var stored = SupervisedRunSpec.FromJsonNode(FitState.FromJson(Recurrent.Serialization.ModelFile.Read(checkpoint).Training!, checkpoint).Run, checkpoint);
+        var controls = TrainCommand.ReadFit(parse, o, stored.Training.Fit, resuming: true);
+        TrainCommand.Map(() => controls.Validate());
+        var run = TrainCommand.Map(() => SupervisedRun.Resume(checkpoint, controls));
+        bool quiet = parse.GetValue(o.Quiet);
+        if (!quiet)
         {
-            var format = ClassificationData.FormatOf(data);
-            var records = ClassificationData.Read(data, format, requireLabels: true);
-            List<ClassificationRecord> train = records, held = [];
-            if (val is not null) held = ClassificationData.Read(val, format, requireLabels: true);
-            else (train, held) = SupervisedTrainer.Split(records, options.ValidationFraction, options.Seed);
-            if (!quiet)
-                Console.WriteLine($"classify: {Path.GetFullPath(data)} ({(format == ClassificationFormat.Tsv ? $"text, {settings.Tokens} tokens" : "numeric sequences")}); " +
-                                  $"{train.Count} training and {held.Count} validation examples; {settings.Cell} {settings.HiddenSize}x{settings.Layers}{(settings.Bidirectional ? " bidirectional" : "")}");
-            var (classifier, _) = SequenceClassifier.Train(train, held, format, settings, options, progress);
-            Directory.CreateDirectory(runDir);
-            classifier.Save(modelPath);
-            Console.WriteLine($"model: {modelPath} ({classifier.Labels.Count} labels: {string.Join(", ", classifier.Labels.Names)})");
+            PrintHeader(run);
+            Console.WriteLine($"resuming at step {run.Loop.Step}, epoch {Format.Number(run.Loop.FractionalEpoch, "F2")}");
         }
-        else
+        return Train(run, quiet, cancellation);
+    }
+
+    private static int Train(SupervisedRun run, bool quiet, CancellationToken cancellation) =>
+        TrainCommand.RunFit(run.Loop, run.RunDirectory, quiet, cancellation, more: outcome =>
         {
-            var sentences = ConllReader.Read(data, requireTags: true);
-            List<TaggedSentence> train = sentences, held = [];
-            if (val is not null) held = ConllReader.Read(val, requireTags: true);
-            else (train, held) = SupervisedTrainer.Split(sentences, options.ValidationFraction, options.Seed);
-            if (!quiet)
-                Console.WriteLine($"tag: {Path.GetFullPath(data)}; {train.Count} training and {held.Count} validation sentences; " +
-                                  $"{settings.Cell} {settings.HiddenSize}x{settings.Layers}{(settings.Bidirectional ? " bidirectional" : "")}");
-            var (tagger, _) = SequenceTagger.Train(train, held, settings, options, progress);
-            Directory.CreateDirectory(runDir);
-            tagger.Save(modelPath);
-            Console.WriteLine($"model: {modelPath} ({tagger.Tags.Count} tags, {tagger.Words.Count} words)");
-        }
-        return 0;
+            string model = File.Exists(run.RunDirectory.Best) ? run.RunDirectory.Best : run.RunDirectory.Last;
+            string what = run.Task is SequenceClassifier c ? $"{c.Labels.Count} labels: {string.Join(", ", c.Labels.Names)}"
+                : run.Task is Tagging.SequenceTagger t ? $"{t.Tags.Count} tags, {t.Words.Count} words" : "";
+            Console.WriteLine($"model: {model} ({what})");
+            Console.WriteLine($"next: rnn eval {model} --data FILE   rnn report {run.RunDirectory.Path}   continue: rnn train --resume {run.RunDirectory.Path} --epochs N");
+        });
+
+    private static void PrintHeader(SupervisedRun run)
+    {
+        var s = run.Spec;
+        var m = s.Model;
+        string input = s.Kind == "tag" ? "CoNLL tokens"
+            : ClassificationData.FormatOf(s.Data.Path) == ClassificationFormat.Tsv ? $"text, {m.Tokens} tokens" : "numeric sequences";
+        Console.WriteLine($"{s.Kind}: {s.Data.Path} ({input}); {run.TrainCount} training and {run.ValidationCount} validation {(s.Kind == "tag" ? "sentences" : "examples")}");
+        Console.WriteLine($"model: {m.Cell} {m.HiddenSize}x{m.Layers}{(m.Bidirectional ? " bidirectional" : "")}; {run.Task.Model.Parameters.Count:N0} parameters");
+        var opt = s.Training.Optimization;
+        var fit = run.Loop.Options;
+        var budgets = new List<string>();
+        if (fit.Steps is long st) budgets.Add($"{st} steps");
+        if (fit.Epochs is int e) budgets.Add($"{e} epochs");
+        if (fit.TimeBudgetSeconds is double t) budgets.Add(Format.Duration(t));
+        Console.WriteLine($"training: batch {s.Training.BatchSize} ({run.Loop.BatchesPerEpoch:N0} updates per epoch); {opt.Optimizer} lr {Format.Number(opt.LearningRate, "G")} ({opt.Schedule})" +
+            $"{(opt.ClipNorm is double cn ? $", clip norm {cn}" : "")}; stop after {string.Join(" or ", budgets)}" +
+            $"{(fit.Patience is int p ? $" or {p} evaluations without a lower validation loss" : "")}; seed {s.Training.Seed}");
+        Console.WriteLine($"run directory: {run.RunDirectory.Path}");
     }
 
     private static string? Single(string[]? paths, string flag) => paths switch

@@ -25,8 +25,7 @@ internal static partial class TrainCommand
         foreach (var option in o.All) cmd.Options.Add(option);
         var tasks = new TaskFlags(); // the options of --task forecast and seq2seq (TrainCommand.Tasks.cs)
         foreach (var option in tasks.All) cmd.Options.Add(option);
-        cmd.SetAction(parse => parse.GetValue(o.Task)?.ToLowerInvariant() is "forecast" or "seq2seq"
-            ? ExecuteTask(parse, o, tasks, parse.GetValue(o.Task)!.ToLowerInvariant()) : Execute(parse, o, tasks));
+        cmd.SetAction(parse => Execute(parse, o, tasks));
         return cmd;
     }
 
@@ -118,16 +117,63 @@ internal static partial class TrainCommand
         };
     }
 
+    // One entry per kind of model: how `rnn train --task KIND` starts a run and how `rnn train --resume DIR` continues
+    // one whose checkpoint says it is of that kind (its fit state's run "kind").
     private static int Execute(ParseResult parse, Flags o, TaskFlags t)
     {
-        string? task = parse.GetValue(o.Task)?.ToLowerInvariant();
-        if (task is "classify" or "tag") return TaskTraining.Execute(parse, o, t.All, task);
-        if (task is not (null or "lm")) throw new UserFacingException($"unknown --task '{task}'; use lm, classify, tag, forecast or seq2seq.");
+        using var signals = new TrainingSignals();
+        if (parse.GetValue(o.Resume) is string resume)
+        {
+            string checkpoint = ResumeCheckpoint(resume);
+            string kind = RunKind(checkpoint);
+            if (CommonOptions.Given(parse, o.Task) && parse.GetValue(o.Task)!.ToLowerInvariant() != kind)
+                throw new UserFacingException($"'{checkpoint}' is a run of --task {kind}, not --task {parse.GetValue(o.Task)}; drop --task to resume it.");
+            return kind switch
+            {
+                "lm" => ExecuteResume(parse, o, t, checkpoint, signals.Token),
+                "classify" or "tag" => TaskTraining.Resume(parse, o, t.All, kind, checkpoint, signals.Token),
+                _ => throw new UserFacingException($"'{checkpoint}' is a run of --task {kind}, which cannot be resumed by this build."),
+            };
+        }
+        string task = parse.GetValue(o.Task)?.ToLowerInvariant() ?? "lm";
+        return task switch
+        {
+            "lm" => ExecuteLanguageModel(parse, o, t, signals.Token),
+            "classify" or "tag" => TaskTraining.Execute(parse, o, t.All, task, signals.Token),
+            "forecast" or "seq2seq" => ExecuteTask(parse, o, t, task),
+            _ => throw new UserFacingException($"unknown --task '{task}'; use lm, classify, tag, forecast or seq2seq."),
+        };
+    }
+
+    /// <summary>The checkpoint to resume from: DIR/last.safetensors, or the file given.</summary>
+    private static string ResumeCheckpoint(string resume)
+    {
+        string full = Path.GetFullPath(resume);
+        string checkpointPath = Directory.Exists(full) ? Path.Combine(full, RunDirectory.LastFile) : full;
+        if (!File.Exists(checkpointPath))
+            throw new UserFacingException(Directory.Exists(full)
+                ? $"'{full}' has no {RunDirectory.LastFile} to resume from; give the directory of an `rnn train` run."
+                : $"the run directory '{full}' does not exist.");
+        return checkpointPath;
+    }
+
+    /// <summary>The kind of model a checkpoint's run trained ("lm", "classify", ...), from its training state.</summary>
+    private static string RunKind(string checkpoint)
+    {
+        var content = Recurrent.Serialization.ModelFile.Read(checkpoint);
+        if (content.Training is null)
+            throw new UserFacingException($"'{checkpoint}' holds a model but no training state, so it cannot be resumed; use --init-from to fine-tune from it instead.");
+        var run = FitState.ReadRun(content.Training, checkpoint);
+        return run?["kind"]?.GetValue<string>() ?? throw new UserFacingException(
+            $"'{checkpoint}' holds no training state this build can resume (it was written by an older version); start a new run with --init-from to keep its weights.");
+    }
+
+    private static int ExecuteLanguageModel(ParseResult parse, Flags o, TaskFlags t, CancellationToken cancellation)
+    {
         RejectOthers(parse, "lm", [], t.All);
         if (parse.GetValue(o.Bidirectional))
             throw new UserFacingException("--bidirectional needs --task classify or tag: a language model reads only the past.");
-        using var signals = new TrainingSignals();
-        return parse.GetValue(o.Resume) is string resume ? ExecuteResume(parse, o, resume, signals.Token) : ExecuteNew(parse, o, signals.Token);
+        return ExecuteNew(parse, o, cancellation);
     }
 
     private static int ExecuteNew(ParseResult parse, Flags o, CancellationToken cancellation)
@@ -176,18 +222,13 @@ internal static partial class TrainCommand
         return Train(trainer, quiet, cancellation);
     }
 
-    private static int ExecuteResume(ParseResult parse, Flags o, string resume, CancellationToken cancellation)
+    private static int ExecuteResume(ParseResult parse, Flags o, TaskFlags t, string checkpointPath, CancellationToken cancellation)
     {
+        RejectOthers(parse, "lm", [], t.All);
         foreach (var option in o.FixedOnResume)
             if (CommonOptions.Given(parse, option))
                 throw new UserFacingException($"{option.Name} cannot be used with --resume: a resumed run keeps the settings it started with " +
                     "(only --epochs, --steps, --time, --patience, --eval-every, --log-every, --checkpoint-every, --max-bad-steps and the --sample-* options may change).");
-        string full = Path.GetFullPath(resume);
-        string checkpointPath = Directory.Exists(full) ? Path.Combine(full, RunDirectory.LastFile) : full;
-        if (!File.Exists(checkpointPath))
-            throw new UserFacingException(Directory.Exists(full)
-                ? $"'{full}' has no {RunDirectory.LastFile} to resume from; give the directory of an `rnn train` run."
-                : $"the run directory '{full}' does not exist.");
         var checkpoint = LanguageModelFile.LoadCheckpoint(checkpointPath);
         LanguageModelRunSpec state = checkpoint.RunSpec!;
         if (state.Data is null)
@@ -208,52 +249,15 @@ internal static partial class TrainCommand
         return Train(trainer, quiet, cancellation);
     }
 
-    private static int Train(LanguageModelRun trainer, bool quiet, CancellationToken cancellation)
-    {
-        FitOutcome outcome;
-        try
+    private static int Train(LanguageModelRun trainer, bool quiet, CancellationToken cancellation) =>
+        RunFit(trainer.Loop, trainer.RunDirectory, quiet, cancellation, trainer.Sampler, outcome =>
         {
-            outcome = TrainingDisplay.Create(quiet).Run(trainer.Loop, trainer.Sampler, () => trainer.Run(cancellation));
-        }
-        catch (TrainingDivergedException e)
-        {
-            throw new UserFacingException(e.Message);
-        }
-        var run = trainer.RunDirectory;
-        string plots;
-        try
-        {
-            var (png, svg) = LossPlot.Write(run.Path);
-            plots = $", {Path.GetFileName(png)}, {Path.GetFileName(svg)}";
-        }
-        catch (IOException e)
-        {
-            plots = "";
-            Console.Error.WriteLine($"rnn: no loss plot: {e.Message}");
-        }
-
-        if (outcome.StepsThisSession == 0 && outcome.Reason != StopReason.Cancelled)
-            Console.WriteLine($"the run had already reached its budget or early-stopping point (step {outcome.Step}); " +
-                "give a larger --steps, --epochs or --time (or --patience) to continue it.");
-        Console.WriteLine($"stopped at step {outcome.Step} (epoch {Format.Number(outcome.Epoch, "F2")}) after {Format.Duration(outcome.ElapsedSeconds)}: {Describe(outcome.Reason, trainer.Loop.Options)}");
-        string val = outcome.ValidationLoss is double vl
-            ? $", validation loss {Format.Loss(vl)}" + (outcome.BestScore is double b ? $" (best {Format.Loss(b)} at step {outcome.BestStep})" : "")
-            : ", no validation data";
-        Console.WriteLine($"train loss {Format.Loss(outcome.TrainLoss)}{val}");
-        if (outcome.SkippedSteps > 0)
-            Console.WriteLine($"skipped windows (non-finite loss or gradient, no update made): {outcome.SkippedSteps}");
-        var files = new List<string> { RunDirectory.LastFile };
-        if (File.Exists(run.Best)) files.Add(RunDirectory.BestFile);
-        files.Add(RunDirectory.MetricsFile);
-        if (File.Exists(run.Samples)) files.Add(RunDirectory.SamplesFile);
-        Console.WriteLine($"run directory {run.Path}: {string.Join(", ", files)}{plots}");
-
-        double temperature = trainer.Options.SampleTemperature;
-        Console.WriteLine($"sample (step {outcome.Step}, temperature {Format.Number(temperature, "G")}):");
-        Console.WriteLine(trainer.Sample(trainer.Options.SampleLength, temperature, trainer.Options.Seed + (ulong)outcome.Step, trainer.Options.SamplePrime));
-        Console.WriteLine($"more: rnn sample {run.Path} --length 1000   continue: rnn train --resume {run.Path} --steps N");
-        return outcome.Reason == StopReason.Cancelled ? 130 : 0;
-    }
+            var run = trainer.RunDirectory;
+            double temperature = trainer.Options.SampleTemperature;
+            Console.WriteLine($"sample (step {outcome.Step}, temperature {Format.Number(temperature, "G")}):");
+            Console.WriteLine(trainer.Sample(trainer.Options.SampleLength, temperature, trainer.Options.Seed + (ulong)outcome.Step, trainer.Options.SamplePrime));
+            Console.WriteLine($"more: rnn sample {run.Path} --length 1000   continue: rnn train --resume {run.Path} --steps N");
+        });
 
     /// <summary>Why a run stopped, in words, for every kind of model.</summary>
     internal static string Describe(StopReason reason, FitOptions o) => reason switch
@@ -289,24 +293,7 @@ internal static partial class TrainCommand
         if (parse.GetValue(o.Dropout) is double dropout) x = x with { Dropout = dropout };
         if (parse.GetValue(o.Batch) is int batch) x = x with { BatchSize = batch };
         if (parse.GetValue(o.SeqLength) is int seq) x = x with { SequenceLength = seq };
-        if (parse.GetValue(o.Optimizer) is string optimizer) x = x with { Optimizer = ParseOptimizer(optimizer) };
-        if (parse.GetValue(o.Lr) is double lr) x = x with { LearningRate = lr };
-        if (parse.GetValue(o.Momentum) is double momentum) x = x with { Momentum = momentum };
-        if (parse.GetValue(o.Beta1) is double beta1) x = x with { Beta1 = beta1 };
-        if (parse.GetValue(o.Beta2) is double beta2) x = x with { Beta2 = beta2 };
-        if (parse.GetValue(o.Alpha) is double alpha) x = x with { RmsPropAlpha = alpha };
-        if (parse.GetValue(o.Eps) is double eps) x = x with { Epsilon = eps };
-        if (parse.GetValue(o.Clip) is double clip) x = x with { ClipNorm = clip == 0 ? null : clip };
-        if (parse.GetValue(o.ClipValue) is double clipValue) x = x with { ClipValue = clipValue };
-        if (parse.GetValue(o.WeightDecay) is double wd) x = x with { WeightDecay = wd };
-        if (parse.GetValue(o.LrSchedule) is string schedule) x = x with { Schedule = ParseSchedule(schedule) };
-        else if (parse.GetValue(o.LrDecay) is not null) x = x with { Schedule = LearningRateScheduleKind.StepDecay };
-        if (parse.GetValue(o.LrDecay) is double decay) x = x with { LrDecay = decay };
-        if (parse.GetValue(o.LrDecayAfter) is int after) x = x with { LrDecayAfter = after };
-        if (parse.GetValue(o.LrDecayEvery) is int every) x = x with { LrDecayEvery = every };
-        if (parse.GetValue(o.Warmup) is long warmup) x = x with { WarmupSteps = warmup };
-        if (parse.GetValue(o.ScheduleSteps) is long scheduleSteps) x = x with { ScheduleSteps = scheduleSteps };
-        if (parse.GetValue(o.MinLr) is double minLr) x = x with { MinLearningRate = minLr };
+        x = x.WithOptimization(ReadOptimization(parse, o, x.Optimization()));
         if (parse.GetValue(o.Seed) is ulong seed) x = x with { Seed = seed };
         x = ApplyRunControls(parse, o, x, resuming: false);
         if (x.Epochs is null && x.Steps is null && x.TimeBudgetSeconds is null)
@@ -314,24 +301,14 @@ internal static partial class TrainCommand
         return x;
     }
 
-    /// <summary>Budgets, patience and reporting intervals. On resume, giving any budget replaces all of the run's budgets.</summary>
+    /// <summary>Budgets, patience and reporting intervals (ReadFit's flags) and the sample flags.</summary>
     private static LanguageModelOptions ApplyRunControls(ParseResult parse, Flags o, LanguageModelOptions x, bool resuming)
     {
-        int? epochs = parse.GetValue(o.Epochs);
-        long? steps = parse.GetValue(o.Steps);
-        double? time = parse.GetValue(o.Time) is string t ? ParseDuration(t) : null;
-        if (epochs is not null || steps is not null || time is not null)
-            x = resuming ? x with { Epochs = epochs, Steps = steps, TimeBudgetSeconds = time }
-                : x with { Epochs = epochs ?? x.Epochs, Steps = steps ?? x.Steps, TimeBudgetSeconds = time ?? x.TimeBudgetSeconds };
-        if (parse.GetValue(o.Patience) is int patience) x = x with { Patience = patience };
-        if (parse.GetValue(o.EvalEvery) is int evalEvery) x = x with { EvalEvery = evalEvery };
-        if (parse.GetValue(o.LogEvery) is int logEvery) x = x with { LogEvery = logEvery };
+        x = x.WithFit(ReadFit(parse, o, x.FitOptions(), resuming));
         if (parse.GetValue(o.SampleEvery) is int sampleEvery) x = x with { SampleEvery = sampleEvery };
         if (parse.GetValue(o.SampleLength) is int sampleLength) x = x with { SampleLength = sampleLength };
         if (parse.GetValue(o.SampleTemperature) is double temperature) x = x with { SampleTemperature = temperature };
         if (parse.GetValue(o.SamplePrime) is string prime) x = x with { SamplePrime = prime };
-        if (parse.GetValue(o.CheckpointEvery) is int checkpointEvery) x = x with { CheckpointEvery = checkpointEvery };
-        if (parse.GetValue(o.MaxBadSteps) is int maxBad) x = x with { MaxBadSteps = maxBad };
         return x;
     }
 
@@ -378,27 +355,6 @@ internal static partial class TrainCommand
         Console.WriteLine($"run directory: {trainer.RunDirectory.Path}");
     }
 
-    private static OptimizerKind ParseOptimizer(string name) => name.ToLowerInvariant() switch
-    {
-        "sgd" => OptimizerKind.Sgd,
-        "momentum" => OptimizerKind.Momentum,
-        "nesterov" => OptimizerKind.Nesterov,
-        "adagrad" => OptimizerKind.Adagrad,
-        "rmsprop" => OptimizerKind.RmsProp,
-        "adam" => OptimizerKind.Adam,
-        "adamw" => OptimizerKind.AdamW,
-        _ => throw new UserFacingException($"unknown optimizer '{name}'; use one of: sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw."),
-    };
-
-    private static LearningRateScheduleKind ParseSchedule(string name) => name.ToLowerInvariant() switch
-    {
-        "constant" => LearningRateScheduleKind.Constant,
-        "step" or "char-rnn" => LearningRateScheduleKind.StepDecay,
-        "exponential" or "exp" => LearningRateScheduleKind.Exponential,
-        "cosine" => LearningRateScheduleKind.Cosine,
-        _ => throw new UserFacingException($"unknown --lr-schedule '{name}'; use one of: constant, step, exponential, cosine."),
-    };
-
     /// <summary>"90", "90s", "1.5m", "10m", "1h30m", "2h" or "00:10:00" → seconds.</summary>
     internal static double ParseDuration(string text)
     {
@@ -425,7 +381,7 @@ internal static partial class TrainCommand
     private static partial Regex DurationPart();
 
     /// <summary>Runs <paramref name="action"/>, turning a library ArgumentException about an option into a one-line message with the flag's name.</summary>
-    private static T Map<T>(Func<T> action)
+    internal static T Map<T>(Func<T> action)
     {
         try
         {
@@ -441,9 +397,9 @@ internal static partial class TrainCommand
         }
     }
 
-    private static void Map(Action action) => Map(() => { action(); return 0; });
+    internal static void Map(Action action) => Map(() => { action(); return 0; });
 
-    private static string DefaultRunDirectory()
+    internal static string DefaultRunDirectory()
     {
         string baseName = Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
         string name = baseName;

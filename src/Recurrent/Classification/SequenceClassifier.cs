@@ -1,17 +1,19 @@
 // SequenceClassifier: the many-to-one task end to end — a SequenceModel with a last-step head over token
 // ids (TSV text, char or word tokens) or numbers (CSV, one value per step), its label set and text encoder,
-// training with early stopping (SupervisedTrainer), evaluation (ConfusionMatrix), prediction with class
+// training on the fit loop (LabelledBatches, ClassifierValidation), evaluation (ConfusionMatrix), prediction with class
 // probabilities, and saving/loading (TaskModelFile: task "classify").
 using System.Text.Json;
 using Recurrent.Initialization;
 using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Supervised;
+using Recurrent.Training;
+using Recurrent.Training.Callbacks;
 
 namespace Recurrent.Classification;
 
 /// <summary>A trained (or loaded) sequence classifier.</summary>
-public sealed class SequenceClassifier
+public sealed class SequenceClassifier : ISupervisedModel
 {
     /// <summary>The "task" value in the model file.</summary>
     public const string TaskName = "classify";
@@ -34,17 +36,15 @@ public sealed class SequenceClassifier
     public TextEncoder? Encoder { get; }
 
     /// <summary>
-    /// Builds a classifier for <paramref name="train"/> (labels and vocabulary learnt from it) and trains it;
-    /// <paramref name="validation"/> (may be empty) drives early stopping. Records must all carry labels.
+    /// A new, untrained classifier for <paramref name="train"/>: labels and vocabulary learnt from it, the network
+    /// initialised from <paramref name="seed"/>. Records must all carry labels. With <paramref name="memoryCheck"/>,
+    /// a model too large to train in this machine's memory with those options is refused before anything is allocated.
     /// </summary>
-    public static (SequenceClassifier Classifier, IReadOnlyList<EpochReport> History) Train(
-        IReadOnlyList<ClassificationRecord> train, IReadOnlyList<ClassificationRecord> validation, ClassificationFormat format,
-        ClassifierSettings settings, SupervisedOptions options, Action<EpochReport>? progress = null, CancellationToken cancellation = default)
+    public static SequenceClassifier Create(IReadOnlyList<ClassificationRecord> train, ClassificationFormat format, ClassifierSettings settings, ulong seed,
+        SupervisedOptions? memoryCheck = null)
     {
         ArgumentNullException.ThrowIfNull(train);
-        ArgumentNullException.ThrowIfNull(validation);
         ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(options);
         if (train.Count == 0) throw new ArgumentException("There are no training examples.", nameof(train));
         var labels = LabelSet.FromData(train.Select(r => r.Label ?? throw new ArgumentException($"The training example on line {r.Line} has no label.", nameof(train))));
         TextEncoder? encoder = format == ClassificationFormat.Tsv ? TextEncoder.Build(settings.Tokens, train.Select(r => r.Text)) : null;
@@ -62,11 +62,46 @@ public sealed class SequenceClassifier
             OutputSize = labels.Count,
             WeightInit = WeightInit.XavierUniform,
         };
-        var classifier = new SequenceClassifier(new SequenceModel<float>(config, options.Seed), labels, format, encoder);
-        List<SequenceExample> trainExamples = classifier.Examples(train, "training", unknownLabelIsError: true);
-        List<SequenceExample> valExamples = classifier.Examples(validation, "validation", unknownLabelIsError: false);
-        var history = SupervisedTrainer.Train(classifier.Model, trainExamples, valExamples, options, progress, cancellation);
-        return (classifier, history);
+        if (memoryCheck is not null)
+            ModelMemory.Check(config, memoryCheck.BatchSize, train.Max(r => Math.Max(r.Values.Length, r.Text.Length)), memoryCheck.Optimization.OptimizerBuffers);
+        return new SequenceClassifier(new SequenceModel<float>(config, seed), labels, format, encoder);
+    }
+
+    /// <summary>
+    /// A fit loop that trains this classifier on <paramref name="train"/> (bucketed padded batches) and evaluates it
+    /// on <paramref name="validation"/> (loss, accuracy, macro-F1; none when empty). Add callbacks, then Run it.
+    /// </summary>
+    public SupervisedFit CreateFit(IReadOnlyList<ClassificationRecord> train, IReadOnlyList<ClassificationRecord> validation, SupervisedOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(validation);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        List<SequenceExample> trainExamples = Examples(train, "training", unknownLabelIsError: true);
+        List<SequenceExample> valExamples = Examples(validation, "validation", unknownLabelIsError: false);
+        var optimization = options.Optimization.WithPlannedSchedule(options.Fit, (trainExamples.Count + options.BatchSize - 1) / options.BatchSize);
+        var optimizer = optimization.CreateOptimizer(Model.Parameters.Count);
+        var engine = new StepEngine<float>(Model.Parameters, optimizer, optimization.CreateSchedule(), optimization.TrainerOptions());
+        var batches = new LabelledBatches(Model, engine, trainExamples, options.BatchSize, options.Seed);
+        IEvaluator? evaluator = valExamples.Count > 0 ? new ClassifierValidation(Model, valExamples, options.BatchSize, Labels.Count) : null;
+        return new SupervisedFit(new FitLoop(Model, engine, batches, options.Fit, evaluator), optimizer, trainExamples.Count, valExamples.Count);
+    }
+
+    /// <summary>
+    /// Builds a classifier for <paramref name="train"/> and trains it in memory (no files): <paramref name="validation"/>
+    /// (may be empty) drives early stopping and the parameters of the best evaluation are put back at the end.
+    /// <paramref name="callbacks"/> follow the run (e.g. a <see cref="Training.Callbacks.LambdaCallback"/>).
+    /// </summary>
+    public static (SequenceClassifier Classifier, FitOutcome Outcome) Train(
+        IReadOnlyList<ClassificationRecord> train, IReadOnlyList<ClassificationRecord> validation, ClassificationFormat format,
+        ClassifierSettings settings, SupervisedOptions options, IEnumerable<FitCallback>? callbacks = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var classifier = Create(train, format, settings, options.Seed);
+        var fit = classifier.CreateFit(train, validation, options);
+        foreach (var callback in callbacks ?? []) fit.Loop.Add(callback);
+        fit.Loop.Add(new BestWeights());
+        return (classifier, fit.Loop.Run(cancellation));
     }
 
     /// <summary>
@@ -108,11 +143,11 @@ public sealed class SequenceClassifier
     public List<ClassificationPrediction> Predict(IReadOnlyList<ClassificationRecord> records, int batchSize = 32)
     {
         var inputs = Examples(records.Select(r => r with { Label = null }).ToList(), "input", unknownLabelIsError: false);
-        float[][] probabilities = SupervisedTrainer.Probabilities(Model, inputs, batchSize);
+        float[][] probabilities = PaddedInference.Probabilities(Model, inputs, batchSize);
         var result = new List<ClassificationPrediction>(inputs.Count);
         for (int i = 0; i < inputs.Count; i++)
         {
-            int best = SupervisedTrainer.ArgMax(probabilities[i]);
+            int best = PaddedInference.ArgMax(probabilities[i]);
             result.Add(new ClassificationPrediction(best, Labels[best], probabilities[i][best], probabilities[i], inputs[i].Line));
         }
         return result;
@@ -126,24 +161,26 @@ public sealed class SequenceClassifier
         if (unlabelled is not null)
             throw new InvalidDataException($"{(path is null ? "" : $"'{path}' ")}line {unlabelled.Line}: no label; evaluation needs labelled lines.");
         List<SequenceExample> examples = Examples(records, "evaluation", unknownLabelIsError: true, path);
-        float[][] probabilities = SupervisedTrainer.Probabilities(Model, examples, batchSize);
+        float[][] probabilities = PaddedInference.Probabilities(Model, examples, batchSize);
         var matrix = new ConfusionMatrix(Labels.Count);
-        for (int i = 0; i < examples.Count; i++) matrix.Add(examples[i].Targets[0], SupervisedTrainer.ArgMax(probabilities[i]));
+        for (int i = 0; i < examples.Count; i++) matrix.Add(examples[i].Targets[0], PaddedInference.ArgMax(probabilities[i]));
         return matrix;
     }
 
-    /// <summary>Writes the model with its task description (labels, format, tokens) and tokenizer.</summary>
-    public void Save(string path)
+    /// <inheritdoc/>
+    public string TaskJson() => JsonSerializer.Serialize(new Dictionary<string, object>
     {
-        string task = JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["task"] = TaskName,
-            ["format"] = Format == ClassificationFormat.Tsv ? "tsv" : "csv",
-            ["tokens"] = Encoder?.Kind ?? "numbers",
-            ["labels"] = Labels.Names,
-        });
-        TaskModelFile.Save(path, Model, task, Encoder?.ToJson());
-    }
+        ["task"] = TaskName,
+        ["format"] = Format == ClassificationFormat.Tsv ? "tsv" : "csv",
+        ["tokens"] = Encoder?.Kind ?? "numbers",
+        ["labels"] = Labels.Names,
+    });
+
+    /// <inheritdoc/>
+    public string? TokenizerJson => Encoder?.ToJson();
+
+    /// <summary>Writes the classifier (network, labels, tokenizer) to <paramref name="path"/> atomically.</summary>
+    public void Save(string path) => TaskModelFile.Save(path, Model, TaskJson(), TokenizerJson);
 
     /// <summary>Reads a classifier written by <see cref="Save"/>.</summary>
     public static SequenceClassifier Load(string path)

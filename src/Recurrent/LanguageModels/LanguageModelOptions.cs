@@ -159,6 +159,30 @@ public sealed record LanguageModelOptions
         ScheduleSteps = ScheduleSteps, MinLearningRate = MinLearningRate,
     };
 
+    /// <summary>These options with the optimizer, clipping, weight-decay and schedule settings of <paramref name="o"/>.</summary>
+    public LanguageModelOptions WithOptimization(OptimizationOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        return this with
+        {
+            Optimizer = o.Optimizer, LearningRate = o.LearningRate, Momentum = o.Momentum, Beta1 = o.Beta1, Beta2 = o.Beta2,
+            RmsPropAlpha = o.RmsPropAlpha, Epsilon = o.Epsilon, ClipNorm = o.ClipNorm, ClipValue = o.ClipValue, WeightDecay = o.WeightDecay,
+            Schedule = o.Schedule, LrDecay = o.LrDecay, LrDecayAfter = o.LrDecayAfter, LrDecayEvery = o.LrDecayEvery,
+            WarmupSteps = o.WarmupSteps, ScheduleSteps = o.ScheduleSteps, MinLearningRate = o.MinLearningRate,
+        };
+    }
+
+    /// <summary>These options with the run controls of <paramref name="f"/> (budgets, patience, intervals, divergence guard).</summary>
+    public LanguageModelOptions WithFit(FitOptions f)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        return this with
+        {
+            Epochs = f.Epochs, Steps = f.Steps, TimeBudgetSeconds = f.TimeBudgetSeconds, Patience = f.Patience,
+            EvalEvery = f.EvalEvery ?? 0, LogEvery = f.LogEvery, CheckpointEvery = f.CheckpointEvery, MaxBadSteps = f.MaxBadSteps,
+        };
+    }
+
     /// <summary>The optimizer, sized for <paramref name="parameterCount"/> parameters.</summary>
     public Optimizer<float> CreateOptimizer(int parameterCount) => Optimization().CreateOptimizer(parameterCount);
 

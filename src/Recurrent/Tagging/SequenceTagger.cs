@@ -1,6 +1,6 @@
 // SequenceTagger: the many-to-many synchronized task end to end — a SequenceModel over word ids with a
 // per-step head (one tag per token), its word vocabulary (unknown = 0) and tag set; training with early
-// stopping on padded batches whose padding positions are ignored by the loss (SupervisedTrainer),
+// stopping on padded batches whose padding positions are ignored by the loss (the fit loop with LabelledBatches),
 // evaluation (token accuracy, conlleval entity P/R/F1), prediction, and saving (TaskModelFile: task "tag").
 using System.Text.Json;
 using Recurrent.Classification;
@@ -8,11 +8,13 @@ using Recurrent.Initialization;
 using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Supervised;
+using Recurrent.Training;
+using Recurrent.Training.Callbacks;
 
 namespace Recurrent.Tagging;
 
 /// <summary>A trained (or loaded) sequence tagger.</summary>
-public sealed class SequenceTagger
+public sealed class SequenceTagger : ISupervisedModel
 {
     /// <summary>The "task" value in the model file.</summary>
     public const string TaskName = "tag";
@@ -31,18 +33,11 @@ public sealed class SequenceTagger
     /// <summary>The tags, id = output index.</summary>
     public LabelSet Tags { get; }
 
-    /// <summary>
-    /// Builds a tagger for <paramref name="train"/> (vocabulary and tag set learnt from it) and trains it;
-    /// <paramref name="validation"/> (may be empty) drives early stopping. Sentences must carry tags.
-    /// </summary>
-    public static (SequenceTagger Tagger, IReadOnlyList<EpochReport> History) Train(
-        IReadOnlyList<TaggedSentence> train, IReadOnlyList<TaggedSentence> validation, ClassifierSettings settings,
-        SupervisedOptions options, Action<EpochReport>? progress = null, CancellationToken cancellation = default)
+    /// <summary>A new, untrained tagger for <paramref name="train"/>: words and tags learnt from it, the network initialised from <paramref name="seed"/>; with <paramref name="memoryCheck"/>, a model too large for this machine's memory is refused before allocating.</summary>
+    public static SequenceTagger Create(IReadOnlyList<TaggedSentence> train, ClassifierSettings settings, ulong seed, SupervisedOptions? memoryCheck = null)
     {
         ArgumentNullException.ThrowIfNull(train);
-        ArgumentNullException.ThrowIfNull(validation);
         ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(options);
         if (train.Count == 0) throw new ArgumentException("There are no training sentences.", nameof(train));
         foreach (var s in train)
             if (s.Tags is null) throw new ArgumentException($"The training sentence on line {s.Line} has no tags.", nameof(train));
@@ -62,10 +57,46 @@ public sealed class SequenceTagger
             OutputSize = tags.Count,
             WeightInit = WeightInit.XavierUniform,
         };
-        var tagger = new SequenceTagger(new SequenceModel<float>(config, options.Seed), words, tags);
-        var history = SupervisedTrainer.Train(tagger.Model, tagger.Examples(train, unknownTagIsError: true),
-            tagger.Examples(validation, unknownTagIsError: false), options, progress, cancellation);
-        return (tagger, history);
+        if (memoryCheck is not null)
+            ModelMemory.Check(config, memoryCheck.BatchSize, train.Max(s => s.Tokens.Length), memoryCheck.Optimization.OptimizerBuffers);
+        return new SequenceTagger(new SequenceModel<float>(config, seed), words, tags);
+    }
+
+    /// <summary>
+    /// A fit loop that trains this tagger on <paramref name="train"/> and evaluates it on <paramref name="validation"/>
+    /// (loss, token accuracy, entity F1; none when empty; sentences with tags the model does not know are left out).
+    /// </summary>
+    public SupervisedFit CreateFit(IReadOnlyList<TaggedSentence> train, IReadOnlyList<TaggedSentence> validation, SupervisedOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(validation);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        List<SequenceExample> trainExamples = Examples(train, unknownTagIsError: true);
+        var known = validation.Where(s => s.Tags is not null && s.Tags.All(t => Tags.TryGetId(t, out _))).ToList();
+        List<SequenceExample> valExamples = Examples(known, unknownTagIsError: true);
+        var optimization = options.Optimization.WithPlannedSchedule(options.Fit, (trainExamples.Count + options.BatchSize - 1) / options.BatchSize);
+        var optimizer = optimization.CreateOptimizer(Model.Parameters.Count);
+        var engine = new StepEngine<float>(Model.Parameters, optimizer, optimization.CreateSchedule(), optimization.TrainerOptions());
+        var batches = new LabelledBatches(Model, engine, trainExamples, options.BatchSize, options.Seed);
+        IEvaluator? evaluator = known.Count > 0 ? new TaggerValidation(this, known, valExamples, options.BatchSize) : null;
+        return new SupervisedFit(new FitLoop(Model, engine, batches, options.Fit, evaluator), optimizer, trainExamples.Count, known.Count);
+    }
+
+    /// <summary>
+    /// Builds a tagger for <paramref name="train"/> and trains it in memory (no files); <paramref name="validation"/>
+    /// (may be empty) drives early stopping and the parameters of the best evaluation are put back at the end.
+    /// </summary>
+    public static (SequenceTagger Tagger, FitOutcome Outcome) Train(
+        IReadOnlyList<TaggedSentence> train, IReadOnlyList<TaggedSentence> validation, ClassifierSettings settings,
+        SupervisedOptions options, IEnumerable<FitCallback>? callbacks = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var tagger = Create(train, settings, options.Seed);
+        var fit = tagger.CreateFit(train, validation, options);
+        foreach (var callback in callbacks ?? []) fit.Loop.Add(callback);
+        fit.Loop.Add(new BestWeights());
+        return (tagger, fit.Loop.Run(cancellation));
     }
 
     /// <summary>
@@ -98,13 +129,13 @@ public sealed class SequenceTagger
     public List<string[]> Predict(IReadOnlyList<TaggedSentence> sentences, int batchSize = 32)
     {
         var inputs = Examples(sentences.Select(s => s with { Tags = null }).ToList(), unknownTagIsError: false);
-        float[][] probabilities = SupervisedTrainer.Probabilities(Model, inputs, batchSize);
+        float[][] probabilities = PaddedInference.Probabilities(Model, inputs, batchSize);
         int c = Tags.Count;
         var result = new List<string[]>(inputs.Count);
         for (int i = 0; i < inputs.Count; i++)
         {
             var tags = new string[inputs[i].Tokens.Length];
-            for (int t = 0; t < tags.Length; t++) tags[t] = Tags[SupervisedTrainer.ArgMax(probabilities[i].AsSpan(t * c, c))];
+            for (int t = 0; t < tags.Length; t++) tags[t] = Tags[PaddedInference.ArgMax(probabilities[i].AsSpan(t * c, c))];
             result.Add(tags);
         }
         return result;
@@ -133,17 +164,19 @@ public sealed class SequenceTagger
         return new TaggingResult(matrix, entities);
     }
 
-    /// <summary>Writes the model with its task description (tags, vocabulary).</summary>
-    public void Save(string path)
+    /// <inheritdoc/>
+    public string TaskJson() => JsonSerializer.Serialize(new Dictionary<string, object>
     {
-        string task = JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["task"] = TaskName,
-            ["tags"] = Tags.Names,
-            ["words"] = Words.Words.ToArray(),
-        });
-        TaskModelFile.Save(path, Model, task, tokenizerJson: null);
-    }
+        ["task"] = TaskName,
+        ["tags"] = Tags.Names,
+        ["words"] = Words.Words.ToArray(),
+    });
+
+    /// <inheritdoc/>
+    public string? TokenizerJson => null;
+
+    /// <summary>Writes the tagger (network, words, tags) to <paramref name="path"/> atomically.</summary>
+    public void Save(string path) => TaskModelFile.Save(path, Model, TaskJson(), TokenizerJson);
 
     /// <summary>Reads a tagger written by <see cref="Save"/>.</summary>
     public static SequenceTagger Load(string path)

@@ -61,7 +61,7 @@ public sealed class FitLoop
     /// <summary>The held-out evaluation, or null.</summary>
     public IEvaluator? Evaluator { get; }
     /// <summary>The application's description of the run, stored in every checkpoint's state.</summary>
-    public System.Text.Json.Nodes.JsonNode? RunDescription { get; init; }
+    public System.Text.Json.Nodes.JsonNode? RunDescription { get; set; }
     /// <summary>The callbacks, in the order they run.</summary>
     public IReadOnlyList<FitCallback> Callbacks => _callbacks;
 

@@ -116,6 +116,14 @@ public sealed record OptimizationOptions
         _ => throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "Unknown optimizer."),
     };
 
+    /// <summary>Buffers of one value per parameter the optimizer keeps (for the memory estimate).</summary>
+    public int OptimizerBuffers => Optimizer switch
+    {
+        OptimizerKind.Sgd => 0,
+        OptimizerKind.Adam or OptimizerKind.AdamW => 2,
+        _ => 1,
+    };
+
     /// <summary>Clipping and the L2 penalty (weight decay, unless AdamW decouples it).</summary>
     public TrainerOptions TrainerOptions() => new()
     {

@@ -50,7 +50,7 @@ public sealed class TextEncoderTests
         var records = ClassificationData.Read(f, ClassificationFormat.Tsv, requireLabels: true);
         var settings = new ClassifierSettings { Tokens = TokenizerKinds.Word, Cell = CellKind.Gru, HiddenSize = 4, EmbeddingSize = 4 };
         var (classifier, _) = SequenceClassifier.Train(records, [], ClassificationFormat.Tsv, settings,
-            new SupervisedOptions { Epochs = 1, BatchSize = 2, Patience = 0, Seed = 1 });
+            new SupervisedOptions { BatchSize = 2, Seed = 1, Fit = new() { Epochs = 1 } });
         var words = ((WordTokenizer)Tokenizer.FromJson(classifier.Encoder!.ToJson())).Words;
         Assert.Equal(
             new[] { WordTokenizer.UnknownToken, " ", "apple", "blue", "green", "grey", "red", "sky" }.Order(StringComparer.Ordinal),

@@ -3,6 +3,8 @@
 using Recurrent.Classification;
 using Recurrent.Layers;
 using Recurrent.Supervised;
+using Recurrent.Training;
+using Recurrent.Training.Callbacks;
 using Recurrent.Tagging;
 using Recurrent.Tests.Data;
 
@@ -11,7 +13,10 @@ namespace Recurrent.Tests.Supervised;
 public sealed class SequenceTaskTests
 {
     private static readonly ClassifierSettings Small = new() { Cell = CellKind.Gru, HiddenSize = 12, EmbeddingSize = 8, Bidirectional = true };
-    private static readonly SupervisedOptions Quick = new() { Epochs = 12, BatchSize = 16, LearningRate = 1e-2, Patience = 0, Seed = 3 };
+    private static readonly SupervisedOptions Quick = new()
+    {
+        BatchSize = 16, Seed = 3, Optimization = new() { LearningRate = 1e-2, ClipNorm = 5 }, Fit = new() { Epochs = 12 },
+    };
 
     [Fact]
     public void ClassifierLearnsIsBatchIndependentAndRoundTrips()
@@ -19,9 +24,14 @@ public sealed class SequenceTaskTests
         using var dir = new TempDirectory();
         var train = ClassificationData.Read(dir.File("t.tsv", TaskSynthetic.Tsv(240, 1)), ClassificationFormat.Tsv, true);
         var test = ClassificationData.Read(dir.File("e.tsv", TaskSynthetic.Tsv(60, 2)), ClassificationFormat.Tsv, true);
-        var (classifier, history) = SequenceClassifier.Train(train, [], ClassificationFormat.Tsv, Small, Quick);
-        Assert.Equal(Quick.Epochs, history.Count);
-        Assert.True(history[^1].TrainLoss < history[0].TrainLoss / 4, $"loss {history[0].TrainLoss} → {history[^1].TrainLoss}");
+        var losses = new List<(int Epoch, double Loss)>();
+        int epoch = 0;
+        var record = new LambdaCallback { StepEnd = s => losses.Add((epoch, s.Loss)), EpochEnd = e => epoch = e };
+        var (classifier, outcome) = SequenceClassifier.Train(train, [], ClassificationFormat.Tsv, Small, Quick, [record]);
+        Assert.Equal(StopReason.Epochs, outcome.Reason);
+        Assert.Equal(Quick.Fit.Epochs, epoch);
+        double first = losses.Where(l => l.Epoch == 0).Average(l => l.Loss), last = losses.Where(l => l.Epoch == epoch - 1).Average(l => l.Loss);
+        Assert.True(last < first / 4, $"loss {first} → {last}");
         Assert.True(classifier.Evaluate(test).Accuracy >= 0.9);
 
         var one = classifier.Predict(test, batchSize: 1);
@@ -63,8 +73,8 @@ public sealed class SequenceTaskTests
         Assert.True(r.Tokens.Accuracy >= 0.95, $"token accuracy {r.Tokens.Accuracy}");
         Assert.True(r.Entities.F1() >= 0.9, $"entity F1 {r.Entities.F1()}");
 
-        var one = SupervisedTrainer.Probabilities(tagger.Model, tagger.Examples(test, false), batchSize: 1);
-        var many = SupervisedTrainer.Probabilities(tagger.Model, tagger.Examples(test, false), batchSize: 9);
+        var one = PaddedInference.Probabilities(tagger.Model, tagger.Examples(test, false), batchSize: 1);
+        var many = PaddedInference.Probabilities(tagger.Model, tagger.Examples(test, false), batchSize: 9);
         double worst = 0;
         for (int i = 0; i < one.Length; i++)
             for (int j = 0; j < one[i].Length; j++) worst = Math.Max(worst, Math.Abs(one[i][j] - many[i][j]));

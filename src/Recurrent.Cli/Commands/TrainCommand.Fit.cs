@@ -1,0 +1,135 @@
+// TrainCommand.Fit: what every kind of model shares on the command line — the optimizer, clipping, weight-decay
+// and schedule flags read into OptimizationOptions, the run-control flags (--epochs, --steps, --time, --patience,
+// --eval-every, --log-every, --checkpoint-every, --max-bad-steps) read into FitOptions, and one way to run a fit
+// loop in a run directory: the progress display, Ctrl+C/SIGTERM, divergence turned into a one-line error, the loss
+// plot, and the closing lines (why it stopped, the metrics, the files, how to continue).
+using System.CommandLine;
+using Recurrent.Cli.Reporting;
+using Recurrent.LanguageModels;
+using Recurrent.Training;
+
+namespace Recurrent.Cli.Commands;
+
+internal static partial class TrainCommand
+{
+    /// <summary>The optimizer, clipping, weight-decay and schedule flags, applied over <paramref name="x"/> (a task's defaults).</summary>
+    internal static OptimizationOptions ReadOptimization(ParseResult parse, Flags o, OptimizationOptions x)
+    {
+        if (parse.GetValue(o.Optimizer) is string optimizer) x = x with { Optimizer = ParseOptimizer(optimizer) };
+        if (parse.GetValue(o.Lr) is double lr) x = x with { LearningRate = lr };
+        if (parse.GetValue(o.Momentum) is double momentum) x = x with { Momentum = momentum };
+        if (parse.GetValue(o.Beta1) is double beta1) x = x with { Beta1 = beta1 };
+        if (parse.GetValue(o.Beta2) is double beta2) x = x with { Beta2 = beta2 };
+        if (parse.GetValue(o.Alpha) is double alpha) x = x with { RmsPropAlpha = alpha };
+        if (parse.GetValue(o.Eps) is double eps) x = x with { Epsilon = eps };
+        if (parse.GetValue(o.Clip) is double clip) x = x with { ClipNorm = clip == 0 ? null : clip };
+        if (parse.GetValue(o.ClipValue) is double clipValue) x = x with { ClipValue = clipValue == 0 ? null : clipValue };
+        if (parse.GetValue(o.WeightDecay) is double wd) x = x with { WeightDecay = wd };
+        if (parse.GetValue(o.LrSchedule) is string schedule) x = x with { Schedule = ParseSchedule(schedule) };
+        else if (parse.GetValue(o.LrDecay) is not null) x = x with { Schedule = LearningRateScheduleKind.StepDecay };
+        if (parse.GetValue(o.LrDecay) is double decay) x = x with { LrDecay = decay };
+        if (parse.GetValue(o.LrDecayAfter) is int after) x = x with { LrDecayAfter = after };
+        if (parse.GetValue(o.LrDecayEvery) is int every) x = x with { LrDecayEvery = every };
+        if (parse.GetValue(o.Warmup) is long warmup) x = x with { WarmupSteps = warmup };
+        if (parse.GetValue(o.ScheduleSteps) is long scheduleSteps) x = x with { ScheduleSteps = scheduleSteps };
+        if (parse.GetValue(o.MinLr) is double minLr) x = x with { MinLearningRate = minLr };
+        return x;
+    }
+
+    /// <summary>
+    /// The run-control flags over <paramref name="x"/>. On resume, giving any budget replaces all of the run's
+    /// budgets (a run that reached its epochs is continued with --steps N, say).
+    /// </summary>
+    internal static FitOptions ReadFit(ParseResult parse, Flags o, FitOptions x, bool resuming)
+    {
+        int? epochs = parse.GetValue(o.Epochs);
+        long? steps = parse.GetValue(o.Steps);
+        double? time = parse.GetValue(o.Time) is string t ? ParseDuration(t) : null;
+        if (epochs is not null || steps is not null || time is not null)
+            x = resuming ? x with { Epochs = epochs, Steps = steps, TimeBudgetSeconds = time }
+                : x with { Epochs = epochs ?? x.Epochs, Steps = steps ?? x.Steps, TimeBudgetSeconds = time ?? x.TimeBudgetSeconds };
+        if (parse.GetValue(o.Patience) is int patience) x = x with { Patience = patience };
+        if (parse.GetValue(o.EvalEvery) is int evalEvery) x = x with { EvalEvery = evalEvery };
+        if (parse.GetValue(o.LogEvery) is int logEvery) x = x with { LogEvery = logEvery };
+        if (parse.GetValue(o.CheckpointEvery) is int checkpointEvery) x = x with { CheckpointEvery = checkpointEvery };
+        if (parse.GetValue(o.MaxBadSteps) is int maxBad) x = x with { MaxBadSteps = maxBad };
+        return x;
+    }
+
+    /// <summary>The flags <see cref="ReadOptimization"/> reads.</summary>
+    internal static Option[] OptimizationFlags(Flags o) =>
+        [o.Optimizer, o.Lr, o.Momentum, o.Beta1, o.Beta2, o.Alpha, o.Eps, o.Clip, o.ClipValue, o.WeightDecay, o.LrSchedule, o.LrDecay,
+         o.LrDecayAfter, o.LrDecayEvery, o.Warmup, o.ScheduleSteps, o.MinLr];
+
+    /// <summary>The flags <see cref="ReadFit"/> reads.</summary>
+    internal static Option[] FitFlags(Flags o) => [o.Epochs, o.Steps, o.Time, o.Patience, o.EvalEvery, o.LogEvery, o.CheckpointEvery, o.MaxBadSteps];
+
+    /// <summary>
+    /// Runs <paramref name="loop"/> (whose callbacks write <paramref name="run"/>) with the progress display, turns a
+    /// divergence into a one-line error, draws the loss plot and prints why it stopped, the last and best evaluation
+    /// and the files. Returns the exit code: 130 when interrupted (a checkpoint was written), else 0.
+    /// </summary>
+    internal static int RunFit(FitLoop loop, RunDirectory run, bool quiet, CancellationToken cancellation, TextSampler? sampler = null,
+        Action<FitOutcome>? more = null)
+    {
+        FitOutcome outcome;
+        try
+        {
+            outcome = TrainingDisplay.Create(quiet).Run(loop, sampler, () => loop.Run(cancellation));
+        }
+        catch (TrainingDivergedException e)
+        {
+            throw new UserFacingException(e.Message);
+        }
+        string plots;
+        try
+        {
+            var (png, svg) = LossPlot.Write(run.Path);
+            plots = $", {Path.GetFileName(png)}, {Path.GetFileName(svg)}";
+        }
+        catch (IOException e)
+        {
+            plots = "";
+            Console.Error.WriteLine($"rnn: no loss plot: {e.Message}");
+        }
+        if (outcome.StepsThisSession == 0 && outcome.Reason != StopReason.Cancelled)
+            Console.WriteLine($"the run had already reached its budget or early-stopping point (step {outcome.Step}); " +
+                "give a larger --steps, --epochs or --time (or --patience) to continue it.");
+        Console.WriteLine($"stopped at step {outcome.Step} (epoch {Format.Number(outcome.Epoch, "F2")}) after {Format.Duration(outcome.ElapsedSeconds)}: {Describe(outcome.Reason, loop.Options)}");
+        string validation = outcome.Validation is Evaluation v
+            ? $", validation {string.Join(", ", v.Metrics.Select(m => $"{m.Key} {Format.Metric(m.Value)}"))}" +
+              (outcome.BestScore is double b ? $" (best {v.Monitor} {Format.Metric(b)} at step {outcome.BestStep})" : "")
+            : ", no validation data";
+        Console.WriteLine($"train loss {Format.Loss(outcome.TrainLoss)}{validation}");
+        if (outcome.SkippedSteps > 0)
+            Console.WriteLine($"skipped steps (non-finite or diverged loss or gradient, no update made): {outcome.SkippedSteps}");
+        var files = new List<string> { RunDirectory.LastFile };
+        if (File.Exists(run.Best)) files.Add(RunDirectory.BestFile);
+        files.Add(RunDirectory.MetricsFile);
+        if (File.Exists(run.Samples)) files.Add(RunDirectory.SamplesFile);
+        Console.WriteLine($"run directory {run.Path}: {string.Join(", ", files)}{plots}");
+        more?.Invoke(outcome);
+        return outcome.Reason == StopReason.Cancelled ? 130 : 0;
+    }
+
+    private static OptimizerKind ParseOptimizer(string name) => name.ToLowerInvariant() switch
+    {
+        "sgd" => OptimizerKind.Sgd,
+        "momentum" => OptimizerKind.Momentum,
+        "nesterov" => OptimizerKind.Nesterov,
+        "adagrad" => OptimizerKind.Adagrad,
+        "rmsprop" => OptimizerKind.RmsProp,
+        "adam" => OptimizerKind.Adam,
+        "adamw" => OptimizerKind.AdamW,
+        _ => throw new UserFacingException($"unknown optimizer '{name}'; use one of: sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw."),
+    };
+
+    private static LearningRateScheduleKind ParseSchedule(string name) => name.ToLowerInvariant() switch
+    {
+        "constant" => LearningRateScheduleKind.Constant,
+        "step" or "char-rnn" => LearningRateScheduleKind.StepDecay,
+        "exponential" or "exp" => LearningRateScheduleKind.Exponential,
+        "cosine" => LearningRateScheduleKind.Cosine,
+        _ => throw new UserFacingException($"unknown --lr-schedule '{name}'; use one of: constant, step, exponential, cosine."),
+    };
+}

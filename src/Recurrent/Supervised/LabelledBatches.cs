@@ -1,0 +1,109 @@
+// LabelledBatches: the batch source of classification and tagging for the fit loop — labelled sequences of
+// different lengths in bucketed, padded batches with per-row lengths (so padding never changes a result). Each
+// epoch's order is made from the seed and the epoch number alone: the examples are shuffled, cut into pools of 16
+// batches, each pool sorted by length and cut into batches (sequences of similar length, little padding, in a
+// random mix), and the batch order shuffled. So (epoch, position) says exactly which batch comes next, and a
+// resumed run sees the batches an uninterrupted one would. Cross-entropy over the counted targets: (B) for a
+// last-step head, (T,B) with −1 at padding for a per-step head.
+using Recurrent.Data;
+using Recurrent.Layers;
+using Recurrent.Models;
+using Recurrent.Randomness;
+using Recurrent.Training;
+
+namespace Recurrent.Supervised;
+
+/// <summary>Bucketed padded batches of labelled sequences, trained with cross-entropy.</summary>
+public sealed class LabelledBatches : IBatchSource
+{
+    private const int PoolBatches = 16;
+    private readonly SequenceModel<float> _model;
+    private readonly Trainer<float> _trainer;
+    private readonly IReadOnlyList<SequenceExample> _examples;
+    private readonly int _batchSize, _featuresPerStep;
+    private readonly bool _perStep;
+    private readonly ulong _seed;
+    private readonly PaddedBatch _batch = new();
+    private List<int[]> _order = [];
+    private int _orderEpoch = -1;
+
+    /// <summary>Batches of <paramref name="batchSize"/> of <paramref name="examples"/> for <paramref name="model"/>, finished by <paramref name="engine"/>.</summary>
+    public LabelledBatches(SequenceModel<float> model, StepEngine<float> engine, IReadOnlyList<SequenceExample> examples, int batchSize, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(examples);
+        if (examples.Count == 0) throw new ArgumentException("There are no training examples.", nameof(examples));
+        if (batchSize <= 0) throw new ArgumentException($"BatchSize must be positive, got {batchSize}.", nameof(batchSize));
+        _model = model;
+        _trainer = new Trainer<float>(model, engine);
+        _examples = examples;
+        _batchSize = batchSize;
+        _featuresPerStep = model.Config.Input == InputKind.Dense ? model.Config.InputSize : 0;
+        _perStep = model.Config.Head == HeadKind.PerStep;
+        _seed = seed;
+        BatchesPerEpoch = (examples.Count + batchSize - 1) / batchSize;
+    }
+
+    /// <inheritdoc/>
+    public long BatchesPerEpoch { get; }
+    /// <inheritdoc/>
+    public long Position { get; private set; }
+    /// <inheritdoc/>
+    public long ItemsPerBatch { get; private set; }
+
+    /// <inheritdoc/>
+    public void Seek(int epoch, long position)
+    {
+        if (position < 0 || position > BatchesPerEpoch)
+            throw new ArgumentOutOfRangeException(nameof(position), position, $"Position must be in [0, {BatchesPerEpoch}].");
+        if (epoch != _orderEpoch)
+        {
+            _order = EpochOrder(epoch);
+            _orderEpoch = epoch;
+        }
+        Position = position;
+    }
+
+    /// <inheritdoc/>
+    public StepResult TrainNext()
+    {
+        int[] indices = _order[(int)Position++];
+        _batch.Fill(_examples, indices, _featuresPerStep, _perStep);
+        long items = 0;
+        foreach (int length in _batch.Lengths) items += length;
+        ItemsPerBatch = items;
+        return _featuresPerStep == 0
+            ? _trainer.TrainPadded(_batch.Tokens, _batch.Lengths, _batch.Targets, _batch.Steps, _batch.Batch)
+            : _trainer.TrainPadded(_batch.Features, _batch.Lengths, _batch.Targets, _batch.Steps, _batch.Batch);
+    }
+
+    /// <inheritdoc/>
+    public void AfterStep(bool applied) { }
+
+    /// <inheritdoc/>
+    public byte[] SaveState() => [];
+
+    /// <inheritdoc/>
+    public void LoadState(byte[] state, string source) { }
+
+    // One epoch's batches: shuffle, pool, sort each pool by length, cut, shuffle the batch order.
+    private List<int[]> EpochOrder(int epoch)
+    {
+        var rng = new Rng(unchecked(_seed ^ 0x7EA1 ^ ((ulong)(uint)epoch * 0x9E3779B97F4A7C15UL)));
+        int[] order = Enumerable.Range(0, _examples.Count).ToArray();
+        Shuffling.Shuffle<int>(order, rng);
+        var batches = new List<int[]>();
+        int pool = _batchSize * PoolBatches, fs = Math.Max(_featuresPerStep, 1);
+        for (int start = 0; start < order.Length; start += pool)
+        {
+            int[] chunk = order.AsSpan(start, Math.Min(pool, order.Length - start)).ToArray();
+            int[] keys = chunk.Select(i => _examples[i].Steps(fs)).ToArray();
+            Array.Sort(keys, chunk); // introsort is not stable, but keys and chunk are deterministic
+            for (int b = 0; b < chunk.Length; b += _batchSize)
+                batches.Add(chunk.AsSpan(b, Math.Min(_batchSize, chunk.Length - b)).ToArray());
+        }
+        int[] batchOrder = Enumerable.Range(0, batches.Count).ToArray();
+        Shuffling.Shuffle<int>(batchOrder, rng);
+        return batchOrder.Select(i => batches[i]).ToList();
+    }
+}

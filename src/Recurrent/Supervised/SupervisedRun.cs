@@ -1,0 +1,133 @@
+// SupervisedRun: one classification or tagging training run in a run directory, assembled on the fit loop — the
+// data read (strictly, in the spec's encoding) and split by the spec, the classifier or tagger built from it (or
+// loaded from the checkpoint when resuming), and the callbacks that write the run directory: metrics.jsonl and
+// last/best checkpoints that are at the same time ordinary model files (`rnn predict`, `rnn eval`, `rnn export`
+// read them) and hold the whole fit state and optimizer moments. Start begins a run; Resume continues one exactly.
+using Recurrent.Classification;
+using Recurrent.Data;
+using Recurrent.Serialization;
+using Recurrent.Tagging;
+using Recurrent.Training;
+using Recurrent.Training.Callbacks;
+
+namespace Recurrent.Supervised;
+
+/// <summary>A classification or tagging run: its model, fit loop and files.</summary>
+public sealed class SupervisedRun
+{
+    private SupervisedRun(SupervisedRunSpec spec, ISupervisedModel task, SupervisedFit fit, RunDirectory run)
+    {
+        Spec = spec;
+        Task = task;
+        Loop = fit.Loop;
+        RunDirectory = run;
+        TrainCount = fit.TrainCount;
+        ValidationCount = fit.ValidationCount;
+        Loop.RunDescription = spec.ToJsonNode();
+        var optimizer = fit.Optimizer;
+        Checkpoints = new CheckpointWriter(run, (path, state) => ModelFile.Write(path, task.Model.Config, task.Model.Parameters,
+            new Dictionary<string, string> { [TaskModelFile.TaskKey] = task.TaskJson() }, task.TokenizerJson, state.ToJson(), optimizer));
+        Loop.Add(new MetricsLogWriter(run.Metrics)).Add(Checkpoints);
+    }
+
+    /// <summary>What the run is.</summary>
+    public SupervisedRunSpec Spec { get; }
+    /// <summary>The classifier or tagger being trained.</summary>
+    public ISupervisedModel Task { get; }
+    /// <summary>The training loop.</summary>
+    public FitLoop Loop { get; }
+    /// <summary>Where checkpoints and metrics go.</summary>
+    public RunDirectory RunDirectory { get; }
+    /// <summary>The checkpoint writer.</summary>
+    public CheckpointWriter Checkpoints { get; }
+    /// <summary>Training examples (sentences).</summary>
+    public int TrainCount { get; }
+    /// <summary>Validation examples (sentences) evaluated.</summary>
+    public int ValidationCount { get; }
+
+    /// <summary>
+    /// Starts a new run of <paramref name="spec"/> in <paramref name="runDirectory"/> (created; it must not hold a run).
+    /// Throws InvalidDataException/CorpusException for bad data (naming file and line), ArgumentException for
+    /// impossible options or a model too large for this machine, IOException for an unusable run directory.
+    /// </summary>
+    public static SupervisedRun Start(SupervisedRunSpec spec, string runDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Training.Validate();
+        var run = new RunDirectory(runDirectory);
+        if (run.HoldsRun) run.PrepareNew(); // throws, naming --resume
+        ISupervisedModel task;
+        SupervisedFit fit;
+        if (spec.Kind == SequenceClassifier.TaskName)
+        {
+            var (train, validation) = ReadClassification(spec);
+            var classifier = SequenceClassifier.Create(train, ClassificationData.FormatOf(spec.Data.Path), spec.Model, spec.Training.Seed, spec.Training);
+            (task, fit) = (classifier, classifier.CreateFit(train, validation, spec.Training));
+        }
+        else
+        {
+            var (train, validation) = ReadTagging(spec);
+            var tagger = SequenceTagger.Create(train, spec.Model, spec.Training.Seed, spec.Training);
+            (task, fit) = (tagger, tagger.CreateFit(train, validation, spec.Training));
+        }
+        run.PrepareNew();
+        // The cosine schedule's length is fixed at the start, so a resume with other budgets keeps the same schedule.
+        spec = spec with { Training = spec.Training with { Optimization = spec.Training.Optimization.WithPlannedSchedule(spec.Training.Fit, fit.Loop.BatchesPerEpoch) } };
+        return new SupervisedRun(spec, task, fit, run);
+    }
+
+    /// <summary>
+    /// Continues the run whose last checkpoint is <paramref name="checkpointPath"/> exactly where it stopped, rereading
+    /// its data. <paramref name="runControls"/>, when given, replaces the budgets and intervals; nothing else changes.
+    /// </summary>
+    public static SupervisedRun Resume(string checkpointPath, FitOptions? runControls = null)
+    {
+        ArgumentNullException.ThrowIfNull(checkpointPath);
+        string full = Path.GetFullPath(checkpointPath);
+        ModelFileContent content = ModelFile.Read(full);
+        FitState state = FitState.FromJson(content.Training
+            ?? throw new InvalidDataException($"'{full}' holds a model but no training state, so it cannot be resumed."), full);
+        SupervisedRunSpec spec = SupervisedRunSpec.FromJsonNode(state.Run, full);
+        if (runControls is not null) spec = spec with { Training = spec.Training with { Fit = runControls } };
+        spec.Training.Validate();
+        ISupervisedModel task;
+        SupervisedFit fit;
+        if (spec.Kind == SequenceClassifier.TaskName)
+        {
+            var (train, validation) = ReadClassification(spec);
+            var classifier = SequenceClassifier.Load(full);
+            (task, fit) = (classifier, classifier.CreateFit(train, validation, spec.Training));
+        }
+        else
+        {
+            var (train, validation) = ReadTagging(spec);
+            var tagger = SequenceTagger.Load(full);
+            (task, fit) = (tagger, tagger.CreateFit(train, validation, spec.Training));
+        }
+        ModelFile.LoadOptimizer(fit.Optimizer, content, full);
+        var run = new RunDirectory(Path.GetDirectoryName(full)!);
+        run.PrepareResume(state.Step);
+        var resumed = new SupervisedRun(spec, task, fit, run);
+        resumed.Loop.Restore(state, full);
+        return resumed;
+    }
+
+    private static (List<ClassificationRecord> Train, List<ClassificationRecord> Validation) ReadClassification(SupervisedRunSpec spec)
+    {
+        var encoding = spec.Data.Encoding is null ? null : TextEncodings.Get(spec.Data.Encoding);
+        var format = ClassificationData.FormatOf(spec.Data.Path);
+        var records = ClassificationData.Read(spec.Data.Path, format, requireLabels: true, encoding);
+        return spec.Data.Validation is string val
+            ? (records, ClassificationData.Read(val, format, requireLabels: true, encoding))
+            : Shuffling.Split(records, spec.Training.ValidationFraction, spec.Training.Seed);
+    }
+
+    private static (List<TaggedSentence> Train, List<TaggedSentence> Validation) ReadTagging(SupervisedRunSpec spec)
+    {
+        var encoding = spec.Data.Encoding is null ? null : TextEncodings.Get(spec.Data.Encoding);
+        var sentences = ConllReader.Read(spec.Data.Path, requireTags: true, encoding);
+        return spec.Data.Validation is string val
+            ? (sentences, ConllReader.Read(val, requireTags: true, encoding))
+            : Shuffling.Split(sentences, spec.Training.ValidationFraction, spec.Training.Seed);
+    }
+}
