@@ -115,7 +115,7 @@ public static class AddingProblem
             var x = features.AsSpan(0, length * batch * 2);
             MakeBatch(trainRng, length, batch, x, targets);
             model.ResetState();
-            return trainer.TrainRegression(x, targets, [], length, batch).Loss;
+            return trainer.TrainRegression(x, targets, [], length, batch);
         }, () =>
         {
             // Stop as the paper does once every recent sequence is right: here all validation sequences.

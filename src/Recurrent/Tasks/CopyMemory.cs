@@ -116,7 +116,7 @@ public static class CopyMemory
         {
             MakeBatch(trainRng, k, delay, batch, inputs, targets);
             model.ResetState();
-            return trainer.Train(inputs, targets, steps, batch).Loss;
+            return trainer.Train(inputs, targets, steps, batch);
         }, () =>
         {
             var (acc, _, _) = Evaluate(model, k, delay, valIn, valOut, options.ValidationSequences);

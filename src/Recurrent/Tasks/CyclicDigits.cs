@@ -7,6 +7,7 @@ using Recurrent.Optimizers;
 using Recurrent.Randomness;
 using Recurrent.Schedules;
 using Recurrent.Training;
+using Recurrent.Training.Callbacks;
 
 namespace Recurrent.Tasks;
 
@@ -69,29 +70,26 @@ public static class CyclicDigits
             Layers = 1, OutputSize = Symbols,
         };
         var model = new SequenceModel<float>(config, options.Seed);
-        var trainer = new Trainer<float>(model, new Adam<float>(model.Parameters.Count),
+        var engine = new StepEngine<float>(model.Parameters, new Adam<float>(model.Parameters.Count),
             new ConstantSchedule(options.LearningRate), new TrainerOptions { ClipNorm = 5.0 });
         var rng = new Rng(options.Seed ^ 0x5DEECE66DUL);
         int batch = options.BatchSize;
         var starts = new int[batch];
         var inputs = new int[Length * batch];
         var targets = new int[Length * batch];
-        double loss = double.NaN, accuracy = 0;
-        int step = 0;
-        while (step < options.MaxSteps)
+        var source = new GeneratedBatches(new Trainer<float>(model, engine), trainer =>
         {
             for (int b = 0; b < batch; b++) starts[b] = rng.NextInt(Symbols);
             MakeBatch(starts, inputs, targets);
             model.ResetState();
-            loss = trainer.Train(inputs, targets, Length, batch).Loss;
-            step++;
-            if (step % options.EvaluateEvery == 0 || step == options.MaxSteps)
-            {
-                accuracy = Accuracy(model);
-                progress?.Invoke(step, loss, accuracy);
-                if (accuracy == 1.0) break;
-            }
-        }
+            return trainer.Train(inputs, targets, Length, batch);
+        }, options.EvaluateEvery);
+        double accuracy = 0;
+        var loop = new FitLoop(model, engine, source, new FitOptions { Steps = options.MaxSteps }, new AccuracyCheck(model, a => accuracy = a));
+        double loss = double.NaN;
+        loop.Add(new DemoCriterion(null, progress is null ? null : p => progress(p.Step, p.Loss, p.Metric)))
+            .Add(new LambdaCallback { StepEnd = s => loss = s.Loss });
+        int step = (int)loop.Run().Step;
         var continuations = Enumerable.Range(0, Symbols).Select(s => Continue(model, s, Length)).ToArray();
         return new CyclicDigitsResult(accuracy, step, loss, continuations);
     }
@@ -129,10 +127,16 @@ public static class CyclicDigits
         return produced;
     }
 
-    private static int ArgMax(ReadOnlySpan<float> v)
+    private static int ArgMax(ReadOnlySpan<float> v) => Supervised.PaddedInference.ArgMax(v);
+
+    // Next-step accuracy over every start digit; the task is solved at 100%.
+    private sealed class AccuracyCheck(SequenceModel<float> model, Action<double> seen) : IEvaluator
     {
-        int best = 0;
-        for (int j = 1; j < v.Length; j++) if (v[j] > v[best]) best = j;
-        return best;
+        public Evaluation Evaluate()
+        {
+            double accuracy = Accuracy(model);
+            seen(accuracy);
+            return new Evaluation([new("val_accuracy", accuracy), new("stop", accuracy == 1.0 ? 1 : 0)], "val_accuracy", HigherIsBetter: true);
+        }
     }
 }

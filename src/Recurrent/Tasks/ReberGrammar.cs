@@ -178,7 +178,7 @@ public static class ReberGrammar
             var targets = new int[longest * batch];
             MakeBatch(strings, 0, batch, longest, inputs, targets);
             model.ResetState();
-            return trainer.Train(inputs, targets, longest, batch).Loss;
+            return trainer.Train(inputs, targets, longest, batch);
         }, () =>
         {
             var e = Evaluate(model, validation, options.Threshold);

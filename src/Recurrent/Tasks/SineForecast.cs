@@ -110,7 +110,7 @@ public static class SineForecast
         {
             MakeBatch(trainRng, options.Noise, length, batch, inputs, targets);
             model.ResetState();
-            return trainer.TrainRegression(inputs, targets, [], length, batch).Loss;
+            return trainer.TrainRegression(inputs, targets, [], length, batch);
         }, () =>
         {
             var (mse, naive) = Evaluate(model, val.Inputs, val.Targets, length, options.ValidationSequences);

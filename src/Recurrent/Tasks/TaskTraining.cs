@@ -1,5 +1,6 @@
-// TaskTraining: the loop the built-in tasks share — Adam with global-norm clipping, one generated batch per
-// step, a validation check every few steps, and an early stop as soon as the validation set meets the criterion.
+// TaskTraining: how the built-in tasks train — their model (with the forget-gate or update-gate bias they ask for)
+// and a run on the fit loop: Adam with global-norm clipping, one generated batch per step (GeneratedBatches), the
+// task's criterion checked every few steps, an early stop as soon as it is met and a fine-tuning phase (DemoCriterion).
 using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Optimizers;
@@ -29,58 +30,37 @@ internal static class TaskTraining
         return model;
     }
 
-    /// <summary>Adam at <paramref name="learningRate"/> with the options' global-norm clipping.</summary>
-    public static Trainer<float> CreateTrainer(SequenceModel<float> model, Optimizer<float> optimizer, double learningRate, TaskOptions options) =>
-        new(model, optimizer, new ConstantSchedule(learningRate), new TrainerOptions { ClipNorm = options.ClipNorm });
-
-    /// <summary>Learning-rate factor of the fine-tuning phase.</summary>
-    public const double FineTuneFactor = 0.2;
-
     /// <summary>
-    /// Runs <paramref name="step"/> (one training step on a fresh batch with the given trainer, returning its
-    /// loss) up to MaxSteps times with Adam at the options' rate. Every EvaluateEvery steps and after the last
-    /// one it calls <paramref name="validate"/> and stops once that reports the stop condition (the criterion met
-    /// on the validation set, usually with a margin). The first time <paramref name="fineTuneWhen"/> holds for
-    /// the validation metric, the learning rate drops to <see cref="FineTuneFactor"/> of itself (Adam's moments
-    /// are kept), so the last digits of precision are not lost to the noise of a large step.
-    /// Returns the steps taken and the last training loss.
+    /// Trains <paramref name="model"/> on the fit loop with Adam and global-norm clipping: one generated batch per
+    /// step (<paramref name="step"/> makes it and trains), <paramref name="validate"/> every EvaluateEvery steps and
+    /// at the end, a stop as soon as it says so, and the learning rate to a fifth once
+    /// <paramref name="fineTuneWhen"/> holds for the metric. Returns the steps taken and the last step's loss.
     /// </summary>
-    public static (int Steps, double Loss) Run(TaskOptions options, SequenceModel<float> model, Func<Trainer<float>, double> step,
+    public static (int Steps, double Loss) Run(TaskOptions options, SequenceModel<float> model, Func<Trainer<float>, StepResult> step,
         Func<(double Metric, bool Stop)> validate, Func<double, bool>? fineTuneWhen, Action<TaskProgress>? progress)
     {
-        var optimizer = new Adam<float>(model.Parameters.Count);
-        var trainer = CreateTrainer(model, optimizer, options.LearningRate, options);
-        bool fineTuning = false;
+        var engine = new StepEngine<float>(model.Parameters, new Adam<float>(model.Parameters.Count), new ConstantSchedule(options.LearningRate),
+            new TrainerOptions { ClipNorm = options.ClipNorm });
+        var source = new GeneratedBatches(new Trainer<float>(model, engine), step, options.EvaluateEvery);
+        var loop = new FitLoop(model, engine, source, new FitOptions { Steps = options.MaxSteps }, new DemoValidation(validate));
         double loss = double.NaN;
-        int steps = 0;
-        while (steps < options.MaxSteps)
+        loop.Add(new DemoCriterion(fineTuneWhen, progress)).Add(new Training.Callbacks.LambdaCallback { StepEnd = s => loss = s.Loss });
+        var outcome = loop.Run();
+        return ((int)outcome.Step, loss);
+    }
+
+    // The task's criterion as an evaluation: its metric, and whether the task is solved ("stop" 1 or 0).
+    private sealed class DemoValidation(Func<(double Metric, bool Stop)> validate) : IEvaluator
+    {
+        public Evaluation Evaluate()
         {
-            loss = step(trainer);
-            steps++;
-            if (steps % options.EvaluateEvery == 0 || steps == options.MaxSteps)
-            {
-                var (metric, stop) = validate();
-                progress?.Invoke(new TaskProgress(steps, loss, metric, stop));
-                if (stop) break;
-                if (!fineTuning && fineTuneWhen is not null && fineTuneWhen(metric))
-                {
-                    fineTuning = true;
-                    var tuned = CreateTrainer(model, optimizer, options.LearningRate * FineTuneFactor, options);
-                    tuned.RestoreStep(trainer.Step);
-                    trainer = tuned;
-                }
-            }
+            var (metric, stop) = validate();
+            return new Evaluation([new("val_metric", metric), new("stop", stop ? 1 : 0)], "val_metric", HigherIsBetter: true);
         }
-        return (steps, loss);
     }
 
     /// <summary>Index of the largest value (first on ties).</summary>
-    public static int ArgMax(ReadOnlySpan<float> v)
-    {
-        int best = 0;
-        for (int j = 1; j < v.Length; j++) if (v[j] > v[best]) best = j;
-        return best;
-    }
+    public static int ArgMax(ReadOnlySpan<float> v) => Supervised.PaddedInference.ArgMax(v);
 
     /// <summary>Softmax of <paramref name="logits"/> into <paramref name="probabilities"/> (same length).</summary>
     public static void Softmax(ReadOnlySpan<float> logits, Span<double> probabilities)

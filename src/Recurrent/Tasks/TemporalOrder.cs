@@ -107,7 +107,7 @@ public static class TemporalOrder
             var x = ids.AsSpan(0, length * batch);
             MakeBatch(trainRng, length, batch, x, classes);
             model.ResetState();
-            return trainer.Train(x, classes, length, batch).Loss;
+            return trainer.Train(x, classes, length, batch);
         }, () =>
         {
             // Stop as the paper does once every recent sequence is right: here all validation sequences.

@@ -222,6 +222,7 @@ public sealed class FitLoop
             SkippedSteps = _skippedSteps,
             BadStepsInARow = _badInARow,
             ReferenceLoss = _referenceLoss,
+            LearningRateFactor = Engine.LearningRateFactor,
             Callbacks = callbacks,
         };
     }
@@ -253,6 +254,7 @@ public sealed class FitLoop
         _skippedSteps = state.SkippedSteps;
         _badInARow = state.BadStepsInARow;
         _referenceLoss = state.ReferenceLoss;
+        Engine.LearningRateFactor = state.LearningRateFactor;
         foreach (var c in _callbacks)
             if (c.StateKey is string key && state.Callbacks.TryGetValue(key, out var value)) c.LoadState(value, source);
     }

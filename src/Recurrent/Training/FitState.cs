@@ -61,6 +61,8 @@ public sealed record FitState
     public int BadStepsInARow { get; init; }
     /// <summary>The first applied update's loss, the reference of the divergence limit.</summary>
     public double? ReferenceLoss { get; init; }
+    /// <summary>The step engine's learning-rate factor (1 unless a callback lowered it).</summary>
+    public double LearningRateFactor { get; init; } = 1;
     /// <summary>Stateful callbacks' states by their key.</summary>
     public Dictionary<string, JsonNode?> Callbacks { get; init; } = [];
 

@@ -45,6 +45,17 @@ public sealed class StepEngine<T> where T : unmanaged, IFloatingPointIeee754<T>
     public int Epoch { get; set; }
 
     /// <summary>
+    /// Multiplies the schedule's learning rate (1 = as scheduled): a callback lowers it for a fine-tuning phase
+    /// (Keras' ReduceLROnPlateau); the fit loop saves it in checkpoints.
+    /// </summary>
+    public double LearningRateFactor
+    {
+        get;
+        set => field = value > 0 && double.IsFinite(value) ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "The learning-rate factor must be positive and finite.");
+    } = 1;
+
+    /// <summary>
     /// A data loss above this is treated like a non-finite one (the step is skipped): a loss that has grown by
     /// orders of magnitude means the run has diverged even while the numbers are still finite. +∞ = no limit.
     /// </summary>
@@ -83,7 +94,7 @@ public sealed class StepEngine<T> where T : unmanaged, IFloatingPointIeee754<T>
             norm = Options.ClipNorm is double cn
                 ? GradientClipping.ClipByGlobalNorm<T>(store.Gradients, cn)
                 : GradientClipping.GlobalNorm<T>(store.Gradients);
-        double lr = Schedule.At(Step, Epoch);
+        double lr = LearningRateFactor == 1 ? Schedule.At(Step, Epoch) : Schedule.At(Step, Epoch) * LearningRateFactor;
         // A non-finite loss or gradient would poison the weights and the optimizer moments for good: skip the update.
         // (A NaN anywhere in the gradient makes the norm NaN, an infinity makes it infinite.)
         if (!double.IsFinite(loss) || !double.IsFinite(penalty) || !double.IsFinite(norm) || loss > LossLimit)
