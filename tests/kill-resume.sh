@@ -9,6 +9,8 @@
 #     second checkpoint cannot be written: the run stops naming the file, the first checkpoint stays loadable,
 #     and after the disk is enlarged the run resumes and finishes with the same final weights.
 #     (Without mount rights this part is reported as not run; FaultToleranceTests covers it in-process.)
+#  5. every other kind of model (--task classify, tag, ...): a run with a time and a step budget killed with
+#     kill -9 and resumed, and one stopped with SIGTERM and resumed, end with the uninterrupted run's tensor bytes.
 # Prints one line per check and ends with "kill-resume: N passed, M failed"; exits non-zero on any failure.
 # Usage: tests/kill-resume.sh [path/to/rnn.dll]   (builds the CLI in Release when no path is given)
 # KILL_SEED=n fixes the random kill moments (default: a random seed, printed, so a failure reproduces).
@@ -148,6 +150,85 @@ for signal in INT TERM; do
   fi
 done
 set +m
+
+# 5. Every kind of model: a run with a time budget (and a step budget, so both runs end at the same update) killed
+# with kill -9 once training is under way, then resumed with --resume, ends with the same tensor bytes as the same
+# run uninterrupted; SIGTERM stops it with exit 130 and a checkpoint at the step reached.
+# task_case NAME STEPS ARGS...: ARGS are the `rnn train` flags of the task (data, model, seed).
+task_case() {
+  local name=$1 n=$2; shift 2
+  local args=("$@" --steps "$n" --time 10m --checkpoint-every 3 --quiet)
+  local dir="$work/$name"
+  if ! dotnet "$rnn_dll" train --run-dir "$dir-full" "${args[@]}" >"$dir-full.log" 2>&1; then
+    fail "$name: uninterrupted run failed: $(tail -3 "$dir-full.log")"; return
+  fi
+  local want; want=$(tensor_hash "$dir-full/last.safetensors")
+  set -m
+  dotnet "$rnn_dll" train --run-dir "$dir-killed" "${args[@]}" >"$dir-killed.log" 2>&1 &
+  local pid=$! i at=""
+  for ((i = 0; i < 1500; i++)); do
+    at=$(step_of "$dir-killed/last.safetensors" 2>/dev/null)
+    if [ -n "$at" ] && [ "$at" -ge 3 ]; then break; fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.01
+  done
+  if kill -9 "$pid" 2>/dev/null; then
+    wait "$pid" 2>/dev/null
+    at=$(step_of "$dir-killed/last.safetensors" 2>/dev/null)
+    if dotnet "$rnn_dll" train --resume "$dir-killed" --quiet >>"$dir-killed.log" 2>&1 \
+       && [ "$(tensor_hash "$dir-killed/last.safetensors")" = "$want" ]; then
+      pass "$name: killed with kill -9 at checkpoint step ${at:-?} of $n, resumed to bit-identical final tensors"
+    else
+      fail "$name: the killed-and-resumed run differs or failed: $(tail -3 "$dir-killed.log")"
+    fi
+  else
+    wait "$pid"
+    fail "$name: the run finished before it could be killed (make it longer)"
+  fi
+  dotnet "$rnn_dll" train --run-dir "$dir-term" "${args[@]}" >"$dir-term.log" 2>&1 &
+  pid=$!
+  for ((i = 0; i < 1500; i++)); do
+    at=$(step_of "$dir-term/last.safetensors" 2>/dev/null)
+    if [ -n "$at" ] && [ "$at" -ge 3 ]; then break; fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.01
+  done
+  kill -TERM "$pid"; wait "$pid"; local code=$?
+  local stopped; stopped=$(grep -o 'stopped at step [0-9]*' "$dir-term.log" | grep -o '[0-9]*$')
+  if [ "$code" -eq 130 ] && [ -n "$stopped" ] && [ "$stopped" = "$(step_of "$dir-term/last.safetensors")" ] \
+     && dotnet "$rnn_dll" train --resume "$dir-term" --quiet >>"$dir-term.log" 2>&1 \
+     && [ "$(tensor_hash "$dir-term/last.safetensors")" = "$want" ]; then
+    pass "$name: SIGTERM: exit 130 with a checkpoint at step $stopped; resumed to bit-identical final tensors"
+  else
+    fail "$name: SIGTERM: exit $code, stopped at '${stopped:-?}': $(tail -3 "$dir-term.log")"
+  fi
+  set +m
+}
+
+# Generated data (deterministic): a text classifier whose label is decided by the first word, and a tagger that
+# marks colour words as entities.
+{
+  r=777
+  for ((i = 0; i < 1200; i++)); do
+    r=$(( (r * 1103515245 + 12345) % 2147483648 )); a=${words[$((r / 65536 % ${#words[@]}))]}
+    r=$(( (r * 1103515245 + 12345) % 2147483648 )); b=${words[$((r / 65536 % ${#words[@]}))]}
+    case $a in the|a|and|to) label=function ;; *) label=content ;; esac
+    printf '%s\t%s %s %s\n' "$label" "$a" "$b" "$a"
+  done
+} > "$work/classify.tsv"
+{
+  r=4242
+  for ((i = 0; i < 600; i++)); do
+    for ((k = 0; k < 6; k++)); do
+      r=$(( (r * 1103515245 + 12345) % 2147483648 )); w=${words[$((r / 65536 % ${#words[@]}))]}
+      case $w in red|big) t=B-ADJ ;; *) t=O ;; esac
+      printf '%s %s\n' "$w" "$t"
+    done
+    printf '\n'
+  done
+} > "$work/tag.conll"
+task_case classify 150 --task classify --data "$work/classify.tsv" --tokenizer word --hidden 24 --embedding 8 --batch 8 --seed 3 --eval-every 25
+task_case tag 150 --task tag --data "$work/tag.conll" --hidden 24 --embedding 8 --batch 8 --seed 5 --dropout 0.1 --eval-every 25
 
 # 4. A real full disk.
 full_dir="$work/tmpfs"
