@@ -70,6 +70,13 @@ internal static partial class HtmlReport
             [new ChartSeries("|g|", records.Select(r => ((double)r.Step, r.GradientNorm)).ToList(), "#9467bd")])));
         h.Append(Figure(SvgLineChart.Render("chart-speed", "Training speed", "step", "tokens / s",
             [new ChartSeries("tokens/s", records.Where(r => r.TokensPerSecond > 0).Select(r => ((double)r.Step, r.TokensPerSecond)).ToList(), "#ff7f0e")])));
+        // The other validation metrics of this kind of model (val_accuracy, val_entity_f1, val_mae, ...), one chart each.
+        foreach (string metric in ValidationMetricNames(records))
+        {
+            var points = records.SelectMany(r => r.Validation ?? []).Where(v => v.Key == metric).Zip(
+                records.Where(r => r.Validation?.Any(v => v.Key == metric) == true), (v, r) => ((double)r.Step, v.Value)).ToList();
+            h.Append(Figure(SvgLineChart.Render("chart-" + metric.Replace('_', '-'), metric, "step", metric, [new ChartSeries(metric, points, "#17becf")])));
+        }
         h.Append("</div></section>\n");
 
         h.Append(CultureInfo.InvariantCulture, $"<section><h2>Samples printed during training</h2>\n");
@@ -96,23 +103,31 @@ internal static partial class HtmlReport
 
     private static string Figure(string svg) => $"<figure>{svg}</figure>\n";
 
+    private static List<string> ValidationMetricNames(List<MetricsRecord> records) =>
+        records.SelectMany(r => r.Validation ?? []).Select(v => v.Key).Distinct(StringComparer.Ordinal).ToList();
+
     private static void AppendSummary(StringBuilder h, List<MetricsRecord> records, ModelFileContent? checkpoint, int samples)
     {
         var last = records.Count > 0 ? records[^1] : null;
         var lastTrain = records.LastOrDefault(r => r.TrainLoss is not null);
         var bestVal = records.Where(r => r.ValidationLoss is double v && double.IsFinite(v)).MinBy(r => r.ValidationLoss!.Value);
         var speeds = records.Where(r => r.TokensPerSecond > 0).Select(r => r.TokensPerSecond).Order().ToList();
-        var rows = new List<(string, string)>
-        {
+        List<(string, string)> rows =
+        [
             ("updates", last is null ? "-" : last.Step.ToString("N0", CultureInfo.InvariantCulture)),
             ("epochs", last is null ? "-" : last.Epoch.ToString("F2", CultureInfo.InvariantCulture)),
             ("wall-clock time", last is null ? "-" : Format.Duration(last.ElapsedSeconds)),
             ("last training loss", Format.Loss(lastTrain?.TrainLoss) + (lastTrain is null ? "" : $" (step {lastTrain.Step})")),
             ("best validation loss", bestVal is null ? "-" : $"{Format.Loss(bestVal.ValidationLoss)} (step {bestVal.Step}, {Format.Number(bestVal.ValidationLoss!.Value / Math.Log(2), "F3")} bits/token)"),
             ("median speed", speeds.Count == 0 ? "-" : $"{speeds[speeds.Count / 2].ToString("N0", CultureInfo.InvariantCulture)} tokens/s"),
+            .. ValidationMetricNames(records).Select(name =>
+            {
+                var at = records.LastOrDefault(r => r.Validation?.Any(v => v.Key == name) == true);
+                return ($"last {name}", at is null ? "-" : $"{Format.Metric(at.Validation!.First(v => v.Key == name).Value)} (step {at.Step})");
+            }),
             ("metrics lines", records.Count.ToString(CultureInfo.InvariantCulture)),
             ("samples", samples.ToString(CultureInfo.InvariantCulture)),
-        };
+        ];
         if (checkpoint is not null)
             rows.Insert(0, ("parameters", checkpoint.Parameters.Sum(t => t.Shape.Aggregate(1L, (a, b) => a * b)).ToString("N0", CultureInfo.InvariantCulture)));
         h.Append("<section><h2>Summary</h2>\n");

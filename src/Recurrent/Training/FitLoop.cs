@@ -146,11 +146,15 @@ public sealed class FitLoop
                 var skipped = new SkippedStepReport(_step, last.Loss, last.GradientNorm, _badInARow, _skippedSteps);
                 foreach (var c in _callbacks) c.OnStepSkipped(this, skipped);
                 if (_badInARow >= Options.MaxBadSteps)
+                {
+                    // The metrics log keeps the count of skipped steps (no checkpoint is written: the weights are suspect).
+                    Log(lossSum, lossCount, null, last, itemsSinceLog, trainSeconds);
                     throw new TrainingDivergedException(
                         $"Training stopped after {_badInARow} steps in a row whose loss or gradient was not finite or had grown past " +
                         $"{LimitText()} (at update {_step + 1}: loss {last.Loss}, gradient norm {last.GradientNorm}); {_skippedSteps} skipped in all. " +
                         $"{KeptCheckpointText()} Lower the learning rate, clip gradients harder (--clip), " +
                         "or allow more with --max-bad-steps; resume from the checkpoint with --resume.");
+                }
                 continue;
             }
             _badInARow = 0;
