@@ -112,6 +112,21 @@ internal static partial class TrainCommand
         return outcome.Reason == StopReason.Cancelled ? 130 : 0;
     }
 
+    /// <summary>
+    /// Before a large model is set up (allocation and initialisation take seconds to minutes), says what is being set
+    /// up and how much memory training it takes, so a long silence is never the first thing a user sees. A model that
+    /// cannot fit is refused later, by the library's check, with the same figures.
+    /// </summary>
+    internal static void AnnounceSetup(Recurrent.Models.ModelConfig config, int batch, int steps, OptimizationOptions optimization)
+    {
+        Recurrent.Models.ModelMemoryEstimate estimate;
+        try { estimate = Recurrent.Models.ModelMemory.Estimate(config, batch, steps, optimization.OptimizerBuffers); }
+        catch (ArgumentException) { return; }
+        if (estimate.TotalBytes < 512L << 20) return;
+        Console.Error.WriteLine($"rnn: setting up a model of {estimate.ParameterCount:N0} parameters; training it takes about " +
+            $"{(double)estimate.TotalBytes / (1L << 30):F1} GB of the {(double)Recurrent.Models.ModelMemory.AvailableBytes / (1L << 30):F1} GB available...");
+    }
+
     private static OptimizerKind ParseOptimizer(string name) => name.ToLowerInvariant() switch
     {
         "sgd" => OptimizerKind.Sgd,

@@ -216,6 +216,7 @@ internal static partial class TrainCommand
         using LanguageDataset data = LoadData(spec, init?.Tokenizer);
         CheckWindow(data, options, spec, builtIn);
         bool quiet = parse.GetValue(o.Quiet);
+        AnnounceSetup(options.ModelConfig(data.Tokenizer.VocabularySize), options.BatchSize, options.SequenceLength, options.Optimization());
         LanguageModelRun trainer = Map(() =>
             LanguageModelRun.Start(options, data, runDir, spec, init?.Content.Parameters, init?.Path));
         if (!quiet) PrintHeader(trainer, data, spec, builtIn, init);

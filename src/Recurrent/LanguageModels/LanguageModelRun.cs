@@ -92,7 +92,11 @@ public sealed class LanguageModelRun
             options.Validate();
         }
         var run = new RunDirectory(runDirectory);
-        var model = new SequenceModel<float>(options.ModelConfig(data.Tokenizer.VocabularySize), options.Seed);
+        ModelConfig config = options.ModelConfig(data.Tokenizer.VocabularySize);
+        // A model that cannot fit in memory (parameters, gradients, optimizer moments, activations of B×T) is refused
+        // with the figures before anything is allocated.
+        ModelMemory.Check(config, options.BatchSize, options.SequenceLength, options.Optimization().OptimizerBuffers);
+        var model = new SequenceModel<float>(config, options.Seed);
         if (initialParameters is not null)
             ModelFile.LoadParameters(model, initialParameters, initialSource ?? "the initial model");
         run.PrepareNew();
