@@ -9,8 +9,11 @@
 #     second checkpoint cannot be written: the run stops naming the file, the first checkpoint stays loadable,
 #     and after the disk is enlarged the run resumes and finishes with the same final weights.
 #     (Without mount rights this part is reported as not run; FaultToleranceTests covers it in-process.)
-#  5. every other kind of model (--task classify, tag, ...): a run with a time and a step budget killed with
-#     kill -9 and resumed, and one stopped with SIGTERM and resumed, end with the uninterrupted run's tensor bytes.
+#  5. every other kind of model (--task classify, tag: task_case): a run with a time and a step budget killed with
+#     kill -9 and resumed, and one stopped with SIGTERM and resumed, end with the uninterrupted run's tensor bytes;
+#     forecasting (forecast_kill_resume): a `--task forecast` run killed with SIGKILL twice after its first periodic
+#     checkpoint and resumed each time ends with the tensor bytes of an uninterrupted run, and its metrics.jsonl
+#     has no step twice.
 # Prints one line per check and ends with "kill-resume: N passed, M failed"; exits non-zero on any failure.
 # Usage: tests/kill-resume.sh [path/to/rnn.dll]   (builds the CLI in Release when no path is given)
 # KILL_SEED=n fixes the random kill moments (default: a random seed, printed, so a failure reproduces).
@@ -258,6 +261,58 @@ if mount -t tmpfs -o size=160k tmpfs "$full_dir" 2>/dev/null; then
 else
   echo "note: part 4 (real full disk) not run: mounting a tmpfs needs root"
 fi
+
+# 5. Forecasting: the same guarantee for `rnn train --task forecast` (a few seconds).
+forecast_kill_resume() {
+  local dir="$work/forecast" steps=800
+  mkdir -p "$dir"
+  awk 'BEGIN { print "t,value,other"; for (t = 0; t < 3000; t++) printf "%d,%.6f,%.6f\n", t, 10 + 3 * sin(0.25 * t) + sin(0.07 * t), cos(0.03 * t) }' \
+    > "$dir/series.csv"
+  local args=(train --task forecast --data "$dir/series.csv" --inputs value,other --targets value --window 32 --horizon 2 --hidden 24
+    --batch 16 --lr 0.003 --lr-schedule cosine --warmup 20 --seed 7 --eval-every 50 --checkpoint-every 7 --log-every 20 --steps "$steps" --quiet)
+  if dotnet "$rnn_dll" "${args[@]}" --run-dir "$dir/full" >"$dir/full.log" 2>&1; then
+    pass "forecast: uninterrupted run of $steps updates"
+  else
+    fail "forecast: uninterrupted run: $(tail -3 "$dir/full.log")"; return
+  fi
+  local reference killed="$dir/killed" kills=0 pid at before round i
+  reference=$(tensor_hash "$dir/full/last.safetensors")
+  dotnet "$rnn_dll" "${args[@]}" --run-dir "$killed" >"$dir/killed.log" 2>&1 &
+  pid=$!
+  for round in 1 2; do
+    # Kill once this process is training (it has written a periodic checkpoint of its own), a random moment later.
+    before=$(step_of "$killed/last.safetensors" 2>/dev/null || echo 0)
+    for ((i = 0; i < 1500; i++)); do
+      at=$(step_of "$killed/last.safetensors" 2>/dev/null)
+      if [ -n "$at" ] && [ "$at" -ge 7 ] && [ "$at" -gt "${before:-0}" ]; then break; fi
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.02
+    done
+    sleep "$(awk -v ms=$((RANDOM % 400)) 'BEGIN { printf "%.3f", ms / 1000 }')"
+    kill -9 "$pid" 2>/dev/null
+    if wait "$pid" 2>/dev/null; [ $? -eq 137 ]; then
+      kills=$((kills + 1))
+      echo "  forecast: kill -9 #$kills (checkpoint on disk: step $(step_of "$killed/last.safetensors" 2>/dev/null || echo none))"
+    fi
+    dotnet "$rnn_dll" train --resume "$killed" --quiet >>"$dir/killed.log" 2>&1 &
+    pid=$!
+  done
+  if ! wait "$pid"; then fail "forecast: a resumed run failed: $(tail -3 "$dir/killed.log")"; return; fi
+  if [ "$kills" -ge 1 ]; then pass "forecast: $kills kill -9 mid-run after a checkpoint, each resumed with --resume"; else fail "forecast: the run finished before it could be killed"; fi
+  if [ "$(tensor_hash "$killed/last.safetensors")" = "$reference" ]; then
+    pass "forecast: after the kills and resumes the final weights and optimizer moments are bit-identical (sha256 $reference)"
+  else
+    fail "forecast: killed-and-resumed run: final tensors $(tensor_hash "$killed/last.safetensors") differ from uninterrupted $reference"
+  fi
+  local repeated
+  repeated=$(grep -o '"step":[0-9]*' "$killed/metrics.jsonl" | sort | uniq -d | tr '\n' ' ')
+  if [ -z "$repeated" ] && [ "$(grep -o '"step":[0-9]*' "$killed/metrics.jsonl" | tail -1)" = "\"step\":$steps" ]; then
+    pass "forecast: metrics.jsonl has every logged step once, up to $steps"
+  else
+    fail "forecast: metrics.jsonl repeats steps ($repeated) or does not end at step $steps"
+  fi
+}
+forecast_kill_resume
 
 echo "kill-resume: $(($(date +%s) - start)) s"
 echo "kill-resume: $passed passed, $failed failed"

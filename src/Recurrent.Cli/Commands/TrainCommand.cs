@@ -3,6 +3,7 @@
 // with the loss plot and a sample. `--resume DIR` continues a run exactly; `--init-from MODEL` fine-tunes.
 // The training itself is LanguageModelRun's; this file turns flags into options and reports.
 // `--task classify` and `--task tag` train a sequence classifier or tagger instead (TaskTraining.cs).
+// `--task forecast` trains a forecaster on a CSV time series (TrainForecast.cs).
 using System.CommandLine;
 using System.Globalization;
 using System.Text.RegularExpressions;
@@ -132,6 +133,7 @@ internal static partial class TrainCommand
             {
                 "lm" => ExecuteResume(parse, o, t, checkpoint, signals.Token),
                 "classify" or "tag" => TaskTraining.Resume(parse, o, t.All, kind, checkpoint, signals.Token),
+                "forecast" => TrainForecast.Resume(parse, o, t, checkpoint, signals.Token),
                 _ => throw new UserFacingException($"'{checkpoint}' is a run of --task {kind}, which cannot be resumed by this build."),
             };
         }
@@ -140,7 +142,8 @@ internal static partial class TrainCommand
         {
             "lm" => ExecuteLanguageModel(parse, o, t, signals.Token),
             "classify" or "tag" => TaskTraining.Execute(parse, o, t.All, task, signals.Token),
-            "forecast" or "seq2seq" => ExecuteTask(parse, o, t, task),
+            "forecast" => TrainForecast.Execute(parse, o, t, signals.Token),
+            "seq2seq" => ExecuteTask(parse, o, t, task),
             _ => throw new UserFacingException($"unknown --task '{task}'; use lm, classify, tag, forecast or seq2seq."),
         };
     }

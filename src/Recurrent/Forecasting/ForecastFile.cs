@@ -1,6 +1,7 @@
 // ForecastFile: saving and loading a forecasting model: the usual model file (ModelFile) whose task description
 // (metadata "task", as TaskModelFile) is {"task": "forecast", "spec": ForecastSpec} — columns,
-// standardisation, window and horizon.
+// standardisation, window and horizon. A forecast run's checkpoints are such files that also hold the training
+// state and optimizer moments, so every command that reads a forecaster reads them too.
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Recurrent.Models;
@@ -19,9 +20,18 @@ public static class ForecastFile
     public static void Save(string path, Forecaster forecaster)
     {
         ArgumentNullException.ThrowIfNull(forecaster);
+        ModelFile.SaveTask(path, forecaster.Model.Config, forecaster.Model.Parameters, Metadata(forecaster));
+    }
+
+    /// <summary>
+    /// The metadata entries that make a model file a forecasting model: its task description under "task" (for
+    /// writers that add a training state and optimizer, such as a run's checkpoints).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Metadata(Forecaster forecaster)
+    {
+        ArgumentNullException.ThrowIfNull(forecaster);
         var task = new JsonObject { ["task"] = Task, ["spec"] = JsonNode.Parse(forecaster.Spec.ToJson()) };
-        ModelFile.SaveTask(path, forecaster.Model.Config, forecaster.Model.Parameters,
-            new Dictionary<string, string> { [TaskModelFile.TaskKey] = task.ToJsonString() });
+        return new Dictionary<string, string> { [TaskModelFile.TaskKey] = task.ToJsonString() };
     }
 
     /// <summary>Reads a model written by <see cref="Save"/>; throws InvalidDataException naming the file when it is not one.</summary>

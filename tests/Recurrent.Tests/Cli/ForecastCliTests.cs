@@ -1,10 +1,14 @@
-// `rnn train --task forecast`, `rnn predict` and `rnn eval` on a CSV made here: the printed MSE/MAE are
-// recomputed from the written predictions (predict) and from the model's window predictions (eval), the plot
-// is a PNG, and misuse gives one clear line with exit code 2.
+// `rnn train --task forecast`, `rnn predict`, `rnn eval`, `rnn report` and `rnn plot` on a CSV made here: the
+// printed MSE/MAE are recomputed from the written predictions (predict) and from the model's window predictions
+// (eval), the plot is a PNG, metrics.jsonl carries the validation MAE. `--resume` continues a run to bit-identical
+// weights and optimizer moments and refuses settings that would change it; a diverging run (a huge --lr) skips its
+// steps, stops with exit code 2 naming --max-bad-steps and leaves a finite, loadable checkpoint; a model too large
+// for the machine and other misuse give one clear line with exit code 2.
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Recurrent.Forecasting;
+using Recurrent.Serialization;
 
 namespace Recurrent.Tests.Cli;
 
@@ -16,19 +20,47 @@ public sealed class ForecastCliTests : IDisposable
 
     private static double Value(int t) => 10 + 3 * Math.Sin(0.25 * t) + Math.Sin(0.07 * t);
 
+    private string Series(int rows)
+    {
+        string csv = Path.Combine(_dir, "series.csv");
+        File.WriteAllText(csv, "t,value\n" + string.Concat(Enumerable.Range(0, rows).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t},{Value(t):R}\n"))));
+        return csv;
+    }
+
     [Fact]
-    public void TrainPredictEvalAndPlot()
+    public void TrainPredictEvalReportAndPlot()
     {
         const int Rows = 260;
-        string csv = Path.Combine(_dir, "series.csv");
-        File.WriteAllText(csv, "t,value\n" + string.Concat(Enumerable.Range(0, Rows).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t},{Value(t):R}\n"))));
+        string csv = Series(Rows);
         string run = Path.Combine(_dir, "run");
 
         var train = CliRunner.Run("train", "--task", "forecast", "--data", csv, "--targets", "value", "--window", "24", "--horizon", "3",
             "--epochs", "25", "--hidden", "24", "--run-dir", run, "--quiet");
         Assert.True(train.ExitCode == 0, train.Stdout + train.Stderr);
-        Assert.Contains("best epoch", train.Stdout);
+        Assert.Matches(@"epoch budget \(25\) reached", train.Stdout);
+        Assert.Matches(@"validation val_loss \S+, val_mse \S+, val_mae \S+ \(best val_loss", train.Stdout);
         Assert.True(File.Exists(Path.Combine(run, "best.safetensors")));
+        foreach (string name in new[] { "last.safetensors", "metrics.jsonl", "loss.png", "loss.svg" }) Assert.True(File.Exists(Path.Combine(run, name)), name);
+        // Every evaluation line of metrics.jsonl carries the errors in the series' units; one evaluation per epoch.
+        int evaluations = 0;
+        foreach (string line in File.ReadAllLines(Path.Combine(run, "metrics.jsonl")))
+        {
+            using var metrics = JsonDocument.Parse(line);
+            if (metrics.RootElement.GetProperty("val_loss").ValueKind != JsonValueKind.Number) continue;
+            evaluations++;
+            Assert.True(metrics.RootElement.GetProperty("val_mae").GetDouble() > 0, line);
+            Assert.True(metrics.RootElement.GetProperty("val_mse").GetDouble() > 0, line);
+        }
+        Assert.Equal(25, evaluations);
+        var report = CliRunner.Run("report", run);
+        Assert.True(report.ExitCode == 0, report.Stdout + report.Stderr);
+        string html = File.ReadAllText(Path.Combine(run, "report.html"));
+        Assert.Contains("forecast", html);      // the run description's kind, from the checkpoint
+        Assert.Contains("chart-loss", html);
+        File.Delete(Path.Combine(run, "loss.png"));
+        var plot = CliRunner.Run("plot", run);
+        Assert.True(plot.ExitCode == 0, plot.Stdout + plot.Stderr);
+        Assert.True(new FileInfo(Path.Combine(run, "loss.png")).Length > 1000);
 
         string pred = Path.Combine(_dir, "pred.csv"), png = Path.Combine(_dir, "pred.png");
         var predict = CliRunner.Run("predict", run, "--input", csv, "--from", "200", "--steps", "30", "--output", pred, "--plot", png);
@@ -66,6 +98,72 @@ public sealed class ForecastCliTests : IDisposable
     }
 
     [Fact]
+    public void ResumeContinuesToTheSameWeights()
+    {
+        string csv = Series(200);
+        string[] args = ["train", "--task", "forecast", "--data", csv, "--window", "12", "--horizon", "2", "--hidden", "8", "--batch", "16",
+            "--lr", "0.01", "--lr-schedule", "cosine", "--warmup", "3", "--eval-every", "4", "--checkpoint-every", "3", "--seed", "3", "--quiet"];
+        string full = Path.Combine(_dir, "full"), split = Path.Combine(_dir, "split");
+        // 32 updates end on an evaluation, so neither run ends with an extra closing evaluation line.
+        var r = CliRunner.Run([.. args, "--steps", "32", "--run-dir", full]);
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        r = CliRunner.Run([.. args, "--steps", "32", "--run-dir", split, "--time", "0.001s"]); // a time budget that ends the run almost at once
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        Assert.Contains("time budget", r.Stdout);
+
+        r = CliRunner.Run("train", "--resume", split, "--hidden", "9");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--hidden cannot be used with --resume", r.Stderr);
+        r = CliRunner.Run("train", "--resume", split, "--steps", "11", "--quiet");
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        r = CliRunner.Run("train", "--resume", split, "--task", "forecast", "--steps", "32");
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        Assert.Contains("resuming at step 11", r.Stdout);
+        Assert.Contains("step budget (32) reached", r.Stdout);
+
+        var a = ModelFile.Read(Path.Combine(full, "last.safetensors"));
+        var b = ModelFile.Read(Path.Combine(split, "last.safetensors"));
+        Assert.Equal(32, b.OptimizerSteps);
+        foreach (var (x, y) in a.Parameters.Concat(a.OptimizerState).Zip(b.Parameters.Concat(b.OptimizerState)))
+        {
+            Assert.Equal(x.Name, y.Name);
+            Assert.True(x.Data.Select(BitConverter.SingleToInt32Bits).SequenceEqual(y.Data.Select(BitConverter.SingleToInt32Bits)), x.Name);
+        }
+        long[] steps = File.ReadAllLines(Path.Combine(split, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("step").GetInt64()).ToArray();
+        Assert.Equal(steps.Order().Distinct(), steps);
+        Assert.Equal(32, steps[^1]);
+    }
+
+    [Fact]
+    public void DivergingRunStopsWithExitCode2AndAFiniteCheckpoint()
+    {
+        string csv = Series(200);
+        string run = Path.Combine(_dir, "diverged");
+        var r = CliRunner.Run("train", "--task", "forecast", "--data", csv, "--window", "12", "--hidden", "8", "--lr", "1e6", "--max-bad-steps", "4",
+            "--run-dir", run, "--quiet");
+        Assert.Equal(2, r.ExitCode);
+        string error = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("rnn: Training stopped after 4 steps in a row", error);
+        Assert.Contains("--max-bad-steps", error);
+        var model = ForecastFile.Load(Path.Combine(run, "last.safetensors"));
+        Assert.All(model.Model.Parameters.Values, v => Assert.True(float.IsFinite(v)));
+        Assert.All(model.PredictWindows(Enumerable.Range(0, 12).Select(t => Value(t)).ToArray(), 1), v => Assert.True(double.IsFinite(v)));
+    }
+
+    [Fact]
+    public void ATooLargeModelIsRefusedBeforeAnythingIsWritten()
+    {
+        string csv = Series(100);
+        string run = Path.Combine(_dir, "huge");
+        var r = CliRunner.Run("train", "--task", "forecast", "--data", csv, "--window", "12", "--hidden", "1000000", "--run-dir", run);
+        Assert.Equal(2, r.ExitCode);
+        string error = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("HiddenSize 1,000,000", error);
+        Assert.Contains("of memory available", error);
+        Assert.False(Directory.Exists(run));
+    }
+
+    [Fact]
     public void MisuseGivesOneClearLine()
     {
         string csv = Path.Combine(_dir, "s.csv");
@@ -79,6 +177,13 @@ public sealed class ForecastCliTests : IDisposable
         r = CliRunner.Run("train", "--task", "forecast", "--data", csv, "--tokenizer", "word", "--run-dir", Path.Combine(_dir, "c"));
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--tokenizer does not apply to --task forecast", r.Stderr);
+        r = CliRunner.Run("train", "--task", "forecast", "--data", csv, "--sample-every", "5", "--run-dir", Path.Combine(_dir, "c"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--sample-every does not apply to --task forecast", r.Stderr);
+        r = CliRunner.Run("train", "--task", "forecast", "--data", csv, "--val-fraction", "0", "--run-dir", Path.Combine(_dir, "c"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--val-fraction must be in (0, 1), got 0", r.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "c")));
         r = CliRunner.Run("train", "--task", "forecast", "--data", csv, "--window", "8", "--epochs", "1", "--run-dir", Path.Combine(_dir, "ok"), "--quiet");
         Assert.True(r.ExitCode == 0, r.Stderr);
         r = CliRunner.Run("predict", Path.Combine(_dir, "ok"), "--input", csv, "--steps", "5", "--beam", "3");

@@ -1,0 +1,133 @@
+// TrainForecast: `rnn train --task forecast --data FILE.csv` — a forecaster (reads --window steps of the --inputs
+// columns, predicts the next --horizon steps of the --targets columns) trained by the library's ForecastRun on the fit
+// loop, with everything a language-model run has: budgets (--epochs/--steps/--time), every optimizer, schedule and
+// clipping flag, the live progress line, metrics.jsonl with the validation MSE and MAE in the series' units, loss
+// plots, last/best checkpoints that `rnn predict`/`eval`/`export` read, `--resume DIR`, Ctrl+C/SIGTERM and the
+// divergence guard. Defaults come from the library's ForecastModelSettings and ForecastOptions. Flags of the other
+// tasks are refused.
+using System.CommandLine;
+using Recurrent.Cli.Reporting;
+using Recurrent.Data;
+using Recurrent.Forecasting;
+using Recurrent.Training;
+
+namespace Recurrent.Cli.Commands;
+
+internal static class TrainForecast
+{
+    private const string Task = ForecastRunSpec.KindName;
+
+    private static Option[] Used(TrainCommand.Flags o, TrainCommand.TaskFlags t) =>
+    [
+        o.Task, o.Data, o.Encoding, o.ValFraction, t.Window, t.Horizon, t.Inputs, t.Targets,
+        o.Model, o.Hidden, o.Layers, o.Batch, o.RunDir, o.Resume, o.Seed, o.Quiet,
+        .. TrainCommand.OptimizationFlags(o), .. TrainCommand.FitFlags(o),
+    ];
+
+    /// <summary>Starts a new --task forecast run.</summary>
+    public static int Execute(ParseResult parse, TrainCommand.Flags o, TrainCommand.TaskFlags t, CancellationToken cancellation)
+    {
+        TrainCommand.RejectOthers(parse, Task, Used(o, t), [.. o.All, .. t.All]);
+        if (parse.GetValue(o.Data) is not { Length: 1 } data)
+            throw new UserFacingException("--task forecast needs --data with exactly one CSV file (one row per time step).");
+        string file = Path.GetFullPath(data[0]);
+        if (!File.Exists(file)) throw new UserFacingException($"the data file '{file}' does not exist.");
+        string? encoding = parse.GetValue(o.Encoding);
+        if (encoding is not null) TrainCommand.Map(() => TextEncodings.Get(encoding));
+
+        var m = new ForecastModelSettings();
+        var settings = m with
+        {
+            Cell = parse.GetValue(o.Model) is string cell ? CommonOptions.ParseCell(cell) : m.Cell,
+            HiddenSize = Positive(parse.GetValue(o.Hidden) ?? m.HiddenSize, "--hidden"),
+            Layers = Positive(parse.GetValue(o.Layers) ?? m.Layers, "--layers"),
+        };
+        var x = new ForecastOptions();
+        var options = x with
+        {
+            Window = Positive(parse.GetValue(t.Window) ?? x.Window, "--window"),
+            Horizon = Positive(parse.GetValue(t.Horizon) ?? x.Horizon, "--horizon"),
+            BatchSize = Positive(parse.GetValue(o.Batch) ?? x.BatchSize, "--batch"),
+            Optimization = TrainCommand.ReadOptimization(parse, o, x.Optimization),
+            Fit = TrainCommand.ReadFit(parse, o, x.Fit, resuming: false),
+            ValidationFraction = parse.GetValue(o.ValFraction) ?? x.ValidationFraction,
+            Seed = parse.GetValue(o.Seed) ?? x.Seed,
+        };
+        TrainCommand.Map(() => options.Validate());
+        var spec = new ForecastRunSpec
+        {
+            Model = settings,
+            Training = options,
+            Data = new ForecastDataSpec { Path = file, Inputs = Columns(parse.GetValue(t.Inputs)), Targets = Columns(parse.GetValue(t.Targets)), Encoding = encoding },
+        };
+        string runDir = parse.GetValue(o.RunDir) ?? TrainCommand.DefaultRunDirectory();
+        if (new RunDirectory(runDir).HoldsRun)
+            throw new UserFacingException($"the run directory '{Path.GetFullPath(runDir)}' already holds a run; continue it with --resume {runDir}, or choose another --run-dir. Nothing was changed.");
+        var run = TrainCommand.Map(() => ForecastRun.Start(spec, runDir));
+        bool quiet = parse.GetValue(o.Quiet);
+        if (!quiet) PrintHeader(run);
+        return Train(run, quiet, cancellation);
+    }
+
+    /// <summary>`rnn train --resume DIR` for a forecast run: only the run controls may change.</summary>
+    public static int Resume(ParseResult parse, TrainCommand.Flags o, TrainCommand.TaskFlags t, string checkpoint, CancellationToken cancellation)
+    {
+        var mayChange = new HashSet<Option>([o.Task, o.Resume, o.Quiet, .. TrainCommand.FitFlags(o)]);
+        if (Used(o, t).FirstOrDefault(f => !mayChange.Contains(f) && CommonOptions.Given(parse, f)) is Option fixedFlag)
+            throw new UserFacingException($"{fixedFlag.Name} cannot be used with --resume: a resumed forecast run keeps the series, model and optimizer it " +
+                "started with; only the budgets and intervals (--epochs, --steps, --time, --patience, --eval-every, --log-every, --checkpoint-every, --max-bad-steps) may change.");
+        TrainCommand.RejectOthers(parse, Task, Used(o, t), [.. o.All, .. t.All]);
+        var stored = ForecastRunSpec.FromJsonNode(FitState.ReadRun(Recurrent.Serialization.ModelFile.Read(checkpoint).Training!, checkpoint), checkpoint);
+        var controls = TrainCommand.ReadFit(parse, o, stored.Training.Fit, resuming: true);
+        TrainCommand.Map(() => controls.Validate());
+        var run = TrainCommand.Map(() => ForecastRun.Resume(checkpoint, controls));
+        bool quiet = parse.GetValue(o.Quiet);
+        if (!quiet)
+        {
+            PrintHeader(run);
+            Console.WriteLine($"resuming at step {run.Loop.Step}, epoch {Format.Number(run.Loop.FractionalEpoch, "F2")}");
+        }
+        return Train(run, quiet, cancellation);
+    }
+
+    private static int Train(ForecastRun run, bool quiet, CancellationToken cancellation) =>
+        TrainCommand.RunFit(run.Loop, run.RunDirectory, quiet, cancellation, more: outcome =>
+        {
+            var dir = run.RunDirectory;
+            string model = File.Exists(dir.Best) ? dir.Best : dir.Last;
+            var spec = run.Forecaster.Spec;
+            Console.WriteLine($"model: {model} (window {spec.Window} of [{Labels(spec.Inputs)}] → {spec.Horizon} step(s) of [{Labels(spec.Targets)}])");
+            Console.WriteLine($"next: rnn predict {dir.Path} --input FILE --steps N   rnn eval {dir.Path} --data FILE   rnn report {dir.Path}   " +
+                $"continue: rnn train --resume {dir.Path} --epochs N");
+        });
+
+    private static void PrintHeader(ForecastRun run)
+    {
+        var s = run.Spec;
+        var f = run.Forecaster.Spec;
+        var series = run.Series;
+        Console.WriteLine($"forecast: {s.Data.Path}; {series.Rows} rows; inputs [{Labels(f.Inputs)}] → targets [{Labels(f.Targets)}]; window {f.Window}, horizon {f.Horizon}; " +
+            $"rows {series.SplitRow + 1}..{series.Rows} held out ({run.TrainWindows} training, {run.ValidationWindows} validation windows)");
+        Console.WriteLine($"model: {s.Model.Cell} {s.Model.HiddenSize}x{s.Model.Layers} → linear (MSE on standardised values); {run.Forecaster.Model.Parameters.Count:N0} parameters");
+        var opt = s.Training.Optimization;
+        var fit = run.Loop.Options;
+        string?[] budgets =
+        [
+            fit.Steps is long steps ? $"{steps} steps" : null,
+            fit.Epochs is int epochs ? $"{epochs} epochs" : null,
+            fit.TimeBudgetSeconds is double seconds ? Format.Duration(seconds) : null,
+            fit.Patience is int p ? $"{p} evaluations without a lower validation loss" : null,
+        ];
+        Console.WriteLine($"training: batch {s.Training.BatchSize} ({run.Loop.BatchesPerEpoch:N0} updates per epoch); {opt.Optimizer} lr {Format.Number(opt.LearningRate, "G")} " +
+            $"({opt.Schedule}){(opt.ClipNorm is double cn ? $", clip norm {Format.Number(cn, "G")}" : "")}; stop after {string.Join(" or ", budgets.OfType<string>())}; seed {s.Training.Seed}");
+        Console.WriteLine($"run directory: {run.RunDirectory.Path}");
+    }
+
+    private static string Labels(IReadOnlyList<ForecastColumn> columns) => string.Join(", ", columns.Select(c => c.Label));
+
+    private static string[]? Columns(string? text) =>
+        text?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } names ? names : null;
+
+    private static int Positive(int value, string flag) =>
+        value > 0 ? value : throw new UserFacingException($"{flag} must be positive, got {value}.");
+}

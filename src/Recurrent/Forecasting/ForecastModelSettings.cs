@@ -1,0 +1,24 @@
+// ForecastModelSettings: the architecture of a new forecaster — cell, hidden size and layers. The input size (the
+// input columns) and the output size (horizon × target columns) come from the data and ForecastOptions; the head is
+// always a linear read-out of the last step.
+using Recurrent.Layers;
+
+namespace Recurrent.Forecasting;
+
+/// <summary>Architecture choices for <see cref="Forecaster.Create"/>.</summary>
+public sealed record ForecastModelSettings
+{
+    /// <summary>The recurrent cell.</summary>
+    public CellKind Cell { get; init; } = CellKind.Lstm;
+    /// <summary>Hidden units per layer.</summary>
+    public int HiddenSize { get; init; } = 32;
+    /// <summary>Stacked layers.</summary>
+    public int Layers { get; init; } = 1;
+
+    /// <summary>Throws ArgumentException (ParamName = the property) naming the first impossible setting.</summary>
+    public void Validate()
+    {
+        if (HiddenSize <= 0) throw new ArgumentException($"HiddenSize must be positive, got {HiddenSize}.", nameof(HiddenSize));
+        if (Layers <= 0) throw new ArgumentException($"Layers must be positive, got {Layers}.", nameof(Layers));
+    }
+}

@@ -1,0 +1,122 @@
+// ForecastRun: one forecasting training run in a run directory, assembled on the fit loop — the series read
+// (strictly, in the spec's encoding), standardised and split by the spec, the forecaster built for it (or loaded
+// from the checkpoint when resuming), and the callbacks that write the run directory: metrics.jsonl (with val_mse
+// and val_mae in the series' units) and last/best checkpoints that are at the same time ordinary forecasting model
+// files (`rnn predict`, `rnn eval`, `rnn export` read them) and hold the whole fit state and optimizer moments.
+// Start begins a run; Resume continues one exactly.
+using System.Text;
+using Recurrent.Data;
+using Recurrent.Serialization;
+using Recurrent.Training;
+using Recurrent.Training.Callbacks;
+
+namespace Recurrent.Forecasting;
+
+/// <summary>A forecasting run: its forecaster, fit loop and files.</summary>
+public sealed class ForecastRun
+{
+    private ForecastRun(ForecastRunSpec spec, Forecaster forecaster, ForecastSeries series, ForecastFit fit, RunDirectory run)
+    {
+        Spec = spec;
+        Forecaster = forecaster;
+        Series = series;
+        Loop = fit.Loop;
+        RunDirectory = run;
+        TrainWindows = fit.TrainWindows;
+        ValidationWindows = fit.ValidationWindows;
+        Loop.RunDescription = spec.ToJsonNode();
+        var optimizer = fit.Optimizer;
+        var metadata = ForecastFile.Metadata(forecaster);
+        var model = forecaster.Model;
+        Checkpoints = new CheckpointWriter(run, (path, state) =>
+            ModelFile.Write(path, model.Config, model.Parameters, metadata, tokenizerJson: null, state.ToJson(), optimizer));
+        Loop.Add(new MetricsLogWriter(run.Metrics)).Add(Checkpoints);
+    }
+
+    /// <summary>What the run is (for a new cosine run, with the schedule's length filled in).</summary>
+    public ForecastRunSpec Spec { get; }
+    /// <summary>The forecaster being trained.</summary>
+    public Forecaster Forecaster { get; }
+    /// <summary>The series it is trained on.</summary>
+    public ForecastSeries Series { get; }
+    /// <summary>The training loop; add callbacks to follow the run.</summary>
+    public FitLoop Loop { get; }
+    /// <summary>Where checkpoints and metrics go.</summary>
+    public RunDirectory RunDirectory { get; }
+    /// <summary>The checkpoint writer.</summary>
+    public CheckpointWriter Checkpoints { get; }
+    /// <summary>Training windows.</summary>
+    public int TrainWindows { get; }
+    /// <summary>Validation windows.</summary>
+    public int ValidationWindows { get; }
+
+    /// <summary>
+    /// Starts a new run of <paramref name="spec"/> in <paramref name="runDirectory"/> (created; it must not hold a run).
+    /// Throws InvalidDataException/CorpusException for bad data (naming file and line), ArgumentException for
+    /// unknown columns, impossible options, a series too short for the window or a model too large for this
+    /// machine, IOException for an unusable run directory. Nothing is written before the data and options are checked.
+    /// </summary>
+    public static ForecastRun Start(ForecastRunSpec spec, string runDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(runDirectory);
+        spec.Model.Validate();
+        spec.Training.Validate();
+        spec = spec with { Data = spec.Data with { Path = Path.GetFullPath(spec.Data.Path) } };
+        var run = new RunDirectory(runDirectory);
+        if (run.HoldsRun) run.PrepareNew(); // throws, naming --resume
+        ForecastSeries series = ReadSeries(spec);
+        var forecaster = Forecaster.Create(series, spec.Model, spec.Training.Seed, memoryCheck: spec.Training);
+        ForecastFit fit = forecaster.CreateFit(series, spec.Training);
+        run.PrepareNew();
+        // The cosine schedule's length is fixed at the start, so a resume with other budgets keeps the same schedule.
+        spec = spec with { Training = spec.Training with { Optimization = spec.Training.Optimization.WithPlannedSchedule(spec.Training.Fit, fit.Loop.BatchesPerEpoch) } };
+        return new ForecastRun(spec, forecaster, series, fit, run);
+    }
+
+    /// <summary>
+    /// Continues the run whose last checkpoint is <paramref name="checkpointPath"/> exactly where it stopped, rereading
+    /// its series (which must not have changed). <paramref name="runControls"/>, when given, replaces the budgets and
+    /// intervals; nothing else changes.
+    /// </summary>
+    public static ForecastRun Resume(string checkpointPath, FitOptions? runControls = null)
+    {
+        ArgumentNullException.ThrowIfNull(checkpointPath);
+        string full = Path.GetFullPath(checkpointPath);
+        ModelFileContent content = ModelFile.Read(full);
+        FitState state = FitState.FromJson(content.Training
+            ?? throw new InvalidDataException($"'{full}' holds a model but no training state, so it cannot be resumed."), full);
+        ForecastRunSpec spec = ForecastRunSpec.FromJsonNode(state.Run, full);
+        if (runControls is not null)
+        {
+            spec = spec with { Training = spec.Training with { Fit = runControls } };
+            spec.Training.Validate();
+        }
+        Forecaster forecaster = ForecastFile.Load(full);
+        if (Forecaster.ConfigFor(forecaster.Spec, spec.Model) != forecaster.Model.Config)
+            throw new InvalidDataException($"'{full}': its model configuration does not match its training options.");
+        ForecastSeries series = ReadSeries(spec);
+        if (series.Spec.ToJson() != forecaster.Spec.ToJson())
+            throw new InvalidDataException($"'{spec.Data.Path}' is not the series the run in '{full}' was trained on (its rows, columns or values " +
+                "have changed); an exact resume needs the same data. Start a new run instead.");
+        ForecastFit fit = forecaster.CreateFit(series, spec.Training);
+        ModelFile.LoadOptimizer(fit.Optimizer, content, full);
+        var run = new RunDirectory(Path.GetDirectoryName(full)!);
+        run.PrepareResume(state.Step);
+        var resumed = new ForecastRun(spec, forecaster, series, fit, run);
+        resumed.Loop.Restore(state, full);
+        return resumed;
+    }
+
+    /// <summary>Trains until a budget, early stopping or cancellation; see <see cref="FitLoop.Run"/>.</summary>
+    public FitOutcome Run(CancellationToken cancellation = default) => Loop.Run(cancellation);
+
+    private static ForecastSeries ReadSeries(ForecastRunSpec spec)
+    {
+        Encoding? encoding = spec.Data.Encoding is null ? null : TextEncodings.Get(spec.Data.Encoding);
+        var table = TimeSeriesTable.Read(spec.Data.Path, encoding);
+        IReadOnlyList<string> targets = spec.Data.Targets is { Count: > 0 } t ? t : [table.ColumnName(table.Columns - 1)];
+        IReadOnlyList<string> inputs = spec.Data.Inputs is { Count: > 0 } i ? i : targets;
+        return ForecastSeries.FromTable(table, inputs, targets, spec.Training);
+    }
+}

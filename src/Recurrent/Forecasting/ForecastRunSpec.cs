@@ -1,0 +1,66 @@
+// ForecastRunSpec: what a forecasting run is — its kind ("forecast"), the model's architecture, how it is trained
+// (ForecastOptions: window, horizon, batch, optimization, run controls, held-out fraction, seed) and which series it
+// reads (file, columns, encoding) — stored as the application's part ("run") of the fit state in every checkpoint,
+// so `rnn train --resume DIR` rereads the same series, standardises and splits it the same way and continues exactly.
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Recurrent.Forecasting;
+
+/// <summary>The series a forecasting run reads.</summary>
+public sealed record ForecastDataSpec
+{
+    /// <summary>The CSV file (absolute).</summary>
+    public required string Path { get; init; }
+    /// <summary>Input columns, header names or 1-based numbers (null: the targets).</summary>
+    public IReadOnlyList<string>? Inputs { get; init; }
+    /// <summary>Target columns, header names or 1-based numbers (null: the last column).</summary>
+    public IReadOnlyList<string>? Targets { get; init; }
+    /// <summary>The file's text encoding (null = UTF-8).</summary>
+    public string? Encoding { get; init; }
+}
+
+/// <summary>The kind, model, training options and data of a forecasting run.</summary>
+public sealed record ForecastRunSpec
+{
+    /// <summary>The name under "kind", so a checkpoint of another kind of model is not read as this one.</summary>
+    public const string KindName = ForecastFile.Task;
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary>"forecast".</summary>
+    public string Kind { get; init; } = KindName;
+    /// <summary>The architecture.</summary>
+    public required ForecastModelSettings Model { get; init; }
+    /// <summary>How it is trained.</summary>
+    public required ForecastOptions Training { get; init; }
+    /// <summary>The series.</summary>
+    public required ForecastDataSpec Data { get; init; }
+
+    /// <summary>This spec as a JSON node.</summary>
+    public JsonNode ToJsonNode() => JsonSerializer.SerializeToNode(this, Json)!;
+
+    /// <summary>Reads a spec; InvalidDataException naming <paramref name="source"/> when it is missing or impossible.</summary>
+    public static ForecastRunSpec FromJsonNode(JsonNode? node, string source)
+    {
+        ForecastRunSpec? spec;
+        try { spec = node?.Deserialize<ForecastRunSpec>(Json); }
+        catch (JsonException e) { throw new InvalidDataException($"'{source}' has an unreadable run description: {e.Message}", e); }
+        if (spec is null || spec.Kind != KindName || spec.Model is null || spec.Training is null || spec.Data?.Path is null)
+            throw new InvalidDataException($"'{source}' holds no forecasting training state.");
+        try
+        {
+            spec.Model.Validate();
+            spec.Training.Validate();
+        }
+        catch (ArgumentException e) { throw new InvalidDataException($"'{source}': the training state holds impossible options: {e.Message}", e); }
+        return spec;
+    }
+}

@@ -1,0 +1,90 @@
+// ForecastWindows: the batch source of forecasting for the fit loop — the training windows of a ForecastSeries in
+// batches of B, each trained with MSE on standardised values (Trainer.TrainRegression; the head is linear). Each
+// epoch's order is a shuffle made from the seed and the epoch number alone, so (epoch, position) says exactly which
+// batch comes next and a resumed run sees the batches an uninterrupted one would. Every window starts from a zero
+// state; nothing is carried between batches. The last batch of an epoch may be smaller.
+// Shapes: inputs (W, B, C_in) time-major, targets (B, H·C_target).
+using Recurrent.Data;
+using Recurrent.Models;
+using Recurrent.Randomness;
+using Recurrent.Training;
+
+namespace Recurrent.Forecasting;
+
+/// <summary>Shuffled batches of forecast windows, trained with mean squared error.</summary>
+public sealed class ForecastWindows : IBatchSource
+{
+    private readonly SequenceModel<float> _model;
+    private readonly Trainer<float> _trainer;
+    private readonly ForecastSeries _series;
+    private readonly int _batchSize;
+    private readonly ulong _seed;
+    private readonly float[] _inputs, _targets;
+    private int[] _order = [];
+    private int _orderEpoch = -1;
+
+    /// <summary>
+    /// Batches of <paramref name="batchSize"/> training windows of <paramref name="series"/> for
+    /// <paramref name="model"/> (dense inputs, last-step head of H·C_target outputs), finished by <paramref name="engine"/>.
+    /// </summary>
+    public ForecastWindows(SequenceModel<float> model, StepEngine<float> engine, ForecastSeries series, int batchSize, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(series);
+        if (batchSize <= 0) throw new ArgumentException($"BatchSize must be positive, got {batchSize}.", nameof(batchSize));
+        var spec = series.Spec;
+        Forecaster.CheckFits(model, spec);
+        _model = model;
+        _trainer = new Trainer<float>(model, engine);
+        _series = series;
+        _batchSize = batchSize;
+        _seed = seed;
+        _inputs = new float[spec.Window * batchSize * spec.Inputs.Count];
+        _targets = new float[batchSize * spec.Horizon * spec.Targets.Count];
+        BatchesPerEpoch = (series.TrainStarts.Count + batchSize - 1) / batchSize;
+    }
+
+    /// <inheritdoc/>
+    public long BatchesPerEpoch { get; }
+    /// <inheritdoc/>
+    public long Position { get; private set; }
+    /// <inheritdoc/>
+    public long ItemsPerBatch { get; private set; }
+
+    /// <inheritdoc/>
+    public void Seek(int epoch, long position)
+    {
+        if (position < 0 || position > BatchesPerEpoch)
+            throw new ArgumentOutOfRangeException(nameof(position), position, $"Position must be in [0, {BatchesPerEpoch}].");
+        if (epoch != _orderEpoch)
+        {
+            _order = _series.TrainStarts.ToArray();
+            Shuffling.Shuffle<int>(_order, new Rng(unchecked(_seed ^ 0xD1B54A32D192ED03UL ^ ((ulong)(uint)epoch * 0x9E3779B97F4A7C15UL))));
+            _orderEpoch = epoch;
+        }
+        Position = position;
+    }
+
+    /// <inheritdoc/>
+    public StepResult TrainNext()
+    {
+        int at = (int)Position++ * _batchSize, b = Math.Min(_batchSize, _order.Length - at);
+        var spec = _series.Spec;
+        int w = spec.Window;
+        Span<float> x = _inputs.AsSpan(0, w * b * spec.Inputs.Count), y = _targets.AsSpan(0, b * spec.Horizon * spec.Targets.Count);
+        _series.Fill(_order.AsSpan(at, b), x, y);
+        ItemsPerBatch = (long)b * w;
+        _model.ResetState();
+        return _trainer.TrainRegression(x, y, ReadOnlySpan<float>.Empty, w, b);
+    }
+
+    /// <inheritdoc/>
+    public void AfterStep(bool applied) { }
+
+    /// <inheritdoc/>
+    public byte[] SaveState() => [];
+
+    /// <inheritdoc/>
+    public void LoadState(byte[] state, string source) { }
+}
