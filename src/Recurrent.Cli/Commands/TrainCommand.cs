@@ -125,6 +125,11 @@ internal static partial class TrainCommand
         using var signals = new TrainingSignals();
         if (parse.GetValue(o.Resume) is string resume)
         {
+            // The data, model and optimizer of a run are fixed when it starts, whatever its kind.
+            foreach (var option in o.FixedOnResume)
+                if (CommonOptions.Given(parse, option))
+                    throw new UserFacingException($"{option.Name} cannot be used with --resume: a resumed run keeps the settings it started with " +
+                        "(only --epochs, --steps, --time, --patience, --eval-every, --log-every, --checkpoint-every, --max-bad-steps and the --sample-* options may change).");
             string checkpoint = ResumeCheckpoint(resume);
             string kind = RunKind(checkpoint);
             if (CommonOptions.Given(parse, o.Task) && parse.GetValue(o.Task)!.ToLowerInvariant() != kind)

@@ -21,7 +21,7 @@ public sealed class FitLoop
     private double? _best, _patienceBest, _referenceLoss;
     private long? _bestStep;
     private int _evaluationsWithoutImprovement, _badInARow;
-    private long _lastEvaluationStep, _itemsSeen, _skippedSteps;
+    private long _lastEvaluationStep, _itemsSeen, _skippedSteps, _lastCheckpointStep = -1;
     private double _elapsedBefore;
     private Evaluation? _lastEvaluation;
     private StopReason? _requested;
@@ -177,23 +177,28 @@ public sealed class FitLoop
             if (epochEnd)
                 foreach (var c in _callbacks) c.OnEpochEnd(this, _epoch);
 
-            bool evaluate = Evaluator is not null && (Options.EvalEvery is int every ? every > 0 && _step % every == 0 : epochEnd);
-            Evaluation? validation = evaluate ? EvaluateAndTrack(final: false) : null;
-            if (evaluate || _step % Options.LogEvery == 0)
+            bool periodic = Evaluator is not null && (Options.EvalEvery is int every ? every > 0 && _step % every == 0 : epochEnd);
+            Evaluation? validation = periodic ? EvaluateAndTrack(final: false) : null;
+            // When this update is the last (a budget, early stopping, a callback's request or cancellation), the final
+            // evaluation, metrics line and checkpoint are made now, once, rather than after the loop.
+            bool ending = _requested is not null || StopCheck() is not null || cancellation.IsCancellationRequested;
+            if (ending && !periodic && Evaluator is not null) validation = EvaluateAndTrack(final: true);
+            if (validation is not null || ending || _step % Options.LogEvery == 0)
             {
                 lastTrainLoss = Log(lossSum, lossCount, validation, last, itemsSinceLog, trainSeconds);
                 lossSum = 0; lossCount = 0; itemsSinceLog = 0; trainSeconds = 0;
             }
-            if (evaluate || (Options.CheckpointEvery > 0 && _step % Options.CheckpointEvery == 0))
-                foreach (var c in _callbacks) c.OnCheckpoint(this);
+            if (validation is not null || ending || (Options.CheckpointEvery > 0 && _step % Options.CheckpointEvery == 0))
+                Checkpoint();
         }
 
         if (_step > startStep)
         {
+            // Stopped between updates by something that arrived after the last one was done (cancellation).
             Evaluation? validation = Evaluator is not null && _lastEvaluationStep != _step ? EvaluateAndTrack(final: true) : null;
             if (lossCount > 0 || validation is not null)
                 lastTrainLoss = Log(lossSum, lossCount, validation, last, itemsSinceLog, trainSeconds) ?? lastTrainLoss;
-            foreach (var c in _callbacks) c.OnCheckpoint(this);
+            if (_lastCheckpointStep != _step) Checkpoint();
         }
         var outcome = new FitOutcome(reason, _step, FractionalEpoch, lastTrainLoss, _lastEvaluation, _best, _bestStep,
             ElapsedSeconds, _step - startStep, _skippedSteps);
@@ -273,6 +278,12 @@ public sealed class FitLoop
             throw new TrainingDivergedException(
                 $"The model's weights or optimizer moments are no longer finite at update {_step}; '{path}' was not written and keeps " +
                 "the last good checkpoint. Lower the learning rate or clip gradients harder (--clip), then resume from it with --resume.");
+    }
+
+    private void Checkpoint()
+    {
+        _lastCheckpointStep = _step;
+        foreach (var c in _callbacks) c.OnCheckpoint(this);
     }
 
     private StopReason? StopCheck()
