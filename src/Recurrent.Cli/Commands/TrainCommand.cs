@@ -2,7 +2,8 @@
 // sources embedded in the tool), showing progress, evaluating, checkpointing into a run directory, and ending
 // with the loss plot and a sample. `--resume DIR` continues a run exactly; `--init-from MODEL` fine-tunes.
 // The training itself is LanguageModelRun's; this file turns flags into options and reports.
-// `--task classify` and `--task tag` train a sequence classifier or tagger instead (TaskTraining.cs).
+// `--task classify` and `--task tag` train a sequence classifier or tagger instead (TaskTraining.cs), `--task
+// seq2seq` an encoder–decoder (TrainCommand.Seq2Seq.cs).
 using System.CommandLine;
 using System.Globalization;
 using System.Text.RegularExpressions;
@@ -11,6 +12,7 @@ using Recurrent.Cli.Reporting;
 using Recurrent.Data;
 using Recurrent.LanguageModels;
 using Recurrent.Layers;
+using Recurrent.Seq2Seq;
 using Recurrent.Training;
 
 namespace Recurrent.Cli.Commands;
@@ -132,6 +134,7 @@ internal static partial class TrainCommand
             {
                 "lm" => ExecuteResume(parse, o, t, checkpoint, signals.Token),
                 "classify" or "tag" => TaskTraining.Resume(parse, o, t.All, kind, checkpoint, signals.Token),
+                Seq2SeqRunSpec.RunKind => ResumeSeq2Seq(parse, o, t, checkpoint, signals.Token),
                 _ => throw new UserFacingException($"'{checkpoint}' is a run of --task {kind}, which cannot be resumed by this build."),
             };
         }
@@ -140,7 +143,8 @@ internal static partial class TrainCommand
         {
             "lm" => ExecuteLanguageModel(parse, o, t, signals.Token),
             "classify" or "tag" => TaskTraining.Execute(parse, o, t.All, task, signals.Token),
-            "forecast" or "seq2seq" => ExecuteTask(parse, o, t, task),
+            "forecast" => ExecuteTask(parse, o, t, task),
+            Seq2SeqRunSpec.RunKind => ExecuteSeq2Seq(parse, o, t, signals.Token),
             _ => throw new UserFacingException($"unknown --task '{task}'; use lm, classify, tag, forecast or seq2seq."),
         };
     }

@@ -175,7 +175,11 @@ public sealed class FitLoop
 
             bool evaluate = Evaluator is not null && (Options.EvalEvery is int every ? every > 0 && _step % every == 0 : epochEnd);
             Evaluation? validation = evaluate ? EvaluateAndTrack(final: false) : null;
-            if (evaluate || _step % Options.LogEvery == 0)
+            // When the run ends after this update with a final evaluation still to come, that evaluation's line is this
+            // step's line: logging here as well would put the step twice into metrics.jsonl.
+            bool finalEvaluationFollows = !evaluate && Evaluator is not null &&
+                ((_requested ?? StopCheck()) is not null || cancellation.IsCancellationRequested);
+            if (evaluate || (_step % Options.LogEvery == 0 && !finalEvaluationFollows))
             {
                 lastTrainLoss = Log(lossSum, lossCount, validation, last, itemsSinceLog, trainSeconds);
                 lossSum = 0; lossCount = 0; itemsSinceLog = 0; trainSeconds = 0;
