@@ -14,6 +14,7 @@
 #     forecasting (forecast_kill_resume): a `--task forecast` run killed with SIGKILL twice after its first periodic
 #     checkpoint and resumed each time ends with the tensor bytes of an uninterrupted run, and its metrics.jsonl
 #     has no step twice.
+#     seq2seq (seq2seq_kill_resume): killed with kill -9 after its first periodic checkpoint and resumed, the same.
 # Prints one line per check and ends with "kill-resume: N passed, M failed"; exits non-zero on any failure.
 # Usage: tests/kill-resume.sh [path/to/rnn.dll]   (builds the CLI in Release when no path is given)
 # KILL_SEED=n fixes the random kill moments (default: a random seed, printed, so a failure reproduces).
@@ -313,6 +314,59 @@ forecast_kill_resume() {
   fi
 }
 forecast_kill_resume
+
+# 6. seq2seq: kill -9 after the first periodic checkpoint, --resume, compare with an uninterrupted run.
+seq2seq_kill_resume() {
+  local dir="$work/seq2seq" r=4242 i k n w rev
+  local letters=abcde
+  mkdir -p "$dir"
+  # Generated pairs (reverse a word of 1..6 letters), deterministic.
+  for ((i = 0; i < 600; i++)); do
+    r=$(( (r * 1103515245 + 12345) % 2147483648 )); n=$(( r / 65536 % 6 + 1 )); w=""; rev=""
+    for ((k = 0; k < n; k++)); do
+      r=$(( (r * 1103515245 + 12345) % 2147483648 ))
+      w+=${letters:$(( r / 65536 % 5 )):1}
+    done
+    for ((k = n - 1; k >= 0; k--)); do rev+=${w:$k:1}; done
+    printf '%s\t%s\n' "$w" "$rev"
+  done > "$dir/pairs.tsv"
+  local args=(--task seq2seq --data "$dir/pairs.tsv" --hidden 48 --embedding 8 --batch 16 --lr 0.01 --lr-decay 0.9
+    --lr-decay-after 1 --eval-every 20 --checkpoint-every 5 --log-every 10 --seed 3 --steps 600 --quiet)
+  local t0 code at reference
+  t0=$(ms)
+  if dotnet "$rnn_dll" train "${args[@]}" --run-dir "$dir/full" >"$dir/full.log" 2>&1; then
+    pass "seq2seq: uninterrupted run ($(( $(ms) - t0 )) ms; $(grep -o 'stopped at step [0-9]*' "$dir/full.log"))"
+  else
+    fail "seq2seq: uninterrupted run: $(tail -3 "$dir/full.log")"; return
+  fi
+  reference=$(tensor_hash "$dir/full/last.safetensors")
+  dotnet "$rnn_dll" train "${args[@]}" --run-dir "$dir/killed" >"$dir/killed.log" 2>&1 &
+  local pid=$!
+  for ((i = 0; i < 1500; i++)); do
+    at=$(step_of "$dir/killed/last.safetensors" 2>/dev/null)
+    if [ -n "$at" ] && [ "$at" -ge 5 ]; then break; fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.02
+  done
+  if kill -9 "$pid" 2>/dev/null; then
+    wait "$pid" 2>/dev/null
+    pass "seq2seq: kill -9 with the checkpoint of step $(step_of "$dir/killed/last.safetensors") on disk"
+  else
+    wait "$pid"; fail "seq2seq: the run ended before it could be killed"; return
+  fi
+  dotnet "$rnn_dll" train --resume "$dir/killed" --quiet >>"$dir/killed.log" 2>&1; code=$?
+  if [ "$code" -eq 0 ] && [ "$(tensor_hash "$dir/killed/last.safetensors")" = "$reference" ]; then
+    pass "seq2seq: resumed to bit-identical final weights and optimizer moments (sha256 $reference)"
+  else
+    fail "seq2seq: the resumed run (exit $code) differs from the uninterrupted one: $(tail -3 "$dir/killed.log")"
+  fi
+  if [ -z "$(grep -o '"step":[0-9]*' "$dir/killed/metrics.jsonl" | sort | uniq -d)" ]; then
+    pass "seq2seq: metrics.jsonl holds every step once after the resume"
+  else
+    fail "seq2seq: metrics.jsonl repeats steps: $(grep -o '"step":[0-9]*' "$dir/killed/metrics.jsonl" | sort | uniq -d | tr '\n' ' ')"
+  fi
+}
+seq2seq_kill_resume
 
 echo "kill-resume: $(($(date +%s) - start)) s"
 echo "kill-resume: $passed passed, $failed failed"

@@ -1,10 +1,14 @@
 // One-to-many sample (the captioning shape): a feature vector — here a one-hot colour and a one-hot shape,
 // standing in for an image's features — becomes the decoder's initial state through a small projection,
 // h0 = tanh(W f + b), and the decoder writes a caption. The projection learns only through the gradient of
-// the initial state. After training, each feature vector gets its own caption, greedy and with beam search.
+// the initial state. Training runs on the library's one fit loop (ConditionedGeneratorTraining: the
+// (features, caption) examples in seeded batches, Adam, a step budget, a callback printing the loss). After
+// training, each feature vector gets its own caption, greedy and with beam search.
 // Run: dotnet run --project samples/OneToMany -c Release
 using Recurrent.Layers;
 using Recurrent.Seq2Seq;
+using Recurrent.Training;
+using Recurrent.Training.Callbacks;
 
 string[] colours = ["red", "green", "blue"], shapes = ["circle", "square", "star"];
 var captions = (from c in colours from s in shapes select $"a {c} {s}").ToList();
@@ -21,13 +25,10 @@ var model = new ConditionedGenerator<float>(new ConditionedGeneratorConfig
 {
     Features = features, Vocabulary = vocab.Size, EmbeddingSize = 12, Cell = CellKind.Lstm, HiddenSize = 48, MaxLength = 20,
 }, seed: 4);
-var trainer = new ConditionedGeneratorTrainer(model, learningRate: 1e-2);
-var targets = captions.Select(vocab.Encode).ToList();
-for (int step = 1; step <= 300; step++)
-{
-    double loss = trainer.Step(x, targets);
-    if (step % 50 == 0) Console.WriteLine($"step {step}: loss {loss:F4} nats/char");
-}
+var examples = captions.Select((c, i) => new ConditionedExample(x.AsSpan(i * features, features).ToArray(), vocab.Encode(c))).ToList();
+var log = new LambdaCallback { StepEnd = s => { if (s.Step % 50 == 0) Console.WriteLine($"step {s.Step}: loss {s.Loss:F4} nats/char"); } };
+ConditionedGeneratorTraining.Train(model, examples, batchSize: captions.Count, new OptimizationOptions { LearningRate = 1e-2 },
+    new FitOptions { Steps = 300 }, callbacks: [log]);
 
 var greedy = model.Generate(x, captions.Count);
 var beam = model.Generate(x, captions.Count, beam: 3);

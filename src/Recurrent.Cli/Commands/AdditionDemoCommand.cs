@@ -4,6 +4,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Recurrent.Training;
+using Recurrent.Training.Callbacks;
 using Recurrent.Seq2Seq;
 using Recurrent.Tasks;
 
@@ -56,22 +57,33 @@ internal static class AdditionDemoCommand
             long possible = (long)Math.Pow(10, d) * ((long)Math.Pow(10, d) + 1) / 4;
             if (n > possible) throw new UserFacingException($"--examples must be at most {possible:N0} for {d}-digit operands, got {n:N0}.");
             var clock = Stopwatch.StartNew();
-            var result = AdditionTask.Run(options, p => Console.WriteLine(
-                $"  step {p.Step,6}  epoch {p.Epoch,5:F2}  train loss {p.TrainLoss:F4}  validation: per-character {p.Validation.TokenAccuracy:P2}, " +
-                $"exact {p.Validation.SequenceAccuracy:P2}  ({p.Seconds:F1} s)"));
-            var best = result.Best;
-            Console.WriteLine($"stopped: {result.StopReason}; {result.Steps:N0} updates");
+            var progress = new LambdaCallback
+            {
+                Logged = m =>
+                {
+                    if (m.Validation is null) return;
+                    double Metric(string name) => m.Validation.First(v => v.Key == name).Value;
+                    Console.WriteLine($"  step {m.Step,6}  epoch {m.Epoch,5:F2}  train loss {m.TrainLoss ?? double.NaN:F4}  validation: per-character {Metric(Seq2SeqTraining.MonitoredMetric):P2}, " +
+                                      $"exact {Metric("val_sequence_accuracy"):P2}  ({m.ElapsedSeconds:F1} s)");
+                },
+            };
+            var result = AdditionTask.Run(options, [progress]);
+            var best = result.Validation ?? throw new InvalidOperationException("The addition task always has validation questions.");
+            string why = result.Outcome.Reason == StopReason.TargetReached
+                ? $"reached the target per-character accuracy {options.Target:P1}"
+                : TrainCommand.Describe(result.Outcome.Reason, AdditionTask.TrainingOptions(options).Fit);
+            Console.WriteLine($"stopped: {why}; {result.Outcome.Step:N0} updates");
             var questions = AdditionTask.Generate(n, options.Digits, options.Seed).TakeLast(8).ToList();
             var answers = Seq2SeqPredictor.Predict(result.Model, result.Vocabulary, questions.Select(q => q.Source).ToList());
             Console.WriteLine("validation examples (question → model answer):");
             for (int i = 0; i < questions.Count; i++)
                 Console.WriteLine($"  {questions[i].Source,7} = {answers[i],-4} {(answers[i] == questions[i].Target ? "✓" : $"✗ (is {questions[i].Target})")}");
-            Console.WriteLine($"validation per-character accuracy {best.Validation.TokenAccuracy:P2} ({best.Validation.TokensCorrect:N0}/{best.Validation.TokensTotal:N0}), " +
-                              $"exact-match accuracy {best.Validation.SequenceAccuracy:P2} over {best.Validation.Count:N0} questions");
-            bool pass = best.Validation.TokenAccuracy >= options.Target;
+            Console.WriteLine($"validation per-character accuracy {best.TokenAccuracy:P2} ({best.TokensCorrect:N0}/{best.TokensTotal:N0}), " +
+                              $"exact-match accuracy {best.SequenceAccuracy:P2} over {best.Count:N0} questions");
+            bool pass = best.TokenAccuracy >= options.Target;
             Console.WriteLine($"run time {clock.Elapsed.TotalSeconds:F1} s");
-            Console.WriteLine(pass ? $"PASS: per-character validation accuracy {best.Validation.TokenAccuracy:P2} ≥ {options.Target:P0}"
-                                   : $"FAIL: per-character validation accuracy {best.Validation.TokenAccuracy:P2} < {options.Target:P0}");
+            Console.WriteLine(pass ? $"PASS: per-character validation accuracy {best.TokenAccuracy:P2} ≥ {options.Target:P0}"
+                                   : $"FAIL: per-character validation accuracy {best.TokenAccuracy:P2} < {options.Target:P0}");
             return pass ? 0 : 1;
         });
         return cmd;

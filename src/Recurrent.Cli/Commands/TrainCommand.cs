@@ -2,8 +2,9 @@
 // sources embedded in the tool), showing progress, evaluating, checkpointing into a run directory, and ending
 // with the loss plot and a sample. `--resume DIR` continues a run exactly; `--init-from MODEL` fine-tunes.
 // The training itself is LanguageModelRun's; this file turns flags into options and reports.
-// `--task classify` and `--task tag` train a sequence classifier or tagger instead (TaskTraining.cs).
-// `--task forecast` trains a forecaster on a CSV time series (TrainForecast.cs).
+// `--task classify` and `--task tag` train a sequence classifier or tagger instead (TaskTraining.cs), `--task
+// forecast` a forecaster on a CSV time series (TrainForecast.cs), `--task seq2seq` an encoder–decoder
+// (TrainCommand.Seq2Seq.cs).
 using System.CommandLine;
 using System.Globalization;
 using System.Text.RegularExpressions;
@@ -12,6 +13,7 @@ using Recurrent.Cli.Reporting;
 using Recurrent.Data;
 using Recurrent.LanguageModels;
 using Recurrent.Layers;
+using Recurrent.Seq2Seq;
 using Recurrent.Training;
 
 namespace Recurrent.Cli.Commands;
@@ -114,7 +116,7 @@ internal static partial class TrainCommand
             ["SampleEvery"] = "--sample-every", ["SampleLength"] = "--sample-length", ["SampleTemperature"] = "--sample-temperature", ["SamplePrime"] = "--sample-prime",
             ["CheckpointEvery"] = "--checkpoint-every", ["MaxBadSteps"] = "--max-bad-steps",
             ["ValidationFraction"] = "--val-fraction", ["MaxVocabulary"] = "--max-vocab", ["Tokenizer"] = "--tokenizer",
-            ["BpeEncoding"] = "--bpe-encoding",
+            ["BpeEncoding"] = "--bpe-encoding", ["Window"] = "--window", ["Horizon"] = "--horizon", ["MaxTargetLength"] = "--max-output",
         };
     }
 
@@ -139,6 +141,7 @@ internal static partial class TrainCommand
                 "lm" => ExecuteResume(parse, o, t, checkpoint, signals.Token),
                 "classify" or "tag" => TaskTraining.Resume(parse, o, t.All, kind, checkpoint, signals.Token),
                 "forecast" => TrainForecast.Resume(parse, o, t, checkpoint, signals.Token),
+                Seq2SeqRunSpec.RunKind => ResumeSeq2Seq(parse, o, t, checkpoint, signals.Token),
                 _ => throw new UserFacingException($"'{checkpoint}' is a run of --task {kind}, which cannot be resumed by this build."),
             };
         }
@@ -148,7 +151,7 @@ internal static partial class TrainCommand
             "lm" => ExecuteLanguageModel(parse, o, t, signals.Token),
             "classify" or "tag" => TaskTraining.Execute(parse, o, t.All, task, signals.Token),
             "forecast" => TrainForecast.Execute(parse, o, t, signals.Token),
-            "seq2seq" => ExecuteTask(parse, o, t, task),
+            Seq2SeqRunSpec.RunKind => ExecuteSeq2Seq(parse, o, t, signals.Token),
             _ => throw new UserFacingException($"unknown --task '{task}'; use lm, classify, tag, forecast or seq2seq."),
         };
     }

@@ -3,8 +3,11 @@
 // h0 = tanh(W f + b) reshaped to (L,B,H) (the LSTM cell state starts at zero), and the decoder generates a
 // token sequence from it. The projection learns only through the decoder's initial-state gradient.
 // Parameters: init.weight (L*H, F), init.bias (L*H), decoder.embedding.weight, decoder.rnn.*, decoder.head.*.
+// The fit loop trains it as an ITrainableModel (its batch source is ConditionedBatches); it has no dropout, so
+// its DropoutRng is never drawn from.
 using System.Numerics;
 using Recurrent.Layers;
+using Recurrent.Models;
 using Recurrent.Randomness;
 using Recurrent.Tensors;
 
@@ -43,7 +46,7 @@ public sealed record ConditionedGeneratorConfig
 }
 
 /// <summary>Generates token sequences conditioned on a feature vector fed as the decoder's initial state.</summary>
-public sealed class ConditionedGenerator<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class ConditionedGenerator<T> : ITrainableModel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Linear<T> _init;
     private T[] _features = [];   // (B,F)
@@ -65,12 +68,18 @@ public sealed class ConditionedGenerator<T> where T : unmanaged, IFloatingPointI
         var rng = new Rng(seed);
         LayerInit.Linear(Parameters, _init, rng);
         Decoder.Initialize(rng);
+        DropoutRng = new Rng(unchecked(seed ^ 0xD50D_0D50UL));
     }
 
     /// <summary>The architecture.</summary>
     public ConditionedGeneratorConfig Config { get; }
     /// <summary>All parameters and gradients.</summary>
     public ParameterStore<T> Parameters { get; }
+    /// <summary>
+    /// The generator a dropout mask would come from. The model has no dropout, so it is never drawn from; it is there
+    /// for the fit loop's model contract (checkpoints save and restore it).
+    /// </summary>
+    public Rng DropoutRng { get; }
     /// <summary>The generating decoder.</summary>
     public SequenceDecoder<T> Decoder { get; }
 

@@ -87,7 +87,20 @@ public static class Seq2SeqData
             sources[i] = pairs[indices[i]].Source;
             targets[i] = vocabulary.Encode(pairs[indices[i]].Target);
         }
-        int td = targets.Max(t => t.Length) + 1;
+        var (input, output, td) = DecoderBatch(targets);
+        return new Seq2SeqBatch(SourceBatch(vocabulary, config, sources), config.SourceLength, input, output, td, b);
+    }
+
+    /// <summary>
+    /// Teacher forcing of target id sequences (without start and end): decoder inputs [start, y_1..y_n] and targets
+    /// [y_1..y_n, end], time-major (T_d,B) with T_d the longest target plus one; shorter rows are padded (inputs with
+    /// the pad token, targets with the ignore index, so padding adds nothing to the loss).
+    /// </summary>
+    public static (int[] Input, int[] Targets, int Steps) DecoderBatch(IReadOnlyList<int[]> targets)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        if (targets.Count == 0) throw new ArgumentException("There are no targets.", nameof(targets));
+        int b = targets.Count, td = targets.Max(t => t.Length) + 1;
         var input = new int[td * b];
         var output = new int[td * b];
         Array.Fill(input, Seq2SeqVocabulary.Pad);
@@ -103,6 +116,6 @@ public static class Seq2SeqData
             }
             output[y.Length * b + i] = Seq2SeqVocabulary.End;
         }
-        return new Seq2SeqBatch(SourceBatch(vocabulary, config, sources), config.SourceLength, input, output, td, b);
+        return (input, output, td);
     }
 }

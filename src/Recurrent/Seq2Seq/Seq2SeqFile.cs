@@ -1,7 +1,8 @@
 // Seq2SeqFile: saving and loading an encoder–decoder with its vocabulary. The model file is the project's usual
 // one (ModelFile: safetensors, checksum, atomic write) whose task description (metadata "task", as
 // TaskModelFile) is {"task": "seq2seq", "config": Seq2SeqConfig, "vocabulary": the vocabulary's JSON}; its
-// "config" entry describes the decoder as a ModelConfig.
+// "config" entry describes the decoder as a ModelConfig. Checkpoints of a training run (Seq2SeqRun) are such files
+// with the fit state and optimizer moments added, so Load reads them as well.
 using System.Text.Json;
 using Recurrent.Supervised;
 using Recurrent.Layers;
@@ -25,6 +26,17 @@ public static class Seq2SeqFile
     /// <summary>Writes the model and its vocabulary atomically to <paramref name="path"/>.</summary>
     public static void Save(string path, Seq2SeqModel<float> model, Seq2SeqVocabulary vocabulary)
     {
+        var (config, metadata) = Describe(model, vocabulary);
+        ModelFile.SaveTask(path, config, model.Parameters, metadata);
+    }
+
+    /// <summary>
+    /// What a file of <paramref name="model"/> holds besides its parameters: the decoder described as a ModelConfig
+    /// (the file's "config" entry) and the task description (config and vocabulary) under "task". A training run's
+    /// checkpoints write these with ModelFile.Write, adding the fit state and the optimizer moments.
+    /// </summary>
+    public static (ModelConfig Config, IReadOnlyDictionary<string, string> Metadata) Describe(Seq2SeqModel<float> model, Seq2SeqVocabulary vocabulary)
+    {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(vocabulary);
         var c = model.Config;
@@ -34,7 +46,7 @@ public static class Seq2SeqFile
             HiddenSize = c.HiddenSize, Layers = c.Layers, Head = HeadKind.PerStep, OutputSize = c.Vocabulary,
         };
         string entry = JsonSerializer.Serialize(new Entry(Task, c, vocabulary.ToJson()), ModelFile.JsonOptions);
-        ModelFile.SaveTask(path, decoderConfig, model.Parameters, new Dictionary<string, string> { [TaskModelFile.TaskKey] = entry });
+        return (decoderConfig, new Dictionary<string, string> { [TaskModelFile.TaskKey] = entry });
     }
 
     /// <summary>Reads a model written by <see cref="Save"/>; throws InvalidDataException naming the file when it is not one.</summary>

@@ -3,16 +3,18 @@
 // forcing on [start, y_1..y_n] → [y_1..y_n, end] (T_d,B). Backward runs the decoder, then hands the gradient
 // of its initial state to the encoder as the gradient of the encoder's final state, so one loss trains both.
 // Parameters (one flat store): encoder.embedding.weight, encoder.rnn.*, decoder.embedding.weight,
-// decoder.rnn.*, decoder.head.weight, decoder.head.bias.
+// decoder.rnn.*, decoder.head.weight, decoder.head.bias. The fit loop trains it as an ITrainableModel (its batch
+// source is Seq2SeqBatches); it has no dropout, so its DropoutRng is never drawn from.
 using System.Numerics;
 using Recurrent.Layers;
+using Recurrent.Models;
 using Recurrent.Randomness;
 using Recurrent.Tensors;
 
 namespace Recurrent.Seq2Seq;
 
 /// <summary>An encoder–decoder model whose encoder's final state initialises the decoder.</summary>
-public sealed class Seq2SeqModel<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Seq2SeqModel<T> : ITrainableModel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private T[] _h0 = [], _c0 = [];  // (L,B,H) the decoder's initial state: a copy of the encoder's final state
 
@@ -29,12 +31,18 @@ public sealed class Seq2SeqModel<T> where T : unmanaged, IFloatingPointIeee754<T
         var rng = new Rng(seed);
         Encoder.Initialize(rng);
         Decoder.Initialize(rng);
+        DropoutRng = new Rng(unchecked(seed ^ 0xD50D_0D50UL));
     }
 
     /// <summary>The architecture.</summary>
     public Seq2SeqConfig Config { get; }
     /// <summary>All parameters and gradients.</summary>
     public ParameterStore<T> Parameters { get; }
+    /// <summary>
+    /// The generator a dropout mask would come from. The encoder–decoder has no dropout, so it is never drawn from;
+    /// it is there for the fit loop's model contract (checkpoints save and restore it).
+    /// </summary>
+    public Rng DropoutRng { get; }
     /// <summary>The encoder.</summary>
     public SequenceEncoder<T> Encoder { get; }
     /// <summary>The decoder.</summary>

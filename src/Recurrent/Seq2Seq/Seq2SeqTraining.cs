@@ -1,190 +1,115 @@
-// Seq2SeqTraining: the whole training run of an encoder–decoder on source/target pairs — vocabulary, shuffled
-// mini-batches per epoch, periodic greedy-decoding evaluation on held-out pairs (sequence and per-token
-// accuracy), and stopping at a target accuracy, an epoch or time budget, or after `Patience` evaluations
-// without improvement. The returned model holds the parameters of the best evaluation.
-using System.Diagnostics;
-using Recurrent.Layers;
-using Recurrent.Randomness;
+// Seq2SeqTraining: the encoder–decoder on the fit loop, in memory. CreateModel derives the vocabulary (every
+// character of the pairs) and the configuration (source length, longest output) from the data and the options;
+// CreateFit assembles the optimizer, schedule and step engine the options describe, the seeded batches
+// (Seq2SeqBatches) and, with validation pairs, the evaluator (Seq2SeqValidation: val_loss, val_sequence_accuracy,
+// val_token_accuracy, the last monitored); Train runs it with best-weight restore and the caller's callbacks (a
+// StopAtTarget ends it at a pass bar). Seq2SeqRun does the same into a run directory. The loop is FitLoop's.
+using Recurrent.Supervised;
+using Recurrent.Training;
+using Recurrent.Training.Callbacks;
 
 namespace Recurrent.Seq2Seq;
 
-/// <summary>Settings of <see cref="Seq2SeqTraining.Run"/>.</summary>
-public sealed record Seq2SeqTrainingOptions
-{
-    /// <summary>Recurrent cell of encoder and decoder.</summary>
-    public CellKind Cell { get; init; } = CellKind.Lstm;
-    /// <summary>Hidden units per layer.</summary>
-    public int HiddenSize { get; init; } = 128;
-    /// <summary>Layers of encoder and decoder.</summary>
-    public int Layers { get; init; } = 1;
-    /// <summary>Embedding size.</summary>
-    public int EmbeddingSize { get; init; } = 32;
-    /// <summary>Pairs per update.</summary>
-    public int BatchSize { get; init; } = 64;
-    /// <summary>Adam learning rate.</summary>
-    public double LearningRate { get; init; } = 3e-3;
-    /// <summary>Global gradient-norm clip (0 = off).</summary>
-    public double ClipNorm { get; init; } = 5;
-    /// <summary>The learning rate is multiplied by this after every epoch (1 = constant).</summary>
-    public double LearningRateDecay { get; init; } = 1;
-    /// <summary>Upper bound on epochs.</summary>
-    public int Epochs { get; init; } = 30;
-    /// <summary>Wall-clock budget in seconds (0 = none).</summary>
-    public double TimeBudgetSeconds { get; init; }
-    /// <summary>Evaluate every this many updates (0 = at the end of every epoch).</summary>
-    public int EvaluateEvery { get; init; }
-    /// <summary>Stop once validation per-token accuracy reaches this (null = never).</summary>
-    public double? TargetTokenAccuracy { get; init; }
-    /// <summary>Stop after this many evaluations without a better per-token accuracy (0 = never).</summary>
-    public int Patience { get; init; }
-    /// <summary>Feed sources reversed.</summary>
-    public bool ReverseSource { get; init; }
-    /// <summary>Source length the model reads (0 = the longest source in the data).</summary>
-    public int SourceLength { get; init; }
-    /// <summary>Longest decoded output (0 = the longest target in the data, plus a quarter).</summary>
-    public int MaxTargetLength { get; init; }
-    /// <summary>Seed of initialisation and shuffling.</summary>
-    public ulong Seed { get; init; } = 1;
-
-    /// <summary>Throws ArgumentException naming the first impossible setting.</summary>
-    public void Validate()
-    {
-        static void Positive(int v, string name) { if (v <= 0) throw new ArgumentException($"{name} must be positive, got {v}.", name); }
-        Positive(HiddenSize, nameof(HiddenSize));
-        Positive(Layers, nameof(Layers));
-        Positive(EmbeddingSize, nameof(EmbeddingSize));
-        Positive(BatchSize, nameof(BatchSize));
-        Positive(Epochs, nameof(Epochs));
-        if (!(LearningRate > 0 && double.IsFinite(LearningRate))) throw new ArgumentException($"LearningRate must be positive, got {LearningRate}.", nameof(LearningRate));
-        if (!(ClipNorm >= 0 && double.IsFinite(ClipNorm))) throw new ArgumentException($"ClipNorm must be >= 0, got {ClipNorm}.", nameof(ClipNorm));
-        if (!(LearningRateDecay > 0 && LearningRateDecay <= 1)) throw new ArgumentException($"LearningRateDecay must be in (0, 1], got {LearningRateDecay}.", nameof(LearningRateDecay));
-        if (!(TimeBudgetSeconds >= 0)) throw new ArgumentException($"TimeBudgetSeconds must be >= 0, got {TimeBudgetSeconds}.", nameof(TimeBudgetSeconds));
-        if (EvaluateEvery < 0) throw new ArgumentException($"EvaluateEvery must be >= 0, got {EvaluateEvery}.", nameof(EvaluateEvery));
-        if (Patience < 0) throw new ArgumentException($"Patience must be >= 0, got {Patience}.", nameof(Patience));
-        if (SourceLength < 0) throw new ArgumentException($"SourceLength must be >= 0, got {SourceLength}.", nameof(SourceLength));
-        if (MaxTargetLength < 0) throw new ArgumentException($"MaxTargetLength must be >= 0, got {MaxTargetLength}.", nameof(MaxTargetLength));
-        if (TargetTokenAccuracy is double t && !(t > 0 && t <= 1)) throw new ArgumentException($"TargetTokenAccuracy must be in (0, 1], got {t}.", nameof(TargetTokenAccuracy));
-    }
-}
-
-/// <summary>One evaluation during training.</summary>
-/// <param name="Step">Updates so far.</param>
-/// <param name="Epoch">Epochs so far (fractional).</param>
-/// <param name="TrainLoss">Mean training cross-entropy since the previous evaluation (nats/token).</param>
-/// <param name="Validation">Greedy-decoding metrics on the validation pairs.</param>
-/// <param name="Seconds">Wall-clock seconds since the start.</param>
-public sealed record Seq2SeqEvaluation(long Step, double Epoch, double TrainLoss, Seq2SeqMetrics Validation, double Seconds);
-
-/// <summary>Outcome of <see cref="Seq2SeqTraining.Run"/>.</summary>
-/// <param name="Model">The model with the parameters of its best evaluation.</param>
+/// <summary>Outcome of <see cref="Seq2SeqTraining.Train"/>.</summary>
+/// <param name="Model">The model, with the parameters of its best evaluation (its last ones without validation pairs).</param>
 /// <param name="Vocabulary">The vocabulary.</param>
-/// <param name="Best">The best evaluation.</param>
-/// <param name="Steps">Updates done.</param>
-/// <param name="Seconds">Wall-clock seconds.</param>
-/// <param name="StopReason">Why training stopped, in words.</param>
-/// <param name="History">Every evaluation.</param>
-public sealed record Seq2SeqTrainingResult(Seq2SeqModel<float> Model, Seq2SeqVocabulary Vocabulary, Seq2SeqEvaluation Best,
-    long Steps, double Seconds, string StopReason, IReadOnlyList<Seq2SeqEvaluation> History);
+/// <param name="Outcome">How the run ended (steps, why it stopped, the last evaluation, the best score).</param>
+/// <param name="Validation">Greedy-decoding metrics of the returned model on the validation pairs; null without them.</param>
+public sealed record Seq2SeqTrainingResult(Seq2SeqModel<float> Model, Seq2SeqVocabulary Vocabulary, FitOutcome Outcome, Seq2SeqMetrics? Validation);
 
-/// <summary>Trains encoder–decoder models.</summary>
+/// <summary>Builds and trains encoder–decoder models on the fit loop.</summary>
 public static class Seq2SeqTraining
 {
-    /// <summary>Trains on <paramref name="train"/>, evaluating on <paramref name="validation"/>; see the file header.</summary>
-    public static Seq2SeqTrainingResult Run(IReadOnlyList<Seq2SeqPair> train, IReadOnlyList<Seq2SeqPair> validation,
-        Seq2SeqTrainingOptions options, Action<Seq2SeqEvaluation>? progress = null, CancellationToken cancellation = default)
+    /// <summary>The name of the monitored metric: greedy-decoding per-token accuracy on the validation pairs.</summary>
+    public const string MonitoredMetric = Seq2SeqValidation.Monitor;
+
+    /// <summary>
+    /// A new model for <paramref name="train"/> and <paramref name="validation"/>: the vocabulary of all their
+    /// characters, the source length and longest output of the options (or from the data), initialised from the seed.
+    /// </summary>
+    public static (Seq2SeqModel<float> Model, Seq2SeqVocabulary Vocabulary) CreateModel(IReadOnlyList<Seq2SeqPair> train,
+        IReadOnlyList<Seq2SeqPair> validation, Seq2SeqTrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(validation);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         if (train.Count == 0) throw new ArgumentException("There are no training pairs.", nameof(train));
-        if (validation.Count == 0) throw new ArgumentException("There are no validation pairs.", nameof(validation));
         var all = train.Concat(validation).ToList();
         var vocabulary = Seq2SeqVocabulary.FromTexts(all.SelectMany(p => new[] { p.Source, p.Target }));
         int longestSource = all.Max(p => p.Source.EnumerateRunes().Count());
         int longestTarget = all.Max(p => p.Target.EnumerateRunes().Count());
+        var m = options.Model;
         var config = new Seq2SeqConfig
         {
-            Vocabulary = vocabulary.Size, EmbeddingSize = options.EmbeddingSize, Cell = options.Cell, HiddenSize = options.HiddenSize,
-            Layers = options.Layers, SourceLength = options.SourceLength > 0 ? options.SourceLength : longestSource,
+            Vocabulary = vocabulary.Size, EmbeddingSize = m.EmbeddingSize, Cell = m.Cell, HiddenSize = m.HiddenSize, Layers = m.Layers,
+            SourceLength = options.SourceLength > 0 ? options.SourceLength : Math.Max(1, longestSource),
             ReverseSource = options.ReverseSource,
             MaxTargetLength = options.MaxTargetLength > 0 ? options.MaxTargetLength : longestTarget + (longestTarget + 3) / 4,
         };
-        var model = new Seq2SeqModel<float>(config, options.Seed);
-        var trainer = new Seq2SeqTrainer(model, options.LearningRate, options.ClipNorm);
-        var rng = new Rng(options.Seed ^ 0x9E3779B97F4A7C15UL);
-        var order = Enumerable.Range(0, train.Count).ToArray();
-        var validationSources = validation.Select(p => p.Source).ToArray();
-        var validationTargets = validation.Select(p => p.Target).ToArray();
-        var history = new List<Seq2SeqEvaluation>();
-        Seq2SeqEvaluation? best = null;
-        float[] bestParameters = (float[])model.Parameters.Values.Clone();
-        var clock = Stopwatch.StartNew();
-        double lossSum = 0;
-        int lossCount = 0, sinceBest = 0;
-        string? stop = null;
-        int batchesPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
-
-        Seq2SeqEvaluation Evaluate(double epoch)
-        {
-            var predictions = Seq2SeqPredictor.Predict(model, vocabulary, validationSources);
-            var metrics = Seq2SeqMetrics.Compute(predictions, validationTargets);
-            var e = new Seq2SeqEvaluation(trainer.Steps, epoch, lossCount == 0 ? double.NaN : lossSum / lossCount, metrics, clock.Elapsed.TotalSeconds);
-            lossSum = 0;
-            lossCount = 0;
-            history.Add(e);
-            if (best is null || metrics.TokenAccuracy > best.Validation.TokenAccuracy)
-            {
-                best = e;
-                sinceBest = 0;
-                model.Parameters.Values.CopyTo(bestParameters, 0);
-            }
-            else sinceBest++;
-            progress?.Invoke(e);
-            if (options.TargetTokenAccuracy is double target && metrics.TokenAccuracy >= target)
-                stop = $"reached the target per-token accuracy {target:P1}";
-            else if (options.Patience > 0 && sinceBest >= options.Patience)
-                stop = $"no improvement in {options.Patience} evaluations";
-            return e;
-        }
-
-        for (int epoch = 0; epoch < options.Epochs && stop is null; epoch++)
-        {
-            Shuffle(order, rng);
-            for (int k = 0; k < batchesPerEpoch && stop is null; k++)
-            {
-                int at = k * options.BatchSize, n = Math.Min(options.BatchSize, train.Count - at);
-                var batch = Seq2SeqData.MakeBatch(vocabulary, config, train, order.AsSpan(at, n));
-                double loss = trainer.Step(batch);
-                if (!double.IsFinite(loss)) throw new InvalidOperationException($"The training loss became {loss} at update {trainer.Steps}; lower the learning rate.");
-                lossSum += loss;
-                lossCount++;
-                bool last = k == batchesPerEpoch - 1;
-                if (options.EvaluateEvery > 0 ? trainer.Steps % options.EvaluateEvery == 0 : last)
-                    Evaluate(epoch + (k + 1.0) / batchesPerEpoch);
-                if (stop is null && options.TimeBudgetSeconds > 0 && clock.Elapsed.TotalSeconds >= options.TimeBudgetSeconds)
-                    stop = $"time budget of {options.TimeBudgetSeconds:0.#} s used";
-                if (stop is null && cancellation.IsCancellationRequested) stop = "interrupted";
-            }
-            trainer.LearningRate *= options.LearningRateDecay;
-        }
-        stop ??= $"{options.Epochs} epochs done";
-        if (lossCount > 0 || best is null)
-        {
-            string reason = stop;
-            Evaluate((double)trainer.Steps / batchesPerEpoch);
-            stop = reason; // the final evaluation reports; it does not change why training stopped
-        }
-        bestParameters.CopyTo(model.Parameters.Values, 0);
-        return new Seq2SeqTrainingResult(model, vocabulary, best!, trainer.Steps, clock.Elapsed.TotalSeconds, stop, history);
+        return (new Seq2SeqModel<float>(config, options.Seed), vocabulary);
     }
 
-    private static void Shuffle(int[] order, Rng rng)
+    /// <summary>
+    /// A fit loop (no callbacks yet) that trains <paramref name="model"/> on <paramref name="train"/> as
+    /// <paramref name="options"/> say, evaluating on <paramref name="validation"/> when it is not empty. Throws
+    /// ArgumentException for impossible options or a pair the model cannot read (naming it).
+    /// </summary>
+    public static SupervisedFit CreateFit(Seq2SeqModel<float> model, Seq2SeqVocabulary vocabulary, IReadOnlyList<Seq2SeqPair> train,
+        IReadOnlyList<Seq2SeqPair> validation, Seq2SeqTrainingOptions options)
     {
-        for (int i = order.Length - 1; i > 0; i--)
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(validation);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        CheckReadable(model.Config, vocabulary, validation, "validation", nameof(validation));
+        var optimization = options.Optimization.WithPlannedSchedule(options.Fit, (train.Count + options.BatchSize - 1) / options.BatchSize);
+        var optimizer = optimization.CreateOptimizer(model.Parameters.Count);
+        var engine = new StepEngine<float>(model.Parameters, optimizer, optimization.CreateSchedule(), optimization.TrainerOptions());
+        var batches = new Seq2SeqBatches(model, engine, vocabulary, train, options.BatchSize, options.Seed);
+        IEvaluator? evaluator = validation.Count > 0 ? new Seq2SeqValidation(model, vocabulary, validation) : null;
+        return new SupervisedFit(new FitLoop(model, engine, batches, options.Fit, evaluator), optimizer, train.Count, validation.Count);
+    }
+
+    /// <summary>
+    /// Builds a model for the pairs and trains it in memory (no files): <paramref name="validation"/> (may be empty)
+    /// is evaluated by greedy decoding, drives early stopping, and the parameters of the best evaluation are put back
+    /// at the end. <paramref name="callbacks"/> follow or stop the run (a LambdaCallback, a StopAtTarget, ...).
+    /// </summary>
+    public static Seq2SeqTrainingResult Train(IReadOnlyList<Seq2SeqPair> train, IReadOnlyList<Seq2SeqPair> validation,
+        Seq2SeqTrainingOptions options, IEnumerable<FitCallback>? callbacks = null, CancellationToken cancellation = default)
+    {
+        var (model, vocabulary) = CreateModel(train, validation, options);
+        var fit = CreateFit(model, vocabulary, train, validation, options);
+        var evaluator = fit.Loop.Evaluator as Seq2SeqValidation;
+        Seq2SeqMetrics? best = null;
+        // The metrics of each improving evaluation are those of the weights BestWeights keeps and puts back.
+        fit.Loop.Add(new LambdaCallback { Evaluated = e => { if (e.Improved) best = evaluator!.Last; } });
+        foreach (var callback in callbacks ?? []) fit.Loop.Add(callback);
+        fit.Loop.Add(new BestWeights());
+        FitOutcome outcome = fit.Loop.Run(cancellation);
+        return new Seq2SeqTrainingResult(model, vocabulary, outcome, best);
+    }
+
+    /// <summary>Throws ArgumentException (ParamName <paramref name="parameter"/>) naming the first pair the model cannot read.</summary>
+    internal static void CheckReadable(Seq2SeqConfig config, Seq2SeqVocabulary vocabulary, IReadOnlyList<Seq2SeqPair> pairs, string what, string parameter)
+    {
+        for (int i = 0; i < pairs.Count; i++)
         {
-            int j = rng.NextInt(i + 1);
-            (order[i], order[j]) = (order[j], order[i]);
+            try
+            {
+                Seq2SeqData.EncodeSource(vocabulary, config, pairs[i].Source);
+                vocabulary.Encode(pairs[i].Target);
+            }
+            catch (ArgumentException e)
+            {
+                string message = e.Message;
+                int suffix = message.LastIndexOf(" (Parameter '", StringComparison.Ordinal);
+                if (suffix >= 0) message = message[..suffix];
+                throw new ArgumentException($"{what} pair {i + 1} (\"{pairs[i].Source}\" → \"{pairs[i].Target}\"): {message}", parameter, e);
+            }
         }
     }
 }

@@ -7,9 +7,13 @@
 // examples = 99% train/test accuracy in 100 epochs" — here ≥ 99% per-character accuracy of greedy decoding on
 // the validation questions (each answer digit and the end position; stricter than Keras' per-position
 // accuracy, which scores a fixed-width, space-padded answer without feeding back the model's own outputs).
+// Training is Seq2SeqTraining's on the fit loop: the per-epoch learning-rate decay is the shared StepDecay schedule,
+// and the criterion ends the run as soon as an evaluation meets it (a StopAtTarget callback).
 using Recurrent.Layers;
 using Recurrent.Randomness;
 using Recurrent.Seq2Seq;
+using Recurrent.Training;
+using Recurrent.Training.Callbacks;
 
 namespace Recurrent.Tasks;
 
@@ -32,7 +36,7 @@ public sealed record AdditionOptions
     public int BatchSize { get; init; } = 128;
     /// <summary>Adam learning rate.</summary>
     public double LearningRate { get; init; } = 1e-2;
-    /// <summary>Learning-rate factor after every epoch.</summary>
+    /// <summary>Learning-rate factor after every epoch (1 = constant).</summary>
     public double LearningRateDecay { get; init; } = 0.7;
     /// <summary>Upper bound on epochs.</summary>
     public int Epochs { get; init; } = 40;
@@ -84,23 +88,47 @@ public static class AdditionTask
         return n;
     }
 
-    /// <summary>Generates the data, trains an encoder–decoder until the target accuracy (or the budget) and reports.</summary>
-    public static Seq2SeqTrainingResult Run(AdditionOptions options, Action<Seq2SeqEvaluation>? progress = null, CancellationToken cancellation = default)
+    /// <summary>The questions of <paramref name="options"/>: training and (the last <see cref="AdditionOptions.ValidationFraction"/>) validation.</summary>
+    public static (List<Seq2SeqPair> Train, List<Seq2SeqPair> Validation) Split(AdditionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (!(options.ValidationFraction > 0 && options.ValidationFraction < 1))
             throw new ArgumentException($"ValidationFraction must be in (0, 1), got {options.ValidationFraction}.", nameof(options));
         var pairs = Generate(options.Examples, options.Digits, options.Seed);
         int validationCount = Math.Max(1, (int)Math.Round(pairs.Count * options.ValidationFraction));
-        var train = pairs.Take(pairs.Count - validationCount).ToList();
-        var validation = pairs.Skip(pairs.Count - validationCount).ToList();
-        var training = new Seq2SeqTrainingOptions
+        return (pairs.Take(pairs.Count - validationCount).ToList(), pairs.Skip(pairs.Count - validationCount).ToList());
+    }
+
+    /// <summary>The encoder–decoder training options of the task (reversed sources padded to 2·digits + 1 characters).</summary>
+    public static Seq2SeqTrainingOptions TrainingOptions(AdditionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new Seq2SeqTrainingOptions
         {
-            Cell = options.Cell, HiddenSize = options.HiddenSize, Layers = 1, EmbeddingSize = options.EmbeddingSize,
-            BatchSize = options.BatchSize, LearningRate = options.LearningRate, LearningRateDecay = options.LearningRateDecay, Epochs = options.Epochs,
-            EvaluateEvery = options.EvaluateEvery, TargetTokenAccuracy = options.Target, TimeBudgetSeconds = options.TimeBudgetSeconds,
+            Model = new Seq2SeqSettings { Cell = options.Cell, HiddenSize = options.HiddenSize, Layers = 1, EmbeddingSize = options.EmbeddingSize },
+            BatchSize = options.BatchSize,
+            Optimization = new OptimizationOptions
+            {
+                LearningRate = options.LearningRate, ClipNorm = 5,
+                Schedule = options.LearningRateDecay == 1 ? LearningRateScheduleKind.Constant : LearningRateScheduleKind.StepDecay,
+                LrDecay = options.LearningRateDecay, LrDecayAfter = 1, LrDecayEvery = 1,
+            },
+            Fit = new FitOptions
+            {
+                Epochs = options.Epochs, EvalEvery = options.EvaluateEvery > 0 ? options.EvaluateEvery : null,
+                TimeBudgetSeconds = options.TimeBudgetSeconds > 0 ? options.TimeBudgetSeconds : null,
+            },
             ReverseSource = true, SourceLength = 2 * options.Digits + 1, MaxTargetLength = options.Digits + 1, Seed = options.Seed,
         };
-        return Seq2SeqTraining.Run(train, validation, training, progress, cancellation);
+    }
+
+    /// <summary>
+    /// Generates the data and trains an encoder–decoder until the target accuracy (or the epoch or time budget);
+    /// the returned model holds the parameters of the best evaluation. <paramref name="callbacks"/> follow the run.
+    /// </summary>
+    public static Seq2SeqTrainingResult Run(AdditionOptions options, IEnumerable<FitCallback>? callbacks = null, CancellationToken cancellation = default)
+    {
+        var (train, validation) = Split(options);
+        return Seq2SeqTraining.Train(train, validation, TrainingOptions(options), [new StopAtTarget(options.Target), .. callbacks ?? []], cancellation);
     }
 }

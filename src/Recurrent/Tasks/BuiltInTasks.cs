@@ -59,12 +59,19 @@ public static class BuiltInTasks
             Examples = request.Quick ? 2500 : defaults.Examples,
             TimeBudgetSeconds = request.Quick ? 30 : 120,
         };
-        var result = AdditionTask.Run(options, e => progress?.Invoke(new TaskProgress((int)e.Step, e.TrainLoss,
-            e.Validation.TokenAccuracy, e.Validation.TokenAccuracy >= options.Target)));
-        double accuracy = result.Best.Validation.TokenAccuracy;
-        double loss = result.History.Count > 0 ? result.History[^1].TrainLoss : double.NaN;
+        var report = new Training.Callbacks.LambdaCallback
+        {
+            Logged = m =>
+            {
+                if (m.Validation is null) return;
+                double tokens = m.Validation.First(v => v.Key == Seq2Seq.Seq2SeqTraining.MonitoredMetric).Value;
+                progress?.Invoke(new TaskProgress((int)m.Step, m.TrainLoss ?? double.NaN, tokens, tokens >= options.Target));
+            },
+        };
+        var result = AdditionTask.Run(options, [report]);
+        double accuracy = result.Validation?.TokenAccuracy ?? 0;
         return new TaskResult(accuracy >= options.Target, accuracy, $"{accuracy:P1} per-character",
-            (int)result.Steps, loss, result.Seconds);
+            (int)result.Outcome.Step, result.Outcome.TrainLoss ?? double.NaN, result.Outcome.ElapsedSeconds);
     }
 
     private static TaskResult RunCyclic(TaskRequest request, Action<TaskProgress>? progress)

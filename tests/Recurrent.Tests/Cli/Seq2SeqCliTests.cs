@@ -1,8 +1,14 @@
 // `rnn train --task seq2seq`, `rnn predict` (greedy and beam) and `rnn eval` on a TSV made here (reverse a
 // word): eval's printed sequence and per-token accuracies equal the ones this test counts from the predictions
-// `rnn predict` wrote, with its own implementation of the definitions.
+// `rnn predict` wrote, with its own implementation of the definitions. Also: the run is an ordinary fit-loop run —
+// `--resume` continues it to the same tensor bytes as an uninterrupted run, metrics.jsonl carries the validation
+// accuracies, `rnn report` and `rnn plot` work on it — and a diverging run stops with exit 2 naming
+// --max-bad-steps, its last checkpoint finite and loadable.
 using System.Text.RegularExpressions;
 using Recurrent.Randomness;
+using Recurrent.Seq2Seq;
+using Recurrent.Serialization;
+using Recurrent.Training;
 
 namespace Recurrent.Tests.Cli;
 
@@ -33,7 +39,8 @@ public sealed class Seq2SeqCliTests : IDisposable
         var r = CliRunner.Run("train", "--task", "seq2seq", "--data", train, "--hidden", "48", "--embedding", "16", "--epochs", "12",
             "--lr", "0.01", "--run-dir", run, "--quiet");
         Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
-        Assert.Contains("best validation", r.Stdout);
+        Assert.Matches(@"best val_token_accuracy [\d.]+ at step \d+", r.Stdout);
+        Assert.True(File.Exists(Path.Combine(run, RunDirectory.BestFile)), r.Stdout);
 
         string preds = Path.Combine(_dir, "preds.tsv"), beamPreds = Path.Combine(_dir, "beam.tsv");
         r = CliRunner.Run("predict", run, "--input", test, "--output", preds);
@@ -87,9 +94,91 @@ public sealed class Seq2SeqCliTests : IDisposable
         r = CliRunner.Run("train", "--task", "seq2seq", "--data", train, "--window", "3", "--run-dir", Path.Combine(_dir, "x"));
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--window does not apply to --task seq2seq", r.Stderr);
+        r = CliRunner.Run("train", "--task", "seq2seq", "--data", train, "--dropout", "0.2", "--run-dir", Path.Combine(_dir, "x"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--dropout does not apply to --task seq2seq", r.Stderr);
         r = CliRunner.Run("train", "--task", "seq2seq", "--data", train, "--run-dir", run);
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("already exists", r.Stderr);
+        Assert.Contains("already holds a run; continue it with --resume", r.Stderr);
+        r = CliRunner.Run("train", "--resume", run, "--hidden", "16");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--hidden cannot be used with --resume", r.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "x")));
         Assert.DoesNotContain("   at ", r.Stderr);
+    }
+
+    [Fact]
+    public void ResumeContinuesToTheSameTensorsAndReportAndPlotReadTheRun()
+    {
+        string train = Tsv("resume.tsv", Words(4, 200));
+        string[] common = ["--task", "seq2seq", "--data", train, "--hidden", "16", "--embedding", "8", "--batch", "16", "--lr", "0.01",
+            "--lr-decay", "0.9", "--lr-decay-after", "1", "--eval-every", "6", "--log-every", "4", "--checkpoint-every", "5", "--seed", "3", "--quiet"];
+        string full = Path.Combine(_dir, "full"), split = Path.Combine(_dir, "split");
+        var r = CliRunner.Run(["train", .. common, "--steps", "30", "--run-dir", full]);
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        r = CliRunner.Run(["train", .. common, "--steps", "13", "--run-dir", split]);
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        r = CliRunner.Run("train", "--resume", split, "--steps", "30", "--quiet");
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        Assert.Contains("stopped at step 30", r.Stdout);
+
+        var a = ModelFile.Read(Path.Combine(full, RunDirectory.LastFile));
+        var b = ModelFile.Read(Path.Combine(split, RunDirectory.LastFile));
+        foreach (var (x, y) in a.Parameters.Concat(a.OptimizerState).Zip(b.Parameters.Concat(b.OptimizerState)))
+        {
+            Assert.Equal(x.Name, y.Name);
+            Assert.True(x.Data.Select(BitConverter.SingleToInt32Bits).SequenceEqual(y.Data.Select(BitConverter.SingleToInt32Bits)), $"{x.Name} differs");
+        }
+        Assert.Equal(30, b.OptimizerSteps);
+
+        var records = MetricsLog.Read(Path.Combine(split, RunDirectory.MetricsFile));
+        long[] steps = records.Select(m => m.Step).ToArray();
+        Assert.Equal(steps.Distinct().Order(), steps);
+        var evaluated = records.Where(m => m.Validation is not null).ToList();
+        Assert.NotEmpty(evaluated);
+        Assert.All(evaluated, m =>
+        {
+            Assert.NotNull(m.ValidationLoss);
+            Assert.InRange(m.Validation!.Single(v => v.Key == "val_sequence_accuracy").Value, 0, 1);
+            Assert.InRange(m.Validation!.Single(v => v.Key == "val_token_accuracy").Value, 0, 1);
+        });
+        Assert.Contains("\"val_sequence_accuracy\"", File.ReadAllText(Path.Combine(split, RunDirectory.MetricsFile)));
+
+        r = CliRunner.Run("report", split);
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        string html = File.ReadAllText(Path.Combine(split, "report.html"));
+        Assert.Contains("seq2seq", html);
+        Assert.Matches("best validation loss</th><td>[0-9]", html); // the teacher-forced val_loss
+        File.Delete(Path.Combine(split, "loss.png"));
+        r = CliRunner.Run("plot", split);
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        Assert.True(new FileInfo(Path.Combine(split, "loss.png")).Length > 1000);
+
+        // The checkpoints are model files the other commands read.
+        r = CliRunner.Run("predict", split, "--input", Tsv("few.tsv", Words(5, 5)));
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        Assert.Equal(5, r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public void ADivergingRunStopsNamingMaxBadStepsAndKeepsAFiniteCheckpoint()
+    {
+        string train = Tsv("diverge.tsv", Words(6, 120));
+        string run = Path.Combine(_dir, "diverge");
+        var r = CliRunner.Run("train", "--task", "seq2seq", "--data", train, "--hidden", "16", "--embedding", "8", "--batch", "16",
+            "--lr", "1e30", "--clip", "0", "--max-bad-steps", "3", "--checkpoint-every", "1", "--eval-every", "0", "--steps", "30", "--run-dir", run);
+        Assert.Equal(2, r.ExitCode);
+        string[] errors = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith("rnn: warning", StringComparison.Ordinal)).ToArray();
+        Assert.StartsWith("rnn: ", Assert.Single(errors));
+        Assert.Contains("3 steps in a row", errors[0]);
+        Assert.Contains("--max-bad-steps", errors[0]);
+        Assert.Contains("last.safetensors", errors[0]);
+        string last = Path.Combine(run, RunDirectory.LastFile);
+        var content = ModelFile.Read(last);
+        Assert.All(content.Parameters.Concat(content.OptimizerState), t => Assert.True(t.Data.All(float.IsFinite), t.Name));
+        var loaded = Seq2SeqFile.Load(last);
+        Assert.Equal(loaded.Vocabulary.Size, loaded.Model.Config.Vocabulary);
+        Assert.Equal(content.Parameters.Select(t => t.Name).Order(StringComparer.Ordinal), loaded.Model.Parameters.Parameters.Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.True(FitState.FromJson(content.Training!, last).Step < 30);
     }
 }

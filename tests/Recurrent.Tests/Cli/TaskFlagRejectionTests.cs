@@ -16,6 +16,7 @@ public sealed class TaskFlagRejectionTests : IDisposable
         "classify" => _dir.File("c.tsv", "yes\tzebra\nno\tcat\nyes\tzoo\nno\tdog\n"),
         "tag" => _dir.File("t.conll", "Ann B-PER\nruns O\n\nBob B-PER\nsits O\n"),
         "forecast" => _dir.File("f.csv", string.Concat(Enumerable.Range(0, 40).Select(i => $"{i % 7}\n"))),
+        "seq2seq" => _dir.File("s.tsv", "ab\tba\nabc\tcba\nca\tac\nb\tb\n"),
         _ => throw new ArgumentException(task),
     };
 
@@ -24,6 +25,9 @@ public sealed class TaskFlagRejectionTests : IDisposable
     [InlineData("tag", "--reverse-source", null)] // seq2seq-only flag on the tagger
     [InlineData("forecast", "--bidirectional", null)] // classify/tag-only flag on the forecaster
     [InlineData("forecast", "--val", "f.csv")]  // classify/tag (and lm) flag on the forecaster
+    [InlineData("seq2seq", "--window", "8")]    // forecast-only flag on the encoder–decoder
+    [InlineData("seq2seq", "--dropout", "0.2")] // the encoder–decoder has no dropout
+    [InlineData("seq2seq", "--sample-every", "5")] // language-model-only flag
     public void AnotherTasksOptionIsRefusedWithOneLineAndExitCode2(string task, string option, string? value)
     {
         string data = DataFor(task);

@@ -1,0 +1,129 @@
+// TrainCommand.Seq2Seq: `rnn train --task seq2seq --data FILE` — an encoder–decoder on `source<TAB>target` lines
+// trained by the library's Seq2SeqRun on the fit loop, with everything a language-model run has: budgets
+// (--epochs/--steps/--time), every optimizer, schedule, clipping and weight-decay flag, the live progress line,
+// metrics.jsonl with val_loss, val_sequence_accuracy and val_token_accuracy (greedy decoding), loss plots, last/best
+// checkpoints that `rnn predict`, `rnn eval` and `rnn export` read, `--resume DIR`, Ctrl+C/SIGTERM and the divergence
+// guard. Defaults come from the library's Seq2SeqTrainingOptions. Flags of the other tasks are refused.
+using System.CommandLine;
+using Recurrent.Cli.Reporting;
+using Recurrent.Data;
+using Recurrent.Seq2Seq;
+using Recurrent.Supervised;
+using Recurrent.Training;
+
+namespace Recurrent.Cli.Commands;
+
+internal static partial class TrainCommand
+{
+    private static Option[] Seq2SeqFlags(Flags o, TaskFlags t) =>
+    [
+        o.Task, o.Data, o.Val, o.ValFraction, o.Encoding, o.Model, o.Layers, o.Hidden, o.Embedding, o.Batch, o.RunDir, o.Resume, o.Seed, o.Quiet,
+        t.ReverseSource, t.MaxOutput, .. OptimizationFlags(o), .. FitFlags(o),
+    ];
+
+    private static int ExecuteSeq2Seq(ParseResult parse, Flags o, TaskFlags t, CancellationToken cancellation)
+    {
+        RejectOthers(parse, "seq2seq", Seq2SeqFlags(o, t), [.. o.All, .. t.All]);
+        string data = OneFile(parse.GetValue(o.Data), "--data")
+            ?? throw new UserFacingException("--task seq2seq needs --data FILE (source<TAB>target lines).");
+        string? val = OneFile(parse.GetValue(o.Val), "--val");
+        if (val is not null && CommonOptions.Given(parse, o.ValFraction))
+            throw new UserFacingException("give either --val or --val-fraction, not both.");
+        foreach (string file in new[] { data, val }.OfType<string>())
+            if (!File.Exists(file)) throw new UserFacingException($"the data file '{Path.GetFullPath(file)}' does not exist.");
+        string? encoding = parse.GetValue(o.Encoding);
+        if (encoding is not null) Map(() => TextEncodings.Get(encoding));
+
+        var x = new Seq2SeqTrainingOptions();
+        var options = x with
+        {
+            Model = x.Model with
+            {
+                Cell = parse.GetValue(o.Model) is string cell ? CommonOptions.ParseCell(cell) : x.Model.Cell,
+                HiddenSize = parse.GetValue(o.Hidden) ?? x.Model.HiddenSize,
+                Layers = parse.GetValue(o.Layers) ?? x.Model.Layers,
+                EmbeddingSize = parse.GetValue(o.Embedding) ?? x.Model.EmbeddingSize,
+            },
+            BatchSize = parse.GetValue(o.Batch) ?? x.BatchSize,
+            Optimization = ReadOptimization(parse, o, x.Optimization),
+            Fit = ReadFit(parse, o, x.Fit, resuming: false),
+            ReverseSource = parse.GetValue(t.ReverseSource),
+            MaxTargetLength = parse.GetValue(t.MaxOutput) is int max
+                ? max > 0 ? max : throw new UserFacingException($"--max-output must be positive, got {max}.")
+                : x.MaxTargetLength,
+            ValidationFraction = val is null ? parse.GetValue(o.ValFraction) ?? x.ValidationFraction : 0,
+            Seed = parse.GetValue(o.Seed) ?? x.Seed,
+        };
+        Map(() => options.Validate());
+        var spec = new Seq2SeqRunSpec
+        {
+            Training = options,
+            Data = new SupervisedDataSpec { Path = Path.GetFullPath(data), Validation = val is null ? null : Path.GetFullPath(val), Encoding = encoding },
+        };
+        string runDir = parse.GetValue(o.RunDir) ?? DefaultRunDirectory();
+        if (new RunDirectory(runDir).HoldsRun)
+            throw new UserFacingException($"the run directory '{Path.GetFullPath(runDir)}' already holds a run; continue it with --resume {runDir}, or choose another --run-dir. Nothing was changed.");
+        bool quiet = parse.GetValue(o.Quiet);
+        var run = Map(() => Seq2SeqRun.Start(spec, runDir));
+        if (!quiet) PrintSeq2SeqHeader(run);
+        return TrainSeq2Seq(run, quiet, cancellation);
+    }
+
+    /// <summary>`rnn train --resume DIR` for a seq2seq run: only the run controls may change.</summary>
+    private static int ResumeSeq2Seq(ParseResult parse, Flags o, TaskFlags t, string checkpoint, CancellationToken cancellation)
+    {
+        Option[] allowed = [o.Task, o.Resume, o.Quiet, .. FitFlags(o)];
+        foreach (var option in Seq2SeqFlags(o, t).Except(allowed))
+            if (CommonOptions.Given(parse, option))
+                throw new UserFacingException($"{option.Name} cannot be used with --resume: a resumed run keeps the settings it started with " +
+                    "(only --epochs, --steps, --time, --patience, --eval-every, --log-every, --checkpoint-every and --max-bad-steps may change).");
+        RejectOthers(parse, "seq2seq", Seq2SeqFlags(o, t), [.. o.All, .. t.All]);
+        var stored = Seq2SeqRunSpec.FromJsonNode(FitState.FromJson(Recurrent.Serialization.ModelFile.Read(checkpoint).Training!, checkpoint).Run, checkpoint);
+        var controls = ReadFit(parse, o, stored.Training.Fit, resuming: true);
+        Map(() => controls.Validate());
+        var run = Map(() => Seq2SeqRun.Resume(checkpoint, controls));
+        bool quiet = parse.GetValue(o.Quiet);
+        if (!quiet)
+        {
+            PrintSeq2SeqHeader(run);
+            Console.WriteLine($"resuming at step {run.Loop.Step}, epoch {Format.Number(run.Loop.FractionalEpoch, "F2")}");
+        }
+        return TrainSeq2Seq(run, quiet, cancellation);
+    }
+
+    private static int TrainSeq2Seq(Seq2SeqRun run, bool quiet, CancellationToken cancellation) =>
+        RunFit(run.Loop, run.RunDirectory, quiet, cancellation, more: outcome =>
+        {
+            string model = File.Exists(run.RunDirectory.Best) ? run.RunDirectory.Best : run.RunDirectory.Last;
+            Console.WriteLine($"model: {model} ({run.Vocabulary.Size - Seq2SeqVocabulary.Specials} characters, outputs up to {run.Model.Config.MaxTargetLength})");
+            Console.WriteLine($"next: rnn predict {model} --input FILE   rnn eval {model} --data FILE   rnn report {run.RunDirectory.Path}   " +
+                              $"continue: rnn train --resume {run.RunDirectory.Path} --epochs N");
+        });
+
+    private static void PrintSeq2SeqHeader(Seq2SeqRun run)
+    {
+        var s = run.Spec;
+        var c = run.Model.Config;
+        Console.WriteLine($"seq2seq: {s.Data.Path}{(s.Data.Validation is string v ? $" (validation {v})" : "")}; {run.TrainCount} training and " +
+                          $"{run.ValidationCount} validation pairs{(c.ReverseSource ? "; sources reversed" : "")}");
+        Console.WriteLine($"model: {c.Cell} encoder–decoder {c.HiddenSize}x{c.Layers}, embedding {c.EmbeddingSize}; {run.Vocabulary.Size} tokens, " +
+                          $"sources of {c.SourceLength}, outputs up to {c.MaxTargetLength}; {run.Model.Parameters.Count:N0} parameters");
+        var opt = s.Training.Optimization;
+        var fit = run.Loop.Options;
+        var budgets = new List<string>();
+        if (fit.Steps is long st) budgets.Add($"{st} steps");
+        if (fit.Epochs is int e) budgets.Add($"{e} epochs");
+        if (fit.TimeBudgetSeconds is double time) budgets.Add(Format.Duration(time));
+        Console.WriteLine($"training: batch {s.Training.BatchSize} ({run.Loop.BatchesPerEpoch:N0} updates per epoch); {opt.Optimizer} lr {Format.Number(opt.LearningRate, "G")} ({opt.Schedule})" +
+            $"{(opt.ClipNorm is double cn ? $", clip norm {cn}" : "")}; stop after {string.Join(" or ", budgets)}" +
+            $"{(fit.Patience is int p ? $" or {p} evaluations without a better per-token accuracy" : "")}; seed {s.Training.Seed}");
+        Console.WriteLine($"run directory: {run.RunDirectory.Path}");
+    }
+
+    private static string? OneFile(string[]? paths, string flag) => paths switch
+    {
+        null or [] => null,
+        [var one] => one,
+        _ => throw new UserFacingException($"{flag} takes one file for --task seq2seq, got {paths.Length}."),
+    };
+}

@@ -1,0 +1,28 @@
+// Seq2SeqSettings: the architecture choices of an encoder–decoder that do not depend on the data — cell, hidden
+// size, layers, embedding size (encoder and decoder share them). The vocabulary and the source and output lengths
+// come from the data and Seq2SeqTrainingOptions; together they make the Seq2SeqConfig.
+using Recurrent.Layers;
+
+namespace Recurrent.Seq2Seq;
+
+/// <summary>Architecture choices of an encoder–decoder trained by <see cref="Seq2SeqTraining"/>.</summary>
+public sealed record Seq2SeqSettings
+{
+    /// <summary>Recurrent cell of encoder and decoder.</summary>
+    public CellKind Cell { get; init; } = CellKind.Lstm;
+    /// <summary>Hidden units per layer.</summary>
+    public int HiddenSize { get; init; } = 128;
+    /// <summary>Layers of encoder and of decoder.</summary>
+    public int Layers { get; init; } = 1;
+    /// <summary>Embedding size of encoder and decoder inputs.</summary>
+    public int EmbeddingSize { get; init; } = 32;
+
+    /// <summary>Throws ArgumentException (ParamName = the property) naming the first impossible setting.</summary>
+    public void Validate()
+    {
+        static void Positive(int v, string name) { if (v <= 0) throw new ArgumentException($"{name} must be positive, got {v}.", name); }
+        Positive(HiddenSize, nameof(HiddenSize));
+        Positive(Layers, nameof(Layers));
+        Positive(EmbeddingSize, nameof(EmbeddingSize));
+    }
+}
