@@ -2,7 +2,7 @@
 // in seconds; `rnn demo adding` runs the paper's T = 100.
 using Recurrent.Layers;
 using Recurrent.Randomness;
-using Recurrent.Tasks;
+using Recurrent.Demos;
 
 const int length = 30;
 var features = new float[length * 1 * 2];

@@ -1,7 +1,7 @@
 // Copy sample: read 3 symbols, wait 10 steps, reproduce them. Runs in a few seconds; `rnn demo copy` uses
 // 5 symbols and a delay of 50.
 using Recurrent.Layers;
-using Recurrent.Tasks;
+using Recurrent.Demos;
 
 var result = CopyMemory.Run(new CopyMemoryOptions { Cell = CellKind.Lstm, Symbols = 3, Delay = 10, HiddenSize = 32, TestSequences = 500, Seed = 1 },
     p => Console.WriteLine($"step {p.Step,5}: loss {p.Loss:F4}, validation symbols recalled {p.Metric:P1}"));

@@ -2,7 +2,7 @@
 // symbol sets it predicts along one held-out string. Runs in about a second.
 using Recurrent.Layers;
 using Recurrent.Randomness;
-using Recurrent.Tasks;
+using Recurrent.Demos;
 
 var rng = new Rng(42);
 Console.WriteLine("some embedded Reber strings: " + string.Join(", ", Enumerable.Range(0, 4).Select(_ => ReberGrammar.Generate(rng))));

@@ -6,11 +6,11 @@
 // and the held-out sequence and per-token accuracy. The full task is `rnn demo addition`.
 // Run: dotnet run --project samples/Seq2Seq -c Release
 using Recurrent.Seq2Seq;
-using Recurrent.Tasks;
+using Recurrent.Demos;
 using Recurrent.Training;
 using Recurrent.Training.Callbacks;
 
-var pairs = AdditionTask.Generate(count: 2400, digits: 2, seed: 7);
+var pairs = AdditionDemo.Generate(count: 2400, digits: 2, seed: 7);
 var train = pairs.Take(2000).ToList();
 var validation = pairs.Skip(2000).ToList();
 var options = new Seq2SeqTrainingOptions

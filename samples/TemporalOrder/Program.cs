@@ -2,7 +2,7 @@
 // `rnn demo temporal-order`). Runs in a few seconds.
 using Recurrent.Layers;
 using Recurrent.Randomness;
-using Recurrent.Tasks;
+using Recurrent.Demos;
 
 const int length = 30;
 var ids = new int[length];

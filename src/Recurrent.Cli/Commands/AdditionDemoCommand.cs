@@ -1,4 +1,4 @@
-// AdditionDemoCommand: `rnn demo addition` — the Keras addition_rnn task (AdditionTask): trains an LSTM
+// AdditionDemoCommand: `rnn demo addition` — the Keras addition_rnn task (AdditionDemo): trains an LSTM
 // encoder–decoder until 99% per-character validation accuracy, prints progress, examples, the criterion with
 // its source, PASS/FAIL and the run time.
 using System.CommandLine;
@@ -6,7 +6,7 @@ using System.Diagnostics;
 using Recurrent.Training;
 using Recurrent.Training.Callbacks;
 using Recurrent.Seq2Seq;
-using Recurrent.Tasks;
+using Recurrent.Demos;
 
 namespace Recurrent.Cli.Commands;
 
@@ -53,7 +53,7 @@ internal static class AdditionDemoCommand
             int validation = (int)Math.Round(n * options.ValidationFraction);
             Console.WriteLine($"addition: {n:N0} questions a+b (operands of 1..{options.Digits} digits), {n - validation:N0} train / {validation:N0} validation; " +
                               $"source reversed; {options.Cell} encoder–decoder H={h}, embedding {options.EmbeddingSize}; Adam lr {rate}{(decay < 1 ? $" × {decay} per epoch" : "")}, batch {b}, seed {options.Seed}");
-            Console.WriteLine($"criterion: {AdditionTask.Criterion}");
+            Console.WriteLine($"criterion: {AdditionDemo.Criterion}");
             long possible = (long)Math.Pow(10, d) * ((long)Math.Pow(10, d) + 1) / 4;
             if (n > possible) throw new UserFacingException($"--examples must be at most {possible:N0} for {d}-digit operands, got {n:N0}.");
             var clock = Stopwatch.StartNew();
@@ -67,13 +67,13 @@ internal static class AdditionDemoCommand
                                       $"exact {Metric("val_sequence_accuracy"):P2}  ({m.ElapsedSeconds:F1} s)");
                 },
             };
-            var result = AdditionTask.Run(options, [progress]);
+            var result = AdditionDemo.Run(options, [progress]);
             var best = result.Validation ?? throw new InvalidOperationException("The addition task always has validation questions.");
             string why = result.Outcome.Reason == StopReason.TargetReached
                 ? $"reached the target per-character accuracy {options.Target:P1}"
-                : TrainCommand.Describe(result.Outcome.Reason, AdditionTask.TrainingOptions(options).Fit);
+                : TrainCommand.Describe(result.Outcome.Reason, AdditionDemo.TrainingOptions(options).Fit);
             Console.WriteLine($"stopped: {why}; {result.Outcome.Step:N0} updates");
-            var questions = AdditionTask.Generate(n, options.Digits, options.Seed).TakeLast(8).ToList();
+            var questions = AdditionDemo.Generate(n, options.Digits, options.Seed).TakeLast(8).ToList();
             var answers = Seq2SeqPredictor.Predict(result.Model, result.Vocabulary, questions.Select(q => q.Source).ToList());
             Console.WriteLine("validation examples (question → model answer):");
             for (int i = 0; i < questions.Count; i++)

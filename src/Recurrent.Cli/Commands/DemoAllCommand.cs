@@ -1,10 +1,10 @@
-// DemoAllCommand: `rnn demo all [--compare]` — runs every built-in task (Recurrent.Tasks.BuiltInTasks) with
+// DemoAllCommand: `rnn demo all [--compare]` — runs every built-in task (Recurrent.Demos.BuiltInDemos) with
 // LSTM, or with --compare with RNN, GRU and LSTM, and prints one table: rows = tasks, columns = cells, each
 // cell the held-out metric, PASS/FAIL and seconds. Exit code 0 when every LSTM run passes.
 using System.CommandLine;
 using System.Diagnostics;
 using Recurrent.Layers;
-using Recurrent.Tasks;
+using Recurrent.Demos;
 using Spectre.Console;
 
 namespace Recurrent.Cli.Commands;
@@ -17,7 +17,7 @@ internal static class DemoAllCommand
         var cell = CommonOptions.Cell("lstm");
         var seed = new Option<ulong>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1UL };
         var quick = new Option<bool>("--quick") { Description = "The smaller variant of each task (shorter sequences), seconds per task." };
-        var tasks = new Option<string?>("--tasks") { Description = $"Comma-separated subset of: {string.Join(", ", BuiltInTasks.All.Select(t => t.Name))}." };
+        var tasks = new Option<string?>("--tasks") { Description = $"Comma-separated subset of: {string.Join(", ", BuiltInDemos.All.Select(t => t.Name))}." };
         var cmd = new Command("all", "Run every built-in task (LSTM by default; --compare: RNN, GRU and LSTM) and print one table.")
         {
             compare, cell, seed, quick, tasks,
@@ -33,11 +33,11 @@ internal static class DemoAllCommand
             bool q = parse.GetValue(quick);
             Console.WriteLine($"demo all: {selected.Count} tasks × {string.Join(", ", cells.Select(DemoTaskCommand.CellName))}; seed {s}{(q ? ", quick" : "")}");
             var clock = Stopwatch.StartNew();
-            var results = new Dictionary<(string, CellKind), TaskResult>();
+            var results = new Dictionary<(string, CellKind), DemoResult>();
             foreach (var task in selected)
                 foreach (var c in cells)
                 {
-                    var r = task.Run(new TaskRequest { Cell = c, Seed = s, Quick = q }, null);
+                    var r = task.Run(new DemoRequest { Cell = c, Seed = s, Quick = q }, null);
                     results[(task.Name, c)] = r;
                     Console.WriteLine($"  {task.Name,-15} {DemoTaskCommand.CellName(c),-5} {(r.Passed ? "PASS" : "FAIL")}  {r.MetricText}  ({r.Steps} steps, {r.Seconds:F1} s)");
                 }
@@ -63,17 +63,17 @@ internal static class DemoAllCommand
         return cmd;
     }
 
-    private static string Cell(TaskResult r) =>
+    private static string Cell(DemoResult r) =>
         Markup.Escape($"{r.MetricText}\n{(r.Passed ? "PASS" : "FAIL")}, {r.Seconds:F1} s");
 
-    private static List<BuiltInTask> Select(string? list)
+    private static List<BuiltInDemo> Select(string? list)
     {
-        if (string.IsNullOrWhiteSpace(list)) return [.. BuiltInTasks.All];
-        var chosen = new List<BuiltInTask>();
+        if (string.IsNullOrWhiteSpace(list)) return [.. BuiltInDemos.All];
+        var chosen = new List<BuiltInDemo>();
         foreach (string name in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var task = BuiltInTasks.Find(name)
-                ?? throw new UserFacingException($"unknown task '{name}' in --tasks; use some of: {string.Join(", ", BuiltInTasks.All.Select(t => t.Name))}.");
+            var task = BuiltInDemos.Find(name)
+                ?? throw new UserFacingException($"unknown task '{name}' in --tasks; use some of: {string.Join(", ", BuiltInDemos.All.Select(t => t.Name))}.");
             if (!chosen.Contains(task)) chosen.Add(task);
         }
         return chosen;

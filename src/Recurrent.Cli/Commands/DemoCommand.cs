@@ -1,7 +1,7 @@
 // DemoCommand: `rnn demo NAME` — built-in tasks generated in code that show the engine end to end.
 using System.CommandLine;
 using System.Diagnostics;
-using Recurrent.Tasks;
+using Recurrent.Demos;
 
 namespace Recurrent.Cli.Commands;
 

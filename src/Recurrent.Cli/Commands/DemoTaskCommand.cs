@@ -1,8 +1,8 @@
 // DemoTaskCommand: `rnn demo reber|adding|copy|temporal-order|sine` — one sub-command per registry entry of
-// Recurrent.Tasks.BuiltInTasks (cyclic keeps its own command): train, print the criterion with its source,
+// Recurrent.Demos.BuiltInDemos (cyclic keeps its own command): train, print the criterion with its source,
 // the held-out metric, the run time and PASS (exit 0) or FAIL (exit 1).
 using System.CommandLine;
-using Recurrent.Tasks;
+using Recurrent.Demos;
 
 namespace Recurrent.Cli.Commands;
 
@@ -10,9 +10,9 @@ internal static class DemoTaskCommand
 {
     /// <summary>The registry's tasks that have no hand-written sub-command of their own.</summary>
     public static IEnumerable<Command> CreateAll(IEnumerable<string> handWritten) =>
-        BuiltInTasks.All.Where(t => !handWritten.Contains(t.Name)).Select(Create);
+        BuiltInDemos.All.Where(t => !handWritten.Contains(t.Name)).Select(Create);
 
-    public static Command Create(BuiltInTask task)
+    public static Command Create(BuiltInDemo task)
     {
         var cell = CommonOptions.Cell("lstm");
         var seed = new Option<ulong>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1UL };
@@ -27,7 +27,7 @@ internal static class DemoTaskCommand
         if (task.LengthMeaning is not null) cmd.Options.Add(length);
         cmd.SetAction(parse =>
         {
-            var request = new TaskRequest
+            var request = new DemoRequest
             {
                 Cell = CommonOptions.ParseCell(parse.GetValue(cell)!),
                 Seed = parse.GetValue(seed),

@@ -123,6 +123,7 @@ internal static partial class TrainCommand
         try { estimate = Recurrent.Models.ModelMemory.Estimate(config, batch, steps, optimization.OptimizerBuffers); }
         catch (ArgumentException) { return; }
         if (estimate.TotalBytes < 512L << 20) return;
+        if (estimate.TotalBytes > (Int128)(Recurrent.Models.ModelMemory.AvailableBytes * Recurrent.Models.ModelMemory.DefaultMaxFraction)) return; // refused next
         Console.Error.WriteLine($"rnn: setting up a model of {estimate.ParameterCount:N0} parameters; training it takes about " +
             $"{(double)estimate.TotalBytes / (1L << 30):F1} GB of the {(double)Recurrent.Models.ModelMemory.AvailableBytes / (1L << 30):F1} GB available...");
     }

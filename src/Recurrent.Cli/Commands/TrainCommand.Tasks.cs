@@ -1,6 +1,6 @@
 // TrainCommand.Tasks: the flags only some kinds of model use (TaskFlags: --task forecast's window, horizon and
 // columns, --task seq2seq's source reversal and output length), and RejectOthers, with which every kind refuses
-// the flags of the others. The kinds themselves: TaskTraining.cs (classify, tag), TrainForecast.cs (forecast),
+// the flags of the others. The kinds themselves: TrainSupervised.cs (classify, tag), TrainForecast.cs (forecast),
 // TrainCommand.Seq2Seq.cs (seq2seq); language models are TrainCommand.cs.
 using System.CommandLine;
 using Recurrent.Forecasting;

@@ -2,7 +2,7 @@
 // sources embedded in the tool), showing progress, evaluating, checkpointing into a run directory, and ending
 // with the loss plot and a sample. `--resume DIR` continues a run exactly; `--init-from MODEL` fine-tunes.
 // The training itself is LanguageModelRun's; this file turns flags into options and reports.
-// `--task classify` and `--task tag` train a sequence classifier or tagger instead (TaskTraining.cs), `--task
+// `--task classify` and `--task tag` train a sequence classifier or tagger instead (TrainSupervised.cs), `--task
 // forecast` a forecaster on a CSV time series (TrainForecast.cs), `--task seq2seq` an encoder–decoder
 // (TrainCommand.Seq2Seq.cs).
 using System.CommandLine;
@@ -42,24 +42,24 @@ internal static partial class TrainCommand
         public readonly Option<string?> Tokenizer = new("--tokenizer") { HelpName = "KIND", Description = "char (default), byte, word or bpe." };
         public readonly Option<int?> MaxVocab = new("--max-vocab") { Description = "Word tokenizer: keep the N most frequent pieces (others become <unk>)." };
         public readonly Option<string?> BpeEncoding = new("--bpe-encoding") { HelpName = "NAME", Description = "BPE tokenizer: cl100k_base (default) or o200k_base." };
-        public readonly Option<double?> ValFraction = new("--val-fraction") { Description = "Last fraction of the data held out for validation (default 0.05)." };
+        public readonly Option<double?> ValFraction = new("--val-fraction") { Description = $"Fraction of the data held out for validation ({TaskDefaults.ValidationFraction})." };
         public readonly Option<string[]> Val = new("--val") { HelpName = "PATH", Description = "Separate validation files (then all of --data trains).", AllowMultipleArgumentsPerToken = true };
         public readonly Option<string?> Model = new("--model") { HelpName = "CELL", Description = "Cell: lstm (default), gru, rnn or rnn-relu." };
-        public readonly Option<int?> Layers = new("--layers") { Description = "Recurrent layers (default 2)." };
-        public readonly Option<int?> Hidden = new("--hidden") { Description = "Hidden units per layer (default 128)." };
-        public readonly Option<int?> Embedding = new("--embedding") { Description = "Embedding size; 0 = one-hot inputs (default 64)." };
-        public readonly Option<double?> Dropout = new("--dropout") { Description = "Dropout between layers (default 0)." };
-        public readonly Option<int?> Batch = new("--batch") { Description = "Parallel streams B (default 32)." };
+        public readonly Option<int?> Layers = new("--layers") { Description = $"Recurrent layers ({TaskDefaults.Layers})." };
+        public readonly Option<int?> Hidden = new("--hidden") { Description = $"Hidden units per layer ({TaskDefaults.Hidden})." };
+        public readonly Option<int?> Embedding = new("--embedding") { Description = $"Embedding size; 0 = one-hot inputs ({TaskDefaults.Embedding})." };
+        public readonly Option<double?> Dropout = new("--dropout") { Description = $"Dropout between layers ({TaskDefaults.Dropout})." };
+        public readonly Option<int?> Batch = new("--batch") { Description = $"Batch size: parallel streams B for lm, sequences or windows for the others ({TaskDefaults.Batch})." };
         public readonly Option<int?> SeqLength = new("--seq-length") { Description = "Steps per window T, the BPTT length (default 64)." };
         public readonly Option<string?> Optimizer = new("--optimizer") { HelpName = "NAME", Description = "sgd, momentum, nesterov, adagrad, rmsprop, adam (default) or adamw." };
-        public readonly Option<double?> Lr = new("--lr") { Description = "Learning rate (default 2e-3)." };
+        public readonly Option<double?> Lr = new("--lr") { Description = $"Learning rate ({TaskDefaults.LearningRate})." };
         public readonly Option<double?> Momentum = new("--momentum") { Description = "Momentum for momentum/nesterov (default 0.9)." };
         public readonly Option<double?> Beta1 = new("--beta1") { Description = "Adam β1 (default 0.9)." };
         public readonly Option<double?> Beta2 = new("--beta2") { Description = "Adam β2 (default 0.999)." };
         public readonly Option<double?> Alpha = new("--alpha") { Description = "RMSprop smoothing α (default 0.95, char-rnn's)." };
         public readonly Option<double?> Eps = new("--eps") { Description = "Optimizer epsilon (default: PyTorch's for each)." };
-        public readonly Option<double?> Clip = new("--clip") { Description = "Clip the global gradient norm (default 5; 0 = off)." };
-        public readonly Option<double?> ClipValue = new("--clip-value") { Description = "Clip each gradient element to ±value (default off)." };
+        public readonly Option<double?> Clip = new("--clip") { Description = $"Clip the global gradient norm; 0 = off ({TaskDefaults.ClipNorm})." };
+        public readonly Option<double?> ClipValue = new("--clip-value") { Description = "Clip each gradient element to ±value; 0 = off (default off)." };
         public readonly Option<double?> WeightDecay = new("--weight-decay") { Description = "Weight decay: L2 penalty, decoupled for adamw (default 0)." };
         public readonly Option<string?> LrSchedule = new("--lr-schedule") { HelpName = "KIND", Description = "constant (default), step (char-rnn: × --lr-decay per epoch after --lr-decay-after), exponential (× --lr-decay per step) or cosine (with --warmup)." };
         public readonly Option<double?> LrDecay = new("--lr-decay") { Description = "Decay factor of the step (default 0.97) or exponential schedule; alone it selects the step schedule." };
@@ -68,12 +68,12 @@ internal static partial class TrainCommand
         public readonly Option<long?> Warmup = new("--warmup") { Description = "Cosine schedule: warm-up steps (default 0)." };
         public readonly Option<long?> ScheduleSteps = new("--schedule-steps") { Description = "Cosine schedule: step where it reaches --min-lr (default: the step budget)." };
         public readonly Option<double?> MinLr = new("--min-lr") { Description = "Cosine schedule: the final learning rate (default 0)." };
-        public readonly Option<int?> Epochs = new("--epochs") { Description = "Stop after N epochs (default 10 with --data when no budget is given)." };
+        public readonly Option<int?> Epochs = new("--epochs") { Description = $"Stop after N epochs ({TaskDefaults.Epochs})." };
         public readonly Option<long?> Steps = new("--steps") { Description = "Stop after N updates." };
         public readonly Option<string?> Time = new("--time") { HelpName = "DURATION", Description = "Stop after a wall-clock budget, e.g. 90s, 10m, 1h30m (built-in corpus: 100s)." };
-        public readonly Option<int?> EvalEvery = new("--eval-every") { Description = "Evaluate on validation data every N updates (default 200; 0 = only at the end)." };
-        public readonly Option<int?> Patience = new("--patience") { Description = "Stop after N evaluations without improvement (default: never)." };
-        public readonly Option<int?> LogEvery = new("--log-every") { Description = "Write a metrics line every N updates (default 25)." };
+        public readonly Option<int?> EvalEvery = new("--eval-every") { Description = $"Evaluate on validation data every N updates; 0 = only at the end ({TaskDefaults.EvalEvery})." };
+        public readonly Option<int?> Patience = new("--patience") { Description = $"Stop after N evaluations without improvement ({TaskDefaults.Patience})." };
+        public readonly Option<int?> LogEvery = new("--log-every") { Description = $"Write a metrics line every N updates ({TaskDefaults.LogEvery})." };
         public readonly Option<int?> SampleEvery = new("--sample-every") { Description = "Print a sample every N updates (default 500; 0 = none during training)." };
         public readonly Option<int?> SampleLength = new("--sample-length") { Description = "Tokens per sample (default 200)." };
         public readonly Option<double?> SampleTemperature = new("--sample-temperature") { Description = "Temperature of the samples (default 1; built-in corpus 0.8)." };
@@ -139,7 +139,7 @@ internal static partial class TrainCommand
             return kind switch
             {
                 "lm" => ExecuteResume(parse, o, t, checkpoint, signals.Token),
-                "classify" or "tag" => TaskTraining.Resume(parse, o, t.All, kind, checkpoint, signals.Token),
+                "classify" or "tag" => TrainSupervised.Resume(parse, o, t.All, kind, checkpoint, signals.Token),
                 "forecast" => TrainForecast.Resume(parse, o, t, checkpoint, signals.Token),
                 Seq2SeqRunSpec.RunKind => ResumeSeq2Seq(parse, o, t, checkpoint, signals.Token),
                 _ => throw new UserFacingException($"'{checkpoint}' is a run of --task {kind}, which cannot be resumed by this build."),
@@ -149,7 +149,7 @@ internal static partial class TrainCommand
         return task switch
         {
             "lm" => ExecuteLanguageModel(parse, o, t, signals.Token),
-            "classify" or "tag" => TaskTraining.Execute(parse, o, t.All, task, signals.Token),
+            "classify" or "tag" => TrainSupervised.Execute(parse, o, t.All, task, signals.Token),
             "forecast" => TrainForecast.Execute(parse, o, t, signals.Token),
             Seq2SeqRunSpec.RunKind => ExecuteSeq2Seq(parse, o, t, signals.Token),
             _ => throw new UserFacingException($"unknown --task '{task}'; use lm, classify, tag, forecast or seq2seq."),
@@ -290,7 +290,6 @@ internal static partial class TrainCommand
             x = x with { EvalEvery = 100, SampleEvery = 300, SampleLength = 400, SampleTemperature = 0.8, SamplePrime = "public " };
         else
             x = x with { SampleEvery = 500 };
-        x = x with { LogEvery = 25 };
         if (init is not null)
         {
             // Fine-tuning keeps the model's architecture unless flags say otherwise (a mismatch is then named by shape).

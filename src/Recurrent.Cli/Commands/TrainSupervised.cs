@@ -1,0 +1,138 @@
+// TrainSupervised: `rnn train --task classify|tag --data FILE` — a sequence classifier (TSV label<TAB>text or CSV
+// label,v1,...,vn) or a CoNLL tagger trained by the library's SupervisedRun on the fit loop, with everything a
+// language-model run has: budgets (--epochs/--steps/--time), every optimizer, schedule and clipping flag, the live
+// progress line, metrics.jsonl with validation accuracy (classify) or entity F1 (tag), loss plots, last/best
+// checkpoints, `--resume DIR`, Ctrl+C/SIGTERM and the divergence guard. Defaults come from the library's
+// ClassifierSettings and SupervisedOptions. Flags of the other tasks are refused.
+using System.CommandLine;
+using Recurrent.Classification;
+using Recurrent.Cli.Reporting;
+using Recurrent.Data;
+using Recurrent.Supervised;
+using Recurrent.Training;
+
+namespace Recurrent.Cli.Commands;
+
+internal static class TrainSupervised
+{
+    private static Option[] Used(TrainCommand.Flags o, string task) =>
+    [
+        o.Task, o.Bidirectional, o.Data, o.Val, o.ValFraction, o.Encoding, .. task == "classify" ? [o.Tokenizer] : Array.Empty<Option>(),
+        o.Model, o.Layers, o.Hidden, o.Embedding, o.Dropout, o.Batch, o.RunDir, o.Resume, o.Seed, o.Quiet,
+        .. TrainCommand.OptimizationFlags(o), .. TrainCommand.FitFlags(o),
+    ];
+
+    /// <summary>Trains --task classify or tag; <paramref name="otherTaskFlags"/> are the forecast/seq2seq-only options (refused here).</summary>
+    public static int Execute(ParseResult parse, TrainCommand.Flags o, IEnumerable<Option> otherTaskFlags, string task, CancellationToken cancellation)
+    {
+        TrainCommand.RejectOthers(parse, task, Used(o, task), [.. o.All, .. otherTaskFlags]);
+        string data = Single(parse.GetValue(o.Data), "--data")
+            ?? throw new UserFacingException($"--task {task} needs --data FILE ({(task == "tag" ? "CoNLL 'token tag' lines" : "label<TAB>text lines, or label,v1,...,vn for .csv")}).");
+        string? val = Single(parse.GetValue(o.Val), "--val");
+        if (val is not null && CommonOptions.Given(parse, o.ValFraction))
+            throw new UserFacingException("give either --val or --val-fraction, not both.");
+        string? encoding = parse.GetValue(o.Encoding);
+        if (encoding is not null) TrainCommand.Map(() => TextEncodings.Get(encoding));
+
+        var defaults = new ClassifierSettings();
+        string tokens = parse.GetValue(o.Tokenizer)?.ToLowerInvariant() ?? defaults.Tokens;
+        if (task == "classify" && tokens is not (TokenizerKinds.Char or TokenizerKinds.Word))
+            throw new UserFacingException($"--tokenizer for --task classify is char or word, not '{tokens}'.");
+        var settings = defaults with
+        {
+            Cell = parse.GetValue(o.Model) is string cell ? CommonOptions.ParseCell(cell) : defaults.Cell,
+            HiddenSize = Positive(parse.GetValue(o.Hidden) ?? defaults.HiddenSize, "--hidden"),
+            Layers = Positive(parse.GetValue(o.Layers) ?? defaults.Layers, "--layers"),
+            Bidirectional = parse.GetValue(o.Bidirectional),
+            EmbeddingSize = parse.GetValue(o.Embedding) ?? defaults.EmbeddingSize,
+            Dropout = parse.GetValue(o.Dropout) ?? defaults.Dropout,
+            Tokens = tokens,
+        };
+        if (settings.EmbeddingSize < 0) throw new UserFacingException($"--embedding must be >= 0, got {settings.EmbeddingSize}.");
+        if (!(settings.Dropout >= 0 && settings.Dropout < 1)) throw new UserFacingException($"--dropout must be in [0, 1), got {settings.Dropout}.");
+        var x = new SupervisedOptions();
+        var options = x with
+        {
+            BatchSize = Positive(parse.GetValue(o.Batch) ?? x.BatchSize, "--batch"),
+            Optimization = TrainCommand.ReadOptimization(parse, o, x.Optimization),
+            Fit = TrainCommand.ReadFit(parse, o, x.Fit, resuming: false),
+            ValidationFraction = val is null ? parse.GetValue(o.ValFraction) ?? x.ValidationFraction : 0,
+            Seed = parse.GetValue(o.Seed) ?? x.Seed,
+        };
+        TrainCommand.Map(() => options.Validate());
+        var spec = new SupervisedRunSpec
+        {
+            Kind = task, Model = settings, Training = options,
+            Data = new SupervisedDataSpec { Path = Path.GetFullPath(data), Validation = val is null ? null : Path.GetFullPath(val), Encoding = encoding },
+        };
+        string runDir = parse.GetValue(o.RunDir) ?? TrainCommand.DefaultRunDirectory();
+        if (new RunDirectory(runDir).HoldsRun)
+            throw new UserFacingException($"the run directory '{Path.GetFullPath(runDir)}' already holds a run; continue it with --resume {runDir}, or choose another --run-dir. Nothing was changed.");
+        bool quiet = parse.GetValue(o.Quiet);
+        var run = TrainCommand.Map(() => SupervisedRun.Start(spec, runDir));
+        if (!quiet) PrintHeader(run);
+        return Train(run, quiet, cancellation);
+    }
+
+    /// <summary>`rnn train --resume DIR` for a classify or tag run: only the run controls may change.</summary>
+    public static int Resume(ParseResult parse, TrainCommand.Flags o, IEnumerable<Option> otherTaskFlags, string task, string checkpoint, CancellationToken cancellation)
+    {
+        Option[] allowed = [o.Task, o.Resume, o.Quiet, .. TrainCommand.FitFlags(o)];
+        foreach (var option in Used(o, task).Except(allowed))
+            if (CommonOptions.Given(parse, option))
+                throw new UserFacingException($"{option.Name} cannot be used with --resume: a resumed run keeps the settings it started with " +
+                    "(only --epochs, --steps, --time, --patience, --eval-every, --log-every, --checkpoint-every and --max-bad-steps may change).");
+        TrainCommand.RejectOthers(parse, task, Used(o, task), [.. o.All, .. otherTaskFlags]);
+        var stored = SupervisedRunSpec.FromJsonNode(FitState.FromJson(Recurrent.Serialization.ModelFile.Read(checkpoint).Training!, checkpoint).Run, checkpoint);
+        var controls = TrainCommand.ReadFit(parse, o, stored.Training.Fit, resuming: true);
+        TrainCommand.Map(() => controls.Validate());
+        var run = TrainCommand.Map(() => SupervisedRun.Resume(checkpoint, controls));
+        bool quiet = parse.GetValue(o.Quiet);
+        if (!quiet)
+        {
+            PrintHeader(run);
+            Console.WriteLine($"resuming at step {run.Loop.Step}, epoch {Format.Number(run.Loop.FractionalEpoch, "F2")}");
+        }
+        return Train(run, quiet, cancellation);
+    }
+
+    private static int Train(SupervisedRun run, bool quiet, CancellationToken cancellation) =>
+        TrainCommand.RunFit(run.Loop, run.RunDirectory, quiet, cancellation, more: outcome =>
+        {
+            string model = File.Exists(run.RunDirectory.Best) ? run.RunDirectory.Best : run.RunDirectory.Last;
+            string what = run.Task is SequenceClassifier c ? $"{c.Labels.Count} labels: {string.Join(", ", c.Labels.Names)}"
+                : run.Task is Tagging.SequenceTagger t ? $"{t.Tags.Count} tags, {t.Words.Count} words" : "";
+            Console.WriteLine($"model: {model} ({what})");
+            Console.WriteLine($"next: rnn eval {model} --data FILE   rnn report {run.RunDirectory.Path}   continue: rnn train --resume {run.RunDirectory.Path} --epochs N");
+        });
+
+    private static void PrintHeader(SupervisedRun run)
+    {
+        var s = run.Spec;
+        var m = s.Model;
+        string input = s.Kind == "tag" ? "CoNLL tokens"
+            : ClassificationData.FormatOf(s.Data.Path) == ClassificationFormat.Tsv ? $"text, {m.Tokens} tokens" : "numeric sequences";
+        Console.WriteLine($"{s.Kind}: {s.Data.Path} ({input}); {run.TrainCount} training and {run.ValidationCount} validation {(s.Kind == "tag" ? "sentences" : "examples")}");
+        Console.WriteLine($"model: {m.Cell} {m.HiddenSize}x{m.Layers}{(m.Bidirectional ? " bidirectional" : "")}; {run.Task.Model.Parameters.Count:N0} parameters");
+        var opt = s.Training.Optimization;
+        var fit = run.Loop.Options;
+        var budgets = new List<string>();
+        if (fit.Steps is long st) budgets.Add($"{st} steps");
+        if (fit.Epochs is int e) budgets.Add($"{e} epochs");
+        if (fit.TimeBudgetSeconds is double t) budgets.Add(Format.Duration(t));
+        Console.WriteLine($"training: batch {s.Training.BatchSize} ({run.Loop.BatchesPerEpoch:N0} updates per epoch); {opt.Optimizer} lr {Format.Number(opt.LearningRate, "G")} ({opt.Schedule})" +
+            $"{(opt.ClipNorm is double cn ? $", clip norm {cn}" : "")}; stop after {string.Join(" or ", budgets)}" +
+            $"{(fit.Patience is int p ? $" or {p} evaluations without a lower validation loss" : "")}; seed {s.Training.Seed}");
+        Console.WriteLine($"run directory: {run.RunDirectory.Path}");
+    }
+
+    private static string? Single(string[]? paths, string flag) => paths switch
+    {
+        null or [] => null,
+        [var one] => one,
+        _ => throw new UserFacingException($"{flag} takes one file for --task classify and tag, got {paths.Length}."),
+    };
+
+    private static int Positive(int value, string flag) =>
+        value > 0 ? value : throw new UserFacingException($"{flag} must be positive, got {value}.");
+}

@@ -1,7 +1,0 @@
-// TaskProgress: one validation report during training of a built-in task.
-namespace Recurrent.Tasks;
-
-/// <summary>A validation report: after <paramref name="Step"/> steps the training loss was <paramref name="Loss"/>
-/// and the validation set gave <paramref name="Metric"/> (the criterion's metric); <paramref name="Stop"/> when
-/// training stops here because the validation set meets the stop condition.</summary>
-public readonly record struct TaskProgress(int Step, double Loss, double Metric, bool Stop);
