@@ -24,13 +24,11 @@ public sealed class ForecastRun
         RunDirectory = run;
         TrainWindows = fit.TrainWindows;
         ValidationWindows = fit.ValidationWindows;
-        Loop.RunDescription = spec.ToJsonNode();
         var optimizer = fit.Optimizer;
         var metadata = ForecastFile.Metadata(forecaster);
         var model = forecaster.Model;
-        Checkpoints = new CheckpointWriter(run, (path, state) =>
+        Checkpoints = RunFiles.Attach(Loop, run, spec.ToJsonNode(), (path, state) =>
             ModelFile.Write(path, model.Config, model.Parameters, metadata, tokenizerJson: null, state.ToJson(), optimizer));
-        Loop.Add(new MetricsLogWriter(run.Metrics)).Add(Checkpoints);
     }
 
     /// <summary>What the run is (for a new cosine run, with the schedule's length filled in).</summary>

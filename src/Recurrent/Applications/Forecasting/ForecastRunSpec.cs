@@ -2,9 +2,8 @@
 // (ForecastOptions: window, horizon, batch, optimization, run controls, held-out fraction, seed) and which series it
 // reads (file, columns, encoding) — stored as the application's part ("run") of the fit state in every checkpoint,
 // so `rnn train --resume DIR` rereads the same series, standardises and splits it the same way and continues exactly.
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
+using Recurrent.Training;
 
 namespace Recurrent.Forecasting;
 
@@ -27,13 +26,6 @@ public sealed record ForecastRunSpec
     /// <summary>The name under "kind", so a checkpoint of another kind of model is not read as this one.</summary>
     public const string KindName = ForecastFile.Task;
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter() },
-    };
 
     /// <summary>"forecast".</summary>
     public string Kind { get; init; } = KindName;
@@ -45,22 +37,11 @@ public sealed record ForecastRunSpec
     public required ForecastDataSpec Data { get; init; }
 
     /// <summary>This spec as a JSON node.</summary>
-    public JsonNode ToJsonNode() => JsonSerializer.SerializeToNode(this, Json)!;
+    public JsonNode ToJsonNode() => RunSpecJson.ToNode(this);
 
     /// <summary>Reads a spec; InvalidDataException naming <paramref name="source"/> when it is missing or impossible.</summary>
-    public static ForecastRunSpec FromJsonNode(JsonNode? node, string source)
-    {
-        ForecastRunSpec? spec;
-        try { spec = node?.Deserialize<ForecastRunSpec>(Json); }
-        catch (JsonException e) { throw new InvalidDataException($"'{source}' has an unreadable run description: {e.Message}", e); }
-        if (spec is null || spec.Kind != KindName || spec.Model is null || spec.Training is null || spec.Data?.Path is null)
-            throw new InvalidDataException($"'{source}' holds no forecasting training state.");
-        try
-        {
-            spec.Model.Validate();
-            spec.Training.Validate();
-        }
-        catch (ArgumentException e) { throw new InvalidDataException($"'{source}': the training state holds impossible options: {e.Message}", e); }
-        return spec;
-    }
+    public static ForecastRunSpec FromJsonNode(JsonNode? node, string source) =>
+        RunSpecJson.Read<ForecastRunSpec>(node, source, "forecasting",
+            s => s.Kind == KindName && s.Model is not null && s.Training is not null && s.Data?.Path is not null,
+            s => { s.Model.Validate(); s.Training.Validate(); });
 }

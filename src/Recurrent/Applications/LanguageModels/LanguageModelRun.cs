@@ -31,12 +31,12 @@ public sealed class LanguageModelRun
         IEvaluator? validation = data.Validation.Length >= 2
             ? new LanguageModelValidation(model, data.Validation, options.BatchSize, options.SequenceLength, _batches.Carried) : null;
         var spec = new LanguageModelRunSpec { Options = options, Data = dataSpec, TrainTokens = data.Train.Length };
-        Loop = new FitLoop(model, engine, _batches, options.FitOptions(), validation) { RunDescription = spec.ToJsonNode() };
-        Checkpoints = new CheckpointWriter(run, (path, state) =>
+        Loop = new FitLoop(model, engine, _batches, options.FitOptions(), validation);
+        Checkpoints = RunFiles.Attach(Loop, run, spec.ToJsonNode(), (path, state) =>
             ModelFile.Save(path, model, _tokenizerJson, state.ToJson(), optimizer));
         Sampler = new TextSampler(seed => Sample(options.SampleLength, options.SampleTemperature, seed, options.SamplePrime),
             options.SampleEvery, run.Samples, unchecked(options.Seed * 0x9E3779B97F4A7C15UL + 0x7F4A7C15UL));
-        Loop.Add(new MetricsLogWriter(run.Metrics)).Add(Sampler).Add(Checkpoints);
+        Loop.Add(Sampler);
     }
 
     /// <summary>The run's settings (for a new cosine run, with <see cref="LanguageModelOptions.ScheduleSteps"/> filled in).</summary>

@@ -2,9 +2,8 @@
 // controls, sampling) and its data (corpus, tokenizer, split) and the size of the training stream — stored as
 // the application's part ("run") of the fit state in every checkpoint, so `--resume` rebuilds exactly the same
 // model, optimizer, batches and sampler without the user repeating a flag.
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
+using Recurrent.Training;
 
 namespace Recurrent.LanguageModels;
 
@@ -14,13 +13,6 @@ public sealed record LanguageModelRunSpec
     /// <summary>The name under "kind", so a checkpoint of another kind of model is not read as this one.</summary>
     public const string KindName = "lm";
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter() },
-    };
 
     /// <summary>"lm".</summary>
     public string Kind { get; init; } = KindName;
@@ -32,18 +24,9 @@ public sealed record LanguageModelRunSpec
     public long TrainTokens { get; init; }
 
     /// <summary>This spec as a JSON node.</summary>
-    public JsonNode ToJsonNode() => JsonSerializer.SerializeToNode(this, Json)!;
+    public JsonNode ToJsonNode() => RunSpecJson.ToNode(this);
 
     /// <summary>Reads a spec; InvalidDataException naming <paramref name="source"/> when it is missing or impossible.</summary>
-    public static LanguageModelRunSpec FromJsonNode(JsonNode? node, string source)
-    {
-        LanguageModelRunSpec? spec;
-        try { spec = node?.Deserialize<LanguageModelRunSpec>(Json); }
-        catch (JsonException e) { throw new InvalidDataException($"'{source}' has an unreadable run description: {e.Message}", e); }
-        if (spec is null || spec.Kind != KindName || spec.Options is null)
-            throw new InvalidDataException($"'{source}' holds no language-model training state (it is not a checkpoint written by `rnn train`).");
-        try { spec.Options.Validate(); }
-        catch (ArgumentException e) { throw new InvalidDataException($"'{source}': the training state holds impossible options: {e.Message}", e); }
-        return spec;
-    }
+    public static LanguageModelRunSpec FromJsonNode(JsonNode? node, string source) =>
+        RunSpecJson.Read<LanguageModelRunSpec>(node, source, "language-model", s => s.Kind == KindName && s.Options is not null, s => s.Options.Validate());
 }

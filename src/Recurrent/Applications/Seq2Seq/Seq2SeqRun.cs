@@ -23,12 +23,10 @@ public sealed class Seq2SeqRun
         RunDirectory = run;
         TrainCount = fit.TrainCount;
         ValidationCount = fit.ValidationCount;
-        Loop.RunDescription = spec.ToJsonNode();
         var optimizer = fit.Optimizer;
         var (config, metadata) = Seq2SeqFile.Describe(model, vocabulary);
-        Checkpoints = new CheckpointWriter(run, (path, state) =>
+        Checkpoints = RunFiles.Attach(Loop, run, spec.ToJsonNode(), (path, state) =>
             ModelFile.Write(path, config, model.Parameters, metadata, null, state.ToJson(), optimizer));
-        Loop.Add(new MetricsLogWriter(run.Metrics)).Add(Checkpoints);
     }
 
     /// <summary>What the run is (for a new cosine run, with the schedule length filled in).</summary>

@@ -2,10 +2,9 @@
 // architecture, batch, optimization, run controls, source presentation, split, seed) and which files it reads —
 // stored as the application's part ("run") of the fit state in every checkpoint, so `rnn train --resume DIR`
 // rereads the same pairs, splits them the same way and continues exactly.
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using Recurrent.Supervised;
+using Recurrent.Training;
 
 namespace Recurrent.Seq2Seq;
 
@@ -15,13 +14,6 @@ public sealed record Seq2SeqRunSpec
     /// <summary>The run kind stored in checkpoints.</summary>
     public const string RunKind = "seq2seq";
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter() },
-    };
 
     /// <summary>Always "seq2seq".</summary>
     public string Kind { get; init; } = RunKind;
@@ -31,18 +23,9 @@ public sealed record Seq2SeqRunSpec
     public required SupervisedDataSpec Data { get; init; }
 
     /// <summary>This spec as a JSON node.</summary>
-    public JsonNode ToJsonNode() => JsonSerializer.SerializeToNode(this, Json)!;
+    public JsonNode ToJsonNode() => RunSpecJson.ToNode(this);
 
     /// <summary>Reads a spec; InvalidDataException naming <paramref name="source"/> when it is missing or impossible.</summary>
-    public static Seq2SeqRunSpec FromJsonNode(JsonNode? node, string source)
-    {
-        Seq2SeqRunSpec? spec;
-        try { spec = node?.Deserialize<Seq2SeqRunSpec>(Json); }
-        catch (JsonException e) { throw new InvalidDataException($"'{source}' has an unreadable run description: {e.Message}", e); }
-        if (spec is null || spec.Kind != RunKind || spec.Training is null || spec.Data is null)
-            throw new InvalidDataException($"'{source}' holds no seq2seq training state.");
-        try { spec.Training.Validate(); }
-        catch (ArgumentException e) { throw new InvalidDataException($"'{source}': the training state holds impossible options: {e.Message}", e); }
-        return spec;
-    }
+    public static Seq2SeqRunSpec FromJsonNode(JsonNode? node, string source) =>
+        RunSpecJson.Read<Seq2SeqRunSpec>(node, source, "seq2seq", s => s.Kind == RunKind && s.Training is not null && s.Data is not null, s => s.Training.Validate());
 }

@@ -23,11 +23,9 @@ public sealed class SupervisedRun
         RunDirectory = run;
         TrainCount = fit.TrainCount;
         ValidationCount = fit.ValidationCount;
-        Loop.RunDescription = spec.ToJsonNode();
         var optimizer = fit.Optimizer;
-        Checkpoints = new CheckpointWriter(run, (path, state) => ModelFile.Write(path, task.Model.Config, task.Model.Parameters,
+        Checkpoints = RunFiles.Attach(Loop, run, spec.ToJsonNode(), (path, state) => ModelFile.Write(path, task.Model.Config, task.Model.Parameters,
             new Dictionary<string, string> { [TaskModelFile.TaskKey] = task.TaskJson() }, task.TokenizerJson, state.ToJson(), optimizer));
-        Loop.Add(new MetricsLogWriter(run.Metrics)).Add(Checkpoints);
     }
 
     /// <summary>What the run is.</summary>

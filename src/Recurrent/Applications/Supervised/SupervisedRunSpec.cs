@@ -2,10 +2,9 @@
 // trained (SupervisedOptions: batch, optimization, run controls, split, seed) and which files it reads — stored as
 // the application's part ("run") of the fit state in every checkpoint, so `rnn train --resume DIR` rereads the same
 // data, splits it the same way and continues exactly.
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using Recurrent.Classification;
+using Recurrent.Training;
 
 namespace Recurrent.Supervised;
 
@@ -23,13 +22,6 @@ public sealed record SupervisedDataSpec
 /// <summary>The kind, model, training options and data of a classification or tagging run.</summary>
 public sealed record SupervisedRunSpec
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter() },
-    };
 
     /// <summary>"classify" or "tag".</summary>
     public required string Kind { get; init; }
@@ -41,18 +33,10 @@ public sealed record SupervisedRunSpec
     public required SupervisedDataSpec Data { get; init; }
 
     /// <summary>This spec as a JSON node.</summary>
-    public JsonNode ToJsonNode() => JsonSerializer.SerializeToNode(this, Json)!;
+    public JsonNode ToJsonNode() => RunSpecJson.ToNode(this);
 
     /// <summary>Reads a spec; InvalidDataException naming <paramref name="source"/> when it is missing or impossible.</summary>
-    public static SupervisedRunSpec FromJsonNode(JsonNode? node, string source)
-    {
-        SupervisedRunSpec? spec;
-        try { spec = node?.Deserialize<SupervisedRunSpec>(Json); }
-        catch (JsonException e) { throw new InvalidDataException($"'{source}' has an unreadable run description: {e.Message}", e); }
-        if (spec is null || spec.Kind is not ("classify" or "tag"))
-            throw new InvalidDataException($"'{source}' holds no classification or tagging training state.");
-        try { spec.Training.Validate(); }
-        catch (ArgumentException e) { throw new InvalidDataException($"'{source}': the training state holds impossible options: {e.Message}", e); }
-        return spec;
-    }
+    public static SupervisedRunSpec FromJsonNode(JsonNode? node, string source) =>
+        RunSpecJson.Read<SupervisedRunSpec>(node, source, "classification or tagging", s => s.Kind is "classify" or "tag" && s.Training is not null,
+            s => s.Training.Validate());
 }
