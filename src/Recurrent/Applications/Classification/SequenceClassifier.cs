@@ -76,15 +76,10 @@ public sealed class SequenceClassifier : ISupervisedModel
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(validation);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         List<SequenceExample> trainExamples = Examples(train, "training", unknownLabelIsError: true);
         List<SequenceExample> valExamples = Examples(validation, "validation", unknownLabelIsError: false);
-        var optimization = options.Optimization.WithPlannedSchedule(options.Fit, (trainExamples.Count + options.BatchSize - 1) / options.BatchSize);
-        var optimizer = optimization.CreateOptimizer(Model.Parameters.Count);
-        var engine = new StepEngine<float>(Model.Parameters, optimizer, optimization.CreateSchedule(), optimization.TrainerOptions());
-        var batches = new LabelledBatches(Model, engine, trainExamples, options.BatchSize, options.Seed);
         IEvaluator? evaluator = valExamples.Count > 0 ? new ClassifierValidation(Model, valExamples, options.BatchSize, Labels.Count) : null;
-        return new SupervisedFit(new FitLoop(Model, engine, batches, options.Fit, evaluator), optimizer, trainExamples.Count, valExamples.Count);
+        return SupervisedFit.Create(Model, trainExamples, options, evaluator, valExamples.Count);
     }
 
     /// <summary>
@@ -98,10 +93,7 @@ public sealed class SequenceClassifier : ISupervisedModel
     {
         ArgumentNullException.ThrowIfNull(options);
         var classifier = Create(train, format, settings, options.Seed);
-        var fit = classifier.CreateFit(train, validation, options);
-        foreach (var callback in callbacks ?? []) fit.Loop.Add(callback);
-        fit.Loop.Add(new BestWeights());
-        return (classifier, fit.Loop.Run(cancellation));
+        return (classifier, classifier.CreateFit(train, validation, options).RunInMemory(callbacks, cancellation));
     }
 
     /// <summary>

@@ -25,4 +25,32 @@ public interface ISupervisedModel
 /// <param name="Optimizer">The optimizer (saved in checkpoints).</param>
 /// <param name="TrainCount">Training examples used.</param>
 /// <param name="ValidationCount">Validation examples used (0: no evaluation).</param>
-public sealed record SupervisedFit(FitLoop Loop, Optimizers.Optimizer<float> Optimizer, int TrainCount, int ValidationCount);
+public sealed record SupervisedFit(FitLoop Loop, Optimizers.Optimizer<float> Optimizer, int TrainCount, int ValidationCount)
+{
+    /// <summary>
+    /// The fit loop of a classifier or tagger: <paramref name="options"/>' optimizer and schedule (a cosine schedule
+    /// sized to the run), bucketed padded batches of <paramref name="train"/>, and <paramref name="evaluator"/> (null
+    /// without validation data) over <paramref name="validationCount"/> examples.
+    /// </summary>
+    public static SupervisedFit Create(SequenceModel<float> model, IReadOnlyList<SequenceExample> train, SupervisedOptions options,
+        IEvaluator? evaluator, int validationCount)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var optimization = options.Optimization.WithPlannedSchedule(options.Fit, (train.Count + options.BatchSize - 1) / options.BatchSize);
+        var optimizer = optimization.CreateOptimizer(model.Parameters.Count);
+        var engine = new StepEngine<float>(model.Parameters, optimizer, optimization.CreateSchedule(), optimization.TrainerOptions());
+        var batches = new LabelledBatches(model, engine, train, options.BatchSize, options.Seed);
+        return new SupervisedFit(new FitLoop(model, engine, batches, options.Fit, evaluator), optimizer, train.Count, validationCount);
+    }
+
+    /// <summary>Runs the loop in memory with <paramref name="callbacks"/>, putting the best evaluation's weights back at the end.</summary>
+    public FitOutcome RunInMemory(IEnumerable<FitCallback>? callbacks, CancellationToken cancellation)
+    {
+        foreach (var callback in callbacks ?? []) Loop.Add(callback);
+        Loop.Add(new Training.Callbacks.BestWeights());
+        return Loop.Run(cancellation);
+    }
+}

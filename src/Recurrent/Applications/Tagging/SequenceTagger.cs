@@ -71,16 +71,11 @@ public sealed class SequenceTagger : ISupervisedModel
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(validation);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         List<SequenceExample> trainExamples = Examples(train, unknownTagIsError: true);
         var known = validation.Where(s => s.Tags is not null && s.Tags.All(t => Tags.TryGetId(t, out _))).ToList();
         List<SequenceExample> valExamples = Examples(known, unknownTagIsError: true);
-        var optimization = options.Optimization.WithPlannedSchedule(options.Fit, (trainExamples.Count + options.BatchSize - 1) / options.BatchSize);
-        var optimizer = optimization.CreateOptimizer(Model.Parameters.Count);
-        var engine = new StepEngine<float>(Model.Parameters, optimizer, optimization.CreateSchedule(), optimization.TrainerOptions());
-        var batches = new LabelledBatches(Model, engine, trainExamples, options.BatchSize, options.Seed);
         IEvaluator? evaluator = known.Count > 0 ? new TaggerValidation(this, known, valExamples, options.BatchSize) : null;
-        return new SupervisedFit(new FitLoop(Model, engine, batches, options.Fit, evaluator), optimizer, trainExamples.Count, known.Count);
+        return SupervisedFit.Create(Model, trainExamples, options, evaluator, known.Count);
     }
 
     /// <summary>
@@ -93,10 +88,7 @@ public sealed class SequenceTagger : ISupervisedModel
     {
         ArgumentNullException.ThrowIfNull(options);
         var tagger = Create(train, settings, options.Seed);
-        var fit = tagger.CreateFit(train, validation, options);
-        foreach (var callback in callbacks ?? []) fit.Loop.Add(callback);
-        fit.Loop.Add(new BestWeights());
-        return (tagger, fit.Loop.Run(cancellation));
+        return (tagger, tagger.CreateFit(train, validation, options).RunInMemory(callbacks, cancellation));
     }
 
     /// <summary>
