@@ -27,8 +27,12 @@ public static partial class ModelFile
 {
     /// <summary>Value of the "format" metadata entry.</summary>
     public const string FormatName = "recurrent";
-    /// <summary>Version written by this build; files with a larger version are refused.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>
+    /// Version written by this build; files with a larger version are refused. 2: a checkpoint's "training" entry is
+    /// the fit loop's state (every kind of model) and task models carry the typed task description; version-1 files
+    /// read as models, and their language-model-only training state is refused for --resume with the way on.
+    /// </summary>
+    public const int FormatVersion = 2;
     private const string OptimizerPrefix = "optimizer.";
 
     /// <summary>

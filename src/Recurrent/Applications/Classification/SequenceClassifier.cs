@@ -3,6 +3,7 @@
 // training on the fit loop (LabelledBatches, ClassifierValidation), evaluation (ConfusionMatrix), prediction with class
 // probabilities, and saving/loading (TaskModelFile: task "classify").
 using System.Text.Json;
+using Recurrent.Applications;
 using Recurrent.Initialization;
 using Recurrent.Layers;
 using Recurrent.Models;
@@ -160,29 +161,24 @@ public sealed class SequenceClassifier : ISupervisedModel
     }
 
     /// <inheritdoc/>
-    public string TaskJson() => JsonSerializer.Serialize(new Dictionary<string, object>
-    {
-        ["task"] = TaskName,
-        ["format"] = Format == ClassificationFormat.Tsv ? "tsv" : "csv",
-        ["tokens"] = Encoder?.Kind ?? "numbers",
-        ["labels"] = Labels.Names,
-    });
+    public TaskDescription Description() => new ClassifierDescription(Format == ClassificationFormat.Tsv ? "tsv" : "csv",
+        Encoder?.Kind ?? "numbers", Labels.Names.ToArray());
 
     /// <inheritdoc/>
     public string? TokenizerJson => Encoder?.ToJson();
 
     /// <summary>Writes the classifier (network, labels, tokenizer) to <paramref name="path"/> atomically.</summary>
-    public void Save(string path) => TaskModelFile.Save(path, Model, TaskJson(), TokenizerJson);
+    public void Save(string path) => TaskModelFile.Save(path, Model, Description(), TokenizerJson);
 
     /// <summary>Reads a classifier written by <see cref="Save"/>.</summary>
     public static SequenceClassifier Load(string path)
     {
         var (model, task, tokenizer) = TaskModelFile.Load(path);
         string full = Path.GetFullPath(path);
-        if (TaskModelFile.String(task, "task", full) != TaskName)
-            throw new InvalidDataException($"'{full}' is a '{TaskModelFile.String(task, "task", full)}' model, not a classifier.");
-        var labels = new LabelSet(TaskModelFile.Strings(task, "labels", full));
-        var format = TaskModelFile.String(task, "format", full) == "csv" ? ClassificationFormat.Csv : ClassificationFormat.Tsv;
+        if (task is not ClassifierDescription d)
+            throw new InvalidDataException($"'{full}' is a '{task.Name}' model, not a classifier.");
+        var labels = new LabelSet(d.Labels);
+        var format = d.Format == "csv" ? ClassificationFormat.Csv : ClassificationFormat.Tsv;
         TextEncoder? encoder = null;
         if (format == ClassificationFormat.Tsv)
         {

@@ -3,7 +3,7 @@
 // standardisation, window and horizon. A forecast run's checkpoints are such files that also hold the training
 // state and optimizer moments, so every command that reads a forecaster reads them too.
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using Recurrent.Applications;
 using Recurrent.Models;
 using Recurrent.Serialization;
 using Recurrent.Supervised;
@@ -30,28 +30,20 @@ public static class ForecastFile
     public static IReadOnlyDictionary<string, string> Metadata(Forecaster forecaster)
     {
         ArgumentNullException.ThrowIfNull(forecaster);
-        var task = new JsonObject { ["task"] = Task, ["spec"] = JsonNode.Parse(forecaster.Spec.ToJson()) };
-        return new Dictionary<string, string> { [TaskModelFile.TaskKey] = task.ToJsonString() };
+        using var spec = JsonDocument.Parse(forecaster.Spec.ToJson());
+        return new ForecastDescription(spec.RootElement.Clone()).ToMetadata();
     }
 
     /// <summary>Reads a model written by <see cref="Save"/>; throws InvalidDataException naming the file when it is not one.</summary>
     public static Forecaster Load(string path)
     {
         var (content, meta) = ModelFile.ReadWithMetadata(path);
-        string? name, specJson;
-        try
-        {
-            JsonNode? task = meta.TryGetValue(TaskModelFile.TaskKey, out var json) ? JsonNode.Parse(json) : null;
-            name = task?["task"]?.GetValue<string>();
-            specJson = task?["spec"]?.ToJsonString();
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
-        {
-            throw new InvalidDataException($"'{path}': the task description cannot be read ({e.Message}).");
-        }
-        if (name != Task) throw new InvalidDataException($"'{path}' is not a forecasting model (its task is '{name ?? "language model"}').");
+        var task = TaskDescription.Read(meta, path);
+        if (task is not ForecastDescription d)
+            throw new InvalidDataException($"'{path}' is not a forecasting model (its task is '{task?.Name ?? "language model"}').");
+        string specJson = d.Spec.GetRawText();
         ForecastSpec spec;
-        try { spec = ForecastSpec.FromJson(specJson ?? "null"); }
+        try { spec = ForecastSpec.FromJson(specJson); }
         catch (InvalidDataException e) { throw new InvalidDataException($"'{path}': {e.Message}"); }
         SequenceModel<float> model = ModelFile.CreateModel(content, path);
         try { return new Forecaster(model, spec); }

@@ -5,6 +5,7 @@
 // with the fit state and optimizer moments added, so Load reads them as well.
 using System.Text.Json;
 using Recurrent.Supervised;
+using Recurrent.Applications;
 using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Serialization;
@@ -45,21 +46,16 @@ public static class Seq2SeqFile
             Input = InputKind.Embedding, InputSize = c.Vocabulary, EmbeddingSize = c.EmbeddingSize, Cell = c.Cell,
             HiddenSize = c.HiddenSize, Layers = c.Layers, Head = HeadKind.PerStep, OutputSize = c.Vocabulary,
         };
-        string entry = JsonSerializer.Serialize(new Entry(Task, c, vocabulary.ToJson()), ModelFile.JsonOptions);
-        return (decoderConfig, new Dictionary<string, string> { [TaskModelFile.TaskKey] = entry });
+        return (decoderConfig, new Seq2SeqDescription(c, vocabulary.ToJson()).ToMetadata());
     }
 
     /// <summary>Reads a model written by <see cref="Save"/>; throws InvalidDataException naming the file when it is not one.</summary>
     public static Seq2SeqFileContent Load(string path)
     {
         var (content, meta) = ModelFile.ReadWithMetadata(path);
-        if (!meta.TryGetValue(TaskModelFile.TaskKey, out var json))
-            throw new InvalidDataException($"'{path}' is not a seq2seq model (it is a language model).");
-        Entry entry;
-        try { entry = JsonSerializer.Deserialize<Entry>(json, ModelFile.JsonOptions) ?? throw new JsonException("empty"); }
-        catch (JsonException e) { throw new InvalidDataException($"'{path}': the seq2seq settings cannot be read ({e.Message})."); }
-        if (entry.Task != Task) throw new InvalidDataException($"'{path}' is not a seq2seq model (its task is '{entry.Task}').");
-        if (entry.Config is null || entry.Vocabulary is null) throw new InvalidDataException($"'{path}': the seq2seq settings are incomplete.");
+        var task = TaskDescription.Read(meta, path);
+        if (task is not Seq2SeqDescription entry)
+            throw new InvalidDataException($"'{path}' is not a seq2seq model (it is {(task is null ? "a language model" : $"a '{task.Name}' model")}).");
         var vocabulary = Seq2SeqVocabulary.FromJson(entry.Vocabulary);
         if (vocabulary.Size != entry.Config.Vocabulary)
             throw new InvalidDataException($"'{path}': the vocabulary has {vocabulary.Size} tokens but the model {entry.Config.Vocabulary}.");
@@ -69,9 +65,4 @@ public static class Seq2SeqFile
         ModelFile.LoadParameters(model.Parameters, content.Parameters, path);
         return new Seq2SeqFileContent(model, vocabulary, path);
     }
-
-    private sealed record Entry(
-        [property: System.Text.Json.Serialization.JsonPropertyName("task")] string Task,
-        [property: System.Text.Json.Serialization.JsonPropertyName("config")] Seq2SeqConfig Config,
-        [property: System.Text.Json.Serialization.JsonPropertyName("vocabulary")] string Vocabulary);
 }

@@ -14,7 +14,7 @@ public interface ISupervisedModel
     SequenceModel<float> Model { get; }
 
     /// <summary>The task description stored under "task" in the model file.</summary>
-    string TaskJson();
+    Applications.TaskDescription Description();
 
     /// <summary>The tokenizer JSON stored in the model file, or null.</summary>
     string? TokenizerJson { get; }

@@ -25,7 +25,7 @@ public sealed class SupervisedRun
         ValidationCount = fit.ValidationCount;
         var optimizer = fit.Optimizer;
         Checkpoints = RunFiles.Attach(Loop, run, spec.ToJsonNode(), (path, state) => ModelFile.Write(path, task.Model.Config, task.Model.Parameters,
-            new Dictionary<string, string> { [TaskModelFile.TaskKey] = task.TaskJson() }, task.TokenizerJson, state.ToJson(), optimizer));
+            task.Description().ToMetadata(), task.TokenizerJson, state.ToJson(), optimizer));
     }
 
     /// <summary>What the run is.</summary>

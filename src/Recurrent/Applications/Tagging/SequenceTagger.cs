@@ -3,6 +3,7 @@
 // stopping on padded batches whose padding positions are ignored by the loss (the fit loop with LabelledBatches),
 // evaluation (token accuracy, conlleval entity P/R/F1), prediction, and saving (TaskModelFile: task "tag").
 using System.Text.Json;
+using Recurrent.Applications;
 using Recurrent.Classification;
 using Recurrent.Initialization;
 using Recurrent.Layers;
@@ -157,28 +158,23 @@ public sealed class SequenceTagger : ISupervisedModel
     }
 
     /// <inheritdoc/>
-    public string TaskJson() => JsonSerializer.Serialize(new Dictionary<string, object>
-    {
-        ["task"] = TaskName,
-        ["tags"] = Tags.Names,
-        ["words"] = Words.Words.ToArray(),
-    });
+    public TaskDescription Description() => new TaggerDescription(Tags.Names.ToArray(), Words.Words.ToArray());
 
     /// <inheritdoc/>
     public string? TokenizerJson => null;
 
     /// <summary>Writes the tagger (network, words, tags) to <paramref name="path"/> atomically.</summary>
-    public void Save(string path) => TaskModelFile.Save(path, Model, TaskJson(), TokenizerJson);
+    public void Save(string path) => TaskModelFile.Save(path, Model, Description(), TokenizerJson);
 
     /// <summary>Reads a tagger written by <see cref="Save"/>.</summary>
     public static SequenceTagger Load(string path)
     {
         var (model, task, _) = TaskModelFile.Load(path);
         string full = Path.GetFullPath(path);
-        if (TaskModelFile.String(task, "task", full) != TaskName)
-            throw new InvalidDataException($"'{full}' is a '{TaskModelFile.String(task, "task", full)}' model, not a tagger.");
-        var tags = new LabelSet(TaskModelFile.Strings(task, "tags", full));
-        var words = new WordVocabulary(TaskModelFile.Strings(task, "words", full));
+        if (task is not TaggerDescription d)
+            throw new InvalidDataException($"'{full}' is a '{task.Name}' model, not a tagger.");
+        var tags = new LabelSet(d.Tags);
+        var words = new WordVocabulary(d.Words);
         if (tags.Count != model.Config.OutputSize || words.Count != model.Config.InputSize || model.Config.Head != HeadKind.PerStep)
             throw new InvalidDataException($"'{full}': {words.Count} words and {tags.Count} tags do not fit the model ({model.Config.InputSize} inputs, {model.Config.OutputSize} outputs, {model.Config.Head} head).");
         return new SequenceTagger(model, words, tags);

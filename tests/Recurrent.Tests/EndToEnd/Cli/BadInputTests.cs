@@ -37,7 +37,7 @@ public sealed class BadInputTests(TrainedCharModel trained) : IClassFixture<Trai
         { "truncated init model", ["--data", "{dir}/ok.txt", "--init-from", "{dir}/truncated.safetensors"], ["truncated.safetensors", "not a valid model file"] },
         { "shape mismatch on import", ["--data", "{model-corpus}", "--init-from", "{model}", "--hidden", "24"],
             ["rnn.weight_ih_l0", "has shape (64, 8)", "the model needs (96, 8)"] },
-        { "newer model format", ["--data", "{model-corpus}", "--init-from", "{dir}/newer.safetensors"], ["newer.safetensors", "format version 2, newer than this build's 1", "update Recurrent"] },
+        { "newer model format", ["--data", "{model-corpus}", "--init-from", "{dir}/newer.safetensors"], ["newer.safetensors", "format version 3, newer than this build's 2", "update Recurrent"] },
         { "newer training state", ["--resume", "{dir}/newer-state"], ["training-state version 9", "newer than this build's 1"] },
         { "loss not finite", ["--data", "{dir}/ok.txt", "--optimizer", "sgd", "--lr", "1e38", "--clip", "0", "--max-bad-steps", "3", "--eval-every", "0"],
             ["3 steps in a row whose loss or gradient was not finite", "last.safetensors", "--max-bad-steps"] },
@@ -86,7 +86,7 @@ public sealed class BadInputTests(TrainedCharModel trained) : IClassFixture<Trai
     {
         using var dir = Inputs();
         AssertUserError("sample newer", CliRunner.Run("sample", Path.Combine(dir.Path, "newer.safetensors")),
-            [Path.Combine(dir.Path, "newer.safetensors"), "format version 2"]);
+            [Path.Combine(dir.Path, "newer.safetensors"), "format version 3"]);
         AssertUserError("eval truncated", CliRunner.Run("eval", Path.Combine(dir.Path, "truncated.safetensors"), "--data", trained.Corpus),
             [Path.Combine(dir.Path, "truncated.safetensors"), "not a valid model file"]);
         AssertUserError("eval empty", CliRunner.Run("eval", trained.Model, "--data", Path.Combine(dir.Path, "empty.txt")),
@@ -127,7 +127,7 @@ public sealed class BadInputTests(TrainedCharModel trained) : IClassFixture<Trai
 
         byte[] model = File.ReadAllBytes(trained.Model);
         dir.Bytes("truncated.safetensors", model[..(model.Length * 2 / 3)]);
-        dir.Bytes("newer.safetensors", Resigned(model, meta => meta["format_version"] = "2"));
+        dir.Bytes("newer.safetensors", Resigned(model, meta => meta["format_version"] = "3"));
         Directory.CreateDirectory(Path.Combine(dir.Path, "newer-state"));
         dir.Bytes("newer-state/last.safetensors", Resigned(model, meta =>
             meta["training"] = meta["training"].Replace("\"version\":1", "\"version\":9", StringComparison.Ordinal)));
