@@ -4,6 +4,7 @@
 // context decides — read with ConllReader, a bidirectional LSTM tagger trained by SequenceTagger, then token
 // accuracy and conlleval-style entity precision/recall/F1 on held-out sentences, and a new sentence tagged.
 // Run: dotnet run --project samples/Tagging -c Release
+using Recurrent.Data;
 using Recurrent.Classification;
 using Recurrent.Supervised;
 using Recurrent.Training;
@@ -68,7 +69,7 @@ var progress = new LambdaCallback
         $"entity F1 {e.Evaluation["val_entity_f1"]:F3}{(e.Improved ? " *" : "")}"),
 };
 var (tagger, outcome) = SequenceTagger.Train(train, validation, settings, options, [progress]);
-Console.WriteLine($"{tagger.Words.Count} words (id 0 = {WordVocabulary.Unknown}), tags: {string.Join(", ", tagger.Tags.Names)}; {epochs} epochs run");
+Console.WriteLine($"{tagger.Words.Count} words (id 0 = {Vocabulary.UnknownToken}), tags: {string.Join(", ", tagger.Tags.Names)}; {epochs} epochs run");
 
 TaggingResult result = tagger.Evaluate(test);
 EntityScorer entities = result.Entities;

@@ -5,6 +5,7 @@
 // special ids, source layout and decoding rule. `rnn export` writes it as task.json in a PyTorch folder, as
 // NAME.task.json beside an ONNX file, and into the ONNX metadata under recurrent.task. Language models need none
 // (their tokenizer.json is the whole story).
+using Recurrent.Data;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -84,7 +85,7 @@ public static class TaskSidecar
         o["input_format"] = "conll";
         o["input"] = "token ids, int64 (T, B): each word's index in \"vocabulary\" (exact match, no lower-casing); an unknown word is \"unknown_id\"";
         o["unknown_id"] = 0;
-        o["vocabulary"] = Array([WordVocabulary.Unknown, .. tagger.Words.Words]);
+        o["vocabulary"] = Array([Vocabulary.UnknownToken, .. tagger.Words.Entries]);
         o["tags"] = Array(tagger.Tags.Names);
         o["output"] = "logits (T, B, tags) per step; the largest names the token's tag";
         return o.ToJsonString(Indented);

@@ -2,6 +2,7 @@
 // ids (TSV text, char or word tokens) or numbers (CSV, one value per step), its label set and text encoder,
 // training on the fit loop (LabelledBatches, ClassifierValidation), evaluation (ConfusionMatrix), prediction with class
 // probabilities, and saving/loading (TaskModelFile: task "classify").
+using Recurrent.Data;
 using System.Text.Json;
 using Recurrent.Applications;
 using Recurrent.Initialization;
@@ -19,7 +20,7 @@ public sealed class SequenceClassifier : ISupervisedModel
     /// <summary>The "task" value in the model file.</summary>
     public const string TaskName = "classify";
 
-    private SequenceClassifier(SequenceModel<float> model, LabelSet labels, ClassificationFormat format, TextEncoder? encoder)
+    private SequenceClassifier(SequenceModel<float> model, Vocabulary labels, ClassificationFormat format, TextEncoder? encoder)
     {
         Model = model;
         Labels = labels;
@@ -30,7 +31,7 @@ public sealed class SequenceClassifier : ISupervisedModel
     /// <summary>The network (last-step head, one output per label).</summary>
     public SequenceModel<float> Model { get; }
     /// <summary>The labels, id = output index.</summary>
-    public LabelSet Labels { get; }
+    public Vocabulary Labels { get; }
     /// <summary>Text (TSV) or numeric (CSV) input.</summary>
     public ClassificationFormat Format { get; }
     /// <summary>The text encoder (TSV input), or null.</summary>
@@ -47,7 +48,7 @@ public sealed class SequenceClassifier : ISupervisedModel
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(settings);
         if (train.Count == 0) throw new ArgumentException("There are no training examples.", nameof(train));
-        var labels = LabelSet.FromData(train.Select(r => r.Label ?? throw new ArgumentException($"The training example on line {r.Line} has no label.", nameof(train))));
+        var labels = Vocabulary.OfLabels(train.Select(r => r.Label ?? throw new ArgumentException($"The training example on line {r.Line} has no label.", nameof(train))));
         TextEncoder? encoder = format == ClassificationFormat.Tsv ? TextEncoder.Build(settings.Tokens, train.Select(r => r.Text)) : null;
         var config = new ModelConfig
         {
@@ -177,7 +178,7 @@ public sealed class SequenceClassifier : ISupervisedModel
         string full = Path.GetFullPath(path);
         if (task is not ClassifierDescription d)
             throw new InvalidDataException($"'{full}' is a '{task.Name}' model, not a classifier.");
-        var labels = new LabelSet(d.Labels);
+        var labels = new Vocabulary(d.Labels);
         var format = d.Format == "csv" ? ClassificationFormat.Csv : ClassificationFormat.Tsv;
         TextEncoder? encoder = null;
         if (format == ClassificationFormat.Tsv)

@@ -3,6 +3,7 @@
 // last output). Characters are Unicode scalar values, ordered by code point after the specials.
 using System.Text;
 using System.Text.Json;
+using Recurrent.Data;
 
 namespace Recurrent.Seq2Seq;
 
@@ -19,7 +20,7 @@ public sealed class Seq2SeqVocabulary
     public const int Specials = 3;
 
     private readonly int[] _codePoints;
-    private readonly Dictionary<int, int> _ids;
+    private readonly Vocabulary _symbols; // the specials, then each character as a string
 
     /// <summary>A vocabulary of the given characters (Unicode scalar values; duplicates removed, sorted).</summary>
     public Seq2SeqVocabulary(IEnumerable<int> codePoints)
@@ -28,8 +29,7 @@ public sealed class Seq2SeqVocabulary
         _codePoints = codePoints.Distinct().Order().ToArray();
         foreach (int cp in _codePoints)
             if (!Rune.IsValid(cp)) throw new ArgumentException($"{cp} is not a Unicode scalar value.", nameof(codePoints));
-        _ids = new Dictionary<int, int>(_codePoints.Length);
-        for (int i = 0; i < _codePoints.Length; i++) _ids[_codePoints[i]] = Specials + i;
+        _symbols = new Vocabulary(_codePoints.Select(cp => char.ConvertFromUtf32(cp)), ["<pad>", "<s>", "</s>"]);
     }
 
     /// <summary>The vocabulary of every character in <paramref name="texts"/>.</summary>
@@ -42,6 +42,9 @@ public sealed class Seq2SeqVocabulary
     /// <summary>The characters, by id − <see cref="Specials"/>.</summary>
     public IReadOnlyList<int> CodePoints => _codePoints;
 
+    /// <summary>The table of ids: the three specials, then each character as a string.</summary>
+    public Vocabulary Symbols => _symbols;
+
     /// <summary>Ids of the characters of <paramref name="text"/>; throws ArgumentException naming the first unknown character.</summary>
     public int[] Encode(string text)
     {
@@ -50,7 +53,7 @@ public sealed class Seq2SeqVocabulary
         int offset = 0;
         foreach (Rune r in text.EnumerateRunes())
         {
-            if (!_ids.TryGetValue(r.Value, out int id))
+            if (!_symbols.TryGetId(r.ToString(), out int id) || id < Specials)
                 throw new ArgumentException($"the character '{r}' (U+{r.Value:X4}) at offset {offset} is not in the model's vocabulary.", nameof(text));
             ids.Add(id);
             offset += r.Utf16SequenceLength;

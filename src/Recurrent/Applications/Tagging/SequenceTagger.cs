@@ -2,6 +2,7 @@
 // per-step head (one tag per token), its word vocabulary (unknown = 0) and tag set; training with early
 // stopping on padded batches whose padding positions are ignored by the loss (the fit loop with LabelledBatches),
 // evaluation (token accuracy, conlleval entity P/R/F1), prediction, and saving (TaskModelFile: task "tag").
+using Recurrent.Data;
 using System.Text.Json;
 using Recurrent.Applications;
 using Recurrent.Classification;
@@ -20,7 +21,7 @@ public sealed class SequenceTagger : ISupervisedModel
     /// <summary>The "task" value in the model file.</summary>
     public const string TaskName = "tag";
 
-    private SequenceTagger(SequenceModel<float> model, WordVocabulary words, LabelSet tags)
+    private SequenceTagger(SequenceModel<float> model, Vocabulary words, Vocabulary tags)
     {
         Model = model;
         Words = words;
@@ -30,9 +31,9 @@ public sealed class SequenceTagger : ISupervisedModel
     /// <summary>The network (per-step head, one output per tag).</summary>
     public SequenceModel<float> Model { get; }
     /// <summary>Token ids.</summary>
-    public WordVocabulary Words { get; }
+    public Vocabulary Words { get; }
     /// <summary>The tags, id = output index.</summary>
-    public LabelSet Tags { get; }
+    public Vocabulary Tags { get; }
 
     /// <summary>A new, untrained tagger for <paramref name="train"/>: words and tags learnt from it, the network initialised from <paramref name="seed"/>; with <paramref name="memoryCheck"/>, a model too large for this machine's memory is refused before allocating.</summary>
     public static SequenceTagger Create(IReadOnlyList<TaggedSentence> train, ClassifierSettings settings, ulong seed, SupervisedOptions? memoryCheck = null)
@@ -42,8 +43,8 @@ public sealed class SequenceTagger : ISupervisedModel
         if (train.Count == 0) throw new ArgumentException("There are no training sentences.", nameof(train));
         foreach (var s in train)
             if (s.Tags is null) throw new ArgumentException($"The training sentence on line {s.Line} has no tags.", nameof(train));
-        var words = WordVocabulary.FromTokens(train.SelectMany(s => s.Tokens));
-        var tags = LabelSet.FromData(train.SelectMany(s => s.Tags!));
+        var words = Vocabulary.OfWords(train.SelectMany(s => s.Tokens));
+        var tags = Vocabulary.OfLabels(train.SelectMany(s => s.Tags!));
         var config = new ModelConfig
         {
             Input = settings.EmbeddingSize > 0 ? InputKind.Embedding : InputKind.OneHot,
@@ -158,7 +159,7 @@ public sealed class SequenceTagger : ISupervisedModel
     }
 
     /// <inheritdoc/>
-    public TaskDescription Description() => new TaggerDescription(Tags.Names.ToArray(), Words.Words.ToArray());
+    public TaskDescription Description() => new TaggerDescription(Tags.Names.ToArray(), Words.Entries.ToArray());
 
     /// <inheritdoc/>
     public string? TokenizerJson => null;
@@ -173,8 +174,8 @@ public sealed class SequenceTagger : ISupervisedModel
         string full = Path.GetFullPath(path);
         if (task is not TaggerDescription d)
             throw new InvalidDataException($"'{full}' is a '{task.Name}' model, not a tagger.");
-        var tags = new LabelSet(d.Tags);
-        var words = new WordVocabulary(d.Words);
+        var tags = new Vocabulary(d.Tags);
+        var words = Vocabulary.WithUnknown(d.Words);
         if (tags.Count != model.Config.OutputSize || words.Count != model.Config.InputSize || model.Config.Head != HeadKind.PerStep)
             throw new InvalidDataException($"'{full}': {words.Count} words and {tags.Count} tags do not fit the model ({model.Config.InputSize} inputs, {model.Config.OutputSize} outputs, {model.Config.Head} head).");
         return new SequenceTagger(model, words, tags);

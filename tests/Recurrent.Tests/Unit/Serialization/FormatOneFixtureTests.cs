@@ -2,6 +2,7 @@
 // make_format1.py, committed under Fixtures/format1/), still load with the library's loaders, hold the sizes,
 // labels, tags and vocabularies they were trained with, and compute what the CLI printed for a fixed input at the
 // time (expected.json). Whatever the file format becomes, these files must keep loading.
+using Recurrent.Data;
 using System.Globalization;
 using System.Text.Json;
 using Recurrent.Classification;
@@ -121,7 +122,7 @@ public sealed class FormatOneFixtureTests
         ModelConfig c = tagger.Model.Config;
         Assert.Equal((Cell(e), Int(e, "hidden"), Int(e, "embedding"), true), (c.Cell, c.HiddenSize, c.EmbeddingSize, c.Bidirectional));
         Assert.Equal(Strings(e, "tags"), tagger.Tags.Names);
-        Assert.Equal(Strings(e, "words"), tagger.Words.Words);
+        Assert.Equal(Strings(e, "words"), tagger.Words.Entries);
         Assert.Equal(0, tagger.Words.Id("unseen"));
 
         var sentences = e.GetProperty("sentences").EnumerateArray()
