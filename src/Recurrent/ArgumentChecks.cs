@@ -1,9 +1,9 @@
-// ArgumentChecks.cs — the argument checks shared by optimizers, gradient clipping and learning-rate schedules.
+// ArgumentChecks.cs — the argument checks of the whole library (optimizers, gradient clipping, schedules, ...).
 // Each throws an ArgumentOutOfRangeException (an ArgumentException) naming the parameter and the bad value.
 // Internal: not part of the public API.
 using System.Runtime.CompilerServices;
 
-namespace Recurrent.Optimizers;
+namespace Recurrent;
 
 internal static class ArgumentChecks
 {
