@@ -62,7 +62,8 @@ internal static partial class HtmlReport
         h.Append("<section><h2>Curves</h2><div class=\"charts\">\n");
         var trainLoss = records.Where(r => r.TrainLoss is not null).Select(r => ((double)r.Step, r.TrainLoss!.Value)).ToList();
         var valLoss = records.Where(r => r.ValidationLoss is not null).Select(r => ((double)r.Step, r.ValidationLoss!.Value)).ToList();
-        h.Append(Figure(SvgLineChart.Render("chart-loss", "Loss", "step", "cross-entropy (nats/token)",
+        string? kind = checkpoint?.Training is string state ? RunKind(state) : null;
+        h.Append(Figure(SvgLineChart.Render("chart-loss", "Loss", "step", kind == "forecast" ? "mean squared error (standardised)" : "cross-entropy (nats/token)",
             [new ChartSeries("train", trainLoss, "#1f77b4"), new ChartSeries("validation", valLoss, "#d62728")])));
         h.Append(Figure(SvgLineChart.Render("chart-lr", "Learning rate", "step", "learning rate",
             [new ChartSeries("lr", records.Select(r => ((double)r.Step, r.LearningRate)).ToList(), "#2ca02c")])));
@@ -79,8 +80,13 @@ internal static partial class HtmlReport
         }
         h.Append("</div></section>\n");
 
-        h.Append(CultureInfo.InvariantCulture, $"<section><h2>Samples printed during training</h2>\n");
-        if (samples.Count == 0) h.Append("<p class=\"note\">No samples in this run (samples.txt is missing or empty; see --sample-every).</p>\n");
+        // Only language models print samples; for other kinds an empty section would only puzzle.
+        bool languageModel = kind is null or "lm";
+        if (samples.Count > 0 || languageModel) h.Append(CultureInfo.InvariantCulture, $"<section><h2>Samples printed during training</h2>\n");
+        if (samples.Count == 0)
+        {
+            if (languageModel) h.Append("<p class=\"note\">No samples in this run (samples.txt is missing or empty; see --sample-every).</p>\n");
+        }
         else
         {
             if (samples.Count > MaxSamples)
@@ -88,7 +94,7 @@ internal static partial class HtmlReport
             foreach (var (step, text) in samples.TakeLast(MaxSamples))
                 h.Append(CultureInfo.InvariantCulture, $"<div class=\"sample\"><h3>step {step}</h3><pre>{Esc(text)}</pre></div>\n");
         }
-        h.Append("</section>\n");
+        if (samples.Count > 0 || languageModel) h.Append("</section>\n");
 
         h.Append("<section><h2>Configuration</h2>\n");
         if (checkpoint is null)
@@ -167,7 +173,7 @@ internal static partial class HtmlReport
                         var rows = Flatten(group.Value);
                         // The BPE encoding is a default carried by every run; show it only where a BPE tokenizer used it.
                         if (!rows.Any(r => r.Item1 == "tokenizer" && r.Item2 == "bpe")) rows.RemoveAll(r => r.Item1 == "bpe_encoding");
-                        string title = group.Name == "options" ? "Training" : char.ToUpperInvariant(group.Name[0]) + group.Name[1..];
+                        string title = group.Name switch { "options" => "Training", "model" => "Architecture", _ => char.ToUpperInvariant(group.Name[0]) + group.Name[1..] };
                         h.Append(CultureInfo.InvariantCulture, $"<div><h3>{Esc(title)}</h3>\n");
                         Table(h, group.Name == "options" ? "training" : group.Name, rows);
                         h.Append("</div>\n");
@@ -182,6 +188,14 @@ internal static partial class HtmlReport
             }
         }
         h.Append("</div>\n");
+    }
+
+    // The kind of run a checkpoint's fit state describes ("lm", "classify", ...), or null when it does not say.
+    private static string? RunKind(string training)
+    {
+        using var doc = TryParse(training);
+        return doc is not null && doc.RootElement.TryGetProperty("run", out var run) && run.ValueKind == JsonValueKind.Object
+            && run.TryGetProperty("kind", out var kind) && kind.ValueKind == JsonValueKind.String ? kind.GetString() : null;
     }
 
     private static JsonDocument? TryParse(string json)
