@@ -47,11 +47,11 @@ internal static class TaskDefaults
     public static string Embedding => Of(Lm.EmbeddingSize, ClassifyModel.EmbeddingSize, null, Seq2Seq.Model.EmbeddingSize);
     public static string Dropout => Of(Lm.Dropout, ClassifyModel.Dropout, null, null);
     public static string Batch => Of(Lm.BatchSize, Classify.BatchSize, Forecast.BatchSize, Seq2Seq.BatchSize);
-    public static string LearningRate => Of(Lm.LearningRate, Classify.Optimization.LearningRate, Forecast.Optimization.LearningRate, Seq2Seq.Optimization.LearningRate);
-    public static string ClipNorm => Of(Lm.ClipNorm is double c ? Text(c) : "off", Clip(Classify.Optimization), Clip(Forecast.Optimization), Clip(Seq2Seq.Optimization));
+    public static string LearningRate => Of(Lm.Optimization.LearningRate, Classify.Optimization.LearningRate, Forecast.Optimization.LearningRate, Seq2Seq.Optimization.LearningRate);
+    public static string ClipNorm => Of(Clip(Lm.Optimization), Clip(Classify.Optimization), Clip(Forecast.Optimization), Clip(Seq2Seq.Optimization));
     public static string ValidationFraction => Of(new TrainingDataSpec { Data = ["-"] }.ValidationFraction, Classify.ValidationFraction, Forecast.ValidationFraction, Seq2Seq.ValidationFraction);
     public static string Epochs => Of("10 with --data when no budget is given", Budget(Classify.Fit), Budget(Forecast.Fit), Budget(Seq2Seq.Fit));
-    public static string Patience => Of(Lm.Patience is int p ? $"{p}" : "never", PatienceOf(Classify.Fit), PatienceOf(Forecast.Fit), PatienceOf(Seq2Seq.Fit));
-    public static string EvalEvery => Of(Lm.EvalEvery, "every epoch end", "every epoch end", Seq2Seq.Fit.EvalEvery is int e ? $"{e}" : "every epoch end");
-    public static string LogEvery => Of(Lm.LogEvery, Classify.Fit.LogEvery, Forecast.Fit.LogEvery, Seq2Seq.Fit.LogEvery);
+    public static string Patience => Of(PatienceOf(Lm.Fit), PatienceOf(Classify.Fit), PatienceOf(Forecast.Fit), PatienceOf(Seq2Seq.Fit));
+    public static string EvalEvery => Of(Lm.Fit.EvalEvery, "every epoch end", "every epoch end", Seq2Seq.Fit.EvalEvery is int e ? $"{e}" : "every epoch end");
+    public static string LogEvery => Of(Lm.Fit.LogEvery, Classify.Fit.LogEvery, Forecast.Fit.LogEvery, Seq2Seq.Fit.LogEvery);
 }

@@ -227,7 +227,7 @@ internal static partial class TrainCommand
         using LanguageDataset data = LoadData(spec, init?.Tokenizer);
         CheckWindow(data, options, spec, builtIn);
         bool quiet = parse.GetValue(o.Quiet);
-        AnnounceSetup(options.ModelConfig(data.Tokenizer.VocabularySize), options.BatchSize, options.SequenceLength, options.Optimization());
+        AnnounceSetup(options.ModelConfig(data.Tokenizer.VocabularySize), options.BatchSize, options.SequenceLength, options.Optimization);
         LanguageModelRun trainer = Map(() =>
             LanguageModelRun.Start(options, data, runDir, spec, init?.Content.Parameters, init?.Path));
         if (!quiet) PrintHeader(trainer, data, spec, builtIn, init);
@@ -287,7 +287,7 @@ internal static partial class TrainCommand
     {
         var x = new LanguageModelOptions();
         if (builtIn)
-            x = x with { EvalEvery = 100, SampleEvery = 300, SampleLength = 400, SampleTemperature = 0.8, SamplePrime = "public " };
+            x = x with { Fit = x.Fit with { EvalEvery = 100 }, SampleEvery = 300, SampleLength = 400, SampleTemperature = 0.8, SamplePrime = "public " };
         else
             x = x with { SampleEvery = 500 };
         if (init is not null)
@@ -304,18 +304,18 @@ internal static partial class TrainCommand
         if (parse.GetValue(o.Dropout) is double dropout) x = x with { Dropout = dropout };
         if (parse.GetValue(o.Batch) is int batch) x = x with { BatchSize = batch };
         if (parse.GetValue(o.SeqLength) is int seq) x = x with { SequenceLength = seq };
-        x = x.WithOptimization(ReadOptimization(parse, o, x.Optimization()));
+        x = x with { Optimization = ReadOptimization(parse, o, x.Optimization) };
         if (parse.GetValue(o.Seed) is ulong seed) x = x with { Seed = seed };
         x = ApplyRunControls(parse, o, x, resuming: false);
-        if (x.Epochs is null && x.Steps is null && x.TimeBudgetSeconds is null)
-            x = builtIn ? x with { TimeBudgetSeconds = 100 } : x with { Epochs = 10 };
+        if (x.Fit.Epochs is null && x.Fit.Steps is null && x.Fit.TimeBudgetSeconds is null)
+            x = x with { Fit = builtIn ? x.Fit with { TimeBudgetSeconds = 100 } : x.Fit with { Epochs = 10 } };
         return x;
     }
 
     /// <summary>Budgets, patience and reporting intervals (ReadFit's flags) and the sample flags.</summary>
     private static LanguageModelOptions ApplyRunControls(ParseResult parse, Flags o, LanguageModelOptions x, bool resuming)
     {
-        x = x.WithFit(ReadFit(parse, o, x.FitOptions(), resuming));
+        x = x with { Fit = ReadFit(parse, o, x.Fit, resuming) };
         if (parse.GetValue(o.SampleEvery) is int sampleEvery) x = x with { SampleEvery = sampleEvery };
         if (parse.GetValue(o.SampleLength) is int sampleLength) x = x with { SampleLength = sampleLength };
         if (parse.GetValue(o.SampleTemperature) is double temperature) x = x with { SampleTemperature = temperature };
@@ -355,14 +355,15 @@ internal static partial class TrainCommand
         string cell = o.Cell switch { CellKind.Lstm => "LSTM", CellKind.Gru => "GRU", CellKind.RnnRelu => "RNN (ReLU)", _ => "RNN (tanh)" };
         Console.WriteLine($"model: {cell} {o.Layers}×{o.HiddenSize}, {input}{dropout}; {trainer.Model.Parameters.Count:N0} parameters" +
             (init is not null ? $"; fine-tuning from {init.Path}" : ""));
-        string clip = o.ClipNorm is double cn ? $", clip norm {cn}" : "";
-        if (o.ClipValue is double cv) clip += $", clip value {cv}";
+        var opt = o.Optimization;
+        string clip = opt.ClipNorm is double cn ? $", clip norm {cn}" : "";
+        if (opt.ClipValue is double cv) clip += $", clip value {cv}";
         var budgets = new List<string>();
-        if (o.Steps is long s) budgets.Add($"{s} steps");
-        if (o.Epochs is int e) budgets.Add($"{e} epochs");
-        if (o.TimeBudgetSeconds is double t) budgets.Add(Format.Duration(t));
+        if (o.Fit.Steps is long s) budgets.Add($"{s} steps");
+        if (o.Fit.Epochs is int e) budgets.Add($"{e} epochs");
+        if (o.Fit.TimeBudgetSeconds is double t) budgets.Add(Format.Duration(t));
         Console.WriteLine($"training: batch {o.BatchSize} × {o.SequenceLength} steps ({trainer.Loop.BatchesPerEpoch:N0} updates per epoch); " +
-            $"{o.Optimizer} lr {Format.Number(o.LearningRate, "G")} ({o.Schedule}){clip}; stop after {string.Join(" or ", budgets)}; seed {o.Seed}");
+            $"{opt.Optimizer} lr {Format.Number(opt.LearningRate, "G")} ({opt.Schedule}){clip}; stop after {string.Join(" or ", budgets)}; seed {o.Seed}");
         Console.WriteLine($"run directory: {trainer.RunDirectory.Path}");
     }
 

@@ -31,7 +31,7 @@ public sealed class LanguageModelRun
         IEvaluator? validation = data.Validation.Length >= 2
             ? new LanguageModelValidation(model, data.Validation, options.BatchSize, options.SequenceLength, _batches.Carried) : null;
         var spec = new LanguageModelRunSpec { Options = options, Data = dataSpec, TrainTokens = data.Train.Length };
-        Loop = new FitLoop(model, engine, _batches, options.FitOptions(), validation);
+        Loop = new FitLoop(model, engine, _batches, options.Fit, validation);
         Checkpoints = RunFiles.Attach(Loop, run, spec.ToJsonNode(), (path, state) =>
             ModelFile.Save(path, model, _tokenizerJson, state.ToJson(), optimizer));
         Sampler = new TextSampler(seed => Sample(options.SampleLength, options.SampleTemperature, seed, options.SamplePrime),
@@ -39,7 +39,7 @@ public sealed class LanguageModelRun
         Loop.Add(Sampler);
     }
 
-    /// <summary>The run's settings (for a new cosine run, with <see cref="LanguageModelOptions.ScheduleSteps"/> filled in).</summary>
+    /// <summary>The run's settings (for a new cosine run, with <see cref="OptimizationOptions.ScheduleSteps"/> filled in).</summary>
     public LanguageModelOptions Options { get; }
     /// <summary>The model being trained.</summary>
     public SequenceModel<float> Model { get; }
@@ -78,24 +78,15 @@ public sealed class LanguageModelRun
         options.Validate();
         CheckWindow(data.Train.Length, options);
         CheckPrime(options, data.Tokenizer);
-        if (options.Schedule == LearningRateScheduleKind.Cosine && options.ScheduleSteps is null)
-        {
-            long windows = ContiguousBatcher.CountWindows(data.Train.Length, options.BatchSize, options.SequenceLength);
-            long? byEpochs = options.Epochs is int e ? e * windows : null;
-            long? planned = options.Steps is long s && byEpochs is long b ? Math.Min(s, b) : options.Steps ?? byEpochs;
-            options = options with
-            {
-                ScheduleSteps = planned ?? throw new ArgumentException(
-                    "ScheduleSteps is needed by the cosine schedule when only a time budget is set: give it, or a step or epoch budget.",
-                    nameof(LanguageModelOptions.ScheduleSteps)),
-            };
-            options.Validate();
-        }
+        // The cosine schedule's length is fixed at the start (the step budget, or epochs × windows), so a resume with
+        // other budgets keeps the same schedule.
+        long windows = ContiguousBatcher.CountWindows(data.Train.Length, options.BatchSize, options.SequenceLength);
+        options = options with { Optimization = options.Optimization.WithPlannedSchedule(options.Fit, windows) };
         var run = new RunDirectory(runDirectory);
         ModelConfig config = options.ModelConfig(data.Tokenizer.VocabularySize);
         // A model that cannot fit in memory (parameters, gradients, optimizer moments, activations of B×T) is refused
         // with the figures before anything is allocated.
-        ModelMemory.Check(config, options.BatchSize, options.SequenceLength, options.Optimization().OptimizerBuffers);
+        ModelMemory.Check(config, options.BatchSize, options.SequenceLength, options.Optimization.OptimizerBuffers);
         var model = new SequenceModel<float>(config, options.Seed);
         if (initialParameters is not null)
             ModelFile.LoadParameters(model, initialParameters, initialSource ?? "the initial model");

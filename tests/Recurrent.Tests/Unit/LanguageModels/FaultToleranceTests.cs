@@ -56,7 +56,8 @@ public sealed class FaultToleranceTests
         var spec = new TrainingDataSpec { Data = [dir.File("corpus.txt", LanguageModelTestSupport.Corpus(600))] };
         using var data = spec.Load();
         string run = Path.Combine(dir.Path, "run");
-        var options = LanguageModelTestSupport.TinyOptions(30) with { MaxBadSteps = 4, CheckpointEvery = 5, EvalEvery = 0, SampleEvery = 0 };
+        var tiny = LanguageModelTestSupport.TinyOptions(30);
+        var options = tiny with { Fit = tiny.Fit with { MaxBadSteps = 4, CheckpointEvery = 5, EvalEvery = 0 }, SampleEvery = 0 };
         var trainer = LanguageModelRun.Start(options, data, run, spec);
         trainer.GradientFault = (window, g) => { if (window == 3 || window >= 8) g[0] = float.NaN; };
         var skipped = new List<SkippedStepReport>();
@@ -84,10 +85,11 @@ public sealed class FaultToleranceTests
         using var data = spec.Load();
         string run = Path.Combine(dir.Path, "run");
         // A finite but enormous gradient with SGD at a finite learning rate: the update itself overflows to ±∞.
-        var options = LanguageModelTestSupport.TinyOptions(30) with
+        var tiny = LanguageModelTestSupport.TinyOptions(30);
+        var options = tiny with
         {
-            Optimizer = OptimizerKind.Sgd, LearningRate = 1e30, MinLearningRate = 0, ClipNorm = null, WeightDecay = 0,
-            Schedule = LearningRateScheduleKind.Constant, CheckpointEvery = 2, EvalEvery = 0, SampleEvery = 0,
+            Optimization = new OptimizationOptions { Optimizer = OptimizerKind.Sgd, LearningRate = 1e30, ClipNorm = null },
+            Fit = tiny.Fit with { CheckpointEvery = 2, EvalEvery = 0 }, SampleEvery = 0,
         };
         var trainer = LanguageModelRun.Start(options, data, run, spec);
         trainer.GradientFault = (window, g) => { if (window <= 3) g.Clear(); if (window == 4) g.Fill(1e30f); };
@@ -109,9 +111,10 @@ public sealed class FaultToleranceTests
         using var dir = new TempDirectory();
         var spec = new TrainingDataSpec { Data = [dir.File("corpus.txt", LanguageModelTestSupport.Corpus(600))] };
         using var data = spec.Load();
-        var options = LanguageModelTestSupport.TinyOptions(20) with { CheckpointEvery = 5, EvalEvery = 0 };
+        var tiny = LanguageModelTestSupport.TinyOptions(20);
+        var options = tiny with { Fit = tiny.Fit with { CheckpointEvery = 5, EvalEvery = 0 } };
         string run = Path.Combine(dir.Path, "run"), last = Path.Combine(run, RunDirectory.LastFile);
-        LanguageModelRun.Start(options with { Steps = 10 }, data, run, spec).Run();
+        LanguageModelRun.Start(options with { Fit = options.Fit with { Steps = 10 } }, data, run, spec).Run();
         byte[] good = File.ReadAllBytes(last);
 
         // The disk fills up 3000 bytes into the next checkpoint (written at update 15).

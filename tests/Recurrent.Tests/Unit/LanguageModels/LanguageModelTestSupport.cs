@@ -32,20 +32,14 @@ internal static class LanguageModelTestSupport
         Dropout = 0.3,
         BatchSize = 4,
         SequenceLength = 8,
-        Optimizer = OptimizerKind.Adam,
-        LearningRate = 1e-2,
-        ClipNorm = 1.0,
-        WeightDecay = 1e-4,
-        Schedule = LearningRateScheduleKind.Cosine,
-        WarmupSteps = 3,
-        ScheduleSteps = 60,
-        MinLearningRate = 1e-3,
-        Steps = steps,
-        EvalEvery = 7,
-        LogEvery = 5,
+        Optimization = new OptimizationOptions
+        {
+            Optimizer = OptimizerKind.Adam, LearningRate = 1e-2, ClipNorm = 1.0, WeightDecay = 1e-4,
+            Schedule = LearningRateScheduleKind.Cosine, WarmupSteps = 3, ScheduleSteps = 60, MinLearningRate = 1e-3,
+        },
+        Fit = new FitOptions { Steps = steps, EvalEvery = 7, LogEvery = 5, Patience = 50 },
         SampleEvery = 11,
         SampleLength = 12,
-        Patience = 50,
         Seed = 42,
     };
 }

@@ -153,8 +153,8 @@ public sealed class HostileModelFileProperties(ITestOutputHelper output)
         using var data = spec.Load();
         var options = new LanguageModelOptions
         {
-            Cell = CellKind.Lstm, Layers = 1, HiddenSize = 4, EmbeddingSize = 3, BatchSize = 2, SequenceLength = 4, Steps = 2,
-            EvalEvery = 0, LogEvery = 1, Seed = 1, SamplePrime = "the",
+            Cell = CellKind.Lstm, Layers = 1, HiddenSize = 4, EmbeddingSize = 3, BatchSize = 2, SequenceLength = 4,
+            Fit = new FitOptions { Steps = 2, EvalEvery = 0, LogEvery = 1 }, Seed = 1, SamplePrime = "the",
         };
         var trainer = LanguageModelRun.Start(options, data, Path.Combine(dir.Path, "run"), spec);
         trainer.Run();
