@@ -270,7 +270,7 @@ forecast_kill_resume() {
   awk 'BEGIN { print "t,value,other"; for (t = 0; t < 3000; t++) printf "%d,%.6f,%.6f\n", t, 10 + 3 * sin(0.25 * t) + sin(0.07 * t), cos(0.03 * t) }' \
     > "$dir/series.csv"
   local args=(train --task forecast --data "$dir/series.csv" --inputs value,other --targets value --window 32 --horizon 2 --hidden 24
-    --batch 16 --lr 0.003 --lr-schedule cosine --warmup 20 --seed 7 --eval-every 50 --checkpoint-every 7 --log-every 20 --steps "$steps" --quiet)
+    --batch 16 --lr 0.003 --lr-schedule cosine --warmup 20 --seed 7 --eval-every 50 --checkpoint-every 7 --log-every 20 --steps "$steps" --time 10m --quiet)
   if dotnet "$rnn_dll" "${args[@]}" --run-dir "$dir/full" >"$dir/full.log" 2>&1; then
     pass "forecast: uninterrupted run of $steps updates"
   else
@@ -331,7 +331,7 @@ seq2seq_kill_resume() {
     printf '%s\t%s\n' "$w" "$rev"
   done > "$dir/pairs.tsv"
   local args=(--task seq2seq --data "$dir/pairs.tsv" --hidden 48 --embedding 8 --batch 16 --lr 0.01 --lr-decay 0.9
-    --lr-decay-after 1 --eval-every 20 --checkpoint-every 5 --log-every 10 --seed 3 --steps 600 --quiet)
+    --lr-decay-after 1 --eval-every 20 --checkpoint-every 5 --log-every 10 --seed 3 --steps 600 --time 10m --quiet)
   local t0 code at reference
   t0=$(ms)
   if dotnet "$rnn_dll" train "${args[@]}" --run-dir "$dir/full" >"$dir/full.log" 2>&1; then
