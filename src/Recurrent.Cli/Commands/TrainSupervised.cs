@@ -18,7 +18,7 @@ internal static class TrainSupervised
     private static Option[] Used(TrainCommand.Flags o, string task) =>
     [
         o.Task, o.Bidirectional, o.Data, o.Val, o.ValFraction, o.Encoding, .. task == "classify" ? [o.Tokenizer] : Array.Empty<Option>(),
-        o.Model, o.Layers, o.Hidden, o.Embedding, o.Dropout, o.Batch, o.RunDir, o.Resume, o.Seed, o.Quiet,
+        o.Model, o.Layers, o.Hidden, o.Embedding, o.Dropout, o.Batch, o.RunDir, o.Resume, o.InitFrom, o.Seed, o.Quiet,
         .. TrainCommand.OptimizationFlags(o), .. TrainCommand.FitFlags(o),
     ];
 
@@ -34,6 +34,11 @@ internal static class TrainSupervised
         string? encoding = parse.GetValue(o.Encoding);
         if (encoding is not null) TrainCommand.Map(() => TextEncodings.Get(encoding));
 
+        string? initFrom = parse.GetValue(o.InitFrom) is string i ? CommonOptions.ResolveModelPath(i) : null;
+        if (initFrom is not null)
+            foreach (var fixedByModel in new Option[] { o.Model, o.Layers, o.Hidden, o.Embedding, o.Dropout, o.Bidirectional, o.Tokenizer })
+                if (CommonOptions.Given(parse, fixedByModel))
+                    throw new UserFacingException($"{fixedByModel.Name} cannot be used with --init-from: the architecture and vocabulary come from '{initFrom}'.");
         var defaults = new ClassifierSettings();
         string tokens = parse.GetValue(o.Tokenizer)?.ToLowerInvariant() ?? defaults.Tokens;
         if (task == "classify" && tokens is not (TokenizerKinds.Char or TokenizerKinds.Word))
@@ -64,6 +69,7 @@ internal static class TrainSupervised
         {
             Kind = task, Model = settings, Training = options,
             Data = new SupervisedDataSpec { Path = Path.GetFullPath(data), Validation = val is null ? null : Path.GetFullPath(val), Encoding = encoding },
+            InitFrom = initFrom,
         };
         string runDir = parse.GetValue(o.RunDir) ?? TrainCommand.DefaultRunDirectory();
         if (new RunDirectory(runDir).HoldsRun)
@@ -113,7 +119,8 @@ internal static class TrainSupervised
         string input = s.Kind == "tag" ? "CoNLL tokens"
             : ClassificationData.FormatOf(s.Data.Path) == ClassificationFormat.Tsv ? $"text, {m.Tokens} tokens" : "numeric sequences";
         Console.WriteLine($"{s.Kind}: {s.Data.Path} ({input}); {run.TrainCount} training and {run.ValidationCount} validation {(s.Kind == "tag" ? "sentences" : "examples")}");
-        Console.WriteLine($"model: {m.Cell} {m.HiddenSize}x{m.Layers}{(m.Bidirectional ? " bidirectional" : "")}; {run.Task.Model.Parameters.Count:N0} parameters");
+        Console.WriteLine($"model: {m.Cell} {m.HiddenSize}x{m.Layers}{(m.Bidirectional ? " bidirectional" : "")}; {run.Task.Model.Parameters.Count:N0} parameters" +
+            (s.InitFrom is string init ? $"; fine-tuning from {init}" : ""));
         var opt = s.Training.Optimization;
         var fit = run.Loop.Options;
         var budgets = new List<string>();

@@ -44,7 +44,9 @@ public sealed class SupervisedRun
     public int ValidationCount { get; }
 
     /// <summary>
-    /// Starts a new run of <paramref name="spec"/> in <paramref name="runDirectory"/> (created; it must not hold a run).
+    /// Starts a new run of <paramref name="spec"/> in <paramref name="runDirectory"/> (created; it must not hold a run),
+    /// from a new model or, with <see cref="SupervisedRunSpec.InitFrom"/>, from a trained one (its labels and
+    /// vocabulary are kept; a training label it does not know is an error naming the line).
     /// Throws InvalidDataException/CorpusException for bad data (naming file and line), ArgumentException for
     /// impossible options or a model too large for this machine, IOException for an unusable run directory.
     /// </summary>
@@ -59,14 +61,30 @@ public sealed class SupervisedRun
         if (spec.Kind == SequenceClassifier.TaskName)
         {
             var (train, validation) = ReadClassification(spec);
-            var classifier = SequenceClassifier.Create(train, ClassificationData.FormatOf(spec.Data.Path), spec.Model, spec.Training.Seed, spec.Training);
+            var classifier = spec.InitFrom is string init ? SequenceClassifier.Load(init)
+                : SequenceClassifier.Create(train, ClassificationData.FormatOf(spec.Data.Path), spec.Model, spec.Training.Seed, spec.Training);
+            if (classifier.Format != ClassificationData.FormatOf(spec.Data.Path))
+                throw new InvalidDataException($"'{spec.InitFrom}' classifies {classifier.Format} files; '{spec.Data.Path}' is not one.");
             (task, fit) = (classifier, classifier.CreateFit(train, validation, spec.Training));
         }
         else
         {
             var (train, validation) = ReadTagging(spec);
-            var tagger = SequenceTagger.Create(train, spec.Model, spec.Training.Seed, spec.Training);
+            var tagger = spec.InitFrom is string init ? SequenceTagger.Load(init) : SequenceTagger.Create(train, spec.Model, spec.Training.Seed, spec.Training);
             (task, fit) = (tagger, tagger.CreateFit(train, validation, spec.Training));
+        }
+        if (spec.InitFrom is not null)
+        {
+            // The architecture is the loaded model's: say so in the run's description.
+            var c = task.Model.Config;
+            spec = spec with
+            {
+                Model = spec.Model with
+                {
+                    Cell = c.Cell, HiddenSize = c.HiddenSize, Layers = c.Layers, Bidirectional = c.Bidirectional, EmbeddingSize = c.EmbeddingSize,
+                    Dropout = c.Dropout, Tokens = (task as SequenceClassifier)?.Encoder?.Kind ?? spec.Model.Tokens,
+                },
+            };
         }
         run.PrepareNew();
         // The cosine schedule's length is fixed at the start, so a resume with other budgets keeps the same schedule.

@@ -31,6 +31,8 @@ public sealed record SupervisedRunSpec
     public required SupervisedOptions Training { get; init; }
     /// <summary>The files.</summary>
     public required SupervisedDataSpec Data { get; init; }
+    /// <summary>A model file of the same kind whose network, labels and vocabulary the run starts from (fine-tuning), or null.</summary>
+    public string? InitFrom { get; init; }
 
     /// <summary>This spec as a JSON node.</summary>
     public JsonNode ToJsonNode() => RunSpecJson.ToNode(this);

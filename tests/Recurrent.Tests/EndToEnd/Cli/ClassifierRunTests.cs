@@ -126,4 +126,27 @@ public sealed class ClassifierRunTests
             Assert.False(File.Exists(Path.Combine(dir.Path, "run" + hidden, RunDirectory.LastFile)));
         }
     }
+
+    [Fact]
+    public void InitFromStartsFromATrainedClassifiersWeightsLabelsAndVocabulary()
+    {
+        using var dir = new TempDirectory();
+        string data = dir.File("train.tsv", TaskSynthetic.Tsv(240, 36));
+        string first = Path.Combine(dir.Path, "first"), tuned = Path.Combine(dir.Path, "tuned"), fresh = Path.Combine(dir.Path, "fresh");
+        Assert.Equal(0, CliRunner.Run(Train(data, first, "--epochs", "6", "--lr", "0.01", "--quiet")).ExitCode);
+        var r = CliRunner.Run("train", "--task", "classify", "--data", data, "--run-dir", tuned, "--init-from", first, "--steps", "3", "--log-every", "1");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("fine-tuning from", r.Stdout);
+        Assert.Equal(0, CliRunner.Run(Train(data, fresh, "--steps", "3", "--log-every", "1", "--quiet")).ExitCode);
+        double FirstLoss(string run) => MetricsLog.Read(Path.Combine(run, RunDirectory.MetricsFile)).First().TrainLoss!.Value;
+        Assert.True(FirstLoss(tuned) < FirstLoss(fresh) / 3, $"fine-tuned first loss {FirstLoss(tuned)}, fresh {FirstLoss(fresh)}");
+        var a = SequenceClassifier.Load(Path.Combine(first, RunDirectory.BestFile));
+        var b = SequenceClassifier.Load(Path.Combine(tuned, RunDirectory.LastFile));
+        Assert.Equal(a.Labels.Names, b.Labels.Names);
+        Assert.Equal(a.Encoder!.ToJson(), b.Encoder!.ToJson());
+
+        var refused = CliRunner.Run("train", "--task", "classify", "--data", data, "--run-dir", Path.Combine(dir.Path, "x"), "--init-from", first, "--hidden", "5");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--hidden cannot be used with --init-from", refused.Stderr);
+    }
 }
