@@ -17,7 +17,7 @@ internal static partial class TrainCommand
 {
     private static Option[] Seq2SeqFlags(Flags o, TaskFlags t) =>
     [
-        o.Task, o.Data, o.Val, o.ValFraction, o.Encoding, o.Model, o.Layers, o.Hidden, o.Embedding, o.Batch, o.RunDir, o.Resume, o.Seed, o.Quiet,
+        o.Task, o.Data, o.Val, o.ValFraction, o.Encoding, o.Model, o.Layers, o.Hidden, o.Embedding, o.Batch, o.RunDir, o.Resume, o.InitFrom, o.Seed, o.Quiet,
         t.ReverseSource, t.MaxOutput, .. OptimizationFlags(o), .. FitFlags(o),
     ];
 
@@ -34,6 +34,11 @@ internal static partial class TrainCommand
         string? encoding = parse.GetValue(o.Encoding);
         if (encoding is not null) Map(() => TextEncodings.Get(encoding));
 
+        string? initFrom = parse.GetValue(o.InitFrom) is string i ? CommonOptions.ResolveModelPath(i) : null;
+        if (initFrom is not null)
+            foreach (var fixedByModel in new Option[] { o.Model, o.Layers, o.Hidden, o.Embedding, t.ReverseSource, t.MaxOutput })
+                if (CommonOptions.Given(parse, fixedByModel))
+                    throw new UserFacingException($"{fixedByModel.Name} cannot be used with --init-from: the architecture and vocabulary come from '{initFrom}'.");
         var x = new Seq2SeqTrainingOptions();
         var options = x with
         {
@@ -59,6 +64,7 @@ internal static partial class TrainCommand
         {
             Training = options,
             Data = new SupervisedDataSpec { Path = Path.GetFullPath(data), Validation = val is null ? null : Path.GetFullPath(val), Encoding = encoding },
+            InitFrom = initFrom,
         };
         string runDir = parse.GetValue(o.RunDir) ?? DefaultRunDirectory();
         if (new RunDirectory(runDir).HoldsRun)

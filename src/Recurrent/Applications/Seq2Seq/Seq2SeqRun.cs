@@ -58,7 +58,24 @@ public sealed class Seq2SeqRun
         var run = new RunDirectory(runDirectory);
         if (run.HoldsRun) run.PrepareNew(); // throws, naming --resume
         var (train, validation) = Read(spec);
-        var (model, vocabulary) = Seq2SeqTraining.CreateModel(train, validation, spec.Training);
+        Seq2SeqModel<float> model;
+        Seq2SeqVocabulary vocabulary;
+        if (spec.InitFrom is string init)
+        {
+            // Fine-tuning: the loaded model's architecture, source layout and vocabulary, recorded in the run's description.
+            var loaded = Seq2SeqFile.Load(init);
+            (model, vocabulary) = (loaded.Model, loaded.Vocabulary);
+            var c = model.Config;
+            spec = spec with
+            {
+                Training = spec.Training with
+                {
+                    Model = spec.Training.Model with { Cell = c.Cell, HiddenSize = c.HiddenSize, Layers = c.Layers, EmbeddingSize = c.EmbeddingSize },
+                    ReverseSource = c.ReverseSource, SourceLength = c.SourceLength, MaxTargetLength = c.MaxTargetLength,
+                },
+            };
+        }
+        else (model, vocabulary) = Seq2SeqTraining.CreateModel(train, validation, spec.Training);
         var fit = Seq2SeqTraining.CreateFit(model, vocabulary, train, validation, spec.Training);
         run.PrepareNew();
         // The cosine schedule's length is fixed at the start, so a resume with other budgets keeps the same schedule.

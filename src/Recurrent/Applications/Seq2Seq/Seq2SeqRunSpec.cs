@@ -21,6 +21,8 @@ public sealed record Seq2SeqRunSpec
     public required Seq2SeqTrainingOptions Training { get; init; }
     /// <summary>The files: `source&lt;TAB&gt;target` lines (Seq2SeqData.ReadTsv).</summary>
     public required SupervisedDataSpec Data { get; init; }
+    /// <summary>A seq2seq model file whose network and vocabulary the run starts from (fine-tuning), or null.</summary>
+    public string? InitFrom { get; init; }
 
     /// <summary>This spec as a JSON node.</summary>
     public JsonNode ToJsonNode() => RunSpecJson.ToNode(this);

@@ -181,4 +181,22 @@ public sealed class Seq2SeqCliTests : IDisposable
         Assert.Equal(content.Parameters.Select(t => t.Name).Order(StringComparer.Ordinal), loaded.Model.Parameters.Parameters.Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.True(FitState.FromJson(content.Training!, last).Step < 30);
     }
+
+    [Fact]
+    public void InitFromStartsFromATrainedEncoderDecoder()
+    {
+        string train = Tsv("init.tsv", Words(5, 300));
+        string first = Path.Combine(_dir, "first"), tuned = Path.Combine(_dir, "tuned"), fresh = Path.Combine(_dir, "fresh");
+        Assert.Equal(0, CliRunner.Run("train", "--task", "seq2seq", "--data", train, "--hidden", "24", "--embedding", "8", "--epochs", "8",
+            "--lr", "0.01", "--run-dir", first, "--quiet").ExitCode);
+        var r = CliRunner.Run("train", "--task", "seq2seq", "--data", train, "--init-from", first, "--steps", "3", "--log-every", "1", "--run-dir", tuned);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Equal(0, CliRunner.Run("train", "--task", "seq2seq", "--data", train, "--hidden", "24", "--embedding", "8", "--steps", "3",
+            "--log-every", "1", "--run-dir", fresh, "--quiet").ExitCode);
+        double FirstLoss(string run) => MetricsLog.Read(Path.Combine(run, RunDirectory.MetricsFile)).First().TrainLoss!.Value;
+        Assert.True(FirstLoss(tuned) < FirstLoss(fresh) / 2, $"fine-tuned first loss {FirstLoss(tuned)}, fresh {FirstLoss(fresh)}");
+        var refused = CliRunner.Run("train", "--task", "seq2seq", "--data", train, "--init-from", first, "--hidden", "8", "--run-dir", Path.Combine(_dir, "y"));
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--hidden cannot be used with --init-from", refused.Stderr);
+    }
 }
