@@ -20,7 +20,7 @@ internal static class TrainForecast
     private static Option[] Used(TrainCommand.Flags o, TrainCommand.TaskFlags t) =>
     [
         o.Task, o.Data, o.Encoding, o.ValFraction, t.Window, t.Horizon, t.Inputs, t.Targets,
-        o.Model, o.Hidden, o.Layers, o.Batch, o.RunDir, o.Resume, o.Seed, o.Quiet,
+        o.Model, o.Hidden, o.Layers, o.Batch, o.RunDir, o.Resume, o.InitFrom, o.Seed, o.Quiet,
         .. TrainCommand.OptimizationFlags(o), .. TrainCommand.FitFlags(o),
     ];
 
@@ -35,6 +35,11 @@ internal static class TrainForecast
         string? encoding = parse.GetValue(o.Encoding);
         if (encoding is not null) TrainCommand.Map(() => TextEncodings.Get(encoding));
 
+        string? initFrom = parse.GetValue(o.InitFrom) is string init ? CommonOptions.ResolveModelPath(init) : null;
+        if (initFrom is not null)
+            foreach (var fixedByModel in new Option[] { o.Model, o.Hidden, o.Layers, t.Window, t.Horizon, t.Inputs, t.Targets })
+                if (CommonOptions.Given(parse, fixedByModel))
+                    throw new UserFacingException($"{fixedByModel.Name} cannot be used with --init-from: the architecture, columns, window and standardisation come from '{initFrom}'.");
         var m = new ForecastModelSettings();
         var settings = m with
         {
@@ -59,6 +64,7 @@ internal static class TrainForecast
             Model = settings,
             Training = options,
             Data = new ForecastDataSpec { Path = file, Inputs = Columns(parse.GetValue(t.Inputs)), Targets = Columns(parse.GetValue(t.Targets)), Encoding = encoding },
+            InitFrom = initFrom,
         };
         string runDir = parse.GetValue(o.RunDir) ?? TrainCommand.DefaultRunDirectory();
         if (new RunDirectory(runDir).HoldsRun)

@@ -63,8 +63,27 @@ public sealed class ForecastRun
         spec = spec with { Data = spec.Data with { Path = Path.GetFullPath(spec.Data.Path) } };
         var run = new RunDirectory(runDirectory);
         if (run.HoldsRun) run.PrepareNew(); // throws, naming --resume
-        ForecastSeries series = ReadSeries(spec);
-        var forecaster = Forecaster.Create(series, spec.Model, spec.Training.Seed, memoryCheck: spec.Training);
+        Forecaster forecaster;
+        ForecastSeries series;
+        if (spec.InitFrom is string init)
+        {
+            // Fine-tuning: the loaded forecaster's columns, window, horizon, standardisation and architecture.
+            forecaster = ForecastFile.Load(init);
+            var f = forecaster.Spec;
+            var c = forecaster.Model.Config;
+            spec = spec with
+            {
+                Model = spec.Model with { Cell = c.Cell, HiddenSize = c.HiddenSize, Layers = c.Layers },
+                Training = spec.Training with { Window = f.Window, Horizon = f.Horizon },
+                Data = spec.Data with { Inputs = f.Inputs.Select(x => x.Label).ToArray(), Targets = f.Targets.Select(x => x.Label).ToArray() },
+            };
+            series = ReadSeries(spec, f);
+        }
+        else
+        {
+            series = ReadSeries(spec);
+            forecaster = Forecaster.Create(series, spec.Model, spec.Training.Seed, memoryCheck: spec.Training);
+        }
         ForecastFit fit = forecaster.CreateFit(series, spec.Training);
         run.PrepareNew();
         // The cosine schedule's length is fixed at the start, so a resume with other budgets keeps the same schedule.
@@ -93,7 +112,7 @@ public sealed class ForecastRun
         Forecaster forecaster = ForecastFile.Load(full);
         if (Forecaster.ConfigFor(forecaster.Spec, spec.Model) != forecaster.Model.Config)
             throw new InvalidDataException($"'{full}': its model configuration does not match its training options.");
-        ForecastSeries series = ReadSeries(spec);
+        ForecastSeries series = ReadSeries(spec, spec.InitFrom is null ? null : forecaster.Spec);
         if (series.Spec.ToJson() != forecaster.Spec.ToJson())
             throw new InvalidDataException($"'{spec.Data.Path}' is not the series the run in '{full}' was trained on (its rows, columns or values " +
                 "have changed); an exact resume needs the same data. Start a new run instead.");
@@ -109,12 +128,12 @@ public sealed class ForecastRun
     /// <summary>Trains until a budget, early stopping or cancellation; see <see cref="FitLoop.Run"/>.</summary>
     public FitOutcome Run(CancellationToken cancellation = default) => Loop.Run(cancellation);
 
-    private static ForecastSeries ReadSeries(ForecastRunSpec spec)
+    private static ForecastSeries ReadSeries(ForecastRunSpec spec, ForecastSpec? standardisation = null)
     {
         Encoding? encoding = spec.Data.Encoding is null ? null : TextEncodings.Get(spec.Data.Encoding);
         var table = TimeSeriesTable.Read(spec.Data.Path, encoding);
         IReadOnlyList<string> targets = spec.Data.Targets is { Count: > 0 } t ? t : [table.ColumnName(table.Columns - 1)];
         IReadOnlyList<string> inputs = spec.Data.Inputs is { Count: > 0 } i ? i : targets;
-        return ForecastSeries.FromTable(table, inputs, targets, spec.Training);
+        return ForecastSeries.FromTable(table, inputs, targets, spec.Training, standardisation);
     }
 }

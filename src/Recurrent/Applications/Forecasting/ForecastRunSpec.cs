@@ -35,6 +35,8 @@ public sealed record ForecastRunSpec
     public required ForecastOptions Training { get; init; }
     /// <summary>The series.</summary>
     public required ForecastDataSpec Data { get; init; }
+    /// <summary>A forecaster file whose network and standardisation the run starts from (fine-tuning), or null.</summary>
+    public string? InitFrom { get; init; }
 
     /// <summary>This spec as a JSON node.</summary>
     public JsonNode ToJsonNode() => RunSpecJson.ToNode(this);

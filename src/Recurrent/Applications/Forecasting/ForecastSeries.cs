@@ -43,7 +43,8 @@ public sealed class ForecastSeries
     /// value that is not a number, ArgumentException when the series is too short for one training and one
     /// validation window.
     /// </summary>
-    public static ForecastSeries FromTable(TimeSeriesTable table, IReadOnlyList<string> inputs, IReadOnlyList<string> targets, ForecastOptions options)
+    public static ForecastSeries FromTable(TimeSeriesTable table, IReadOnlyList<string> inputs, IReadOnlyList<string> targets, ForecastOptions options,
+        ForecastSpec? standardisation = null)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(inputs);
@@ -54,7 +55,7 @@ public sealed class ForecastSeries
         if (outIdx.Distinct().Count() != outIdx.Length) throw new ArgumentException("A target column is named twice.", nameof(targets));
         string? Name(int i) => table.Header?[i];
         return FromValues(table.Values(inIdx), inIdx.Select(i => (Name(i), i)).ToList(), table.Values(outIdx), outIdx.Select(i => (Name(i), i)).ToList(),
-            table.Rows, options);
+            table.Rows, options, standardisation);
     }
 
     /// <summary>
@@ -62,7 +63,8 @@ public sealed class ForecastSeries
     /// or null, 0-based index in the source), windowed and split as <paramref name="options"/> say.
     /// </summary>
     public static ForecastSeries FromValues(double[] inputValues, IReadOnlyList<(string? Name, int Index)> inputColumns,
-        double[] targetValues, IReadOnlyList<(string? Name, int Index)> targetColumns, int rows, ForecastOptions options)
+        double[] targetValues, IReadOnlyList<(string? Name, int Index)> targetColumns, int rows, ForecastOptions options,
+        ForecastSpec? standardisation = null)
     {
         ArgumentNullException.ThrowIfNull(inputValues);
         ArgumentNullException.ThrowIfNull(inputColumns);
@@ -82,7 +84,13 @@ public sealed class ForecastSeries
             throw new ArgumentException($"{rows} rows give {train.Length} training and {validation.Length} validation windows of {w} steps " +
                 $"with horizon {h} (validation: the last {options.ValidationFraction:P0} of the rows); use a longer series, a shorter window or horizon, " +
                 "or another validation fraction.", nameof(rows));
-        var spec = new ForecastSpec(ForecastSpec.Fit(inputColumns, inputValues, split), ForecastSpec.Fit(targetColumns, targetValues, split), w, h);
+        if (standardisation is not null && (standardisation.Inputs.Count != ci || standardisation.Targets.Count != ct))
+            throw new ArgumentException($"The model reads {standardisation.Inputs.Count} and predicts {standardisation.Targets.Count} columns; " +
+                $"the series gives {ci} and {ct}.", nameof(standardisation));
+        // Fine-tuning keeps the model's own standardisation (its weights were learnt on those scales); a new model
+        // fits it on the training rows.
+        var spec = standardisation is not null ? standardisation with { Window = w, Horizon = h }
+            : new ForecastSpec(ForecastSpec.Fit(inputColumns, inputValues, split), ForecastSpec.Fit(targetColumns, targetValues, split), w, h);
         return new ForecastSeries(spec, rows, split, Standardise(inputValues, spec.Inputs), Standardise(targetValues, spec.Targets),
             (double[])targetValues.Clone(), train, validation);
     }

@@ -194,4 +194,29 @@ public sealed class ForecastCliTests : IDisposable
         Assert.Contains("--from must be in 8..60", r.Stderr);
         Assert.DoesNotContain("   at ", r.Stderr);
     }
+
+    [Fact]
+    public void InitFromStartsFromATrainedForecastersWeightsAndStandardisation()
+    {
+        string csv = Series(260);
+        string first = Path.Combine(_dir, "first"), tuned = Path.Combine(_dir, "tuned"), fresh = Path.Combine(_dir, "fresh");
+        Assert.Equal(0, CliRunner.Run("train", "--task", "forecast", "--data", csv, "--targets", "value", "--window", "16", "--epochs", "20",
+            "--hidden", "16", "--run-dir", first, "--quiet").ExitCode);
+        var r = CliRunner.Run("train", "--task", "forecast", "--data", csv, "--init-from", first, "--steps", "2", "--log-every", "1", "--run-dir", tuned);
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        Assert.Equal(0, CliRunner.Run("train", "--task", "forecast", "--data", csv, "--targets", "value", "--window", "16", "--hidden", "16",
+            "--steps", "2", "--log-every", "1", "--run-dir", fresh, "--quiet").ExitCode);
+        double FirstLoss(string run) => Recurrent.Training.MetricsLog.Read(Path.Combine(run, "metrics.jsonl")).First().TrainLoss!.Value;
+        Assert.True(FirstLoss(tuned) < FirstLoss(fresh) / 3, $"fine-tuned first loss {FirstLoss(tuned)}, fresh {FirstLoss(fresh)}");
+        var a = ForecastFile.Load(Path.Combine(first, "best.safetensors"));
+        var b = ForecastFile.Load(Path.Combine(tuned, "last.safetensors"));
+        Assert.Equal(a.Spec.ToJson(), b.Spec.ToJson()); // the same columns, window, horizon and standardisation
+
+        // Resuming a fine-tuned run keeps the loaded standardisation (the series is not refused as changed).
+        var resumed = CliRunner.Run("train", "--resume", tuned, "--steps", "4", "--quiet");
+        Assert.True(resumed.ExitCode == 0, resumed.Stdout + resumed.Stderr);
+        var refused = CliRunner.Run("train", "--task", "forecast", "--data", csv, "--init-from", first, "--window", "8", "--run-dir", Path.Combine(_dir, "z"));
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--window cannot be used with --init-from", refused.Stderr);
+    }
 }
