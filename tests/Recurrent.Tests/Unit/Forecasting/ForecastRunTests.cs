@@ -11,6 +11,7 @@ using Recurrent.Serialization;
 using Recurrent.Tests.Data;
 using Recurrent.Training;
 using Recurrent.Training.Callbacks;
+using Recurrent.Tests.Support;
 
 namespace Recurrent.Tests.Forecasting;
 
@@ -33,12 +34,6 @@ public sealed class ForecastRunTests
         Data = new ForecastDataSpec { Path = csv, Inputs = ["a", "b"], Targets = ["a"] },
     };
 
-    private static List<StepReport> Record(ForecastRun run)
-    {
-        var steps = new List<StepReport>();
-        run.Loop.Add(new LambdaCallback { StepEnd = steps.Add });
-        return steps;
-    }
 
     [Theory]
     [InlineData(7)]  // mid-epoch, between evaluations
@@ -52,33 +47,24 @@ public sealed class ForecastRunTests
         var full = ForecastRun.Start(Spec(csv, TotalSteps), Path.Combine(dir.Path, "full"));
         Assert.Equal(10, full.Loop.BatchesPerEpoch);
         Assert.Equal(147, full.TrainWindows);
-        var fullSteps = Record(full);
+        var fullSteps = ResumeAssert.Record(full.Loop);
         Assert.Equal(TotalSteps, full.Run().Step);
 
         string splitDir = Path.Combine(dir.Path, "split");
         var first = ForecastRun.Start(Spec(csv, stopAt), splitDir);
-        var firstSteps = Record(first);
+        var firstSteps = ResumeAssert.Record(first.Loop);
         first.Run();
         var second = ForecastRun.Resume(Path.Combine(splitDir, RunDirectory.LastFile), Spec(csv, TotalSteps).Training.Fit);
         Assert.Equal(stopAt, second.Loop.Step);
-        var secondSteps = Record(second);
+        var secondSteps = ResumeAssert.Record(second.Loop);
         second.Run();
 
-        var resumed = firstSteps.Concat(secondSteps).ToList();
-        Assert.Equal(TotalSteps, resumed.Count);
-        for (int i = 0; i < TotalSteps; i++)
-        {
-            Assert.Equal(fullSteps[i].Step, resumed[i].Step);
-            Assert.True(BitConverter.DoubleToInt64Bits(fullSteps[i].Loss) == BitConverter.DoubleToInt64Bits(resumed[i].Loss),
-                $"step {i + 1}: loss {fullSteps[i].Loss:R} uninterrupted vs {resumed[i].Loss:R} resumed");
-            Assert.Equal(fullSteps[i].LearningRate, resumed[i].LearningRate);
-            Assert.Equal(fullSteps[i].GradientNorm, resumed[i].GradientNorm);
-        }
+        ResumeAssert.SameSteps(fullSteps, firstSteps.Concat(secondSteps).ToList(), TotalSteps);
 
         var a = ModelFile.Read(Path.Combine(dir.Path, "full", RunDirectory.LastFile));
         var b = ModelFile.Read(Path.Combine(splitDir, RunDirectory.LastFile));
-        AssertSameBits(a.Parameters, b.Parameters);
-        AssertSameBits(a.OptimizerState, b.OptimizerState);
+        ResumeAssert.SameTensors(a.Parameters, b.Parameters);
+        ResumeAssert.SameTensors(a.OptimizerState, b.OptimizerState);
         Assert.Equal(TotalSteps, b.OptimizerSteps);
 
         // metrics.jsonl: no step twice, and the lines of the uninterrupted run (besides the stopped run's closing line
@@ -129,15 +115,4 @@ public sealed class ForecastRunTests
         return o.GetProperty("step").GetInt64();
     }).ToArray();
 
-    private static void AssertSameBits(IReadOnlyList<NamedTensor> expected, IReadOnlyList<NamedTensor> actual)
-    {
-        Assert.Equal(expected.Select(t => t.Name), actual.Select(t => t.Name));
-        Assert.NotEmpty(expected);
-        foreach (var (x, y) in expected.Zip(actual))
-        {
-            Assert.Equal(x.Shape, y.Shape);
-            int[] xb = x.Data.Select(BitConverter.SingleToInt32Bits).ToArray(), yb = y.Data.Select(BitConverter.SingleToInt32Bits).ToArray();
-            Assert.True(xb.SequenceEqual(yb), $"{x.Name} differs");
-        }
-    }
 }

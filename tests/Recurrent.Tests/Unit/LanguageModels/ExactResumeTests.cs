@@ -9,6 +9,7 @@ using Recurrent.Data;
 using Recurrent.LanguageModels;
 using Recurrent.Serialization;
 using Recurrent.Tests.Data;
+using Recurrent.Tests.Support;
 
 namespace Recurrent.Tests.LanguageModels;
 
@@ -29,7 +30,7 @@ public sealed class ExactResumeTests
         using var data = spec.Load();
         var full = LanguageModelRun.Start(LanguageModelTestSupport.TinyOptions(TotalSteps), data, Path.Combine(dir.Path, "full"), spec);
         Assert.Equal(17, full.Loop.BatchesPerEpoch);
-        var fullSteps = Record(full);
+        var fullSteps = ResumeAssert.Record(full.Loop);
         var fullOutcome = full.Run();
         Assert.Equal(TotalSteps, fullOutcome.Step);
         Assert.Equal(TotalSteps, fullSteps.Count);
@@ -37,30 +38,21 @@ public sealed class ExactResumeTests
         // Stopped after k updates, then resumed from the checkpoint on disk with the data loaded anew.
         string splitDir = Path.Combine(dir.Path, "split");
         var first = LanguageModelRun.Start(LanguageModelTestSupport.TinyOptions(stopAt), data, splitDir, spec);
-        var firstSteps = Record(first);
+        var firstSteps = ResumeAssert.Record(first.Loop);
         first.Run();
         var checkpoint = LanguageModelFile.LoadCheckpoint(Path.Combine(splitDir, RunDirectory.LastFile));
         using var reloaded = checkpoint.RunSpec!.Data!.Load(checkpoint.Tokenizer);
         var second = LanguageModelRun.Resume(checkpoint, reloaded, splitDir, LanguageModelTestSupport.TinyOptions(TotalSteps));
         Assert.Equal(stopAt, second.Loop.Step);
-        var secondSteps = Record(second);
+        var secondSteps = ResumeAssert.Record(second.Loop);
         second.Run();
 
-        var resumed = firstSteps.Concat(secondSteps).ToList();
-        Assert.Equal(TotalSteps, resumed.Count);
-        for (int i = 0; i < TotalSteps; i++)
-        {
-            Assert.Equal(fullSteps[i].Step, resumed[i].Step);
-            Assert.True(BitConverter.DoubleToInt64Bits(fullSteps[i].Loss) == BitConverter.DoubleToInt64Bits(resumed[i].Loss),
-                $"step {i + 1}: loss {fullSteps[i].Loss:R} uninterrupted vs {resumed[i].Loss:R} resumed");
-            Assert.Equal(fullSteps[i].LearningRate, resumed[i].LearningRate);
-            Assert.Equal(fullSteps[i].GradientNorm, resumed[i].GradientNorm);
-        }
+        ResumeAssert.SameSteps(fullSteps, firstSteps.Concat(secondSteps).ToList(), TotalSteps);
 
         var a = ModelFile.Read(Path.Combine(dir.Path, "full", RunDirectory.LastFile));
         var b = ModelFile.Read(Path.Combine(splitDir, RunDirectory.LastFile));
-        AssertSameTensors(a.Parameters, b.Parameters);
-        AssertSameTensors(a.OptimizerState, b.OptimizerState);
+        ResumeAssert.SameTensors(a.Parameters, b.Parameters);
+        ResumeAssert.SameTensors(a.OptimizerState, b.OptimizerState);
         Assert.Equal(a.OptimizerSteps, b.OptimizerSteps);
         Assert.Equal(TotalSteps, a.OptimizerSteps);
     }
@@ -94,24 +86,5 @@ public sealed class ExactResumeTests
         Assert.Equal(before, File.ReadAllBytes(Path.Combine(run, RunDirectory.LastFile)));
     }
 
-    private static List<StepReport> Record(LanguageModelRun trainer)
-    {
-        var steps = new List<StepReport>();
-        trainer.Loop.Add(new LambdaCallback { StepEnd = steps.Add });
-        return steps;
-    }
 
-    private static void AssertSameTensors(IReadOnlyList<NamedTensor> expected, IReadOnlyList<NamedTensor> actual)
-    {
-        Assert.Equal(expected.Select(t => t.Name), actual.Select(t => t.Name));
-        for (int i = 0; i < expected.Count; i++)
-        {
-            Assert.Equal(expected[i].Shape, actual[i].Shape);
-            var x = expected[i].Data;
-            var y = actual[i].Data;
-            for (int j = 0; j < x.Length; j++)
-                Assert.True(BitConverter.SingleToInt32Bits(x[j]) == BitConverter.SingleToInt32Bits(y[j]),
-                    $"{expected[i].Name}[{j}]: {x[j]:R} vs {y[j]:R}");
-        }
-    }
 }
