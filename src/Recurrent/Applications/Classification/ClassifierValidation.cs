@@ -1,5 +1,5 @@
 // ClassifierValidation: the classifier's evaluator for the fit loop — mean cross-entropy, accuracy and macro-F1 on
-// the held-out examples (dropout off), the loss monitored low as Keras' EarlyStopping does by default.
+// the held-out examples (dropout off, one forward pass), the loss monitored low as Keras' EarlyStopping does by default.
 using Recurrent.Models;
 using Recurrent.Supervised;
 using Recurrent.Training;
@@ -11,10 +11,9 @@ internal sealed class ClassifierValidation(SequenceModel<float> model, IReadOnly
 {
     public Evaluation Evaluate()
     {
-        var (loss, _) = PaddedInference.Evaluate(model, examples, batchSize);
-        float[][] probabilities = PaddedInference.Probabilities(model, examples, batchSize);
         var matrix = new ConfusionMatrix(classes);
-        for (int i = 0; i < examples.Count; i++) matrix.Add(examples[i].Targets[0], PaddedInference.ArgMax(probabilities[i]));
+        var (loss, _) = PaddedInference.Evaluate(model, examples, batchSize, matrix); // one forward pass for all three
+
         return new Evaluation([new("val_loss", loss), new("val_accuracy", matrix.Accuracy), new("val_macro_f1", matrix.MacroF1)], "val_loss", HigherIsBetter: false);
     }
 }

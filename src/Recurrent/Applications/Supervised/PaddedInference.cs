@@ -11,8 +11,12 @@ namespace Recurrent.Supervised;
 /// <summary>Batched inference for sequence classification and tagging models.</summary>
 public static class PaddedInference
 {
-    /// <summary>Mean cross-entropy and accuracy over the labelled targets of <paramref name="examples"/>.</summary>
-    public static (double Loss, double Accuracy) Evaluate(SequenceModel<float> model, IReadOnlyList<SequenceExample> examples, int batchSize)
+    /// <summary>
+    /// Mean cross-entropy and accuracy over the labelled targets of <paramref name="examples"/>, in one forward pass;
+    /// each (target, arg-max prediction) pair is also added to <paramref name="matrix"/> when one is given.
+    /// </summary>
+    public static (double Loss, double Accuracy) Evaluate(SequenceModel<float> model, IReadOnlyList<SequenceExample> examples, int batchSize,
+        ConfusionMatrix? matrix = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(examples);
@@ -31,7 +35,12 @@ public static class PaddedInference
             counted += n;
             ReadOnlySpan<int> targets = batch.Targets;
             for (int r = 0; r < targets.Length; r++)
-                if (targets[r] >= 0 && ArgMax(logits.Slice(r * classes, classes)) == targets[r]) right++;
+            {
+                if (targets[r] < 0) continue;
+                int predicted = ArgMax(logits.Slice(r * classes, classes));
+                if (predicted == targets[r]) right++;
+                matrix?.Add(targets[r], predicted);
+            }
         }
         return counted == 0 ? (double.NaN, double.NaN) : (lossSum / counted, (double)right / counted);
     }
