@@ -99,6 +99,21 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         return Finish(MseGradient(targets, mask), backwardSteps);
     }
 
+    /// <summary>
+    /// Pinball (quantile) loss step on dense inputs (T,B,F), see <see cref="PinballLoss"/>. The output row holds
+    /// V = OutputSize/Q values of Q quantile predictions each, quantile innermost: (B, V·Q) for a last-step head,
+    /// (T·B, V·Q) per step; targets are (B, V) or (T,B,V), i.e. Output.Length/Q values. Counted is the number of
+    /// output rows, as for <see cref="TrainRegression"/>.
+    /// </summary>
+    public StepResult TrainQuantiles(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<double> quantiles, int steps, int batch)
+    {
+        PinballLoss.Validate(quantiles);
+        if (Model.Config.OutputSize % quantiles.Length != 0)
+            throw new ArgumentException($"The model's OutputSize {Model.Config.OutputSize} is not a multiple of the {quantiles.Length} quantiles.", nameof(quantiles));
+        Model.Forward(features, steps, batch, training: true);
+        return Finish(PinballGradient(targets, quantiles), 0);
+    }
+
     /// <summary>Mean cross-entropy of the model on a batch, without training (dropout off, no update).</summary>
     public double EvaluateCrossEntropy(ReadOnlySpan<int> tokens, ReadOnlySpan<int> targets, int steps, int batch)
     {
@@ -126,6 +141,17 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         double loss = MeanSquaredError.LossAndGradient(pred, targets, Model.Config.OutputSize, mask,
             _dOutput.AsSpan(0, pred.Length), out int counted);
         return (loss, counted);
+    }
+
+    private (double Loss, int Counted) PinballGradient(ReadOnlySpan<T> targets, ReadOnlySpan<double> quantiles)
+    {
+        ReadOnlySpan<T> pred = Model.Output;                   // (rows, V·Q)
+        EnsureDOutput(pred.Length);
+        int values = pred.Length / quantiles.Length;
+        if (targets.Length != values)
+            throw new ArgumentException($"targets has {targets.Length} values; expected {values} (the output shape {Model.OutputRows}x{Model.Config.OutputSize} over {quantiles.Length} quantiles).", nameof(targets));
+        double loss = PinballLoss.LossAndGradient(pred, targets, quantiles, _dOutput.AsSpan(0, pred.Length));
+        return (loss, Model.OutputRows);
     }
 
     private void EnsureDOutput(int n)
