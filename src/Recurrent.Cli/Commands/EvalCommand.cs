@@ -20,9 +20,10 @@ internal static class EvalCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
         var batch = new Option<int>("--batch") { Description = "Pieces evaluated in parallel.", DefaultValueFactory = _ => 32 };
         var seqLength = new Option<int>("--seq-length") { Description = "Steps per window.", DefaultValueFactory = _ => 64 };
-        var cmd = new Command("eval", "Measure a language model on a text: loss (nats/token), bits per character, perplexity; or a task model on its kind of file (seq2seq: accuracies; forecast: MSE, MAE).")
+        var from = new Option<int?>("--from") { HelpName = "K", Description = "forecast: score only the forecasts of rows after the first K of each series; those rows are the history (and the scale of MASE)." };
+        var cmd = new Command("eval", "Measure a language model on a text: loss (nats/token), bits per character, perplexity; or a task model on its kind of file (seq2seq: accuracies; forecast: MAE, MASE and the naive and seasonal-naive baselines).")
         {
-            model, data, encoding, json, batch, seqLength,
+            model, data, encoding, json, batch, seqLength, from,
         };
         cmd.SetAction(parse =>
         {
@@ -30,7 +31,12 @@ internal static class EvalCommand
             if (b <= 0) throw new UserFacingException($"--batch must be positive, got {b}.");
             if (t <= 0) throw new UserFacingException($"--seq-length must be positive, got {t}.");
             string modelPath = CommonOptions.ResolveModelPath(parse.GetValue(model)!);
-            if (Recurrent.Supervised.TaskModelFile.PeekTask(modelPath) is string task)
+            string? task = Recurrent.Supervised.TaskModelFile.PeekTask(modelPath);
+            if (task is not Recurrent.Forecasting.ForecastFile.Task && CommonOptions.Given(parse, from))
+                throw new UserFacingException($"--from applies to forecasting models only; '{modelPath}' is {(task is null ? "a language model" : $"a {task} model")}.");
+            if (task is Recurrent.Forecasting.ForecastFile.Task)
+                return EvalTasks.Forecast(modelPath, parse.GetValue(data)!, parse.GetValue(from), parse.GetValue(json));
+            if (task is not null)
                 return task is Recurrent.Forecasting.ForecastFile.Task or Recurrent.Seq2Seq.Seq2SeqFile.Task // EvalTasks.cs
                     ? EvalTasks.Execute(task, modelPath, parse.GetValue(data)!, parse.GetValue(json))
                     : TaskEvaluation.Execute(modelPath, task, parse.GetValue(data)!, parse.GetValue(json));

@@ -1,8 +1,10 @@
 // EvalTasks: `rnn eval MODEL --data FILE` for task models. seq2seq: greedy-decodes the sources of a TSV of
 // source<TAB>target pairs and prints sequence (exact-match) and per-token accuracy. forecast: predicts every
-// window of the CSV series (the next H steps from each W rows) and prints MSE and MAE in original units.
+// window of the CSV series (or those after --from K) and prints MAE, MASE and MSE in the series' units beside the
+// naive and seasonal-naive baselines of the same windows (ForecastReport), per series for a many-series model.
 using System.Globalization;
 using System.Text.Json;
+using Recurrent.Cli.Reporting;
 using Recurrent.Forecasting;
 using Recurrent.Seq2Seq;
 
@@ -18,7 +20,6 @@ internal static class EvalTasks
         return task switch
         {
             Seq2SeqFile.Task => Seq2Seq(modelPath, file, json),
-            ForecastFile.Task => Forecast(modelPath, file, json),
             _ => throw new UserFacingException($"'{modelPath}' is a '{task}' model, which `rnn eval` in this build cannot evaluate."),
         };
     }
@@ -51,52 +52,49 @@ internal static class EvalTasks
         return 0;
     }
 
-    private static int Forecast(string modelPath, string file, bool json)
+    /// <summary>
+    /// `rnn eval FORECAST_MODEL --data FILE [--from K]`: every window of each series whose forecast starts at row K or
+    /// later (default: every window), scored in the series' units beside the naive and seasonal-naive forecasts of
+    /// the same windows, MASE scaled by each series' rows before its first forecast, quantile coverage; per series
+    /// and overall when the model has a series column.
+    /// </summary>
+    public static int Forecast(string modelPath, string[] data, int? from, bool json)
     {
+        if (data.Length != 1) throw new UserFacingException("evaluating a forecast model needs --data with exactly one file.");
+        string file = Path.GetFullPath(data[0]);
+        if (!File.Exists(file)) throw new UserFacingException($"the data file '{file}' does not exist.");
+        if (from is int k && k <= 0) throw new UserFacingException($"--from must be positive, got {k}.");
         Forecaster forecaster = ForecastFile.Load(modelPath);
         var spec = forecaster.Spec;
         var table = TimeSeriesTable.Read(file);
-        int w = spec.Window, h = spec.Horizon, ci = spec.Inputs.Count, ct = spec.Targets.Count;
-        int windows = table.Rows - w - h + 1;
-        if (windows <= 0) throw new UserFacingException($"'{file}' has {table.Rows} rows; the model needs at least {w + h} (window {w} + horizon {h}).");
-        int[] inIdx = spec.Inputs.Select(c => Column(table, c)).ToArray(), outIdx = spec.Targets.Select(c => Column(table, c)).ToArray();
-        double[] x = table.Values(inIdx), y = table.Values(outIdx);
-        var predictions = new double[windows * h * ct];
-        var truths = new double[windows * h * ct];
-        const int Chunk = 256;
-        for (int at = 0; at < windows; at += Chunk)
-        {
-            int b = Math.Min(Chunk, windows - at);
-            var batch = new double[b * w * ci];
-            for (int k = 0; k < b; k++) Array.Copy(x, (at + k) * ci, batch, k * w * ci, w * ci);
-            forecaster.PredictWindows(batch, b).CopyTo(predictions, at * h * ct);
-            for (int k = 0; k < b; k++) Array.Copy(y, (at + k + w) * ct, truths, (at + k) * h * ct, h * ct);
-        }
-        var m = ForecastMetrics.Compute(predictions, truths);
+        ForecastSeries series;
+        try { series = ForecastSeries.ForModel(table, spec, from); }
+        catch (ArgumentException e) { throw new UserFacingException(e.Message.Split(" (Parameter")[0]); }
+        var e2 = ForecastEvaluation.Run(forecaster.Model, series, series.Validation);
+        var a = e2.Overall;
+        string? Id(int segment) => series.Segments[segment].Id;
         if (json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
-            {
-                ["model"] = modelPath, ["data"] = file, ["windows"] = windows, ["values"] = m.Count, ["mse"] = m.Mse, ["mae"] = m.Mae,
-            }));
+            var o = new Dictionary<string, object?> { ["model"] = modelPath, ["data"] = file, ["windows"] = e2.Windows, ["window"] = spec.Window, ["horizon"] = spec.Horizon };
+            foreach (var (key, value) in ForecastReport.Json(a, spec.Quantiles)) o[key] = value;
+            if (spec.SeriesColumn is not null)
+                o["series"] = e2.PerSeries.Select(p => new Dictionary<string, object?>(ForecastReport.Json(p.Accuracy, spec.Quantiles)) { ["id"] = Id(p.Segment) }).ToArray();
+            Console.WriteLine(JsonSerializer.Serialize(o));
             return 0;
         }
-        Console.WriteLine($"model: {modelPath}; forecast, window {w}, horizon {h}");
-        Console.WriteLine($"data: {file}; {table.Rows} rows, {windows} windows");
-        Console.WriteLine($"MSE: {m.Mse.ToString("G6", CultureInfo.InvariantCulture)} (original units, {m.Count} values)");
-        Console.WriteLine($"MAE: {m.Mae.ToString("G6", CultureInfo.InvariantCulture)}");
+        Console.WriteLine($"model: {modelPath}; forecast, window {spec.Window}, horizon {spec.Horizon}; {ForecastReport.Scaling(spec)}");
+        string first = from is int f ? $"forecasts of rows {f + 1} on" : "every window";
+        Console.WriteLine($"data: {file}; {table.Rows} rows{(series.Segments.Count > 1 ? $", {series.Segments.Count} series" : "")}; {first}: {e2.Windows} windows");
+        if (series.SkippedSeries.Count > 0) Console.WriteLine($"skipped {series.SkippedSeries.Count} series too short for a forecast: {string.Join(", ", series.SkippedSeries.Take(10))}");
+        if (spec.SeriesColumn is not null)
+            foreach (var (segment, accuracy) in e2.PerSeries)
+                Console.WriteLine($"  {Id(segment)}: MAE {accuracy.Mae.ToString("G4", CultureInfo.InvariantCulture)}, MASE {accuracy.Mase.ToString("G4", CultureInfo.InvariantCulture)}, " +
+                                  $"naive {accuracy.NaiveMae.ToString("G4", CultureInfo.InvariantCulture)}, seasonal naive {accuracy.SeasonalNaiveMae.ToString("G4", CultureInfo.InvariantCulture)}");
+        Console.WriteLine((spec.SeriesColumn is not null ? "overall: " : "") + ForecastReport.Summary(a, spec.Quantiles));
+        if (ForecastReport.Verdict(a) is string verdict) Console.WriteLine(verdict);
         return 0;
     }
 
     private static string Percent(double v) => (v * 100).ToString("F2", CultureInfo.InvariantCulture) + "%";
 
-    private static int Column(TimeSeriesTable table, ForecastColumn c)
-    {
-        if (c.Name is not null && table.Header is not null)
-        {
-            int j = table.Header.ToList().IndexOf(c.Name);
-            return j >= 0 ? j : throw new UserFacingException($"'{table.Path}' has no column '{c.Name}', which the model reads.");
-        }
-        return c.Index < table.Columns ? c.Index : throw new UserFacingException($"'{table.Path}' has {table.Columns} columns; the model reads column {c.Index + 1}.");
-    }
 }

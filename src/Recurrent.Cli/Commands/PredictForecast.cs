@@ -1,16 +1,18 @@
 // PredictForecast: `rnn predict FORECAST_MODEL --input series.csv --steps N --output OUT.csv [--from K] [--plot P.png]`
-// — continues the series autoregressively from its first K rows (default: all) for N steps and writes
-// time,column... rows in original units. The first column is the file's time column continued: the first column
-// the model neither reads nor predicts whose last rows are one regular step apart (dates, monthly "1949-01"
-// months, years, counters; TimeAxis) — the file's own values while it has rows, then extrapolated. Without such a
-// column it is "step", the row number. When the file has rows after K, those are the truth: MSE and MAE over
-// the overlapping steps are printed and the plot shows both.
+// — continues each series autoregressively from its first K rows (default: all) for N steps and writes
+// time,[series,]column... rows in original units, with a column per quantile (name_q0.1, ...) for a quantile model.
+// The first column is the file's time column continued: the model's calendar column, or else the first column the
+// model neither reads nor predicts whose last rows are one regular step apart (dates, monthly "1949-01" months,
+// years, counters; TimeAxis) — the file's own values while it has rows, then extrapolated. Without such a column it
+// is "step", the row number. Known-ahead columns must have values in the file for every predicted step. When the
+// file has rows after K, those are the truth: the model's MAE and MASE beside the naive and seasonal-naive
+// forecasts of the same steps are printed (ForecastReport), and the plot shows the truth, the forecast and, for a
+// quantile model, the band between the outermost quantiles.
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Recurrent.Cli.Reporting;
 using Recurrent.Forecasting;
-using Recurrent.Serialization;
 
 namespace Recurrent.Cli.Commands;
 
@@ -26,71 +28,142 @@ internal static class PredictForecast
         string input = Path.GetFullPath(parse.GetValue(f.Input)!);
         if (!File.Exists(input)) throw new UserFacingException($"the input file '{input}' does not exist.");
         var table = TimeSeriesTable.Read(input);
-        int from = parse.GetValue(f.From) ?? table.Rows;
-        if (from < spec.Window || from > table.Rows)
-            throw new UserFacingException($"--from must be in {spec.Window}..{table.Rows} (the model reads {spec.Window} rows; '{input}' has {table.Rows}), got {from}.");
-        int[] inputColumns = spec.Inputs.Select(c => Find(table, c)).ToArray();
-        int[] targetColumns = spec.Targets.Select(c => Find(table, c)).ToArray();
-        double[] history = table.Values(inputColumns);
-        double[] predictions;
-        try { predictions = forecaster.Continue(history.AsSpan(0, from * inputColumns.Length), from, steps); }
+        int? fromFlag = parse.GetValue(f.From);
+        IReadOnlyList<ForecastSegment> segments;
+        try { segments = ForecastSeries.SegmentsForModel(table, spec, fromFlag ?? int.MaxValue); }
         catch (ArgumentException e) { throw new UserFacingException(e.Message.Split(" (Parameter")[0]); }
-
-        int ct = targetColumns.Length, truthSteps = Math.Min(steps, table.Rows - from);
-        double[] allTruth = table.Values(targetColumns);
-        var (timeColumn, axis) = FindTimeColumn(table, inputColumns.Concat(targetColumns));
-        IReadOnlyList<string> times = timeColumn >= 0 ? table.Texts(timeColumn) : [];
+        int ci = spec.Inputs.Count, ct = spec.Targets.Count, q = spec.QuantileCount, l = spec.HistoryRows;
+        int timeColumn = spec.Calendar is { } cal ? table.ColumnIndex(cal.Column) : FindTimeColumn(table, spec);
+        string[] names = [.. spec.Targets.Select(c => c.Label)];
         var csv = new StringBuilder();
-        csv.Append(timeColumn >= 0 ? table.ColumnName(timeColumn) : "step").Append(',')
-            .AppendJoin(',', spec.Targets.Select(c => c.Label)).Append('\n');
-        for (int s = 0; s < steps; s++)
+        csv.Append(timeColumn >= 0 ? table.ColumnName(timeColumn) : "step");
+        if (spec.SeriesColumn is string seriesName) csv.Append(',').Append(seriesName);
+        foreach (string name in names)
         {
-            int row = from + s;   // 0-based row of this step
-            csv.Append(axis is null ? (row + 1).ToString(CultureInfo.InvariantCulture)
-                : row < table.Rows ? times[row] : axis.After(row - table.Rows + 1));
-            for (int k = 0; k < ct; k++) csv.Append(',').Append(predictions[s * ct + k].ToString("R", CultureInfo.InvariantCulture));
-            csv.Append('\n');
+            csv.Append(',').Append(name);
+            if (spec.Quantiles is { } levels) foreach (double level in levels) csv.Append(',').Append(name).Append("_q").Append(level.ToString("0.###", CultureInfo.InvariantCulture));
+        }
+        csv.Append('\n');
+        var accuracies = new List<(ForecastSegment Segment, ForecastAccuracy Accuracy)>();
+        (ForecastSegment Segment, double[] Quantiles, int From)? plotted = null;
+        string? dated = null;
+        foreach (var seg in segments)
+        {
+            int from = seg.Split;
+            if (from < l)
+            {
+                if (spec.SeriesColumn is null)
+                    throw new UserFacingException($"--from must be in {l}..{table.Rows} (the model reads {l} rows; '{input}' has {table.Rows}), got {fromFlag ?? table.Rows}.");
+                Console.Error.WriteLine($"skipped {seg.Label}: {seg.Rows} rows, fewer than the {l} the model reads");
+                continue;
+            }
+            float[] ahead = Ahead(spec, seg, from, steps, table, timeColumn);
+            double[] all;
+            try { all = forecaster.ContinueQuantiles(seg.Inputs.AsSpan(0, from * ci), from, steps, ahead); }
+            catch (ArgumentException e) { throw new UserFacingException(e.Message.Split(" (Parameter")[0]); }
+            plotted ??= (seg, all, from);
+            var times = timeColumn >= 0 ? table.Texts(timeColumn) : null;
+            TimeAxis? axis = times is null ? null : TimeAxis.Infer(seg.SourceRows.Select(r => times[r]).ToArray());
+            if (axis is not null && dated is null) dated = $", dated by column '{table.ColumnName(timeColumn)}' (step {axis.Step})";
+            for (int s = 0; s < steps; s++)
+            {
+                int row = from + s;   // 0-based row of this step within the series
+                csv.Append(axis is null || times is null ? (row + 1).ToString(CultureInfo.InvariantCulture)
+                    : row < seg.Rows ? times[seg.SourceRows[row]] : axis.After(row - seg.Rows + 1));
+                if (seg.Id is not null) csv.Append(',').Append(seg.Id);
+                for (int k = 0; k < ct; k++)
+                    for (int p = -1; p < (q > 1 ? q : 0); p++)
+                        csv.Append(',').Append(all[(s * ct + k) * q + (p < 0 ? spec.PointQuantile : p)].ToString("R", CultureInfo.InvariantCulture));
+                csv.Append('\n');
+            }
+            int truthSteps = Math.Min(steps, seg.Rows - from);
+            if (truthSteps > 0 && from >= spec.Season)
+                accuracies.Add((seg, Accuracy(spec, seg, from, truthSteps, all)));
         }
         if (parse.GetValue(f.Output) is string outPath)
         {
             PredictCommand.WriteOutput(outPath, csv.ToString());
-            string dated = axis is null ? "" : $", dated by column '{table.ColumnName(timeColumn)}' (step {axis.Step})";
-            Console.WriteLine($"wrote {steps} predicted steps of [{string.Join(", ", spec.Targets.Select(c => c.Label))}] after row {from}{dated} to {Path.GetFullPath(outPath)}");
+            string which = segments.Count > 1 ? $"of {segments.Count} series " : "";
+            Console.WriteLine($"wrote {steps} predicted steps {which}of [{string.Join(", ", names)}]{(spec.Quantiles is null ? "" : " with quantiles")} after row {fromFlag ?? segments[0].Split}{dated} to {Path.GetFullPath(outPath)}");
         }
         else Console.Write(csv);
-        if (truthSteps > 0)
+        if (accuracies.Count > 0)
         {
-            var m = ForecastMetrics.Compute(predictions.AsSpan(0, truthSteps * ct), allTruth.AsSpan(from * ct, truthSteps * ct));
-            Console.WriteLine($"against the file's rows {from + 1}..{from + truthSteps}: MSE {m.Mse.ToString("G6", CultureInfo.InvariantCulture)}, " +
-                              $"MAE {m.Mae.ToString("G6", CultureInfo.InvariantCulture)} ({m.Count} values, original units)");
+            var a = ForecastAccuracy.Combine(accuracies.Select(x => x.Accuracy).ToArray());
+            string rows = segments.Count == 1 ? $"the file's rows {accuracies[0].Segment.Split + 1}..{accuracies[0].Segment.Split + Math.Min(steps, accuracies[0].Segment.Rows - accuracies[0].Segment.Split)}" : $"the file's rows after each series' first {fromFlag}";
+            Console.WriteLine($"against {rows}: " + ForecastReport.Summary(a, spec.Quantiles));
+            if (ForecastReport.Verdict(a) is string verdict) Console.WriteLine(verdict);
         }
-        if (parse.GetValue(f.Plot) is string plotPath)
+        if (parse.GetValue(f.Plot) is string plotPath && plotted is var (pseg, pq, pfrom))
         {
-            ForecastPlot.Write(plotPath, spec.Targets.Select(c => c.Label).ToArray(), allTruth, table.Rows, predictions, from, steps);
-            Console.WriteLine($"plot: {Path.GetFullPath(plotPath)}");
+            double[] point = new double[steps * ct], low = new double[steps * ct], high = new double[steps * ct];
+            for (int i = 0; i < steps * ct; i++) { point[i] = pq[i * q + spec.PointQuantile]; low[i] = pq[i * q]; high[i] = pq[i * q + q - 1]; }
+            string title = (pseg.Id is null ? "" : $"{pseg.Label}: ") + $"forecast after row {pfrom}";
+            ForecastPlot.Write(plotPath, names, pseg.Targets, pseg.Rows, point, pfrom, steps, title,
+                q > 1 ? (low, high, $"q{spec.Quantiles![0].ToString("0.###", CultureInfo.InvariantCulture)}–q{spec.Quantiles[^1].ToString("0.###", CultureInfo.InvariantCulture)}") : null);
+            Console.WriteLine($"plot: {Path.GetFullPath(plotPath)}{(segments.Count > 1 ? $" ({pseg.Label}, the first of {segments.Count})" : "")}");
         }
         return 0;
     }
 
-    // The time column: the first column the model does not use whose values step regularly, with its axis; (-1, null) if none.
-    private static (int Column, TimeAxis? Axis) FindTimeColumn(TimeSeriesTable table, IEnumerable<int> used)
+    // The model's accuracy on the steps the file has after `from`, beside the naive and seasonal-naive continuations
+    // of the rows before it; MASE is scaled by those rows' seasonal-naive error.
+    private static ForecastAccuracy Accuracy(ForecastSpec spec, ForecastSegment seg, int from, int truthSteps, double[] all)
     {
-        var taken = used.ToHashSet();
-        for (int j = 0; j < table.Columns; j++)
-            if (!taken.Contains(j) && TimeAxis.Infer(table.Texts(j)) is { } axis) return (j, axis);
-        return (-1, null);
+        int ct = spec.Targets.Count, q = spec.QuantileCount, n = truthSteps * ct;
+        var naive = new double[n];
+        var seasonal = new double[n];
+        ForecastAccuracy.Baselines(seg.Targets, ct, from, truthSteps, spec.Season, naive, seasonal);
+        var scale = new double[ct];
+        var column = new double[from];
+        for (int k = 0; k < ct; k++)
+        {
+            for (int r = 0; r < from; r++) column[r] = seg.Targets[r * ct + k];
+            scale[k] = Seasonality.SeasonalNaiveMae(column, spec.Season);
+        }
+        var point = new double[n];
+        for (int i = 0; i < n; i++) point[i] = all[i * q + spec.PointQuantile];
+        var builder = new ForecastAccuracy.Builder(ct, spec.Season, scale, spec.Quantiles);
+        builder.Add(point, seg.Targets.AsSpan(from * ct, n), naive, seasonal, q > 1 ? all.AsSpan(0, n * q) : default);
+        return builder.Build();
     }
 
-    // The column the model was trained on: by header name when both files have headers, else by position.
-    private static int Find(TimeSeriesTable table, ForecastColumn column)
+    // The known-ahead and calendar features of every row the continuation reads: the file's known values (which
+    // must reach the last predicted step) and its dates, continued by the time axis past the file's end.
+    private static float[] Ahead(ForecastSpec spec, ForecastSegment seg, int from, int steps, TimeSeriesTable table, int timeColumn)
     {
-        if (column.Name is not null && table.Header is not null)
+        int a = spec.FeatureCount - spec.Inputs.Count;
+        if (a == 0) return [];
+        int rows = from + steps + spec.Horizon - 1, ck = spec.Known?.Count ?? 0;
+        if (ck > 0 && rows > seg.Rows)
+            throw new UserFacingException($"the model reads the known-ahead column(s) [{string.Join(", ", spec.Known!.Select(c => c.Label))}] at each predicted step, " +
+                $"so '{table.Path}' needs {rows} rows{(seg.Id is null ? "" : $" of {seg.Label}")} (--from {from} + --steps {steps} + horizon {spec.Horizon} - 1); it has {seg.Rows}. " +
+                "Add the future rows with their known values, or predict fewer steps.");
+        var known = new double[rows * ck];
+        if (ck > 0) Array.Copy(seg.Known, known, rows * ck);
+        DateTime[]? dates = null;
+        if (spec.Calendar is not null)
         {
-            for (int j = 0; j < table.Header.Count; j++) if (table.Header[j] == column.Name) return j;
-            throw new UserFacingException($"'{table.Path}' has no column '{column.Name}', which the model reads.");
+            dates = new DateTime[rows];
+            Array.Copy(seg.Dates!, dates, Math.Min(rows, seg.Rows));
+            if (rows > seg.Rows)
+            {
+                var texts = table.Texts(timeColumn);
+                var axis = TimeAxis.Infer(seg.SourceRows.Select(r => texts[r]).ToArray())
+                    ?? throw new UserFacingException($"the time column '{table.ColumnName(timeColumn)}' does not step regularly at the end of {seg.Label}, so the calendar past the file cannot be known.");
+                for (int r = seg.Rows; r < rows; r++) dates[r] = axis.DateAfter(r - seg.Rows + 1);
+            }
         }
-        if (column.Index >= table.Columns)
-            throw new UserFacingException($"'{table.Path}' has {table.Columns} columns; the model reads column {column.Index + 1}.");
-        return column.Index;
+        return ForecastSeries.AheadFeatures(spec, known, dates, rows);
+    }
+
+    // The time column: the first column the model does not use whose values step regularly; −1 if none.
+    private static int FindTimeColumn(TimeSeriesTable table, ForecastSpec spec)
+    {
+        var taken = spec.Inputs.Concat(spec.Targets).Concat(spec.Known ?? []).Select(c => c.Name is not null && table.Header is not null ? table.Header.ToList().IndexOf(c.Name) : c.Index).ToHashSet();
+        if (spec.SeriesColumn is string s) taken.Add(table.ColumnIndex(s));
+        for (int j = 0; j < table.Columns; j++)
+            if (!taken.Contains(j) && TimeAxis.Infer(table.Texts(j)) is not null) return j;
+        return -1;
     }
 }

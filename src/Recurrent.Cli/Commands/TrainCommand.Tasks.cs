@@ -16,10 +16,21 @@ internal static partial class TrainCommand
         public readonly Option<int?> Horizon = new("--horizon") { HelpName = "H", Description = $"forecast: steps predicted at once (default {new ForecastOptions().Horizon})." };
         public readonly Option<string?> Inputs = new("--inputs") { HelpName = "COLS", Description = "forecast: input columns, comma-separated header names or 1-based numbers (default: the targets)." };
         public readonly Option<string?> Targets = new("--targets") { HelpName = "COLS", Description = "forecast: predicted columns (default: the last column)." };
+        public readonly Option<string?> Normalize = new("--normalize") { HelpName = "window|global|none", Description = "forecast: scale each window relative to its last value and spread (window, the default), standardise with the training rows' mean and std (global), or not at all." };
+        public readonly Option<bool> Difference = new("--difference") { Description = "forecast: train on first differences y[t] - y[t-1] (undone on output)." };
+        public readonly Option<int?> SeasonDiff = new("--season-diff") { HelpName = "S", Description = "forecast: train on seasonal differences y[t] - y[t-S] (undone on output)." };
+        public readonly Option<int?> Season = new("--season") { HelpName = "S", Description = "forecast: the season of the seasonal-naive baseline and MASE (default: detected from the training rows' autocorrelation; 1 = none)." };
+        public readonly Option<string?> Quantiles = new("--quantiles") { HelpName = "Q1,Q2,..", Description = "forecast: predict these quantiles (e.g. 0.1,0.5,0.9) with the pinball loss instead of a point forecast with MSE." };
+        public readonly Option<string?> Known = new("--known") { HelpName = "COLS", Description = "forecast: columns known ahead (e.g. planned prices, holidays), read at the predicted step." };
+        public readonly Option<string?> TimeColumn = new("--time-column") { HelpName = "COL", Description = "forecast: a date/time column whose calendar (month, weekday, hour, as its spacing shows) is added to the inputs." };
+        public readonly Option<string?> SeriesColumn = new("--series-column") { HelpName = "COL", Description = "forecast: long format, one model for many series: the column naming each row's series." };
         public readonly Option<bool> ReverseSource = new("--reverse-source") { Description = "seq2seq: feed every source reversed (Sutskever et al. 2014)." };
         public readonly Option<int?> MaxOutput = new("--max-output") { Description = "seq2seq: longest decoded output (default: longest target + 25%)." };
 
-        public IEnumerable<Option> All => [Window, Horizon, Inputs, Targets, ReverseSource, MaxOutput];
+        public IEnumerable<Option> All => [Window, Horizon, Inputs, Targets, Normalize, Difference, SeasonDiff, Season, Quantiles, Known, TimeColumn, SeriesColumn, ReverseSource, MaxOutput];
+
+        /// <summary>The flags that shape a forecaster's data and output (fixed by --init-from and on --resume).</summary>
+        public IEnumerable<Option> ForecastShape => [Window, Horizon, Inputs, Targets, Normalize, Difference, SeasonDiff, Season, Quantiles, Known, TimeColumn, SeriesColumn];
     }
 
     /// <summary>

@@ -19,7 +19,7 @@ internal static class TrainForecast
 
     private static Option[] Used(TrainCommand.Flags o, TrainCommand.TaskFlags t) =>
     [
-        o.Task, o.Data, o.Encoding, o.ValFraction, t.Window, t.Horizon, t.Inputs, t.Targets,
+        o.Task, o.Data, o.Encoding, o.ValFraction, .. t.ForecastShape,
         o.Model, o.Hidden, o.Layers, o.Batch, o.RunDir, o.Resume, o.InitFrom, o.Seed, o.Quiet,
         .. TrainCommand.OptimizationFlags(o), .. TrainCommand.FitFlags(o),
     ];
@@ -37,9 +37,9 @@ internal static class TrainForecast
 
         string? initFrom = parse.GetValue(o.InitFrom) is string init ? CommonOptions.ResolveModelPath(init) : null;
         if (initFrom is not null)
-            foreach (var fixedByModel in new Option[] { o.Model, o.Hidden, o.Layers, t.Window, t.Horizon, t.Inputs, t.Targets })
+            foreach (var fixedByModel in (Option[])[o.Model, o.Hidden, o.Layers, .. t.ForecastShape])
                 if (CommonOptions.Given(parse, fixedByModel))
-                    throw new UserFacingException($"{fixedByModel.Name} cannot be used with --init-from: the architecture, columns, window and standardisation come from '{initFrom}'.");
+                    throw new UserFacingException($"{fixedByModel.Name} cannot be used with --init-from: the architecture, columns, window, scaling and quantiles come from '{initFrom}'.");
         var m = new ForecastModelSettings();
         var settings = m with
         {
@@ -57,13 +57,22 @@ internal static class TrainForecast
             Fit = TrainCommand.ReadFit(parse, o, x.Fit, resuming: false),
             ValidationFraction = parse.GetValue(o.ValFraction) ?? x.ValidationFraction,
             Seed = parse.GetValue(o.Seed) ?? x.Seed,
+            Normalize = parse.GetValue(t.Normalize) is string n ? ParseNormalization(n) : x.Normalize,
+            Difference = parse.GetValue(t.Difference),
+            SeasonDifference = parse.GetValue(t.SeasonDiff) is int sd ? (sd >= 2 ? sd : throw new UserFacingException($"--season-diff must be a season of 2 or more steps, got {sd}; --difference is the lag-1 difference.")) : 0,
+            Season = parse.GetValue(t.Season) is int season ? Positive(season, "--season") : null,
+            Quantiles = parse.GetValue(t.Quantiles) is string q ? ParseQuantiles(q) : null,
         };
         TrainCommand.Map(() => options.Validate());
         var spec = new ForecastRunSpec
         {
             Model = settings,
             Training = options,
-            Data = new ForecastDataSpec { Path = file, Inputs = Columns(parse.GetValue(t.Inputs)), Targets = Columns(parse.GetValue(t.Targets)), Encoding = encoding },
+            Data = new ForecastDataSpec
+            {
+                Path = file, Inputs = Columns(parse.GetValue(t.Inputs)), Targets = Columns(parse.GetValue(t.Targets)), Encoding = encoding,
+                Known = Columns(parse.GetValue(t.Known)), TimeColumn = parse.GetValue(t.TimeColumn), SeriesColumn = parse.GetValue(t.SeriesColumn),
+            },
             InitFrom = initFrom,
         };
         string runDir = parse.GetValue(o.RunDir) ?? TrainCommand.DefaultRunDirectory();
@@ -103,6 +112,13 @@ internal static class TrainForecast
             string model = File.Exists(dir.Best) ? dir.Best : dir.Last;
             var spec = run.Forecaster.Spec;
             Console.WriteLine($"model: {model} (window {spec.Window} of [{Labels(spec.Inputs)}] → {spec.Horizon} step(s) of [{Labels(spec.Targets)}])");
+            if (File.Exists(model) && run.Series.Validation.Count > 0)
+            {
+                var best = ForecastFile.Load(model);
+                var a = ForecastEvaluation.Run(best.Model, run.Series, run.Series.Validation).Overall;
+                Console.WriteLine("validation (best weights): " + ForecastReport.Summary(a, spec.Quantiles).Replace("quantile coverage", "  quantile coverage"));
+                if (ForecastReport.Verdict(a) is string verdict) Console.WriteLine(verdict);
+            }
             Console.WriteLine($"next: rnn predict {dir.Path} --input FILE --steps N   rnn eval {dir.Path} --data FILE   rnn report {dir.Path}   " +
                 $"continue: rnn train --resume {dir.Path} --epochs N");
         });
@@ -112,9 +128,18 @@ internal static class TrainForecast
         var s = run.Spec;
         var f = run.Forecaster.Spec;
         var series = run.Series;
+        string many = series.Segments.Count > 1 || f.SeriesColumn is not null
+            ? $"{series.Segments.Count} series (column '{f.SeriesColumn}'), the last {s.Training.ValidationFraction:P0} of each held out"
+            : $"rows {series.Segments[0].Split + 1}..{series.Rows} held out";
         Console.WriteLine($"forecast: {s.Data.Path}; {series.Rows} rows; inputs [{Labels(f.Inputs)}] → targets [{Labels(f.Targets)}]; window {f.Window}, horizon {f.Horizon}; " +
-            $"rows {series.SplitRow + 1}..{series.Rows} held out ({run.TrainWindows} training, {run.ValidationWindows} validation windows)");
-        Console.WriteLine($"model: {s.Model.Cell} {s.Model.HiddenSize}x{s.Model.Layers} → linear (MSE on standardised values); {run.Forecaster.Model.Parameters.Count:N0} parameters");
+            $"{many} ({run.TrainWindows} training, {run.ValidationWindows} validation windows)");
+        if (series.SkippedSeries.Count > 0)
+            Console.WriteLine($"left out {series.SkippedSeries.Count} series too short for a training and a validation window: {string.Join(", ", series.SkippedSeries.Take(10))}{(series.SkippedSeries.Count > 10 ? ", ..." : "")}");
+        string extra = (f.Known is { Count: > 0 } known ? $"; known ahead [{Labels(known)}]" : "") +
+            (f.Calendar is { } cal ? $"; calendar of '{cal.Column}' ({string.Join(", ", cal.Features)})" : "");
+        Console.WriteLine($"scaling: {ForecastReport.Scaling(f)}; season {f.Season} ({(s.Training.Season is null ? "detected from the training rows' autocorrelation" : "given")}){extra}");
+        string loss = f.Quantiles is { } q ? $"pinball loss on quantiles {string.Join(", ", q.Select(v => Format.Number(v, "G")))}" : "MSE";
+        Console.WriteLine($"model: {s.Model.Cell} {s.Model.HiddenSize}x{s.Model.Layers} → linear ({loss} on scaled values); {run.Forecaster.Model.Parameters.Count:N0} parameters");
         var opt = s.Training.Optimization;
         var fit = run.Loop.Options;
         string?[] budgets =
@@ -126,7 +151,33 @@ internal static class TrainForecast
         ];
         Console.WriteLine($"training: batch {s.Training.BatchSize} ({run.Loop.BatchesPerEpoch:N0} updates per epoch); {opt.Optimizer} lr {Format.Number(opt.LearningRate, "G")} " +
             $"({opt.Schedule}){(opt.ClipNorm is double cn ? $", clip norm {Format.Number(cn, "G")}" : "")}; stop after {string.Join(" or ", budgets.OfType<string>())}; seed {s.Training.Seed}");
+        if (series.Validation.Count > 0)
+        {
+            var a = ForecastEvaluation.Run(run.Forecaster.Model, series, series.Validation).Overall;
+            Console.WriteLine($"baselines on the validation windows: naive (last value) MAE {G(a.NaiveMae)}, seasonal naive (S={a.Season}) MAE {G(a.SeasonalNaiveMae)}");
+        }
         Console.WriteLine($"run directory: {run.RunDirectory.Path}");
+    }
+
+    private static string G(double v) => Format.Number(v, "G4");
+
+    private static ForecastNormalization ParseNormalization(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "window" => ForecastNormalization.Window,
+        "global" => ForecastNormalization.Global,
+        "none" => ForecastNormalization.None,
+        _ => throw new UserFacingException($"--normalize must be window, global or none, got '{text}'."),
+    };
+
+    private static double[] ParseQuantiles(string text)
+    {
+        var levels = new List<double>();
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            levels.Add(double.TryParse(part, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) && v > 0 && v < 1
+                ? v : throw new UserFacingException($"--quantiles takes levels strictly between 0 and 1, e.g. 0.1,0.5,0.9; '{part}' is not one."));
+        if (levels.Count == 0) throw new UserFacingException("--quantiles needs at least one level, e.g. 0.1,0.5,0.9.");
+        if (levels.Zip(levels.Skip(1)).Any(p => p.Second <= p.First)) throw new UserFacingException($"--quantiles must increase, got {text}.");
+        return levels.ToArray();
     }
 
     private static string Labels(IReadOnlyList<ForecastColumn> columns) => string.Join(", ", columns.Select(c => c.Label));

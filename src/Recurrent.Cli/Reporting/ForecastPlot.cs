@@ -1,5 +1,6 @@
 // ForecastPlot: a forecast against the series — each target column's values over the rows of the file and the
-// predicted continuation from the row it starts after — drawn with ScottPlot and written as a PNG atomically.
+// predicted continuation from the row it starts after, and for a quantile model the band between the lowest and
+// highest quantile — drawn with ScottPlot and written as a PNG atomically.
 using Recurrent.Serialization;
 using ScottPlot;
 
@@ -9,8 +10,12 @@ internal static class ForecastPlot
 {
     private const int Width = 900, Height = 520;
 
-    /// <summary>truth: (rows, C) row-major; predictions: (steps, C) for rows from+1..from+steps (1-based).</summary>
-    public static void Write(string path, string[] columns, double[] truth, int rows, double[] predictions, int from, int steps)
+    /// <summary>
+    /// truth: (rows, C) row-major; predictions: (steps, C) for rows from+1..from+steps (1-based); band: the lower
+    /// and upper quantiles, each (steps, C), and their name, or null.
+    /// </summary>
+    public static void Write(string path, string[] columns, double[] truth, int rows, double[] predictions, int from, int steps, string? title = null,
+        (double[] Low, double[] High, string Name)? band = null)
     {
         int c = columns.Length;
         var plot = new Plot();
@@ -23,6 +28,12 @@ internal static class ForecastPlot
             line.MarkerSize = 0;
             line.LineWidth = 1.5f;
             var px = Enumerable.Range(from + 1, steps).Select(r => (double)r).ToArray();
+            if (band is var (low, high, name))
+            {
+                var fill = plot.Add.FillY(px, Enumerable.Range(0, steps).Select(s => low[s * c + k]).ToArray(), Enumerable.Range(0, steps).Select(s => high[s * c + k]).ToArray());
+                fill.LegendText = $"{columns[k]} ({name})";
+                fill.FillColor = fill.FillColor.WithAlpha(0.25);
+            }
             var py = Enumerable.Range(0, steps).Select(s => predictions[s * c + k]).ToArray();
             var pred = plot.Add.Scatter(px, py);
             pred.LegendText = $"{columns[k]} (prediction)";
@@ -33,7 +44,7 @@ internal static class ForecastPlot
         var start = plot.Add.VerticalLine(from + 0.5);
         start.LineWidth = 1;
         start.LinePattern = LinePattern.Dotted;
-        plot.Title($"Forecast after row {from}");
+        plot.Title(title ?? $"Forecast after row {from}");
         plot.XLabel("row (time step)");
         plot.YLabel("value");
         plot.ShowLegend(Alignment.UpperLeft);

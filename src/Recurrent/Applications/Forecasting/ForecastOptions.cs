@@ -24,6 +24,16 @@ public sealed record ForecastOptions
     public double ValidationFraction { get; init; } = 0.2;
     /// <summary>Seed of the initialisation and the shuffling.</summary>
     public ulong Seed { get; init; } = 1;
+    /// <summary>How windows are scaled (default: each window relative to its last value and its own spread).</summary>
+    public ForecastNormalization Normalize { get; init; } = ForecastNormalization.Window;
+    /// <summary>Train on first differences.</summary>
+    public bool Difference { get; init; }
+    /// <summary>Train on seasonal differences y[t] − y[t−S] (0: none).</summary>
+    public int SeasonDifference { get; init; }
+    /// <summary>The season of the baselines and MASE; null: detected from the training rows' autocorrelation.</summary>
+    public int? Season { get; init; }
+    /// <summary>Quantile levels to predict with the pinball loss (increasing, in (0, 1)); null: a point forecast with MSE.</summary>
+    public IReadOnlyList<double>? Quantiles { get; init; }
 
     /// <summary>Throws ArgumentException (ParamName = the property) naming the first impossible setting.</summary>
     public void Validate()
@@ -33,6 +43,18 @@ public sealed record ForecastOptions
         if (BatchSize <= 0) throw new ArgumentException($"BatchSize must be positive, got {BatchSize}.", nameof(BatchSize));
         if (!(ValidationFraction > 0 && ValidationFraction < 1))
             throw new ArgumentException($"ValidationFraction must be in (0, 1), got {ValidationFraction}.", nameof(ValidationFraction));
+        if (!Enum.IsDefined(Normalize)) throw new ArgumentException($"Normalize must be Window, Global or None, got {Normalize}.", nameof(Normalize));
+        if (SeasonDifference < 0) throw new ArgumentException($"SeasonDifference must be 0 (none) or a season length of 2 or more, got {SeasonDifference}.", nameof(SeasonDifference));
+        if (SeasonDifference == 1) throw new ArgumentException("SeasonDifference 1 is first differencing; use Difference instead.", nameof(SeasonDifference));
+        if (Season is int season && season < 1) throw new ArgumentException($"Season must be at least 1 (1: no season), got {season}.", nameof(Season));
+        if (Quantiles is { } q)
+        {
+            if (q.Count == 0) throw new ArgumentException("Quantiles must hold at least one level, or be null for a point forecast.", nameof(Quantiles));
+            foreach (double v in q)
+                if (!(v > 0 && v < 1)) throw new ArgumentException($"every quantile level must lie strictly between 0 and 1, got {v}.", nameof(Quantiles));
+            if (q.Zip(q.Skip(1)).Any(p => p.Second <= p.First))
+                throw new ArgumentException($"quantile levels must increase, got {string.Join(",", q)}.", nameof(Quantiles));
+        }
         ArgumentNullException.ThrowIfNull(Optimization, nameof(Optimization));
         ArgumentNullException.ThrowIfNull(Fit, nameof(Fit));
         Optimization.Validate();

@@ -74,8 +74,16 @@ public sealed class ForecastRun
             spec = spec with
             {
                 Model = spec.Model with { Cell = c.Cell, HiddenSize = c.HiddenSize, Layers = c.Layers },
-                Training = spec.Training with { Window = f.Window, Horizon = f.Horizon },
-                Data = spec.Data with { Inputs = f.Inputs.Select(x => x.Label).ToArray(), Targets = f.Targets.Select(x => x.Label).ToArray() },
+                Training = spec.Training with
+                {
+                    Window = f.Window, Horizon = f.Horizon, Normalize = f.Normalize, Difference = f.Difference, SeasonDifference = f.SeasonDifference,
+                    Season = f.Season, Quantiles = f.Quantiles,
+                },
+                Data = spec.Data with
+                {
+                    Inputs = f.Inputs.Select(x => x.Label).ToArray(), Targets = f.Targets.Select(x => x.Label).ToArray(),
+                    Known = f.Known?.Select(x => x.Label).ToArray(), TimeColumn = f.Calendar?.Column, SeriesColumn = f.SeriesColumn,
+                },
             };
             series = ReadSeries(spec, f);
         }
@@ -132,8 +140,6 @@ public sealed class ForecastRun
     {
         Encoding? encoding = spec.Data.Encoding is null ? null : TextEncodings.Get(spec.Data.Encoding);
         var table = TimeSeriesTable.Read(spec.Data.Path, encoding);
-        IReadOnlyList<string> targets = spec.Data.Targets is { Count: > 0 } t ? t : [table.ColumnName(table.Columns - 1)];
-        IReadOnlyList<string> inputs = spec.Data.Inputs is { Count: > 0 } i ? i : targets;
-        return ForecastSeries.FromTable(table, inputs, targets, spec.Training, standardisation);
+        return ForecastSeries.FromTable(table, spec.Data, spec.Training, standardisation);
     }
 }

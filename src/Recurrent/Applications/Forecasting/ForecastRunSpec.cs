@@ -18,6 +18,12 @@ public sealed record ForecastDataSpec
     public IReadOnlyList<string>? Targets { get; init; }
     /// <summary>The file's text encoding (null = UTF-8).</summary>
     public string? Encoding { get; init; }
+    /// <summary>Columns known ahead (read at the predicted step), or null.</summary>
+    public IReadOnlyList<string>? Known { get; init; }
+    /// <summary>The date/time column whose calendar is added to the inputs, or null.</summary>
+    public string? TimeColumn { get; init; }
+    /// <summary>The column naming each row's series (long format, many series), or null.</summary>
+    public string? SeriesColumn { get; init; }
 }
 
 /// <summary>The kind, model, training options and data of a forecasting run.</summary>

@@ -1,9 +1,11 @@
-// ForecastWindows: the batch source of forecasting for the fit loop — the training windows of a ForecastSeries in
-// batches of B, each trained with MSE on standardised values (Trainer.TrainRegression; the head is linear). Each
-// epoch's order is a shuffle made from the seed and the epoch number alone, so (epoch, position) says exactly which
-// batch comes next and a resumed run sees the batches an uninterrupted one would. Every window starts from a zero
-// state; nothing is carried between batches. The last batch of an epoch may be smaller.
-// Shapes: inputs (W, B, C_in) time-major, targets (B, H·C_target).
+// ForecastWindows: the batch source of forecasting for the fit loop — the training windows of a ForecastSeries
+// (of every series it holds) in batches of B, each trained on the scaled values its WindowCodec makes: with MSE
+// for a point forecast (Trainer.TrainRegression), with the pinball loss over the spec's quantiles otherwise
+// (Trainer.TrainQuantiles). The head is linear. Each epoch's order is a shuffle made from the seed and the epoch
+// number alone, so (epoch, position) says exactly which batch comes next and a resumed run sees the batches an
+// uninterrupted one would. Every window starts from a zero state; nothing is carried between batches. The last
+// batch of an epoch may be smaller.
+// Shapes: inputs (W, B, F) time-major, targets (B, H·C_target); outputs (B, H·C_target·Q).
 using Recurrent.Data;
 using Recurrent.Models;
 using Recurrent.Randomness;
@@ -11,7 +13,7 @@ using Recurrent.Training;
 
 namespace Recurrent.Forecasting;
 
-/// <summary>Shuffled batches of forecast windows, trained with mean squared error.</summary>
+/// <summary>Shuffled batches of forecast windows, trained with MSE or the pinball loss.</summary>
 public sealed class ForecastWindows : IBatchSource
 {
     private readonly SequenceModel<float> _model;
@@ -19,13 +21,14 @@ public sealed class ForecastWindows : IBatchSource
     private readonly ForecastSeries _series;
     private readonly int _batchSize;
     private readonly ulong _seed;
+    private readonly double[]? _quantiles;
     private readonly float[] _inputs, _targets;
-    private int[] _order = [];
+    private ForecastWindowRef[] _order = [];
     private int _orderEpoch = -1;
 
     /// <summary>
     /// Batches of <paramref name="batchSize"/> training windows of <paramref name="series"/> for
-    /// <paramref name="model"/> (dense inputs, last-step head of H·C_target outputs), finished by <paramref name="engine"/>.
+    /// <paramref name="model"/> (dense inputs, last-step head of H·C_target·Q outputs), finished by <paramref name="engine"/>.
     /// </summary>
     public ForecastWindows(SequenceModel<float> model, StepEngine<float> engine, ForecastSeries series, int batchSize, ulong seed)
     {
@@ -40,9 +43,10 @@ public sealed class ForecastWindows : IBatchSource
         _series = series;
         _batchSize = batchSize;
         _seed = seed;
-        _inputs = new float[spec.Window * batchSize * spec.Inputs.Count];
+        _quantiles = spec.Quantiles?.ToArray();
+        _inputs = new float[spec.Window * batchSize * spec.FeatureCount];
         _targets = new float[batchSize * spec.Horizon * spec.Targets.Count];
-        BatchesPerEpoch = (series.TrainStarts.Count + batchSize - 1) / batchSize;
+        BatchesPerEpoch = (series.Train.Count + batchSize - 1) / batchSize;
     }
 
     /// <inheritdoc/>
@@ -59,8 +63,8 @@ public sealed class ForecastWindows : IBatchSource
             throw new ArgumentOutOfRangeException(nameof(position), position, $"Position must be in [0, {BatchesPerEpoch}].");
         if (epoch != _orderEpoch)
         {
-            _order = _series.TrainStarts.ToArray();
-            Shuffling.Shuffle<int>(_order, new Rng(unchecked(_seed ^ 0xD1B54A32D192ED03UL ^ ((ulong)(uint)epoch * 0x9E3779B97F4A7C15UL))));
+            _order = _series.Train.ToArray();
+            Shuffling.Shuffle<ForecastWindowRef>(_order, new Rng(unchecked(_seed ^ 0xD1B54A32D192ED03UL ^ ((ulong)(uint)epoch * 0x9E3779B97F4A7C15UL))));
             _orderEpoch = epoch;
         }
         Position = position;
@@ -72,11 +76,13 @@ public sealed class ForecastWindows : IBatchSource
         int at = (int)Position++ * _batchSize, b = Math.Min(_batchSize, _order.Length - at);
         var spec = _series.Spec;
         int w = spec.Window;
-        Span<float> x = _inputs.AsSpan(0, w * b * spec.Inputs.Count), y = _targets.AsSpan(0, b * spec.Horizon * spec.Targets.Count);
+        Span<float> x = _inputs.AsSpan(0, w * b * spec.FeatureCount), y = _targets.AsSpan(0, b * spec.Horizon * spec.Targets.Count);
         _series.Fill(_order.AsSpan(at, b), x, y);
         ItemsPerBatch = (long)b * w;
         _model.ResetState();
-        return _trainer.TrainRegression(x, y, ReadOnlySpan<float>.Empty, w, b);
+        return _quantiles is null
+            ? _trainer.TrainRegression(x, y, ReadOnlySpan<float>.Empty, w, b)
+            : _trainer.TrainQuantiles(x, y, _quantiles, w, b);
     }
 
     /// <inheritdoc/>

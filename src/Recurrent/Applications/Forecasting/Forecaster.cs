@@ -1,9 +1,11 @@
 // Forecaster: a forecasting model with its ForecastSpec — built for a ForecastSeries (Create), trained on the fit
 // loop (CreateFit: ForecastWindows, ForecastValidation; Train: the one-call in-memory form with best-weight
-// restore), predicts the next H steps of the target columns from W steps of the input columns (values in original
-// units in and out; standardisation inside), and continues a series autoregressively for any number of steps by
-// appending its own predictions to the window (which needs every input column to be a target column).
-// Shapes: windows (B, W, C_in) row-major per window; predictions (B, H, C_target); a continuation (N, C_target).
+// restore), predicts the next H steps of the target columns (a point forecast, or each quantile) from the last
+// L = W + Lag rows of the input columns (values in original units in and out; the WindowCodec's differencing and
+// scaling inside), and continues a series autoregressively for any number of steps by appending its own point
+// predictions to the window (which needs every input column to be a target column).
+// Shapes: windows (B, L, C_in) row-major per window; ahead features (B, W, A); predictions (B, H, C_target) or
+// (B, H, C_target, Q); a continuation (N, C_target) or (N, C_target, Q).
 using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Training;
@@ -15,6 +17,7 @@ namespace Recurrent.Forecasting;
 public sealed class Forecaster
 {
     private float[] _x = [];
+    private WindowCodec? _codec;
 
     /// <summary>Pairs a model with its spec; throws ArgumentException when their sizes disagree.</summary>
     public Forecaster(SequenceModel<float> model, ForecastSpec spec)
@@ -53,8 +56,8 @@ public sealed class Forecaster
         ArgumentNullException.ThrowIfNull(settings);
         return new ModelConfig
         {
-            Input = InputKind.Dense, InputSize = spec.Inputs.Count, Cell = settings.Cell, HiddenSize = settings.HiddenSize, Layers = settings.Layers,
-            Head = HeadKind.LastStep, OutputSize = spec.Targets.Count * spec.Horizon,
+            Input = InputKind.Dense, InputSize = spec.FeatureCount, Cell = settings.Cell, HiddenSize = settings.HiddenSize, Layers = settings.Layers,
+            Head = HeadKind.LastStep, OutputSize = spec.OutputSize,
         };
     }
 
@@ -69,12 +72,12 @@ public sealed class Forecaster
         options.Validate();
         if (series.Spec.ToJson() != Spec.ToJson())
             throw new ArgumentException("The series has other columns, standardisation, window or horizon than the forecaster.", nameof(series));
-        var optimization = options.Optimization.WithPlannedSchedule(options.Fit, (series.TrainStarts.Count + options.BatchSize - 1) / options.BatchSize);
+        var optimization = options.Optimization.WithPlannedSchedule(options.Fit, (series.Train.Count + options.BatchSize - 1) / options.BatchSize);
         var optimizer = optimization.CreateOptimizer(Model.Parameters.Count);
         var engine = new StepEngine<float>(Model.Parameters, optimizer, optimization.CreateSchedule(), optimization.TrainerOptions());
         var batches = new ForecastWindows(Model, engine, series, options.BatchSize, options.Seed);
         var validation = new ForecastValidation(Model, series, options.BatchSize);
-        return new ForecastFit(new FitLoop(Model, engine, batches, options.Fit, validation), optimizer, series.TrainStarts.Count, series.ValidationStarts.Count);
+        return new ForecastFit(new FitLoop(Model, engine, batches, options.Fit, validation), optimizer, series.Train.Count, series.Validation.Count);
     }
 
     /// <summary>
@@ -99,41 +102,87 @@ public sealed class Forecaster
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(spec);
         var c = model.Config;
-        if (c.Input != InputKind.Dense || c.Head != HeadKind.LastStep || c.InputSize != spec.Inputs.Count || c.OutputSize != spec.Targets.Count * spec.Horizon)
+        if (c.Input != InputKind.Dense || c.Head != HeadKind.LastStep || c.InputSize != spec.FeatureCount || c.OutputSize != spec.OutputSize)
             throw new ArgumentException($"The model (input {c.Input} {c.InputSize}, head {c.Head} {c.OutputSize}) does not fit the spec " +
-                $"({spec.Inputs.Count} dense inputs, {spec.Targets.Count} targets × horizon {spec.Horizon} from the last step).", nameof(model));
+                $"({spec.FeatureCount} dense inputs, {spec.Targets.Count} targets × horizon {spec.Horizon} × {spec.QuantileCount} quantile(s) from the last step).", nameof(model));
     }
 
-    /// <summary>Predictions (B, H, C_target) in original units for windows (B, W, C_in) in original units.</summary>
-    public double[] PredictWindows(ReadOnlySpan<double> windows, int batch)
+    /// <summary>
+    /// Point predictions (B, H, C_target) in original units for windows (B, L, C_in) of the input columns in original
+    /// units, L = <see cref="ForecastSpec.HistoryRows"/> (the window and the rows differencing needs). With known-ahead
+    /// columns or calendar features, <paramref name="ahead"/> holds each window's (W, A) features of the rows H steps
+    /// after its steps (<see cref="ForecastSeries.AheadFeatures(ForecastSpec, ReadOnlySpan{double}, IReadOnlyList{DateTime}?, int)"/>).
+    /// </summary>
+    public double[] PredictWindows(ReadOnlySpan<double> windows, int batch, ReadOnlySpan<float> ahead = default)
     {
-        int w = Spec.Window, ci = Spec.Inputs.Count, ct = Spec.Targets.Count, h = Spec.Horizon;
+        double[] all = PredictQuantiles(windows, batch, ahead);
+        int q = Spec.QuantileCount, p = Spec.PointQuantile;
+        if (q == 1) return all;
+        var point = new double[all.Length / q];
+        for (int i = 0; i < point.Length; i++) point[i] = all[i * q + p];
+        return point;
+    }
+
+    /// <summary>As <see cref="PredictWindows"/>, every quantile: (B, H, C_target, Q) (Q = 1 for a point forecaster).</summary>
+    public double[] PredictQuantiles(ReadOnlySpan<double> windows, int batch, ReadOnlySpan<float> ahead = default)
+    {
+        int w = Spec.Window, l = Spec.HistoryRows, ci = Spec.Inputs.Count, f = Spec.FeatureCount, a = f - ci, block = Spec.OutputSize;
         if (batch <= 0) throw new ArgumentException($"batch must be positive, got {batch}.", nameof(batch));
-        if (windows.Length != batch * w * ci)
-            throw new ArgumentException($"windows has {windows.Length} values; expected (B, W, C) = {batch}*{w}*{ci}.", nameof(windows));
-        if (_x.Length < w * batch * ci) _x = new float[w * batch * ci];
+        if (windows.Length != batch * l * ci)
+            throw new ArgumentException($"windows has {windows.Length} values; expected (B, L, C) = {batch}*{l}*{ci}" +
+                (Spec.Lag > 0 ? $" (window {w} + {Spec.Lag} rows for differencing)" : "") + ".", nameof(windows));
+        if (ahead.Length != batch * w * a)
+            throw new ArgumentException($"ahead has {ahead.Length} values; expected (B, W, A) = {batch}*{w}*{a} (known-ahead columns and calendar features).", nameof(ahead));
+        _codec ??= new WindowCodec(Spec);
+        if (_x.Length < w * batch * f) _x = new float[w * batch * f];
+        Span<float> x = _x.AsSpan(0, w * batch * f);
         for (int b = 0; b < batch; b++)
-            for (int t = 0; t < w; t++)
-                for (int k = 0; k < ci; k++)
-                    _x[(t * batch + b) * ci + k] = (float)Spec.Inputs[k].Normalize(windows[(b * w + t) * ci + k]);
+        {
+            _codec.Load(windows.Slice(b * l * ci, l * ci));
+            _codec.WriteInputs(x, batch, b, ahead.Slice(b * w * a, w * a));
+        }
         Model.ResetState();
-        ReadOnlySpan<float> y = Model.Forward(_x.AsSpan(0, w * batch * ci), w, batch, training: false);
-        var result = new double[batch * h * ct];
-        for (int i = 0; i < result.Length; i++) result[i] = Spec.Targets[i % ct].Denormalize(y[i]);
+        ReadOnlySpan<float> y = Model.Forward(x, w, batch, training: false);
+        var result = new double[batch * block];
+        for (int b = 0; b < batch; b++)
+        {
+            _codec.Load(windows.Slice(b * l * ci, l * ci));
+            _codec.DecodeOutputs(y.Slice(b * block, block), result.AsSpan(b * block, block));
+        }
         return result;
     }
 
     /// <summary>
     /// Continues a series: <paramref name="history"/> is (rows, C_in) of the input columns in original units
-    /// (rows ≥ W); returns (steps, C_target), each block of H steps predicted from the window that ends with the
-    /// previous predictions.
+    /// (rows ≥ L); returns (steps, C_target), each block of H steps predicted from the window that ends with the
+    /// previous predictions. With known-ahead columns or calendar features, <paramref name="aheadRows"/> holds the
+    /// features (rows + steps + H − 1, A) of every row (<see cref="ForecastSeries.AheadFeatures(ForecastSpec, ReadOnlySpan{double}, IReadOnlyList{DateTime}?, int)"/>).
     /// </summary>
-    public double[] Continue(ReadOnlySpan<double> history, int rows, int steps)
+    public double[] Continue(ReadOnlySpan<double> history, int rows, int steps, ReadOnlySpan<float> aheadRows = default)
     {
-        int w = Spec.Window, ci = Spec.Inputs.Count, ct = Spec.Targets.Count, h = Spec.Horizon;
+        double[] all = ContinueQuantiles(history, rows, steps, aheadRows);
+        int q = Spec.QuantileCount, p = Spec.PointQuantile;
+        if (q == 1) return all;
+        var point = new double[all.Length / q];
+        for (int i = 0; i < point.Length; i++) point[i] = all[i * q + p];
+        return point;
+    }
+
+    /// <summary>
+    /// As <see cref="Continue"/>, every quantile: (steps, C_target, Q). The series is continued with the point
+    /// forecast (the quantile nearest 0.5), so beyond the first H steps the band is that of one block ahead of the
+    /// point path, not of the accumulated uncertainty.
+    /// </summary>
+    public double[] ContinueQuantiles(ReadOnlySpan<double> history, int rows, int steps, ReadOnlySpan<float> aheadRows = default)
+    {
+        int w = Spec.Window, l = Spec.HistoryRows, ci = Spec.Inputs.Count, ct = Spec.Targets.Count, h = Spec.Horizon, q = Spec.QuantileCount, p = Spec.PointQuantile;
+        int a = Spec.FeatureCount - ci;
         if (steps <= 0) throw new ArgumentException($"steps must be positive, got {steps}.", nameof(steps));
-        if (rows < w) throw new ArgumentException($"continuing needs at least the window of {w} rows of history, got {rows}.", nameof(rows));
+        if (rows < l) throw new ArgumentException($"continuing needs at least {l} rows of history (window {w}{(Spec.Lag > 0 ? $" + {Spec.Lag} for differencing" : "")}), got {rows}.", nameof(rows));
         if (history.Length != rows * ci) throw new ArgumentException($"history has {history.Length} values; expected (rows, C) = {rows}*{ci}.", nameof(history));
+        int aheadNeeded = (rows + steps + h - 1) * a;
+        if (a > 0 && aheadRows.Length < aheadNeeded)
+            throw new ArgumentException($"the known-ahead and calendar features are needed for {rows + steps + h - 1} rows; got {aheadRows.Length / a}.", nameof(aheadRows));
         int[] map = Spec.InputToTarget();
         int missing = Array.IndexOf(map, -1);
         if (missing >= 0)
@@ -141,14 +190,16 @@ public sealed class Forecaster
                 "past the data; train with every input column among the targets.", nameof(history));
         // The series so far, (rows + predicted, C_in): the history, then every predicted step's values of the input columns.
         var series = new List<double>(history.ToArray());
-        var result = new double[steps * ct];
+        var result = new double[steps * ct * q];
         for (int done = 0; done < steps;)
         {
-            double[] p = PredictWindows(series.GetRange(series.Count - w * ci, w * ci).ToArray(), 1);  // (H, C_target)
+            int end = rows + done;  // rows known or predicted so far; the window is rows [end − L, end)
+            ReadOnlySpan<float> ahead = a > 0 ? aheadRows.Slice((end - w + h) * a, w * a) : default;
+            double[] all = PredictQuantiles(series.GetRange(series.Count - l * ci, l * ci).ToArray(), 1, ahead);  // (H, C_target, Q)
             int take = Math.Min(h, steps - done);
-            Array.Copy(p, 0, result, done * ct, take * ct);
+            Array.Copy(all, 0, result, done * ct * q, take * ct * q);
             for (int s = 0; s < h; s++)
-                for (int k = 0; k < ci; k++) series.Add(p[s * ct + map[k]]);
+                for (int k = 0; k < ci; k++) series.Add(all[(s * ct + map[k]) * q + p]);
             done += take;
         }
         return result;

@@ -53,6 +53,24 @@ public sealed class TimeAxis
 
     /// <summary>True for dates and times, false for a numeric column.</summary>
     public bool IsDate => _layout is not null;
+    /// <summary>The date/time layout of the column, or null for numbers.</summary>
+    public string? Layout => _layout;
+    /// <summary>The step in whole months (dates stepping by months), else 0.</summary>
+    public int Months => _months;
+    /// <summary>The step as a time span (dates not stepping by months), else zero.</summary>
+    public TimeSpan Span => _span;
+
+    /// <summary>True when <paramref name="layout"/> is one of the recognised date/time layouts.</summary>
+    public static bool IsLayout(string? layout) => layout is not null && Layouts.Contains(layout);
+
+    /// <summary>The date <paramref name="steps"/> (≥ 1) steps after the last row; InvalidOperationException for a numeric column.</summary>
+    public DateTime DateAfter(int steps)
+    {
+        if (steps <= 0) throw new ArgumentException($"steps must be positive, got {steps}.", nameof(steps));
+        if (_layout is null) throw new InvalidOperationException("A numeric time column has no dates.");
+        DateTime next = _months != 0 ? _lastDate.AddMonths(checked(steps * _months)) : _lastDate + steps * _span;
+        return _monthEnd ? next.AddDays(DateTime.DaysInMonth(next.Year, next.Month) - next.Day) : next;
+    }
 
     /// <summary>True when <paramref name="text"/> is a date or time in one of the recognised layouts.</summary>
     public static bool IsDateOrTime(string text) => LayoutOf(text) is not null;
@@ -75,9 +93,7 @@ public sealed class TimeAxis
         if (steps <= 0) throw new ArgumentException($"steps must be positive, got {steps}.", nameof(steps));
         if (_layout is null)
             return (_lastNumber + steps * _increment).ToString("F" + _decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-        DateTime next = _months != 0 ? _lastDate.AddMonths(checked(steps * _months)) : _lastDate + steps * _span;
-        if (_monthEnd) next = next.AddDays(DateTime.DaysInMonth(next.Year, next.Month) - next.Day);
-        return next.ToString(_layout, CultureInfo.InvariantCulture);
+        return DateAfter(steps).ToString(_layout, CultureInfo.InvariantCulture);
     }
 
     private static string? LayoutOf(string text)

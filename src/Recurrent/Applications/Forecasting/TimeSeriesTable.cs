@@ -93,17 +93,22 @@ public sealed class TimeSeriesTable
     /// The values of the given columns as a row-major (Rows, columns.Count) array; throws InvalidDataException naming
     /// file, line and column of the first field that is not a finite number.
     /// </summary>
-    public double[] Values(IReadOnlyList<int> columns)
+    public double[] Values(IReadOnlyList<int> columns) => Values(columns, Enumerable.Range(0, Rows).ToArray());
+
+    /// <summary>The values of the given columns in the given rows (0-based), (rows.Count, columns.Count) row-major; errors as the other overload.</summary>
+    public double[] Values(IReadOnlyList<int> columns, IReadOnlyList<int> rows)
     {
         ArgumentNullException.ThrowIfNull(columns);
-        var v = new double[Rows * columns.Count];
-        for (int r = 0; r < Rows; r++)
+        ArgumentNullException.ThrowIfNull(rows);
+        var v = new double[rows.Count * columns.Count];
+        for (int i = 0; i < rows.Count; i++)
             for (int k = 0; k < columns.Count; k++)
             {
+                int r = rows[i];
                 string text = _fields[r][columns[k]];
                 if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) || !double.IsFinite(x))
                     throw new InvalidDataException($"'{Path}' line {FirstDataLine + r}, column '{ColumnName(columns[k])}': \"{text}\" is not a number.");
-                v[r * columns.Count + k] = x;
+                v[i * columns.Count + k] = x;
             }
         return v;
     }

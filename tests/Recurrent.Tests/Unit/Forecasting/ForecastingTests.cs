@@ -56,7 +56,7 @@ public sealed class ForecastingTests(ITestOutputHelper log) : IDisposable
         var table = TimeSeriesTable.Read(WaveCsv(Rows));
         var options = new ForecastOptions
         {
-            Window = 16, Horizon = 2, ValidationFraction = 0.25,
+            Window = 16, Horizon = 2, ValidationFraction = 0.25, Normalize = ForecastNormalization.Global,
             Optimization = new ForecastOptions().Optimization with { LearningRate = 0.01 },
             Fit = new FitOptions { Epochs = 25 },
         };
@@ -102,7 +102,7 @@ public sealed class ForecastingTests(ITestOutputHelper log) : IDisposable
                     n++;
                 }
             }
-        Assert.Equal(series.ValidationStarts.Count * 2, n);
+        Assert.Equal(series.Validation.Count * 2, n);
         Assert.Equal(sq / n, best!["val_mse"]!.Value, 1e-4);
         Assert.Equal(abs / n, best["val_mae"]!.Value, 1e-4);
         Assert.Equal(z / n, best.Score, 1e-4); // val_loss: the MSE of the standardised values
