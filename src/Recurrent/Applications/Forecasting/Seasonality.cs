@@ -1,7 +1,9 @@
 // Seasonality: the season of a series and the yardstick of MASE. Detect reads the season from the autocorrelation
 // of the first differences (differencing removes a trend, whose slow decay would hide the peaks): the highest
 // local peak of the autocorrelation at lags 2..n/3 that passes the 90% significance test of the M4 competition's
-// seasonality check, |r_k| > 1.645·sqrt((1 + 2·Σ_{i<k} r_i²) / n) (Bartlett's variance); none passing is season 1.
+// seasonality check, r_k > 1.645·sqrt((1 + 2·Σ_{i<k} r_i²) / n) (Bartlett's variance), and is at least 0.3 — M4
+// tests one known lag, while a search over a hundred lags would find a chance peak in pure noise at the 90%
+// level alone; none passing is season 1.
 // SeasonalNaiveMae is the in-sample mean absolute error of the seasonal-naive forecast, mean |y[t] − y[t−S]| over
 // t ≥ S — the scale of MASE (Hyndman & Koehler 2006; the M4 competition's definition).
 namespace Recurrent.Forecasting;
@@ -11,6 +13,8 @@ public static class Seasonality
 {
     /// <summary>The largest lag considered.</summary>
     public const int MaxLag = 400;
+    /// <summary>The least autocorrelation a season must show.</summary>
+    public const double MinimumAutocorrelation = 0.3;
 
     /// <summary>
     /// The season of <paramref name="values"/> (1 when none is significant) and the autocorrelation of the first
@@ -39,7 +43,7 @@ public static class Seasonality
         double bestR = 0, squares = r[1] * r[1];
         for (int k = 2; k <= maxLag; k++)
         {
-            double limit = 1.645 * Math.Sqrt((1 + 2 * squares) / n);
+            double limit = Math.Max(MinimumAutocorrelation, 1.645 * Math.Sqrt((1 + 2 * squares) / n));
             if (r[k] > r[k - 1] && r[k] >= r[k + 1] && r[k] > limit && r[k] > bestR) { best = k; bestR = r[k]; }
             squares += r[k] * r[k];
         }
