@@ -91,7 +91,7 @@ public static class ClassificationData
                 if (values.Length % featuresPerStep != 0)
                     throw Bad($"{values.Length} numbers{(hasLabel ? " after the label" : "")}, which is not a multiple of {featuresPerStep}, the numbers per step; " +
                         $"a line holds T·{featuresPerStep} numbers, step by step (step 1's {featuresPerStep} values, then step 2's, ...): " +
-                        "complete or remove the line, or read the file with the number of values per step it was written with.");
+                        "complete or remove the line, or, if the file's steps hold another number of values, use a model trained with that number (--features-per-step).");
                 records.Add(new ClassificationRecord(label, "", values, lineNumber));
             }
         }
