@@ -1,5 +1,6 @@
 // TrainCommand.Tasks: the flags only some kinds of model use (TaskFlags: --task forecast's window, horizon and
-// columns, --task seq2seq's source reversal and output length), and RejectOthers, with which every kind refuses
+// columns, --task seq2seq's source reversal and output length, --task classify's numbers per step of a numeric
+// file), and RejectOthers, with which every kind refuses
 // the flags of the others. The kinds themselves: TrainSupervised.cs (classify, tag), TrainForecast.cs (forecast),
 // TrainCommand.Seq2Seq.cs (seq2seq); language models are TrainCommand.cs.
 using System.CommandLine;
@@ -9,7 +10,7 @@ namespace Recurrent.Cli.Commands;
 
 internal static partial class TrainCommand
 {
-    /// <summary>The flags only --task forecast and seq2seq use (--task itself is in Flags).</summary>
+    /// <summary>The flags only --task forecast, seq2seq or classify use (--task itself is in Flags).</summary>
     internal sealed class TaskFlags
     {
         public readonly Option<int?> Window = new("--window") { HelpName = "W", Description = $"forecast: steps the model reads (default {new ForecastOptions().Window})." };
@@ -18,8 +19,9 @@ internal static partial class TrainCommand
         public readonly Option<string?> Targets = new("--targets") { HelpName = "COLS", Description = "forecast: predicted columns (default: the last column)." };
         public readonly Option<bool> ReverseSource = new("--reverse-source") { Description = "seq2seq: feed every source reversed (Sutskever et al. 2014)." };
         public readonly Option<int?> MaxOutput = new("--max-output") { Description = "seq2seq: longest decoded output (default: longest target + 25%)." };
+        public readonly Option<int?> FeaturesPerStep = new("--features-per-step") { HelpName = "F", Description = "classify, .csv data: numbers per time step (channels); each line is the label, then T·F numbers step by step (default 1: one number per step)." };
 
-        public IEnumerable<Option> All => [Window, Horizon, Inputs, Targets, ReverseSource, MaxOutput];
+        public IEnumerable<Option> All => [Window, Horizon, Inputs, Targets, ReverseSource, MaxOutput, FeaturesPerStep];
     }
 
     /// <summary>
