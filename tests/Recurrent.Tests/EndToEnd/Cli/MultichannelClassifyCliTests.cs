@@ -3,7 +3,7 @@
 // input size 3 and its per-channel standardisation, a resume keeps F and the statistics, `rnn predict` and `rnn eval`
 // read the same format and agree with the library, lines whose count is not a multiple of the model's F are refused
 // naming file and line, the ONNX export carries F and the statistics (enough for ONNX Runtime to give the library's
-// label), and --features-per-step is refused with text data, with --resume, with --init-from and for other tasks.
+// label), fine-tuning from the model keeps its F and statistics, and --features-per-step is refused with text data, with --resume, with --init-from and for other tasks.
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
 using Recurrent.Classification;
@@ -137,6 +137,20 @@ public sealed class MultichannelClassifyCliTests(MultichannelRun trained) : ICla
             }
             finally { foreach (var value in inputs.Values) value.Dispose(); }
         }
+    }
+
+    [Fact]
+    public void FineTuningFromAMultichannelModel_ReadsTheDataWithItsF_AndKeepsItsStatistics()
+    {
+        string tuned = Path.Combine(trained.Scratch, "tuned");
+        var r = CliRunner.Run("train", "--task", "classify", "--data", trained.Train, "--init-from", Last, "--run-dir", tuned, "--steps", "2", "--quiet");
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        string last = Path.Combine(tuned, RunDirectory.LastFile);
+        Assert.Equal(3, FitState.FromJson(ModelFile.Read(last).Training!, last).Run!["model"]!["features_per_step"]!.GetValue<int>());
+        var (from, to) = (SequenceClassifier.Load(Last), SequenceClassifier.Load(last));
+        Assert.Equal(3, to.FeaturesPerStep);
+        Assert.Equal(from.Standardisation!.Mean, to.Standardisation!.Mean);
+        Assert.Equal(from.Standardisation.Std, to.Standardisation.Std);
     }
 
     [Fact]
