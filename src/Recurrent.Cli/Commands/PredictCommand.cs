@@ -1,7 +1,8 @@
 // PredictCommand: `rnn predict MODEL --input FILE` — applies a task model to new data; the model file's task
 // description picks what happens.
 // Classify: one output line per input line, "label<TAB>probability" (the label's softmax probability), in
-// input order; the input is the model's format (TSV text or CSV numbers) with the label column optional. A blank
+// input order; the input is the model's format (TSV text, or CSV numbers with the model's F numbers per step) with
+// the label column optional; a CSV line that is not whole steps of F is refused, naming file and line. A blank
 // line (or a '#' comment line of a CSV) gives an empty output line, so output line N always answers input line N.
 // Tag: CoNLL output, "token<TAB>tag" per token with a blank line between sentences; the input has one
 // token per line (a tag column, if present, is ignored).
@@ -25,7 +26,7 @@ internal static class PredictCommand
     internal sealed class Flags
     {
         public readonly Argument<string> Model = new("MODEL") { Description = "A model written by `rnn train --task classify|tag|forecast|seq2seq`, or its run directory." };
-        public readonly Option<string> Input = new("--input") { HelpName = "FILE", Description = "classify: text or label<TAB>text lines, CSV numbers; tag: one token per line; forecast: the CSV series to continue; seq2seq: lines to decode (text before a tab, if any). classify and seq2seq write one line per input line: empty for a blank line (seq2seq: also for a line it cannot read, reported on stderr with exit code 2).", Required = true };
+        public readonly Option<string> Input = new("--input") { HelpName = "FILE", Description = "classify: text or label<TAB>text lines, CSV numbers (F per step for a model trained with --features-per-step F); tag: one token per line; forecast: the CSV series to continue; seq2seq: lines to decode (text before a tab, if any). classify and seq2seq write one line per input line: empty for a blank line (seq2seq: also for a line it cannot read, reported on stderr with exit code 2).", Required = true };
         public readonly Option<string?> Output = new("--output") { HelpName = "FILE", Description = "Write the predictions to this file instead of standard output." };
         public readonly Option<int> Batch = new("--batch") { Description = "Sequences run together (does not change the result).", DefaultValueFactory = _ => 32 };
         public readonly Option<int?> Steps = new("--steps") { Description = "forecast: steps to predict." };
@@ -59,7 +60,7 @@ internal static class PredictCommand
                 case SequenceClassifier.TaskName:
                 {
                     var classifier = SequenceClassifier.Load(path);
-                    var records = ClassificationData.Read(inputPath, classifier.Format, requireLabels: false);
+                    var records = ClassificationData.Read(inputPath, classifier.Format, requireLabels: false, featuresPerStep: classifier.FeaturesPerStep);
                     var byLine = classifier.Predict(records, b).ToDictionary(p => p.Line);
                     // Blank and comment lines have no record: an empty line keeps the output aligned with the input.
                     int lines = File.ReadLines(inputPath).Count();

@@ -1,8 +1,8 @@
 // TaskEvaluation: `rnn eval MODEL --data FILE` for classification and tagging models (EvalCommand hands over
-// when the model file has a task description). Classification prints accuracy, macro-F1, per-label
-// precision/recall/F1 and the confusion matrix (rows: true label, columns: predicted); tagging prints
-// per-token accuracy and entity (chunk) precision, recall and F1, overall and per type. --json prints one
-// JSON object with the same numbers.
+// when the model file has a task description; a numeric classifier's file is read with its F numbers per step).
+// Classification prints accuracy, macro-F1, per-label precision/recall/F1 and the confusion matrix (rows: true
+// label, columns: predicted); tagging prints per-token accuracy and entity (chunk) precision, recall and F1,
+// overall and per type. --json prints one JSON object with the same numbers.
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -29,7 +29,7 @@ internal static class TaskEvaluation
     private static int Classify(string modelPath, string file, bool json)
     {
         var classifier = SequenceClassifier.Load(modelPath);
-        var records = ClassificationData.Read(file, classifier.Format, requireLabels: true);
+        var records = ClassificationData.Read(file, classifier.Format, requireLabels: true, featuresPerStep: classifier.FeaturesPerStep);
         ConfusionMatrix m = classifier.Evaluate(records, file);
         var labels = classifier.Labels.Names;
         if (json)

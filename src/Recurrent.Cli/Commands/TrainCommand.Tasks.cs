@@ -1,5 +1,6 @@
 // TrainCommand.Tasks: the flags only some kinds of model use (TaskFlags: --task forecast's window, horizon and
-// columns, --task seq2seq's source reversal and output length), and RejectOthers, with which every kind refuses
+// columns, --task seq2seq's source reversal and output length, --task classify's numbers per step of a numeric
+// file), and RejectOthers, with which every kind refuses
 // the flags of the others. The kinds themselves: TrainSupervised.cs (classify, tag), TrainForecast.cs (forecast),
 // TrainCommand.Seq2Seq.cs (seq2seq); language models are TrainCommand.cs.
 using System.CommandLine;
@@ -9,7 +10,7 @@ namespace Recurrent.Cli.Commands;
 
 internal static partial class TrainCommand
 {
-    /// <summary>The flags only --task forecast and seq2seq use (--task itself is in Flags).</summary>
+    /// <summary>The flags only --task forecast, seq2seq or classify use (--task itself is in Flags).</summary>
     internal sealed class TaskFlags
     {
         public readonly Option<int?> Window = new("--window") { HelpName = "W", Description = $"forecast: steps the model reads (default {new ForecastOptions().Window})." };
@@ -26,8 +27,9 @@ internal static partial class TrainCommand
         public readonly Option<string?> SeriesColumn = new("--series-column") { HelpName = "COL", Description = "forecast: long format, one model for many series: the column naming each row's series." };
         public readonly Option<bool> ReverseSource = new("--reverse-source") { Description = "seq2seq: feed every source reversed (Sutskever et al. 2014)." };
         public readonly Option<int?> MaxOutput = new("--max-output") { Description = "seq2seq: longest decoded output (default: longest target + 25%)." };
+        public readonly Option<int?> FeaturesPerStep = new("--features-per-step") { HelpName = "F", Description = "classify, .csv data: numbers per time step (channels); each line is the label, then T·F numbers step by step (default 1: one number per step)." };
 
-        public IEnumerable<Option> All => [Window, Horizon, Inputs, Targets, Normalize, Difference, SeasonDiff, Season, Quantiles, Known, TimeColumn, SeriesColumn, ReverseSource, MaxOutput];
+        public IEnumerable<Option> All => [Window, Horizon, Inputs, Targets, Normalize, Difference, SeasonDiff, Season, Quantiles, Known, TimeColumn, SeriesColumn, ReverseSource, MaxOutput, FeaturesPerStep];
 
         /// <summary>The flags that shape a forecaster's data and output (fixed by --init-from and on --resume).</summary>
         public IEnumerable<Option> ForecastShape => [Window, Horizon, Inputs, Targets, Normalize, Difference, SeasonDiff, Season, Quantiles, Known, TimeColumn, SeriesColumn];

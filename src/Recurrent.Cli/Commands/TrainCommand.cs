@@ -26,7 +26,7 @@ internal static partial class TrainCommand
         var cmd = new Command("train",
             "Train a language model (char-rnn style) on text files; without --data, on the project's own sources (about 2 minutes). --task classify|tag|forecast|seq2seq trains the other model shapes.");
         foreach (var option in o.All) cmd.Options.Add(option);
-        var tasks = new TaskFlags(); // the options of --task forecast and seq2seq (TrainCommand.Tasks.cs)
+        var tasks = new TaskFlags(); // the options of --task forecast, seq2seq and classify only (TrainCommand.Tasks.cs)
         foreach (var option in tasks.All) cmd.Options.Add(option);
         cmd.SetAction(parse => Execute(parse, o, tasks));
         return cmd;
@@ -117,6 +117,7 @@ internal static partial class TrainCommand
             ["CheckpointEvery"] = "--checkpoint-every", ["MaxBadSteps"] = "--max-bad-steps",
             ["ValidationFraction"] = "--val-fraction", ["MaxVocabulary"] = "--max-vocab", ["Tokenizer"] = "--tokenizer",
             ["BpeEncoding"] = "--bpe-encoding", ["Window"] = "--window", ["Horizon"] = "--horizon", ["MaxTargetLength"] = "--max-output",
+            ["FeaturesPerStep"] = "--features-per-step",
         };
     }
 
@@ -139,7 +140,7 @@ internal static partial class TrainCommand
             return kind switch
             {
                 "lm" => ExecuteResume(parse, o, t, checkpoint, signals.Token),
-                "classify" or "tag" => TrainSupervised.Resume(parse, o, t.All, kind, checkpoint, signals.Token),
+                "classify" or "tag" => TrainSupervised.Resume(parse, o, t, kind, checkpoint, signals.Token),
                 "forecast" => TrainForecast.Resume(parse, o, t, checkpoint, signals.Token),
                 Seq2SeqRunSpec.RunKind => ResumeSeq2Seq(parse, o, t, checkpoint, signals.Token),
                 _ => throw new UserFacingException($"'{checkpoint}' is a run of --task {kind}, which cannot be resumed by this build."),
@@ -149,7 +150,7 @@ internal static partial class TrainCommand
         return task switch
         {
             "lm" => ExecuteLanguageModel(parse, o, t, signals.Token),
-            "classify" or "tag" => TrainSupervised.Execute(parse, o, t.All, task, signals.Token),
+            "classify" or "tag" => TrainSupervised.Execute(parse, o, t, task, signals.Token),
             "forecast" => TrainForecast.Execute(parse, o, t, signals.Token),
             Seq2SeqRunSpec.RunKind => ExecuteSeq2Seq(parse, o, t, signals.Token),
             _ => throw new UserFacingException($"unknown --task '{task}'; use lm, classify, tag, forecast or seq2seq."),

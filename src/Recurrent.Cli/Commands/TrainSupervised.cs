@@ -1,9 +1,10 @@
 // TrainSupervised: `rnn train --task classify|tag --data FILE` — a sequence classifier (TSV label<TAB>text or CSV
-// label,v1,...,vn) or a CoNLL tagger trained by the library's SupervisedRun on the fit loop, with everything a
+// label,v1,...,vn, with --features-per-step F numbers per step) or a CoNLL tagger trained by the library's SupervisedRun on the fit loop, with everything a
 // language-model run has: budgets (--epochs/--steps/--time), every optimizer, schedule and clipping flag, the live
 // progress line, metrics.jsonl with validation accuracy (classify) or entity F1 (tag), loss plots, last/best
 // checkpoints, `--resume DIR`, Ctrl+C/SIGTERM and the divergence guard. Defaults come from the library's
-// ClassifierSettings and SupervisedOptions. Flags of the other tasks are refused.
+// ClassifierSettings and SupervisedOptions. Flags of the other tasks are refused; --features-per-step is part of the
+// run (kept on --resume, taken from the model with --init-from).
 using System.CommandLine;
 using Recurrent.Classification;
 using Recurrent.Cli.Reporting;
@@ -15,17 +16,17 @@ namespace Recurrent.Cli.Commands;
 
 internal static class TrainSupervised
 {
-    private static Option[] Used(TrainCommand.Flags o, string task) =>
+    private static Option[] Used(TrainCommand.Flags o, TrainCommand.TaskFlags t, string task) =>
     [
-        o.Task, o.Bidirectional, o.Data, o.Val, o.ValFraction, o.Encoding, .. task == "classify" ? [o.Tokenizer] : Array.Empty<Option>(),
+        o.Task, o.Bidirectional, o.Data, o.Val, o.ValFraction, o.Encoding, .. task == "classify" ? [o.Tokenizer, t.FeaturesPerStep] : Array.Empty<Option>(),
         o.Model, o.Layers, o.Hidden, o.Embedding, o.Dropout, o.Batch, o.RunDir, o.Resume, o.InitFrom, o.Seed, o.Quiet,
         .. TrainCommand.OptimizationFlags(o), .. TrainCommand.FitFlags(o),
     ];
 
-    /// <summary>Trains --task classify or tag; <paramref name="otherTaskFlags"/> are the forecast/seq2seq-only options (refused here).</summary>
-    public static int Execute(ParseResult parse, TrainCommand.Flags o, IEnumerable<Option> otherTaskFlags, string task, CancellationToken cancellation)
+    /// <summary>Trains --task classify or tag; the options of <paramref name="t"/> other than classify's --features-per-step are refused.</summary>
+    public static int Execute(ParseResult parse, TrainCommand.Flags o, TrainCommand.TaskFlags t, string task, CancellationToken cancellation)
     {
-        TrainCommand.RejectOthers(parse, task, Used(o, task), [.. o.All, .. otherTaskFlags]);
+        TrainCommand.RejectOthers(parse, task, Used(o, t, task), [.. o.All, .. t.All]);
         string data = Single(parse.GetValue(o.Data), "--data")
             ?? throw new UserFacingException($"--task {task} needs --data FILE ({(task == "tag" ? "CoNLL 'token tag' lines" : "label<TAB>text lines, or label,v1,...,vn for .csv")}).");
         string? val = Single(parse.GetValue(o.Val), "--val");
@@ -34,9 +35,18 @@ internal static class TrainSupervised
         string? encoding = parse.GetValue(o.Encoding);
         if (encoding is not null) TrainCommand.Map(() => TextEncodings.Get(encoding));
 
+        int featuresPerStep = parse.GetValue(t.FeaturesPerStep) ?? 1;
+        if (CommonOptions.Given(parse, t.FeaturesPerStep))
+        {
+            if (featuresPerStep < 1) throw new UserFacingException($"--features-per-step must be positive, got {featuresPerStep}.");
+            foreach (string? file in (string?[])[data, val])
+                if (file is not null && ClassificationData.FormatOf(file) != ClassificationFormat.Csv)
+                    throw new UserFacingException($"--features-per-step is for numeric data (a .csv file of 'label,v1,...,vn' lines), but '{Path.GetFullPath(file)}' " +
+                        "is read as text ('label<TAB>text', split into tokens); leave out --features-per-step, or give the numbers in a .csv file.");
+        }
         string? initFrom = parse.GetValue(o.InitFrom) is string i ? CommonOptions.ResolveModelPath(i) : null;
         if (initFrom is not null)
-            foreach (var fixedByModel in new Option[] { o.Model, o.Layers, o.Hidden, o.Embedding, o.Dropout, o.Bidirectional, o.Tokenizer })
+            foreach (var fixedByModel in new Option[] { o.Model, o.Layers, o.Hidden, o.Embedding, o.Dropout, o.Bidirectional, o.Tokenizer, t.FeaturesPerStep })
                 if (CommonOptions.Given(parse, fixedByModel))
                     throw new UserFacingException($"{fixedByModel.Name} cannot be used with --init-from: the architecture and vocabulary come from '{initFrom}'.");
         var defaults = new ClassifierSettings();
@@ -52,6 +62,7 @@ internal static class TrainSupervised
             EmbeddingSize = parse.GetValue(o.Embedding) ?? defaults.EmbeddingSize,
             Dropout = parse.GetValue(o.Dropout) ?? defaults.Dropout,
             Tokens = tokens,
+            FeaturesPerStep = featuresPerStep,
         };
         if (settings.EmbeddingSize < 0) throw new UserFacingException($"--embedding must be >= 0, got {settings.EmbeddingSize}.");
         if (!(settings.Dropout >= 0 && settings.Dropout < 1)) throw new UserFacingException($"--dropout must be in [0, 1), got {settings.Dropout}.");
@@ -81,14 +92,14 @@ internal static class TrainSupervised
     }
 
     /// <summary>`rnn train --resume DIR` for a classify or tag run: only the run controls may change.</summary>
-    public static int Resume(ParseResult parse, TrainCommand.Flags o, IEnumerable<Option> otherTaskFlags, string task, string checkpoint, CancellationToken cancellation)
+    public static int Resume(ParseResult parse, TrainCommand.Flags o, TrainCommand.TaskFlags t, string task, string checkpoint, CancellationToken cancellation)
     {
         Option[] allowed = [o.Task, o.Resume, o.Quiet, .. TrainCommand.FitFlags(o)];
-        foreach (var option in Used(o, task).Except(allowed))
+        foreach (var option in Used(o, t, task).Except(allowed))
             if (CommonOptions.Given(parse, option))
                 throw new UserFacingException($"{option.Name} cannot be used with --resume: a resumed run keeps the settings it started with " +
                     "(only --epochs, --steps, --time, --patience, --eval-every, --log-every, --checkpoint-every and --max-bad-steps may change).");
-        TrainCommand.RejectOthers(parse, task, Used(o, task), [.. o.All, .. otherTaskFlags]);
+        TrainCommand.RejectOthers(parse, task, Used(o, t, task), [.. o.All, .. t.All]);
         var stored = SupervisedRunSpec.FromJsonNode(FitState.FromJson(Recurrent.Serialization.ModelFile.Read(checkpoint).Training!, checkpoint).Run, checkpoint);
         var controls = TrainCommand.ReadFit(parse, o, stored.Training.Fit, resuming: true);
         TrainCommand.Map(() => controls.Validate());
@@ -117,7 +128,9 @@ internal static class TrainSupervised
         var s = run.Spec;
         var m = s.Model;
         string input = s.Kind == "tag" ? "CoNLL tokens"
-            : ClassificationData.FormatOf(s.Data.Path) == ClassificationFormat.Tsv ? $"text, {m.Tokens} tokens" : "numeric sequences";
+            : ClassificationData.FormatOf(s.Data.Path) == ClassificationFormat.Tsv ? $"text, {m.Tokens} tokens"
+            : run.Task is SequenceClassifier { Standardisation: null } ? "numeric sequences, 1 number per step, unscaled"
+            : $"numeric sequences, {m.FeaturesPerStep} number{(m.FeaturesPerStep == 1 ? "" : "s")} per step, standardised per channel";
         Console.WriteLine($"{s.Kind}: {s.Data.Path} ({input}); {run.TrainCount} training and {run.ValidationCount} validation {(s.Kind == "tag" ? "sentences" : "examples")}");
         Console.WriteLine($"model: {m.Cell} {m.HiddenSize}x{m.Layers}{(m.Bidirectional ? " bidirectional" : "")}; {run.Task.Model.Parameters.Count:N0} parameters" +
             (s.InitFrom is string init ? $"; fine-tuning from {init}" : ""));

@@ -1,9 +1,9 @@
 // TaskDescription: the typed "task" entry of a model file — which kind of model the file holds (the registry of
 // kinds is the list of derived records below, keyed by the "task" discriminator) and what prediction needs besides
-// the weights: a classifier's input format, token kind and labels; a tagger's tags and words; a forecaster's
-// columns, standardisation, window and horizon; an encoder–decoder's configuration and vocabulary. Every reader of
-// task models goes through Read, so the entry is parsed one way; a file without the entry is a language model.
-// The JSON is exactly what format-1 files hold, so they read unchanged.
+// the weights: a classifier's input format, token kind, labels and (numbers) per-channel standardisation; a
+// tagger's tags and words; a forecaster's columns, standardisation, window and horizon; an encoder–decoder's
+// configuration and vocabulary. Every reader of task models goes through Read, so the entry is parsed one way; a
+// file without the entry is a language model. The JSON is exactly what format-1 files hold, so they read unchanged.
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Recurrent.Seq2Seq;
@@ -64,18 +64,25 @@ public abstract record TaskDescription
     protected abstract bool IsComplete { get; }
 }
 
-/// <summary>A sequence classifier: input format ("tsv" or "csv"), token kind ("char", "word" or "numbers") and labels by id.</summary>
+/// <summary>
+/// A sequence classifier: input format ("tsv" or "csv"), token kind ("char", "word" or "numbers"), labels by id and,
+/// for numbers, the per-channel standardisation (its length is the numbers per step; absent in files written before
+/// it existed, whose one channel is read unscaled).
+/// </summary>
 public sealed record ClassifierDescription(
     [property: JsonPropertyName("format")] string Format,
     [property: JsonPropertyName("tokens")] string Tokens,
-    [property: JsonPropertyName("labels")] string[] Labels) : TaskDescription
+    [property: JsonPropertyName("labels")] string[] Labels,
+    [property: JsonPropertyName("standardisation"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    Classification.ChannelStandardisation? Standardisation = null) : TaskDescription
 {
     /// <summary>"classify".</summary>
     public const string Kind = "classify";
     /// <inheritdoc/>
     public override string Name => Kind;
     /// <inheritdoc/>
-    protected override bool IsComplete => Format is "tsv" or "csv" && Tokens is not null && Labels is { Length: > 0 };
+    protected override bool IsComplete => Format is "tsv" or "csv" && Tokens is not null && Labels is { Length: > 0 }
+        && (Standardisation is null || (Format == "csv" && Standardisation.IsValid));
 }
 
 /// <summary>A sequence tagger: tag names by id and the word vocabulary by id.</summary>

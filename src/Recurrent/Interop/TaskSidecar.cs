@@ -1,6 +1,7 @@
 // TaskSidecar: what an exported task model needs besides its weights to be used alone — a JSON description
 // ("format": "recurrent.task") of how inputs become model inputs and outputs become answers: a classifier's labels,
-// input format and vocabulary (model id → token, with the tokenizer it came from); a tagger's word vocabulary and
+// input format and vocabulary (model id → token, with the tokenizer it came from) or numbers per step and per-channel
+// standardisation; a tagger's word vocabulary and
 // tag names; a forecaster's columns with their standardisation, window and horizon; an encoder–decoder's vocabulary,
 // special ids, source layout and decoding rule. `rnn export` writes it as task.json in a PyTorch folder, as
 // NAME.task.json beside an ONNX file, and into the ONNX metadata under recurrent.task. Language models need none
@@ -50,7 +51,8 @@ public static class TaskSidecar
     /// <summary>
     /// A classifier: "labels" (output index → label), "input_format" (tsv or csv); for text "tokens" (char or word),
     /// "vocabulary" (model id → token, 0 = unknown), "tokenizer" (its JSON) and "tokenizer_id_offset" (model id =
-    /// tokenizer id + offset); for numbers one feature per step.
+    /// tokenizer id + offset); for numbers "features_per_step" (F) and, when the model standardises its input,
+    /// "standardisation" with one "mean" and "std" per channel (fed as (x − mean) / std; the graph does not do it).
     /// </summary>
     public static string ForClassifier(SequenceClassifier classifier)
     {
@@ -69,8 +71,20 @@ public static class TaskSidecar
         }
         else
         {
-            o["input"] = "features, float32 (T, B, 1): the line's numbers, one per step";
+            int f = classifier.FeaturesPerStep;
             o["tokens"] = "numbers";
+            o["features_per_step"] = f;
+            string layout = f == 1 ? "the line's numbers, one per step" : $"the line's T·{f} numbers, {f} per step, step-major (step 1's {f}, then step 2's, ...)";
+            if (classifier.Standardisation is { } s)
+            {
+                o["input"] = $"features, float32 (T, B, {f}): {layout}, channel k standardised as (x - standardisation.mean[k]) / standardisation.std[k]";
+                o["standardisation"] = new JsonObject
+                {
+                    ["mean"] = new JsonArray(s.Mean.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()),
+                    ["std"] = new JsonArray(s.Std.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()),
+                };
+            }
+            else o["input"] = $"features, float32 (T, B, {f}): {layout}, as they are (this model was trained on unscaled numbers)";
         }
         o["labels"] = Array(classifier.Labels.Names);
         o["output"] = "logits (B, labels) after the last step; softmax gives the probabilities, the largest names the label";

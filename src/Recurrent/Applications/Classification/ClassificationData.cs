@@ -1,7 +1,9 @@
 // ClassificationData: reading sequence-classification files. Two formats:
 //   TSV (text):    one example per line, "label<TAB>text"; the text is everything after the first tab.
-//   CSV (numeric): one sequence per line, "label,v1,v2,...,vn" — the label first, then one number per step
-//                  (invariant culture: '.' decimal point); lines may have different lengths.
+//   CSV (numeric): one sequence per line, "label,v1,v2,...,vn" — the label first, then the numbers (invariant
+//                  culture: '.' decimal point); lines may have different lengths. With F features per step (the
+//                  channels of a multichannel sequence) a line holds T·F numbers step-major — step 1's F values,
+//                  then step 2's, ... — so its count must be a multiple of F; F = 1 reads one number per step.
 // Blank lines are skipped; lines starting with '#' in CSV are comments. For prediction the label column is
 // optional: a TSV line without a tab is all text, and a CSV line whose first field is not a number starts
 // with a label (ignored); a CSV line of numbers only is all values. Every error names the file and line. The
@@ -15,7 +17,7 @@ namespace Recurrent.Classification;
 /// <summary>One line of a classification file.</summary>
 /// <param name="Label">The label, or null when the line has none (prediction input).</param>
 /// <param name="Text">The text (TSV); empty for CSV.</param>
-/// <param name="Values">The numbers, one per step (CSV); empty for TSV.</param>
+/// <param name="Values">The numbers (CSV): T·F, step-major (step 1's F channels, then step 2's, ...); empty for TSV.</param>
 /// <param name="Line">1-based line number.</param>
 public sealed record ClassificationRecord(string? Label, string Text, float[] Values, int Line);
 
@@ -24,7 +26,7 @@ public enum ClassificationFormat
 {
     /// <summary>label&lt;TAB&gt;text.</summary>
     Tsv,
-    /// <summary>label,v1,...,vn (numbers, one per step).</summary>
+    /// <summary>label,v1,...,vn (numbers; F per step, step-major).</summary>
     Csv,
 }
 
@@ -41,10 +43,16 @@ public static class ClassificationData
     /// <paramref name="encoding"/> (null: UTF-8). Throws InvalidDataException naming the file and line for a
     /// malformed line, and for a file without examples; <see cref="CorpusException"/> naming the file, line and
     /// byte offset for bytes that are not valid in the encoding; FileNotFoundException for a missing file.
+    /// A CSV line holds <paramref name="featuresPerStep"/> numbers per step (F, step-major); a line whose count is not
+    /// a multiple of F is an InvalidDataException naming the file, line and count. TSV takes only F = 1.
     /// </summary>
-    public static List<ClassificationRecord> Read(string path, ClassificationFormat format, bool requireLabels, Encoding? encoding = null)
+    public static List<ClassificationRecord> Read(string path, ClassificationFormat format, bool requireLabels, Encoding? encoding = null,
+        int featuresPerStep = 1)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (featuresPerStep < 1) throw new ArgumentException($"featuresPerStep must be positive, got {featuresPerStep}.", nameof(featuresPerStep));
+        if (format == ClassificationFormat.Tsv && featuresPerStep != 1)
+            throw new ArgumentException($"featuresPerStep is for numeric (CSV) files; text (TSV) is read as tokens, so it must be 1, got {featuresPerStep}.", nameof(featuresPerStep));
         string full = Path.GetFullPath(path);
         var records = new List<ClassificationRecord>();
         foreach (var (lineNumber, line) in TextFileLines.Read(full, encoding))
@@ -80,6 +88,10 @@ public static class ClassificationData
                 for (int i = first; i < fields.Length; i++)
                     if (!TryNumber(fields[i], out values[i - first]))
                         throw Bad($"field {i + 1} ('{fields[i].Trim()}') is not a number; values use '.' as the decimal point.");
+                if (values.Length % featuresPerStep != 0)
+                    throw Bad($"{values.Length} numbers{(hasLabel ? " after the label" : "")}, which is not a multiple of {featuresPerStep}, the numbers per step; " +
+                        $"a line holds T·{featuresPerStep} numbers, step by step (step 1's {featuresPerStep} values, then step 2's, ...): " +
+                        "complete or remove the line, or, if the file's steps hold another number of values, use a model trained with that number (--features-per-step).");
                 records.Add(new ClassificationRecord(label, "", values, lineNumber));
             }
         }

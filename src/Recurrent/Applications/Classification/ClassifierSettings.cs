@@ -1,5 +1,6 @@
-// ClassifierSettings: the architecture of a new sequence classifier — cell, size, layers, direction and,
-// for text, the token kind and embedding size. The input size and the number of classes come from the data.
+// ClassifierSettings: the architecture of a new sequence classifier — cell, size, layers, direction; for text,
+// the token kind and embedding size; for numbers, how many numbers make one step (the channels, the dense input
+// size). The vocabulary size and the number of classes come from the data.
 using Recurrent.Layers;
 
 namespace Recurrent.Classification;
@@ -21,4 +22,10 @@ public sealed record ClassifierSettings
     public double Dropout { get; init; }
     /// <summary>Text tokens: "char" or "word" (TSV input only).</summary>
     public string Tokens { get; init; } = "char";
+    /// <summary>
+    /// Numeric (CSV) input: numbers per step, F — the channels of a multichannel sequence, read step-major (a line is
+    /// the label, then step 1's F numbers, step 2's, ...); the network's dense input size. 1 (the default) reads each
+    /// number as one step.
+    /// </summary>
+    public int FeaturesPerStep { get; init; } = 1;
 }

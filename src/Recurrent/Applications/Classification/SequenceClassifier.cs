@@ -1,5 +1,6 @@
 // SequenceClassifier: the many-to-one task end to end — a SequenceModel with a last-step head over token
-// ids (TSV text, char or word tokens) or numbers (CSV, one value per step), its label set and text encoder,
+// ids (TSV text, char or word tokens) or numbers (CSV, F channels per step: dense input (T,B,F), each channel
+// standardised with statistics of the training steps), its label set and text encoder or standardisation,
 // training on the fit loop (LabelledBatches, ClassifierValidation), evaluation (ConfusionMatrix), prediction with class
 // probabilities, and saving/loading (TaskModelFile: task "classify").
 using Recurrent.Data;
@@ -20,12 +21,14 @@ public sealed class SequenceClassifier : ISupervisedModel
     /// <summary>The "task" value in the model file.</summary>
     public const string TaskName = "classify";
 
-    private SequenceClassifier(SequenceModel<float> model, Vocabulary labels, ClassificationFormat format, TextEncoder? encoder)
+    private SequenceClassifier(SequenceModel<float> model, Vocabulary labels, ClassificationFormat format, TextEncoder? encoder,
+        ChannelStandardisation? standardisation)
     {
         Model = model;
         Labels = labels;
         Format = format;
         Encoder = encoder;
+        Standardisation = standardisation;
     }
 
     /// <summary>The network (last-step head, one output per label).</summary>
@@ -36,11 +39,20 @@ public sealed class SequenceClassifier : ISupervisedModel
     public ClassificationFormat Format { get; }
     /// <summary>The text encoder (TSV input), or null.</summary>
     public TextEncoder? Encoder { get; }
+    /// <summary>
+    /// The per-channel standardisation of numeric (CSV) input, or null: text input, or a numeric model written before
+    /// standardisation existed (its one channel is read as it is).
+    /// </summary>
+    public ChannelStandardisation? Standardisation { get; }
+    /// <summary>Numbers per step F of numeric (CSV) input — the network's dense input size; 1 for text.</summary>
+    public int FeaturesPerStep => Format == ClassificationFormat.Csv ? Model.Config.InputSize : 1;
 
     /// <summary>
     /// A new, untrained classifier for <paramref name="train"/>: labels and vocabulary learnt from it, the network
     /// initialised from <paramref name="seed"/>. Records must all carry labels. With <paramref name="memoryCheck"/>,
     /// a model too large to train in this machine's memory with those options is refused before anything is allocated.
+    /// Numeric records hold <see cref="ClassifierSettings.FeaturesPerStep"/> numbers per step; the per-channel
+    /// standardisation is fitted on their steps.
     /// </summary>
     public static SequenceClassifier Create(IReadOnlyList<ClassificationRecord> train, ClassificationFormat format, ClassifierSettings settings, ulong seed,
         SupervisedOptions? memoryCheck = null)
@@ -48,12 +60,22 @@ public sealed class SequenceClassifier : ISupervisedModel
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(settings);
         if (train.Count == 0) throw new ArgumentException("There are no training examples.", nameof(train));
+        int f = settings.FeaturesPerStep;
+        if (f < 1) throw new ArgumentException($"FeaturesPerStep must be positive, got {f}.", nameof(ClassifierSettings.FeaturesPerStep));
+        if (format == ClassificationFormat.Tsv && f != 1)
+            throw new ArgumentException($"FeaturesPerStep is for numeric (CSV) data; text (TSV) is read as tokens, so it must be 1, got {f}.", nameof(ClassifierSettings.FeaturesPerStep));
         var labels = Vocabulary.OfLabels(train.Select(r => r.Label ?? throw new ArgumentException($"The training example on line {r.Line} has no label.", nameof(train))));
         TextEncoder? encoder = format == ClassificationFormat.Tsv ? TextEncoder.Build(settings.Tokens, train.Select(r => r.Text)) : null;
+        ChannelStandardisation? standardisation = null;
+        if (encoder is null)
+        {
+            foreach (var r in train) CheckSteps(r, f, "training", null);
+            standardisation = ChannelStandardisation.Fit(train.Select(r => r.Values), f);
+        }
         var config = new ModelConfig
         {
             Input = encoder is null ? InputKind.Dense : settings.EmbeddingSize > 0 ? InputKind.Embedding : InputKind.OneHot,
-            InputSize = encoder?.VocabularySize ?? 1,
+            InputSize = encoder?.VocabularySize ?? f,
             EmbeddingSize = settings.EmbeddingSize,
             Cell = settings.Cell,
             HiddenSize = settings.HiddenSize,
@@ -65,8 +87,8 @@ public sealed class SequenceClassifier : ISupervisedModel
             WeightInit = WeightInit.XavierUniform,
         };
         if (memoryCheck is not null)
-            ModelMemory.Check(config, memoryCheck.BatchSize, train.Max(r => Math.Max(r.Values.Length, r.Text.Length)), memoryCheck.Optimization.OptimizerBuffers);
-        return new SequenceClassifier(new SequenceModel<float>(config, seed), labels, format, encoder);
+            ModelMemory.Check(config, memoryCheck.BatchSize, train.Max(r => Math.Max(r.Values.Length / f, r.Text.Length)), memoryCheck.Optimization.OptimizerBuffers);
+        return new SequenceClassifier(new SequenceModel<float>(config, seed), labels, format, encoder, standardisation);
     }
 
     /// <summary>
@@ -101,7 +123,8 @@ public sealed class SequenceClassifier : ISupervisedModel
     /// <summary>
     /// The model inputs of <paramref name="records"/>. A label outside the label set is an error naming the
     /// line when <paramref name="unknownLabelIsError"/>; otherwise (validation) such examples are dropped.
-    /// Records without a label get target -1.
+    /// Records without a label get target -1. Numeric records must hold a whole number of steps of
+    /// <see cref="FeaturesPerStep"/> numbers; they are standardised per channel.
     /// </summary>
     public List<SequenceExample> Examples(IReadOnlyList<ClassificationRecord> records, string what, bool unknownLabelIsError, string? path = null)
     {
@@ -127,7 +150,8 @@ public sealed class SequenceClassifier : ISupervisedModel
             {
                 if (r.Values.Length == 0)
                     throw new InvalidDataException($"{(path is null ? "" : $"'{path}' ")}line {r.Line}: this model classifies numeric sequences (CSV), but the line has no numbers.");
-                examples.Add(SequenceExample.OfFeatures(r.Values, [target], r.Line));
+                CheckSteps(r, FeaturesPerStep, what, path);
+                examples.Add(SequenceExample.OfFeatures(Standardisation?.Apply(r.Values) ?? r.Values, [target], r.Line));
             }
         }
         return examples;
@@ -163,7 +187,7 @@ public sealed class SequenceClassifier : ISupervisedModel
 
     /// <inheritdoc/>
     public TaskDescription Description() => new ClassifierDescription(Format == ClassificationFormat.Tsv ? "tsv" : "csv",
-        Encoder?.Kind ?? "numbers", Labels.Names.ToArray());
+        Encoder?.Kind ?? "numbers", Labels.Names.ToArray(), Standardisation);
 
     /// <inheritdoc/>
     public string? TokenizerJson => Encoder?.ToJson();
@@ -188,8 +212,20 @@ public sealed class SequenceClassifier : ISupervisedModel
             if (encoder.VocabularySize != model.Config.InputSize)
                 throw new InvalidDataException($"'{full}': the tokenizer has {encoder.VocabularySize} ids but the model takes {model.Config.InputSize}.");
         }
+        else if (model.Config.Input != InputKind.Dense)
+            throw new InvalidDataException($"'{full}': a numeric (CSV) classifier needs dense inputs, but the model takes {model.Config.Input} inputs.");
+        else if (d.Standardisation is { } s && s.Channels != model.Config.InputSize)
+            throw new InvalidDataException($"'{full}': the standardisation has {s.Channels} channels but the model takes {model.Config.InputSize} numbers per step.");
         if (labels.Count != model.Config.OutputSize || model.Config.Head != HeadKind.LastStep)
             throw new InvalidDataException($"'{full}': {labels.Count} labels but the model has {model.Config.OutputSize} outputs on a {model.Config.Head} head.");
-        return new SequenceClassifier(model, labels, format, encoder);
+        return new SequenceClassifier(model, labels, format, encoder, format == ClassificationFormat.Csv ? d.Standardisation : null);
+    }
+
+    // A numeric record must be whole steps of f numbers (records made in code skip ClassificationData's check).
+    private static void CheckSteps(ClassificationRecord r, int f, string what, string? path)
+    {
+        if (r.Values.Length % f != 0)
+            throw new InvalidDataException($"{(path is null ? "" : $"'{path}' ")}line {r.Line}: the {what} sequence has {r.Values.Length} numbers, " +
+                $"which is not a multiple of {f}, the numbers per step; give T·{f} numbers, step by step (step 1's {f} values, then step 2's, ...).");
     }
 }

@@ -60,11 +60,12 @@ public sealed class SupervisedRun
         SupervisedFit fit;
         if (spec.Kind == SequenceClassifier.TaskName)
         {
-            var (train, validation) = ReadClassification(spec);
-            var classifier = spec.InitFrom is string init ? SequenceClassifier.Load(init)
-                : SequenceClassifier.Create(train, ClassificationData.FormatOf(spec.Data.Path), spec.Model, spec.Training.Seed, spec.Training);
-            if (classifier.Format != ClassificationData.FormatOf(spec.Data.Path))
-                throw new InvalidDataException($"'{spec.InitFrom}' classifies {classifier.Format} files; '{spec.Data.Path}' is not one.");
+            // A model to start from fixes the numbers per step (and keeps its standardisation), so it is loaded first.
+            var initial = spec.InitFrom is string init ? SequenceClassifier.Load(init) : null;
+            if (initial is not null && initial.Format != ClassificationData.FormatOf(spec.Data.Path))
+                throw new InvalidDataException($"'{spec.InitFrom}' classifies {initial.Format} files; '{spec.Data.Path}' is not one.");
+            var (train, validation) = ReadClassification(spec, initial?.FeaturesPerStep ?? spec.Model.FeaturesPerStep);
+            var classifier = initial ?? SequenceClassifier.Create(train, ClassificationData.FormatOf(spec.Data.Path), spec.Model, spec.Training.Seed, spec.Training);
             (task, fit) = (classifier, classifier.CreateFit(train, validation, spec.Training));
         }
         else
@@ -83,6 +84,7 @@ public sealed class SupervisedRun
                 {
                     Cell = c.Cell, HiddenSize = c.HiddenSize, Layers = c.Layers, Bidirectional = c.Bidirectional, EmbeddingSize = c.EmbeddingSize,
                     Dropout = c.Dropout, Tokens = (task as SequenceClassifier)?.Encoder?.Kind ?? spec.Model.Tokens,
+                    FeaturesPerStep = (task as SequenceClassifier)?.FeaturesPerStep ?? spec.Model.FeaturesPerStep,
                 },
             };
         }
@@ -110,7 +112,7 @@ public sealed class SupervisedRun
         SupervisedFit fit;
         if (spec.Kind == SequenceClassifier.TaskName)
         {
-            var (train, validation) = ReadClassification(spec);
+            var (train, validation) = ReadClassification(spec, spec.Model.FeaturesPerStep);
             var classifier = SequenceClassifier.Load(full);
             (task, fit) = (classifier, classifier.CreateFit(train, validation, spec.Training));
         }
@@ -128,13 +130,14 @@ public sealed class SupervisedRun
         return resumed;
     }
 
-    private static (List<ClassificationRecord> Train, List<ClassificationRecord> Validation) ReadClassification(SupervisedRunSpec spec)
+    // The files of a classification run, numeric lines read as featuresPerStep numbers per step.
+    private static (List<ClassificationRecord> Train, List<ClassificationRecord> Validation) ReadClassification(SupervisedRunSpec spec, int featuresPerStep)
     {
         var encoding = spec.Data.Encoding is null ? null : TextEncodings.Get(spec.Data.Encoding);
         var format = ClassificationData.FormatOf(spec.Data.Path);
-        var records = ClassificationData.Read(spec.Data.Path, format, requireLabels: true, encoding);
+        var records = ClassificationData.Read(spec.Data.Path, format, requireLabels: true, encoding, featuresPerStep);
         return spec.Data.Validation is string val
-            ? (records, ClassificationData.Read(val, format, requireLabels: true, encoding))
+            ? (records, ClassificationData.Read(val, format, requireLabels: true, encoding, featuresPerStep))
             : Shuffling.Split(records, spec.Training.ValidationFraction, spec.Training.Seed);
     }
 

@@ -28,6 +28,8 @@ public sealed class TaskFlagRejectionTests : IDisposable
     [InlineData("seq2seq", "--window", "8")]    // forecast-only flag on the encoder–decoder
     [InlineData("seq2seq", "--dropout", "0.2")] // the encoder–decoder has no dropout
     [InlineData("seq2seq", "--sample-every", "5")] // language-model-only flag
+    [InlineData("tag", "--features-per-step", "2")] // classify-only flag (numeric files) on the tagger
+    [InlineData("forecast", "--features-per-step", "3")] // ... and on the forecaster, whose columns are its channels
     public void AnotherTasksOptionIsRefusedWithOneLineAndExitCode2(string task, string option, string? value)
     {
         string data = DataFor(task);
