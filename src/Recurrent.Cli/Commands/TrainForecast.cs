@@ -129,7 +129,7 @@ internal static class TrainForecast
         var f = run.Forecaster.Spec;
         var series = run.Series;
         string many = series.Segments.Count > 1 || f.SeriesColumn is not null
-            ? $"{series.Segments.Count} series (column '{f.SeriesColumn}'), the last {s.Training.ValidationFraction:P0} of each held out"
+            ? $"{series.Segments.Count} series (column '{f.SeriesColumn}'), the last {Format.Number(s.Training.ValidationFraction * 100, "0.#")}% of each held out"
             : $"rows {series.Segments[0].Split + 1}..{series.Rows} held out";
         Console.WriteLine($"forecast: {s.Data.Path}; {series.Rows} rows; inputs [{Labels(f.Inputs)}] → targets [{Labels(f.Targets)}]; window {f.Window}, horizon {f.Horizon}; " +
             $"{many} ({run.TrainWindows} training, {run.ValidationWindows} validation windows)");

@@ -106,9 +106,11 @@ public static class TaskSidecar
     }
 
     /// <summary>
-    /// A forecaster: "window", "horizon", and the "inputs" and "targets" columns, each with its name, 0-based
-    /// column index in the training file, mean and std (inputs are fed as (x − mean) / std; outputs map back as
-    /// z · std + mean).
+    /// A forecaster: "window", "horizon", the "inputs" and "targets" columns (name, 0-based column index in the
+    /// training file, mean and std of the training rows), and how a window is prepared and an output mapped back:
+    /// "normalize" (window, global or none), "difference", "season_difference", and, when the model has them,
+    /// "quantiles" (the output's innermost axis), "known" columns and "calendar" features (read at the predicted
+    /// step) and the "series_column". The "input" and "output" texts spell the arithmetic out for this model.
     /// </summary>
     public static string ForForecaster(Forecaster forecaster)
     {
@@ -120,8 +122,46 @@ public static class TaskSidecar
         o["horizon"] = spec.Horizon;
         o["inputs"] = Columns(spec.Inputs);
         o["targets"] = Columns(spec.Targets);
-        o["input"] = "features, float32 (window, B, inputs): the last \"window\" rows of the input columns, each standardised as (x - mean) / std";
-        o["output"] = "output (B, horizon * targets) after the last step, step-major (step 1's targets, then step 2's, ...); value = output * std + mean of its target";
+        o["normalize"] = spec.Normalize.ToString().ToLowerInvariant();
+        o["difference"] = spec.Difference;
+        o["season_difference"] = spec.SeasonDifference;
+        o["season"] = spec.Season;
+        if (spec.Quantiles is { } q) o["quantiles"] = new JsonArray(q.Select(v => (JsonNode?)v).ToArray());
+        if (spec.Known is { } known) o["known"] = Columns(known);
+        if (spec.Calendar is { } cal)
+            o["calendar"] = new JsonObject
+            {
+                ["column"] = cal.Column, ["layout"] = cal.Layout, ["features"] = new JsonArray(cal.Features.Select(f => (JsonNode?)f).ToArray()),
+                ["encoding"] = "per feature sin(2π·turn), cos(2π·turn); turn = (month−1)/12, weekday (Sunday 0)/7, (day of year−1)/365.25, (hour + minute/60)/24",
+            };
+        if (spec.SeriesColumn is string series) o["series_column"] = series;
+        string rows = spec.Lag > 0 ? $"the last window + {spec.Lag} rows" : "the last \"window\" rows";
+        string diff = (spec.SeasonDifference, spec.Difference) switch
+        {
+            ( > 0, true) => $"d[t] = y[t] - y[t-{spec.SeasonDifference}] - y[t-1] + y[t-{spec.SeasonDifference + 1}], ",
+            ( > 0, false) => $"d[t] = y[t] - y[t-{spec.SeasonDifference}], ",
+            (_, true) => "d[t] = y[t] - y[t-1], ",
+            _ => "",
+        };
+        string scale = spec.Normalize switch
+        {
+            ForecastNormalization.Window => "(d - level) / scale with level = the window's last d and scale = the population std of its \"window\" d values (a constant window: their mean absolute value, or 1)",
+            ForecastNormalization.Global => "(d - mean) / std of its column",
+            _ => "d unchanged",
+        };
+        string extra = spec.FeatureCount > spec.Inputs.Count
+            ? "; after the input columns come the \"known\" columns ((x - mean) / std) and the \"calendar\" features, both of the row \"horizon\" steps after each step" : "";
+        o["input"] = $"features, float32 (window, B, {spec.FeatureCount}): {rows} of the input columns, each column {diff}then {scale}{extra}";
+        string back = spec.Normalize switch
+        {
+            ForecastNormalization.Window => "value * scale + level of the target's input column",
+            ForecastNormalization.Global => "value * std + mean of its target",
+            _ => "value",
+        };
+        string undo = diff.Length > 0 ? ", then undo the differencing step by step (y[t] = d[t] + the terms above, using earlier predictions beyond the history)" : "";
+        string layout = spec.Quantiles is null ? "(B, horizon * targets) after the last step, step-major (step 1's targets, then step 2's, ...)"
+            : "(B, horizon * targets * quantiles) after the last step, step-major, the quantiles innermost";
+        o["output"] = $"output {layout}; d = {back}{undo}";
         return o.ToJsonString(Indented);
     }
 
