@@ -33,6 +33,7 @@ internal static class ForecastPlot
                 var fill = plot.Add.FillY(px, Enumerable.Range(0, steps).Select(s => low[s * c + k]).ToArray(), Enumerable.Range(0, steps).Select(s => high[s * c + k]).ToArray());
                 fill.LegendText = $"{columns[k]} ({name})";
                 fill.FillColor = fill.FillColor.WithAlpha(0.25);
+                fill.LineWidth = 0;
             }
             var py = Enumerable.Range(0, steps).Select(s => predictions[s * c + k]).ToArray();
             var pred = plot.Add.Scatter(px, py);
