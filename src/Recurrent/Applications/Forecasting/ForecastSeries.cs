@@ -159,7 +159,11 @@ public sealed class ForecastSeries
             };
         }
         _ = new WindowCodec(spec); // refuses a target that is not an input under window scaling or differencing
-        return new ForecastSeries(spec, segments, skipped, segments.Select(s => AheadFeatures(spec, s)).ToArray());
+        var series = new ForecastSeries(spec, segments, skipped, segments.Select(s => AheadFeatures(spec, s)).ToArray());
+        if (series.Validation.Count == 0)
+            throw new ArgumentException($"no validation window predicts rows after the season of {spec.Season} steps the baselines need; " +
+                "use a longer series, a larger --val-fraction, or give a shorter --season.", nameof(table));
+        return series;
     }
 
     /// <summary>
