@@ -63,7 +63,7 @@ internal static partial class HtmlReport
         var trainLoss = records.Where(r => r.TrainLoss is not null).Select(r => ((double)r.Step, r.TrainLoss!.Value)).ToList();
         var valLoss = records.Where(r => r.ValidationLoss is not null).Select(r => ((double)r.Step, r.ValidationLoss!.Value)).ToList();
         string? kind = checkpoint?.Training is string state ? RunKind(state) : null;
-        h.Append(Figure(SvgLineChart.Render("chart-loss", "Loss", "step", kind == "forecast" ? "mean squared error (standardised)" : "cross-entropy (nats/token)",
+        h.Append(Figure(SvgLineChart.Render("chart-loss", "Loss", "step", LossAxis.Label(run),
             [new ChartSeries("train", trainLoss, "#1f77b4"), new ChartSeries("validation", valLoss, "#d62728")])));
         h.Append(Figure(SvgLineChart.Render("chart-lr", "Learning rate", "step", "learning rate",
             [new ChartSeries("lr", records.Select(r => ((double)r.Step, r.LearningRate)).ToList(), "#2ca02c")])));

@@ -1,4 +1,4 @@
-// LossPlot: the loss curve of a run — training and validation cross-entropy against the update step — drawn
+// LossPlot: the loss curve of a run — training and validation loss (LossAxis says which) against the update step — drawn
 // with ScottPlot from metrics.jsonl and written as loss.png and loss.svg in the run directory (atomically, so
 // an interrupted write never leaves half a picture).
 using Recurrent.Training;
@@ -45,7 +45,7 @@ internal static class LossPlot
         }
         plot.Title($"Loss — {Path.GetFileName(run.Path)}");
         plot.XLabel("step");
-        plot.YLabel("cross-entropy (nats/token)");
+        plot.YLabel(LossAxis.Label(run));
         plot.ShowLegend(Alignment.UpperRight);
 
         byte[] png = plot.GetImageBytes(Width, Height, ImageFormat.Png);

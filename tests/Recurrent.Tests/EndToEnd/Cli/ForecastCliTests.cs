@@ -57,6 +57,7 @@ public sealed class ForecastCliTests : IDisposable
         string html = File.ReadAllText(Path.Combine(run, "report.html"));
         Assert.Contains("forecast", html);      // the run description's kind, from the checkpoint
         Assert.Contains("chart-loss", html);
+        Assert.Contains("loss on scaled values (MSE, or pinball)", html);   // the loss axis names what a forecaster minimises
         File.Delete(Path.Combine(run, "loss.png"));
         var plot = CliRunner.Run("plot", run);
         Assert.True(plot.ExitCode == 0, plot.Stdout + plot.Stderr);
