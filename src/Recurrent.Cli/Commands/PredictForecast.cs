@@ -45,7 +45,7 @@ internal static class PredictForecast
         }
         csv.Append('\n');
         var accuracies = new List<(ForecastSegment Segment, ForecastAccuracy Accuracy)>();
-        (ForecastSegment Segment, double[] Quantiles, int From)? plotted = null;
+        (ForecastSegment Segment, double[] Quantiles, int From, DateTime[]? Dates)? plotted = null;
         string? dated = null;
         foreach (var seg in segments)
         {
@@ -61,9 +61,9 @@ internal static class PredictForecast
             double[] all;
             try { all = forecaster.ContinueQuantiles(seg.Inputs.AsSpan(0, from * ci), from, steps, ahead); }
             catch (ArgumentException e) { throw new UserFacingException(e.Message.Split(" (Parameter")[0]); }
-            plotted ??= (seg, all, from);
             var times = timeColumn >= 0 ? table.Texts(timeColumn) : null;
             TimeAxis? axis = times is null ? null : TimeAxis.Infer(seg.SourceRows.Select(r => times[r]).ToArray());
+            plotted ??= (seg, all, from, axis is { IsDate: true } ? Dates(axis, seg.SourceRows.Select(r => times![r]).ToArray(), Math.Max(seg.Rows, from + steps)) : null);
             if (axis is not null && dated is null) dated = $", dated by column '{table.ColumnName(timeColumn)}' (step {axis.Step})";
             for (int s = 0; s < steps; s++)
             {
@@ -94,16 +94,31 @@ internal static class PredictForecast
             Console.WriteLine($"against {rows}: " + ForecastReport.Summary(a, spec.Quantiles));
             if (ForecastReport.Verdict(a) is string verdict) Console.WriteLine(verdict);
         }
-        if (parse.GetValue(f.Plot) is string plotPath && plotted is var (pseg, pq, pfrom))
+        if (parse.GetValue(f.Plot) is string plotPath && plotted is var (pseg, pq, pfrom, pdates))
         {
             double[] point = new double[steps * ct], low = new double[steps * ct], high = new double[steps * ct];
             for (int i = 0; i < steps * ct; i++) { point[i] = pq[i * q + spec.PointQuantile]; low[i] = pq[i * q]; high[i] = pq[i * q + q - 1]; }
-            string title = (pseg.Id is null ? "" : $"{pseg.Label}: ") + $"forecast after row {pfrom}";
+            string after = timeColumn >= 0 ? $"{table.Texts(timeColumn)[pseg.SourceRows[pfrom - 1]]} (row {pfrom})" : $"row {pfrom}";
+            string title = (pseg.Id is null ? "" : $"{pseg.Label}: ") + $"forecast after {after}";
             ForecastPlot.Write(plotPath, names, pseg.Targets, pseg.Rows, point, pfrom, steps, title,
-                q > 1 ? (low, high, $"q{spec.Quantiles![0].ToString("0.###", CultureInfo.InvariantCulture)}–q{spec.Quantiles[^1].ToString("0.###", CultureInfo.InvariantCulture)}") : null);
+                q > 1 ? (low, high, $"q{spec.Quantiles![0].ToString("0.###", CultureInfo.InvariantCulture)}–q{spec.Quantiles[^1].ToString("0.###", CultureInfo.InvariantCulture)}") : null,
+                pdates);
             Console.WriteLine($"plot: {Path.GetFullPath(plotPath)}{(segments.Count > 1 ? $" ({pseg.Label}, the first of {segments.Count})" : "")}");
         }
         return 0;
+    }
+
+    // The date of each of the first `count` rows of a series: its own dates, then the axis continued; null when a
+    // value does not parse in the axis' layout.
+    private static DateTime[]? Dates(TimeAxis axis, string[] texts, int count)
+    {
+        var dates = new DateTime[count];
+        for (int r = 0; r < count; r++)
+        {
+            if (r >= texts.Length) dates[r] = axis.DateAfter(r - texts.Length + 1);
+            else if (!DateTime.TryParseExact(texts[r].Trim(), axis.Layout, CultureInfo.InvariantCulture, DateTimeStyles.None, out dates[r])) return null;
+        }
+        return dates;
     }
 
     // The model's accuracy on the steps the file has after `from`, beside the naive and seasonal-naive continuations
