@@ -83,15 +83,18 @@ internal static class EvalTasks
             return 0;
         }
         Console.WriteLine($"model: {modelPath}; forecast, window {spec.Window}, horizon {spec.Horizon}; {ForecastReport.Scaling(spec)}");
-        string first = from is int f ? $"forecasts of rows {f + 1} on" : "every window";
+        int firstForecast = series.Segments.Min(s => s.Split) + 1;
+        string first = from is int f
+            ? $"forecasts of rows {firstForecast} on{(firstForecast > f + 1 ? $" (the model needs {firstForecast - 1} rows before its first forecast)" : "")}; MASE scaled by the rows before"
+            : $"every window (forecasts of rows {firstForecast} on); MASE scaled by the whole series";
         Console.WriteLine($"data: {file}; {table.Rows} rows{(series.Segments.Count > 1 ? $", {series.Segments.Count} series" : "")}; {first}: {e2.Windows} windows");
         if (series.SkippedSeries.Count > 0) Console.WriteLine($"skipped {series.SkippedSeries.Count} series too short for a forecast: {string.Join(", ", series.SkippedSeries.Take(10))}");
         if (spec.SeriesColumn is not null)
             foreach (var (segment, accuracy) in e2.PerSeries)
                 Console.WriteLine($"  {Id(segment)}: MAE {accuracy.Mae.ToString("G4", CultureInfo.InvariantCulture)}, MASE {accuracy.Mase.ToString("G4", CultureInfo.InvariantCulture)}, " +
                                   $"naive {accuracy.NaiveMae.ToString("G4", CultureInfo.InvariantCulture)}, seasonal naive {accuracy.SeasonalNaiveMae.ToString("G4", CultureInfo.InvariantCulture)}");
-        Console.WriteLine((spec.SeriesColumn is not null ? "overall: " : "") + ForecastReport.Summary(a, spec.Quantiles));
-        if (ForecastReport.Verdict(a) is string verdict) Console.WriteLine(verdict);
+        Console.WriteLine((spec.SeriesColumn is not null ? "overall (errors pooled over the series' values, MASE the mean of theirs): " : "") + ForecastReport.Summary(a, spec.Quantiles));
+        if (ForecastReport.Verdict(a, spec) is string verdict) Console.WriteLine(verdict);
         return 0;
     }
 

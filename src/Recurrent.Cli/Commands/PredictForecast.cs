@@ -4,7 +4,8 @@
 // The first column is the file's time column continued: the model's calendar column, or else the first column the
 // model neither reads nor predicts whose last rows are one regular step apart (dates, monthly "1949-01" months,
 // years, counters; TimeAxis) — the file's own values while it has rows, then extrapolated. Without such a column it
-// is "step", the row number. Known-ahead columns must have values in the file for every predicted step. When the
+// is "step", the row number. Known-ahead columns must have values in the file for every predicted step; those future
+// rows may leave the predicted columns empty (or NA), and without --from the history ends before them. When the
 // file has rows after K, those are the truth: the model's MAE and MASE beside the naive and seasonal-naive
 // forecasts of the same steps are printed (ForecastReport), and the plot shows the truth, the forecast and, for a
 // quantile model, the band between the outermost quantiles.
@@ -30,7 +31,9 @@ internal static class PredictForecast
         var table = TimeSeriesTable.Read(input);
         int? fromFlag = parse.GetValue(f.From);
         IReadOnlyList<ForecastSegment> segments;
-        try { segments = ForecastSeries.SegmentsForModel(table, spec, fromFlag ?? int.MaxValue); }
+        if (fromFlag is int fk && (fk <= 0 || (spec.SeriesColumn is null && fk > table.Rows)))
+            throw new UserFacingException($"--from {fk} is outside '{input}', which has {table.Rows} rows; give a row in {spec.HistoryRows}..{table.Rows}.");
+        try { segments = ForecastSeries.SegmentsForModel(table, spec, fromFlag ?? int.MaxValue, allowMissing: true); }
         catch (ArgumentException e) { throw new UserFacingException(e.Message.Split(" (Parameter")[0]); }
         int ci = spec.Inputs.Count, ct = spec.Targets.Count, q = spec.QuantileCount, l = spec.HistoryRows;
         int timeColumn = spec.Calendar is { } cal ? table.ColumnIndex(cal.Column) : FindTimeColumn(table, spec);
@@ -47,6 +50,7 @@ internal static class PredictForecast
         var accuracies = new List<(ForecastSegment Segment, ForecastAccuracy Accuracy)>();
         (ForecastSegment Segment, double[] Quantiles, int From, DateTime[]? Dates)? plotted = null;
         string? dated = null;
+        int? firstFrom = null;
         foreach (var seg in segments)
         {
             int from = seg.Split;
@@ -57,12 +61,24 @@ internal static class PredictForecast
                 Console.Error.WriteLine($"skipped {seg.Label}: {seg.Rows} rows, fewer than the {l} the model reads");
                 continue;
             }
-            float[] ahead = Ahead(spec, seg, from, steps, table, timeColumn);
+            // Rows from the first missing value on are future rows: the history ends before them (or at --from).
+            int known = FirstMissing(seg.Inputs, ci, seg.Rows);
+            if (known < from)
+            {
+                if (fromFlag is not null)
+                    throw new UserFacingException($"'{input}' line {table.FirstDataLine + seg.SourceRows[known]}: {seg.Label} has no value of " +
+                        $"[{string.Join(", ", spec.Inputs.Select(c => c.Label))}] in row {known + 1}, which is history for --from {from}; fill it in, or give --from {known}.");
+                from = known;
+                if (from < l)
+                    throw new UserFacingException($"'{input}' line {table.FirstDataLine + seg.SourceRows[from]}: {seg.Label} has {from} rows of values before its first empty one; the model reads {l}.");
+            }
+            float[] ahead = Ahead(forecaster, seg, from, steps, table, timeColumn);
             double[] all;
             try { all = forecaster.ContinueQuantiles(seg.Inputs.AsSpan(0, from * ci), from, steps, ahead); }
             catch (ArgumentException e) { throw new UserFacingException(e.Message.Split(" (Parameter")[0]); }
             var times = timeColumn >= 0 ? table.Texts(timeColumn) : null;
             TimeAxis? axis = times is null ? null : TimeAxis.Infer(seg.SourceRows.Select(r => times[r]).ToArray());
+            firstFrom ??= from;
             plotted ??= (seg, all, from, axis is { IsDate: true } ? Dates(axis, seg.SourceRows.Select(r => times![r]).ToArray(), Math.Max(seg.Rows, from + steps)) : null);
             if (axis is not null && dated is null) dated = $", dated by column '{table.ColumnName(timeColumn)}' (step {axis.Step})";
             for (int s = 0; s < steps; s++)
@@ -76,7 +92,7 @@ internal static class PredictForecast
                         csv.Append(',').Append(all[(s * ct + k) * q + (p < 0 ? spec.PointQuantile : p)].ToString("R", CultureInfo.InvariantCulture));
                 csv.Append('\n');
             }
-            int truthSteps = Math.Min(steps, seg.Rows - from);
+            int truthSteps = Math.Min(steps, FirstMissing(seg.Targets, ct, seg.Rows) - from);
             if (truthSteps > 0 && from >= spec.Season)
                 accuracies.Add((seg, Accuracy(spec, seg, from, truthSteps, all)));
         }
@@ -84,7 +100,7 @@ internal static class PredictForecast
         {
             PredictCommand.WriteOutput(outPath, csv.ToString());
             string which = segments.Count > 1 ? $"of {segments.Count} series " : "";
-            Console.WriteLine($"wrote {steps} predicted steps {which}of [{string.Join(", ", names)}]{(spec.Quantiles is null ? "" : " with quantiles")} after row {fromFlag ?? segments[0].Split}{dated} to {Path.GetFullPath(outPath)}");
+            Console.WriteLine($"wrote {steps} predicted steps {which}of [{string.Join(", ", names)}]{(spec.Quantiles is null ? "" : " with quantiles")} after row {firstFrom ?? fromFlag ?? segments[0].Split}{dated} to {Path.GetFullPath(outPath)}");
         }
         else Console.Write(csv);
         if (accuracies.Count > 0)
@@ -92,7 +108,7 @@ internal static class PredictForecast
             var a = ForecastAccuracy.Combine(accuracies.Select(x => x.Accuracy).ToArray());
             string rows = segments.Count == 1 ? $"the file's rows {accuracies[0].Segment.Split + 1}..{accuracies[0].Segment.Split + Math.Min(steps, accuracies[0].Segment.Rows - accuracies[0].Segment.Split)}" : $"the file's rows after each series' first {fromFlag}";
             Console.WriteLine($"against {rows}: " + ForecastReport.Summary(a, spec.Quantiles));
-            if (ForecastReport.Verdict(a) is string verdict) Console.WriteLine(verdict);
+            if (ForecastReport.Verdict(a, spec) is string verdict) Console.WriteLine(verdict);
         }
         if (parse.GetValue(f.Plot) is string plotPath && plotted is var (pseg, pq, pfrom, pdates))
         {
@@ -106,6 +122,13 @@ internal static class PredictForecast
             Console.WriteLine($"plot: {Path.GetFullPath(plotPath)}{(segments.Count > 1 ? $" ({pseg.Label}, the first of {segments.Count})" : "")}");
         }
         return 0;
+    }
+
+    // The first row (of `rows`, each `columns` wide) with a missing (NaN) value, or `rows`.
+    private static int FirstMissing(double[] values, int columns, int rows)
+    {
+        int i = Array.FindIndex(values, double.IsNaN);
+        return i < 0 ? rows : i / columns;
     }
 
     // The date of each of the first `count` rows of a series: its own dates, then the axis continued; null when a
@@ -145,17 +168,22 @@ internal static class PredictForecast
 
     // The known-ahead and calendar features of every row the continuation reads: the file's known values (which
     // must reach the last predicted step) and its dates, continued by the time axis past the file's end.
-    private static float[] Ahead(ForecastSpec spec, ForecastSegment seg, int from, int steps, TimeSeriesTable table, int timeColumn)
+    private static float[] Ahead(Forecaster forecaster, ForecastSegment seg, int from, int steps, TimeSeriesTable table, int timeColumn)
     {
+        var spec = forecaster.Spec;
         int a = spec.FeatureCount - spec.Inputs.Count;
         if (a == 0) return [];
-        int rows = from + steps + spec.Horizon - 1, ck = spec.Known?.Count ?? 0;
+        int rows = forecaster.AheadRowsNeeded(from, steps), ck = spec.Known?.Count ?? 0;
         if (ck > 0 && rows > seg.Rows)
             throw new UserFacingException($"the model reads the known-ahead column(s) [{string.Join(", ", spec.Known!.Select(c => c.Label))}] at each predicted step, " +
-                $"so '{table.Path}' needs {rows} rows{(seg.Id is null ? "" : $" of {seg.Label}")} (--from {from} + --steps {steps} + horizon {spec.Horizon} - 1); it has {seg.Rows}. " +
-                "Add the future rows with their known values, or predict fewer steps.");
+                $"so '{table.Path}' needs {rows} rows{(seg.Id is null ? "" : $" of {seg.Label}")} (--from {from} + --steps {steps}" +
+                (rows - from > steps ? $", rounded up to whole blocks of the horizon {spec.Horizon}" : "") + $"); it has {seg.Rows}. " +
+                "Add the future rows with their known values (their target values may be left empty), or predict fewer steps.");
         var known = new double[rows * ck];
         if (ck > 0) Array.Copy(seg.Known, known, rows * ck);
+        if (Array.FindIndex(known, double.IsNaN) is int missing and >= 0)
+            throw new UserFacingException($"'{table.Path}' line {table.FirstDataLine + seg.SourceRows[missing / ck]}: the known-ahead column '{spec.Known![missing % ck].Label}' " +
+                "has no value, but the model reads it at that step; fill it in, or predict fewer steps.");
         DateTime[]? dates = null;
         if (spec.Calendar is not null)
         {

@@ -59,7 +59,9 @@ internal static class TrainForecast
             Seed = parse.GetValue(o.Seed) ?? x.Seed,
             Normalize = parse.GetValue(t.Normalize) is string n ? ParseNormalization(n) : x.Normalize,
             Difference = parse.GetValue(t.Difference),
-            SeasonDifference = parse.GetValue(t.SeasonDiff) is int sd ? (sd >= 2 ? sd : throw new UserFacingException($"--season-diff must be a season of 2 or more steps, got {sd}; --difference is the lag-1 difference.")) : 0,
+            SeasonDifference = parse.GetValue(t.SeasonDiff) is int sd
+                ? (sd >= 2 || sd == 0 ? sd : throw new UserFacingException($"--season-diff must be a season of 2 or more steps, or 0 for none, got {sd}; --difference is the lag-1 difference."))
+                : null,
             Season = parse.GetValue(t.Season) is int season ? Positive(season, "--season") : null,
             Quantiles = parse.GetValue(t.Quantiles) is string q ? ParseQuantiles(q) : null,
         };
@@ -116,8 +118,9 @@ internal static class TrainForecast
             {
                 var best = ForecastFile.Load(model);
                 var a = ForecastEvaluation.Run(best.Model, run.Series, run.Series.Validation).Overall;
-                Console.WriteLine("validation (best weights): " + ForecastReport.Summary(a, spec.Quantiles).Replace("quantile coverage", "  quantile coverage"));
-                if (ForecastReport.Verdict(a) is string verdict) Console.WriteLine(verdict);
+                Console.WriteLine("validation (best weights" + (run.Series.Segments.Count > 1 ? $"; {run.Series.Segments.Count} series, errors pooled, MASE the mean of theirs" : "") + "): " +
+                    ForecastReport.Summary(a, spec.Quantiles).Replace("quantile coverage", "  quantile coverage"));
+                if (ForecastReport.Verdict(a, spec) is string verdict) Console.WriteLine(verdict);
             }
             Console.WriteLine($"next: rnn predict {dir.Path} --input FILE --steps N   rnn eval {dir.Path} --data FILE   rnn report {dir.Path}   " +
                 $"continue: rnn train --resume {dir.Path} --epochs N");
@@ -137,7 +140,11 @@ internal static class TrainForecast
             Console.WriteLine($"left out {series.SkippedSeries.Count} series too short for a training and a validation window: {string.Join(", ", series.SkippedSeries.Take(10))}{(series.SkippedSeries.Count > 10 ? ", ..." : "")}");
         string extra = (f.Known is { Count: > 0 } known ? $"; known ahead [{Labels(known)}]" : "") +
             (f.Calendar is { } cal ? $"; calendar of '{cal.Column}' ({string.Join(", ", cal.Features)})" : "");
-        Console.WriteLine($"scaling: {ForecastReport.Scaling(f)}; season {f.Season} ({(s.Training.Season is null ? "detected from the training rows' autocorrelation" : "given")}){extra}");
+        if (s.InitFrom is string init)
+            Console.WriteLine($"fine-tuning from {init}: its weights, architecture, columns, window, horizon, scaling, season and quantiles");
+        Console.WriteLine($"scaling: {ForecastReport.Scaling(f)}; season {f.Season} ({(s.InitFrom is not null ? "the model's" : s.Training.Season is null ? "detected from the training rows' autocorrelation" : "given")}){extra}");
+        if (series.SeasonDifferenceChoice is string why)
+            Console.WriteLine($"seasonal differencing {(f.SeasonDifference > 0 ? $"on (lag {f.SeasonDifference})" : "off")}: {why} (--season-diff S or 0 decides it)");
         string loss = f.Quantiles is { } q ? $"pinball loss on quantiles {string.Join(", ", q.Select(v => Format.Number(v, "G")))}" : "MSE";
         Console.WriteLine($"model: {s.Model.Cell} {s.Model.HiddenSize}x{s.Model.Layers} → linear ({loss} on scaled values); {run.Forecaster.Model.Parameters.Count:N0} parameters");
         var opt = s.Training.Optimization;

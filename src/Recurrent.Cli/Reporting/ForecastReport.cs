@@ -12,7 +12,7 @@ internal static class ForecastReport
     /// <summary>"MAE 12.3 (MASE 0.41); naive MAE 30.1, seasonal naive (S=12) MAE 25.0; MSE 250 (48 values)" and coverage.</summary>
     public static string Summary(ForecastAccuracy a, IReadOnlyList<double>? levels = null)
     {
-        string mase = double.IsFinite(a.Mase) ? $" (MASE {G(a.Mase)})" : " (MASE n/a: the history is not longer than one season)";
+        string mase = double.IsFinite(a.Mase) ? $" (MASE {G(a.Mase)})" : $" (MASE n/a: the history before the first forecast has no {a.Season + 1} rows for the seasonal-naive scale)";
         string text = $"MAE {G(a.Mae)}{mase}; naive MAE {G(a.NaiveMae)}, seasonal naive (S={a.Season}) MAE {G(a.SeasonalNaiveMae)}; MSE {G(a.Mse)} ({a.Count} values, original units)";
         return a.QuantileCoverage is null ? text : text + "\n" + Coverage(a, levels);
     }
@@ -27,15 +27,25 @@ internal static class ForecastReport
             (a.IntervalCoverage is double inside ? $"; {Percent(inside)} inside [{Level(0)}, {Level(c.Count - 1)}]" : "");
     }
 
-    /// <summary>One line when the model does not beat the naive or the seasonal-naive forecast, else null.</summary>
-    public static string? Verdict(ForecastAccuracy a)
+    /// <summary>
+    /// One line when the model does not beat the naive or the seasonal-naive forecast, else null, with what to try
+    /// for a model of <paramref name="spec"/>: seasonal differencing when the data has a season and the model does
+    /// not use it, no first differencing (whose errors compound over many steps), per-window scaling, more data.
+    /// </summary>
+    public static string? Verdict(ForecastAccuracy a, ForecastSpec spec)
     {
+        string baseline;
         if (a.Mae >= a.NaiveMae)
-            return $"warning: the model does not beat the naive forecast (repeating the last value: MAE {G(a.NaiveMae)} against the model's {G(a.Mae)}); " +
-                "try more data, a shorter window, --normalize window or --difference.";
-        if (a.Mae >= a.SeasonalNaiveMae)
-            return $"warning: the model does not beat the seasonal-naive forecast (the value {a.Season} steps earlier: MAE {G(a.SeasonalNaiveMae)} against the model's {G(a.Mae)}).";
-        return null;
+            baseline = $"the naive forecast (repeating the last value: MAE {G(a.NaiveMae)} against the model's {G(a.Mae)})";
+        else if (a.Mae >= a.SeasonalNaiveMae)
+            baseline = $"the seasonal-naive forecast (the value {a.Season} steps earlier: MAE {G(a.SeasonalNaiveMae)} against the model's {G(a.Mae)})";
+        else return null;
+        var tries = new List<string>();
+        if (spec.SeasonDifference == 0 && a.Season > 1) tries.Add($"--season-diff {a.Season}");
+        if (spec.Difference) tries.Add("leaving out --difference (its errors add up over the steps)");
+        if (spec.Normalize != ForecastNormalization.Window) tries.Add("--normalize window");
+        tries.Add("more data or a shorter --window");
+        return $"warning: the model does not beat {baseline}; try {string.Join(", ", tries)}.";
     }
 
     /// <summary>The scaling in words: "per window (last value, window std)", "first differences, then global standardisation".</summary>

@@ -117,6 +117,8 @@ internal static partial class HtmlReport
         var last = records.Count > 0 ? records[^1] : null;
         var lastTrain = records.LastOrDefault(r => r.TrainLoss is not null);
         var bestVal = records.Where(r => r.ValidationLoss is double v && double.IsFinite(v)).MinBy(r => r.ValidationLoss!.Value);
+        // Bits per token and tokens only mean something for a language model; other kinds read time steps.
+        bool languageModel = checkpoint?.Training is not string training || RunKind(training) is null or "lm";
         var speeds = records.Where(r => r.TokensPerSecond > 0).Select(r => r.TokensPerSecond).Order().ToList();
         List<(string, string)> rows =
         [
@@ -124,8 +126,9 @@ internal static partial class HtmlReport
             ("epochs", last is null ? "-" : last.Epoch.ToString("F2", CultureInfo.InvariantCulture)),
             ("wall-clock time", last is null ? "-" : Format.Duration(last.ElapsedSeconds)),
             ("last training loss", Format.Loss(lastTrain?.TrainLoss) + (lastTrain is null ? "" : $" (step {lastTrain.Step})")),
-            ("best validation loss", bestVal is null ? "-" : $"{Format.Loss(bestVal.ValidationLoss)} (step {bestVal.Step}, {Format.Number(bestVal.ValidationLoss!.Value / Math.Log(2), "F3")} bits/token)"),
-            ("median speed", speeds.Count == 0 ? "-" : $"{speeds[speeds.Count / 2].ToString("N0", CultureInfo.InvariantCulture)} tokens/s"),
+            ("best validation loss", bestVal is null ? "-" : $"{Format.Loss(bestVal.ValidationLoss)} (step {bestVal.Step}" +
+                (languageModel ? $", {Format.Number(bestVal.ValidationLoss!.Value / Math.Log(2), "F3")} bits/token)" : ")")),
+            ("median speed", speeds.Count == 0 ? "-" : $"{speeds[speeds.Count / 2].ToString("N0", CultureInfo.InvariantCulture)} {(languageModel ? "tokens" : "time steps")}/s"),
             .. ValidationMetricNames(records).Select(name =>
             {
                 var at = records.LastOrDefault(r => r.Validation?.Any(v => v.Key == name) == true);

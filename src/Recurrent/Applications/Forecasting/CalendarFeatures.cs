@@ -33,6 +33,8 @@ public sealed record CalendarFeatures(string Column, string Layout, IReadOnlyLis
         ArgumentNullException.ThrowIfNull(axis);
         if (!axis.IsDate || axis.Layout is null)
             throw new ArgumentException($"the time column '{column}' holds numbers (step {axis.Step}), not dates, so it has no calendar; drop --time-column.", nameof(column));
+        if (axis.Months < 0 || axis.Span < TimeSpan.Zero)
+            throw new ArgumentException($"the time column '{column}' steps backwards (step {axis.Step}); sort the rows oldest first.", nameof(column));
         string[]? features = axis.Months switch
         {
             > 0 and < 12 => ["month"],

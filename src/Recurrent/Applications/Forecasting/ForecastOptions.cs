@@ -28,8 +28,11 @@ public sealed record ForecastOptions
     public ForecastNormalization Normalize { get; init; } = ForecastNormalization.Window;
     /// <summary>Train on first differences.</summary>
     public bool Difference { get; init; }
-    /// <summary>Train on seasonal differences y[t] − y[t−S] (0: none).</summary>
-    public int SeasonDifference { get; init; }
+    /// <summary>
+    /// Train on seasonal differences y[t] − y[t−S] (0: none); null (the default): with the season's lag when the
+    /// data has a season and its training rows' changes over a season keep one sign (Seasonality.SeasonalTrend).
+    /// </summary>
+    public int? SeasonDifference { get; init; }
     /// <summary>The season of the baselines and MASE; null: detected from the training rows' autocorrelation.</summary>
     public int? Season { get; init; }
     /// <summary>Quantile levels to predict with the pinball loss (increasing, in (0, 1)); null: a point forecast with MSE.</summary>
@@ -44,7 +47,7 @@ public sealed record ForecastOptions
         if (!(ValidationFraction > 0 && ValidationFraction < 1))
             throw new ArgumentException($"ValidationFraction must be in (0, 1), got {ValidationFraction}.", nameof(ValidationFraction));
         if (!Enum.IsDefined(Normalize)) throw new ArgumentException($"Normalize must be Window, Global or None, got {Normalize}.", nameof(Normalize));
-        if (SeasonDifference < 0) throw new ArgumentException($"SeasonDifference must be 0 (none) or a season length of 2 or more, got {SeasonDifference}.", nameof(SeasonDifference));
+        if (SeasonDifference < 0) throw new ArgumentException($"SeasonDifference must be null (automatic), 0 (none) or a season length of 2 or more, got {SeasonDifference}.", nameof(SeasonDifference));
         if (SeasonDifference == 1) throw new ArgumentException("SeasonDifference 1 is first differencing; use Difference instead.", nameof(SeasonDifference));
         if (Season is int season && season < 1) throw new ArgumentException($"Season must be at least 1 (1: no season), got {season}.", nameof(Season));
         if (Quantiles is { } q)

@@ -1,14 +1,15 @@
 // ForecastSegment: one series of a forecasting data set, in its own units — the rows of its input, target and
 // known-ahead columns, the dates of its time column (when the model has calendar features), its id (many-series
 // files), and where its history ends: the rows before Split are the training rows (or, when evaluating, the
-// history before the first forecast), whose seasonal-naive error is the scale of MASE.
+// history before the first forecast), whose seasonal-naive error is the scale of MASE (ScaleRows: all rows when a
+// whole file is scored without a split).
 // Shapes: Inputs (Rows, C_in), Targets (Rows, C_target), Known (Rows, C_known), row-major; Dates (Rows) or null.
 namespace Recurrent.Forecasting;
 
 /// <summary>One series: its values and where its history ends.</summary>
 public sealed class ForecastSegment
 {
-    internal ForecastSegment(string? id, int[] sourceRows, double[] inputs, double[] targets, double[] known, DateTime[]? dates, int split, int firstLine)
+    internal ForecastSegment(string? id, int[] sourceRows, double[] inputs, double[] targets, double[] known, DateTime[]? dates, int split, int firstLine, int? scaleRows = null)
     {
         Id = id;
         Rows = sourceRows.Length;
@@ -18,6 +19,7 @@ public sealed class ForecastSegment
         Known = known;
         Dates = dates;
         Split = split;
+        ScaleRows = scaleRows ?? split;
         FirstLine = firstLine;
     }
 
@@ -37,8 +39,16 @@ public sealed class ForecastSegment
     public DateTime[]? Dates { get; }
     /// <summary>The first row after the history (training rows, or the rows before the first forecast).</summary>
     public int Split { get; }
+    /// <summary>
+    /// The rows whose seasonal-naive error scales MASE: the history (Split) when there is one; when a whole file is
+    /// evaluated without a split, all its rows.
+    /// </summary>
+    public int ScaleRows { get; }
     /// <summary>1-based file line of the series' first row (for messages).</summary>
     public int FirstLine { get; }
+
+    /// <summary>This series with MASE scaled by its first <paramref name="rows"/> rows.</summary>
+    internal ForecastSegment WithScaleRows(int rows) => new(Id, (int[])SourceRows, Inputs, Targets, Known, Dates, Split, FirstLine, rows);
 
     /// <summary>How the series is named to a user: its id, or "the series".</summary>
     public string Label => Id is null ? "the series" : $"series '{Id}'";

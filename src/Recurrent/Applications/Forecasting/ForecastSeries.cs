@@ -57,6 +57,11 @@ public sealed class ForecastSeries
     public IReadOnlyList<ForecastSegment> Segments { get; }
     /// <summary>Ids of series left out because they are too short for one training and one validation window.</summary>
     public IReadOnlyList<string> SkippedSeries { get; }
+    /// <summary>
+    /// Why seasonal differencing was or was not chosen when the options left it to the data (null when they named
+    /// it, or for a model's own series), e.g. "the training rows' changes over a season keep one sign (mean/std 1.85)".
+    /// </summary>
+    public string? SeasonDifferenceChoice { get; private init; }
     /// <summary>Rows of all series together.</summary>
     public int Rows => Segments.Sum(s => s.Rows);
     /// <summary>Training windows (evaluating a model: none).</summary>
@@ -109,24 +114,33 @@ public sealed class ForecastSeries
                     "so its calendar cannot be read; fix the dates or drop --time-column.", nameof(data));
             calendar = CalendarFeatures.For(table.ColumnName(timeIdx), axis);
         }
-        // The rows before the held-out tail of each series; a series too short for a window on both sides is left out.
-        int lag = fixedSpec?.Lag ?? options.SeasonDifference + (options.Difference ? 1 : 0);
+        // Every series with its held-out tail; the season and the automatic seasonal differencing are read from their
+        // training rows; then a series too short for a window on both sides is left out.
+        var all = groups.Select(g => MakeSegment(table, g, inIdx, outIdx, knownIdx, timeIdx, calendar,
+            (int)Math.Round(g.Rows.Length * (1 - options.ValidationFraction)))).ToList();
+        int season = fixedSpec?.Season ?? options.Season ?? DetectSeason(all);
+        string? automatic = null;
+        int seasonDifference;
+        if (fixedSpec is not null) seasonDifference = fixedSpec.SeasonDifference;
+        else if (options.SeasonDifference is int given) seasonDifference = given;
+        else (seasonDifference, automatic) = AutomaticSeasonDifference(all, season, options);
+        int lag = seasonDifference + ((fixedSpec?.Difference ?? options.Difference) ? 1 : 0);
         int need = options.Window + lag + options.Horizon;
         var segments = new List<ForecastSegment>();
         var skipped = new List<string>();
-        foreach (var g in groups)
+        foreach (var seg in all)
         {
-            int rows = g.Rows.Length, split = (int)Math.Round(rows * (1 - options.ValidationFraction));
+            int rows = seg.Rows, split = seg.Split;
             if (split < need || rows - split < options.Horizon || rows < need + 1)
             {
                 if (seriesIdx < 0 || groups.Count == 1)
                     throw new ArgumentException($"{rows} rows give no training and validation window of {options.Window} steps with horizon {options.Horizon}" +
                         (lag > 0 ? $" and {lag} rows of differencing" : "") + $" (validation: the last {options.ValidationFraction:P0} of the rows); " +
                         "use a longer series, a shorter window or horizon, or another validation fraction.", nameof(table));
-                skipped.Add(g.Id!);
+                skipped.Add(seg.Id!);
                 continue;
             }
-            segments.Add(MakeSegment(table, g, inIdx, outIdx, knownIdx, timeIdx, calendar, split));
+            segments.Add(seg);
         }
         if (segments.Count == 0)
             throw new ArgumentException($"none of the {groups.Count} series has {need + 1} rows or more, enough for a training and a validation window; " +
@@ -141,8 +155,7 @@ public sealed class ForecastSeries
         }
         else
         {
-            var probe = new ForecastSpec([], [], options.Window, options.Horizon) { Difference = options.Difference, SeasonDifference = options.SeasonDifference };
-            int season = options.Season ?? DetectSeason(segments);
+            var probe = new ForecastSpec([], [], options.Window, options.Horizon) { Difference = options.Difference, SeasonDifference = seasonDifference };
             spec = new ForecastSpec(
                 ForecastSpec.Fit(inputCols, TrainingDifferences(segments, s => s.Inputs, inIdx.Length, probe)),
                 ForecastSpec.Fit(targetCols, TrainingDifferences(segments, s => s.Targets, outIdx.Length, probe)),
@@ -150,7 +163,7 @@ public sealed class ForecastSeries
             {
                 Normalize = options.Normalize,
                 Difference = options.Difference,
-                SeasonDifference = options.SeasonDifference,
+                SeasonDifference = seasonDifference,
                 Season = season,
                 Quantiles = options.Quantiles is { Count: > 0 } q ? q.ToArray() : null,
                 Known = knownIdx.Length > 0 ? ForecastSpec.Fit(knownCols, segments.SelectMany(s => s.Known.Take(s.Split * knownIdx.Length)).ToArray()) : null,
@@ -159,7 +172,7 @@ public sealed class ForecastSeries
             };
         }
         _ = new WindowCodec(spec); // refuses a target that is not an input under window scaling or differencing
-        var series = new ForecastSeries(spec, segments, skipped, segments.Select(s => AheadFeatures(spec, s)).ToArray());
+        var series = new ForecastSeries(spec, segments, skipped, segments.Select(s => AheadFeatures(spec, s)).ToArray()) { SeasonDifferenceChoice = automatic };
         if (series.Validation.Count == 0)
             throw new ArgumentException($"no validation window predicts rows after the season of {spec.Season} steps the baselines need; " +
                 "use a longer series, a larger --val-fraction, or give a shorter --season.", nameof(table));
@@ -170,7 +183,8 @@ public sealed class ForecastSeries
     /// The series of <paramref name="table"/> as <paramref name="spec"/>'s model reads them (its columns, by name when
     /// both have headers, else by position), for evaluating: every window whose forecast starts at or after row
     /// <paramref name="from"/> (0-based, per series; null: every window) is a validation window and the rows before it
-    /// are the history MASE is scaled by. Throws ArgumentException naming what is missing.
+    /// are the history MASE is scaled by (without <paramref name="from"/>: the whole series). Throws ArgumentException
+    /// naming what is missing.
     /// </summary>
     public static ForecastSeries ForModel(TimeSeriesTable table, ForecastSpec spec, int? from = null)
     {
@@ -179,6 +193,7 @@ public sealed class ForecastSeries
         int first = Math.Max(spec.HistoryRows, spec.Season);
         int split = Math.Max(from ?? first, first);
         var all = SegmentsForModel(table, spec, split);
+        if (from is null) all = all.Select(s => s.WithScaleRows(s.Rows)).ToArray(); // no history/test split: MASE scaled by the whole series
         var segments = all.Where(s => s.Rows >= split + spec.Horizon).ToList();
         var skipped = all.Where(s => s.Rows < split + spec.Horizon).Select(s => s.Id ?? "").ToList();
         if (segments.Count == 0)
@@ -193,8 +208,9 @@ public sealed class ForecastSeries
     /// <summary>
     /// Every series of <paramref name="table"/> in the columns <paramref name="spec"/>'s model reads (by name when both
     /// have headers, else by position), each with its history ending at row <paramref name="split"/> (capped at its length).
+    /// With <paramref name="allowMissing"/>, missing values (empty, NA) read as NaN: future rows to be predicted.
     /// </summary>
-    public static IReadOnlyList<ForecastSegment> SegmentsForModel(TimeSeriesTable table, ForecastSpec spec, int split)
+    public static IReadOnlyList<ForecastSegment> SegmentsForModel(TimeSeriesTable table, ForecastSpec spec, int split, bool allowMissing = false)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(spec);
@@ -202,7 +218,7 @@ public sealed class ForecastSeries
         int[] knownIdx = (spec.Known ?? []).Select(c => Locate(table, c)).ToArray();
         int timeIdx = spec.Calendar is { } cal ? table.ColumnIndex(cal.Column) : -1;
         int seriesIdx = spec.SeriesColumn is string sc ? table.ColumnIndex(sc) : -1;
-        return Group(table, seriesIdx).Select(g => MakeSegment(table, g, inIdx, outIdx, knownIdx, timeIdx, spec.Calendar, Math.Min(split, g.Rows.Length))).ToArray();
+        return Group(table, seriesIdx).Select(g => MakeSegment(table, g, inIdx, outIdx, knownIdx, timeIdx, spec.Calendar, Math.Min(split, g.Rows.Length), allowMissing)).ToArray();
     }
 
     /// <summary>
@@ -240,16 +256,16 @@ public sealed class ForecastSeries
     public void Baselines(ForecastWindowRef window, Span<double> naive, Span<double> seasonalNaive) =>
         ForecastAccuracy.Baselines(Segments[window.Segment].Targets, Spec.Targets.Count, window.Start + Spec.HistoryRows, Spec.Horizon, Spec.Season, naive, seasonalNaive);
 
-    /// <summary>The in-sample seasonal-naive MAE of each target column of a series: its rows before Split.</summary>
+    /// <summary>The in-sample seasonal-naive MAE of each target column of a series: its first ScaleRows rows.</summary>
     public double[] MaseScale(int segment)
     {
         var seg = Segments[segment];
         int ct = Spec.Targets.Count;
         var scale = new double[ct];
-        var column = new double[seg.Split];
+        var column = new double[seg.ScaleRows];
         for (int k = 0; k < ct; k++)
         {
-            for (int r = 0; r < seg.Split; r++) column[r] = seg.Targets[r * ct + k];
+            for (int r = 0; r < seg.ScaleRows; r++) column[r] = seg.Targets[r * ct + k];
             scale[k] = Seasonality.SeasonalNaiveMae(column, Spec.Season);
         }
         return scale;
@@ -288,9 +304,9 @@ public sealed class ForecastSeries
     private static float[] AheadFeatures(ForecastSpec spec, ForecastSegment s) => AheadFeatures(spec, s.Known, s.Dates, s.Rows);
 
     private static ForecastSegment MakeSegment(TimeSeriesTable table, (string? Id, int[] Rows) g, int[] inIdx, int[] outIdx, int[] knownIdx,
-        int timeIdx, CalendarFeatures? calendar, int split)
+        int timeIdx, CalendarFeatures? calendar, int split, bool allowMissing = false)
     {
-        double[] Values(int[] columns) => table.Values(columns, g.Rows);
+        double[] Values(int[] columns) => table.Values(columns, g.Rows, allowMissing);
         DateTime[]? dates = null;
         if (calendar is not null)
         {
@@ -300,6 +316,9 @@ public sealed class ForecastSeries
             {
                 try { dates[r] = calendar.Parse(texts[g.Rows[r]]); }
                 catch (InvalidDataException e) { throw new InvalidDataException($"'{table.Path}' line {table.FirstDataLine + g.Rows[r]}: {e.Message}"); }
+                if (r > 0 && dates[r] <= dates[r - 1])
+                    throw new InvalidDataException($"'{table.Path}' line {table.FirstDataLine + g.Rows[r]}: the time column '{calendar.Column}' goes from " +
+                        $"{texts[g.Rows[r - 1]]} to {texts[g.Rows[r]]}; the rows {(g.Id is null ? "" : $"of series '{g.Id}' ")}must be in time order, oldest first, one row per time step.");
             }
         }
         return new ForecastSegment(g.Id, g.Rows, Values(inIdx), Values(outIdx), Values(knownIdx), dates, split, table.FirstDataLine + g.Rows[0]);
@@ -337,6 +356,27 @@ public sealed class ForecastSeries
                 }
         }
         return result.ToArray();
+    }
+
+    // Seasonal differencing when the data has a season and its changes over one season keep one sign in most series'
+    // training rows — a trend, or a season growing with the level — which per-window scaling alone follows poorly
+    // over a whole season; not for a steady seasonal series (temperatures), where it only doubles the noise.
+    private static (int Lag, string Reason) AutomaticSeasonDifference(List<ForecastSegment> segments, int season, ForecastOptions options)
+    {
+        if (season < 2) return (0, "no season");
+        int ct = segments[0].Targets.Length / Math.Max(1, segments[0].Rows);
+        var ratios = segments.Where(seg => seg.Split > season + 1)
+            .Select(seg => Seasonality.SeasonalTrend(Enumerable.Range(0, seg.Split).Select(r => seg.Targets[r * ct]).ToArray(), season)).ToArray();
+        if (ratios.Length == 0) return (0, "too few training rows to judge");
+        int trending = ratios.Count(r => Math.Abs(r) >= Seasonality.SeasonalTrendThreshold);
+        double median = ratios.Order().ElementAt(ratios.Length / 2);
+        string measure = ratios.Length == 1 ? $"mean/std {median:0.##}" : $"{trending} of {ratios.Length} series";
+        bool room = segments.Count(seg => seg.Split >= options.Window + season + (options.Difference ? 1 : 0) + options.Horizon) * 2 > segments.Count;
+        if (trending * 2 > ratios.Length && room)
+            return (season, $"the training rows' changes over a season keep one sign ({measure}; at least {Seasonality.SeasonalTrendThreshold:0.##})");
+        return (0, trending * 2 > ratios.Length
+            ? "the series is too short for a season of differencing"
+            : $"the training rows' changes over a season do not keep one sign ({measure}; below {Seasonality.SeasonalTrendThreshold:0.##})");
     }
 
     // The season most series' training rows show (of the first target column).

@@ -156,7 +156,7 @@ public sealed class Forecaster
     /// Continues a series: <paramref name="history"/> is (rows, C_in) of the input columns in original units
     /// (rows ≥ L); returns (steps, C_target), each block of H steps predicted from the window that ends with the
     /// previous predictions. With known-ahead columns or calendar features, <paramref name="aheadRows"/> holds the
-    /// features (rows + steps + H − 1, A) of every row (<see cref="ForecastSeries.AheadFeatures(ForecastSpec, ReadOnlySpan{double}, IReadOnlyList{DateTime}?, int)"/>).
+    /// features (<see cref="AheadRowsNeeded"/>(rows, steps), A) of every row (<see cref="ForecastSeries.AheadFeatures(ForecastSpec, ReadOnlySpan{double}, IReadOnlyList{DateTime}?, int)"/>).
     /// </summary>
     public double[] Continue(ReadOnlySpan<double> history, int rows, int steps, ReadOnlySpan<float> aheadRows = default)
     {
@@ -167,6 +167,12 @@ public sealed class Forecaster
         for (int i = 0; i < point.Length; i++) point[i] = all[i * q + p];
         return point;
     }
+
+    /// <summary>
+    /// Rows whose known-ahead and calendar features continuing <paramref name="rows"/> rows by <paramref name="steps"/>
+    /// reads: the blocks of H steps end at row rows + H·⌈steps/H⌉, and the last window reads the features H rows ahead of its end.
+    /// </summary>
+    public int AheadRowsNeeded(int rows, int steps) => rows + Spec.Horizon * ((steps + Spec.Horizon - 1) / Spec.Horizon);
 
     /// <summary>
     /// As <see cref="Continue"/>, every quantile: (steps, C_target, Q). The series is continued with the point
@@ -180,9 +186,9 @@ public sealed class Forecaster
         if (steps <= 0) throw new ArgumentException($"steps must be positive, got {steps}.", nameof(steps));
         if (rows < l) throw new ArgumentException($"continuing needs at least {l} rows of history (window {w}{(Spec.Lag > 0 ? $" + {Spec.Lag} for differencing" : "")}), got {rows}.", nameof(rows));
         if (history.Length != rows * ci) throw new ArgumentException($"history has {history.Length} values; expected (rows, C) = {rows}*{ci}.", nameof(history));
-        int aheadNeeded = (rows + steps + h - 1) * a;
-        if (a > 0 && aheadRows.Length < aheadNeeded)
-            throw new ArgumentException($"the known-ahead and calendar features are needed for {rows + steps + h - 1} rows; got {aheadRows.Length / a}.", nameof(aheadRows));
+        int aheadNeeded = AheadRowsNeeded(rows, steps);
+        if (a > 0 && aheadRows.Length < aheadNeeded * a)
+            throw new ArgumentException($"the known-ahead and calendar features are needed for {aheadNeeded} rows; got {aheadRows.Length / a}.", nameof(aheadRows));
         int[] map = Spec.InputToTarget();
         int missing = Array.IndexOf(map, -1);
         if (missing >= 0)

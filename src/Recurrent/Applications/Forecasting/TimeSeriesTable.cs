@@ -46,6 +46,9 @@ public sealed class TimeSeriesTable
         while (first < lines.Length && lines[first].Trim().Length == 0) first++;
         if (first == lines.Length) throw new InvalidDataException($"'{path}' is empty; a time series needs one row per time step.");
         char separator = lines[first].Contains(',') || !lines[first].Contains('\t') ? ',' : '\t';
+        if (!lines[first].Contains(',') && !lines[first].Contains('\t') && lines[first].Contains(';'))
+            throw new InvalidDataException($"'{path}' line {first + 1} separates its fields with ';'; a time series file separates them with commas (or tabs), " +
+                "with '.' as the decimal point. Convert the file, e.g. with sed 's/;/,/g' when no value has a decimal comma.");
         string[] Split(string line) => line.Split(separator).Select(f => f.Trim().Trim('"')).ToArray();
         string[] firstFields = Split(lines[first]);
         bool hasHeader = firstFields.Any(f => !double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out _) && !TimeAxis.IsDateOrTime(f));
@@ -95,8 +98,16 @@ public sealed class TimeSeriesTable
     /// </summary>
     public double[] Values(IReadOnlyList<int> columns) => Values(columns, Enumerable.Range(0, Rows).ToArray());
 
-    /// <summary>The values of the given columns in the given rows (0-based), (rows.Count, columns.Count) row-major; errors as the other overload.</summary>
-    public double[] Values(IReadOnlyList<int> columns, IReadOnlyList<int> rows)
+    /// <summary>True for the texts that stand for a missing value: empty, "NA", "NaN" (any case).</summary>
+    public static bool IsMissing(string text) =>
+        text.Length == 0 || text.Equals("NA", StringComparison.OrdinalIgnoreCase) || text.Equals("NaN", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The values of the given columns in the given rows (0-based), (rows.Count, columns.Count) row-major; errors as
+    /// the other overload. With <paramref name="allowMissing"/>, a missing value (<see cref="IsMissing"/>) reads as NaN
+    /// (future rows whose values are to be predicted).
+    /// </summary>
+    public double[] Values(IReadOnlyList<int> columns, IReadOnlyList<int> rows, bool allowMissing = false)
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(rows);
@@ -106,6 +117,7 @@ public sealed class TimeSeriesTable
             {
                 int r = rows[i];
                 string text = _fields[r][columns[k]];
+                if (allowMissing && IsMissing(text)) { v[i * columns.Count + k] = double.NaN; continue; }
                 if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) || !double.IsFinite(x))
                     throw new InvalidDataException($"'{Path}' line {FirstDataLine + r}, column '{ColumnName(columns[k])}': \"{text}\" is not a number.");
                 v[i * columns.Count + k] = x;

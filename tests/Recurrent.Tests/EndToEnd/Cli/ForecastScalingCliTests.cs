@@ -38,8 +38,9 @@ public sealed class ForecastScalingCliTests : IDisposable
     public void QuantileModel_BaselinesCoverageBandAndOnnxExport()
     {
         string csv = Trending(400), run = Path.Combine(_dir, "q");
+        // --season-diff 0: per-window scaling alone, so the ONNX recipe below is the plain one.
         var train = CliRunner.Run("train", "--task", "forecast", "--data", csv, "--window", "20", "--quantiles", "0.1,0.5,0.9", "--hidden", "16",
-            "--epochs", "30", "--lr", "0.01", "--run-dir", run);
+            "--epochs", "30", "--lr", "0.01", "--season-diff", "0", "--run-dir", run);
         Assert.True(train.ExitCode == 0, train.Stdout + train.Stderr);
         Assert.Contains("scaling: per window (minus its last value, over its own std); season 10 (detected from the training rows' autocorrelation)", train.Stdout);
         Assert.Contains("pinball loss on quantiles 0.1, 0.5, 0.9 on scaled values", train.Stdout);
@@ -124,7 +125,7 @@ public sealed class ForecastScalingCliTests : IDisposable
         Assert.True(eval.ExitCode == 0, eval.Stdout + eval.Stderr);
         Assert.Matches(@"  north: MAE \S+, MASE \S+, naive \S+, seasonal naive \S+", eval.Stdout);
         Assert.Matches(@"  south: MAE \S+, MASE \S+, naive \S+, seasonal naive \S+", eval.Stdout);
-        Assert.Matches(@"overall: MAE \S+ \(MASE \S+\); naive MAE \S+, seasonal naive \(S=12\) MAE \S+; MSE \S+ \(40 values", eval.Stdout);
+        Assert.Matches(@"overall \(errors pooled over the series' values, MASE the mean of theirs\): MAE \S+ \(MASE \S+\); naive MAE \S+, seasonal naive \(S=12\) MAE \S+; MSE \S+ \(40 values", eval.Stdout);
 
         string pred = Path.Combine(_dir, "stores-pred.csv");
         var predict = CliRunner.Run("predict", run, "--input", csv, "--steps", "6", "--output", pred);
@@ -159,7 +160,7 @@ public sealed class ForecastScalingCliTests : IDisposable
     [InlineData("--normalize", "sometimes", "--normalize must be window, global or none, got 'sometimes'.")]
     [InlineData("--quantiles", "0.9,0.1", "--quantiles must increase, got 0.9,0.1.")]
     [InlineData("--quantiles", "0.5,1.5", "--quantiles takes levels strictly between 0 and 1, e.g. 0.1,0.5,0.9; '1.5' is not one.")]
-    [InlineData("--season-diff", "1", "--season-diff must be a season of 2 or more steps, got 1; --difference is the lag-1 difference.")]
+    [InlineData("--season-diff", "1", "--season-diff must be a season of 2 or more steps, or 0 for none, got 1; --difference is the lag-1 difference.")]
     [InlineData("--season", "0", "--season must be positive, got 0.")]
     [InlineData("--known", "value", "the column 'value' is both known ahead and an input or target; a column is one or the other.")]
     [InlineData("--time-column", "value", "the time column 'value' cannot also be an input, target or known-ahead column.")]
@@ -197,7 +198,7 @@ public sealed class ForecastScalingCliTests : IDisposable
         r = CliRunner.Run("predict", run, "--input", csv, "--from", "195", "--steps", "10");
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("the model reads the known-ahead column(s) [promo] at each predicted step, so", r.Stderr);
-        Assert.Contains("needs 205 rows (--from 195 + --steps 10 + horizon 1 - 1); it has 200.", r.Stderr);
+        Assert.Contains("needs 205 rows (--from 195 + --steps 10); it has 200.", r.Stderr);
         r = CliRunner.Run("predict", run, "--input", csv, "--from", "190", "--steps", "10");
         Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
 
@@ -205,5 +206,58 @@ public sealed class ForecastScalingCliTests : IDisposable
         r = CliRunner.Run("eval", run, "--data", csv, "--from", "0");
         Assert.Equal(2, r.ExitCode);
         Assert.Equal("rnn: --from must be positive, got 0.", r.Stderr.Trim());
+    }
+
+    [Fact]
+    public void FutureRowsMayLeaveTheTargetEmpty_AndDatesMustRunForwards()
+    {
+        // Daily sales with a promotion flag known in advance; the last 6 rows are the future: promo given, sales empty.
+        var rng = new Random(6);
+        var start = new DateTime(2022, 3, 1);
+        var rows = Enumerable.Range(0, 206).Select(t =>
+        {
+            int promo = rng.Next(2);
+            string sales = t < 200 ? F(30 + 8 * promo + (start.AddDays(t).DayOfWeek == DayOfWeek.Sunday ? 5 : 0) + rng.NextDouble()) : "";
+            return $"{start.AddDays(t):yyyy-MM-dd},{promo},{sales}";
+        }).ToArray();
+        string csv = Write("future.csv", "date,promo,sales\n" + string.Join("\n", rows) + "\n");
+        string history = Write("history.csv", "date,promo,sales\n" + string.Join("\n", rows.Take(200)) + "\n");
+        string run = Path.Combine(_dir, "future");
+        var r = CliRunner.Run("train", "--task", "forecast", "--data", history, "--targets", "sales", "--known", "promo", "--time-column", "date",
+            "--window", "14", "--horizon", "3", "--hidden", "8", "--epochs", "3", "--run-dir", run, "--quiet");
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+
+        // Without --from the history ends before the first empty value; 6 steps are two blocks of 3 and need rows up to 206.
+        string pred = Path.Combine(_dir, "future-pred.csv");
+        r = CliRunner.Run("predict", run, "--input", csv, "--steps", "6", "--output", pred);
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        Assert.Contains("after row 200, dated by column 'date' (step 1 day)", r.Stdout);
+        Assert.DoesNotContain("against the file's rows", r.Stdout);   // nothing to score against
+        var lines = File.ReadAllLines(pred);
+        Assert.Equal("date,sales", lines[0]);
+        Assert.Equal(Enumerable.Range(200, 6).Select(t => start.AddDays(t).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), lines.Skip(1).Select(l => l.Split(',')[0]));
+        Assert.All(lines.Skip(1), l => Assert.True(double.IsFinite(double.Parse(l.Split(',')[1], CultureInfo.InvariantCulture)), l));
+        // 7 steps would need a third block, reading promo of rows up to 209.
+        r = CliRunner.Run("predict", run, "--input", csv, "--steps", "7");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("needs 209 rows (--from 200 + --steps 7, rounded up to whole blocks of the horizon 3); it has 206.", r.Stderr);
+        // An empty value inside the history is named.
+        r = CliRunner.Run("predict", run, "--input", csv, "--from", "203", "--steps", "2");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("line 202: the series has no value of [sales] in row 201, which is history for --from 203; fill it in, or give --from 200.", r.Stderr);
+
+        // Rows in reverse time order are refused at once, naming the column.
+        string reversed = Write("reversed.csv", "date,promo,sales\n" + string.Join("\n", rows.Take(200).Reverse()) + "\n");
+        r = CliRunner.Run("train", "--task", "forecast", "--data", reversed, "--targets", "sales", "--time-column", "date", "--run-dir", Path.Combine(_dir, "rev"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal("rnn: the time column 'date' steps backwards (step -1 day); sort the rows oldest first.", r.Stderr.Trim());
+        // A row out of order in the middle is named by its line.
+        var shuffled = rows.Take(200).ToArray();
+        (shuffled[50], shuffled[51]) = (shuffled[51], shuffled[50]);
+        string swapped = Write("swapped.csv", "date,promo,sales\n" + string.Join("\n", shuffled) + "\n");
+        r = CliRunner.Run("train", "--task", "forecast", "--data", swapped, "--targets", "sales", "--time-column", "date", "--run-dir", Path.Combine(_dir, "swap"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.StartsWith("rnn: '" + swapped + "' line 53: the time column 'date' goes from", r.Stderr.Trim());
+        Assert.EndsWith("the rows must be in time order, oldest first, one row per time step.", r.Stderr.Trim());
     }
 }

@@ -84,4 +84,47 @@ public sealed class SeasonalityTests
         Assert.Equal(1, Seasonality.Detect(Enumerable.Range(0, 100).Select(t => 3.0 * t).ToArray()).Season);
         Assert.Equal(1, Seasonality.Detect([1, 2, 3]).Season);
     }
+
+    [Fact]
+    public void SeasonalTrendIsTheMeanOverTheSpreadOfTheChangesOverASeason()
+    {
+        // Changes over 2 steps of [1, 5, 2, 8, 4, 9]: 1, 3, 2, 1 → mean 1.75, population std sqrt(0.6875).
+        Assert.Equal(1.75 / Math.Sqrt(0.6875), Seasonality.SeasonalTrend([1, 5, 2, 8, 4, 9], 2), 12);
+        Assert.True(double.IsNaN(Seasonality.SeasonalTrend([1, 2, 3], 2)));
+        Assert.Equal(double.PositiveInfinity, Seasonality.SeasonalTrend([1, 2, 3, 4], 1));
+    }
+
+    [Fact]
+    public void SeasonalDifferencingIsChosenForATrendingSeasonAndNotForASteadyOne()
+    {
+        string dir = Directory.CreateTempSubdirectory("season-diff-").FullName;
+        try
+        {
+            var rng = new Random(4);
+            string Csv(string name, Func<int, double> value)
+            {
+                string path = Path.Combine(dir, name);
+                File.WriteAllText(path, "t,y\n" + string.Concat(Enumerable.Range(0, 120).Select(t => $"{t},{value(t).ToString("R", System.Globalization.CultureInfo.InvariantCulture)}\n")));
+                return path;
+            }
+            string growing = Csv("growing.csv", t => (100 + 3 * t) * (1 + 0.2 * Math.Sin(2 * Math.PI * t / 12)) + rng.NextDouble());
+            string steady = Csv("steady.csv", t => 50 + 10 * Math.Sin(2 * Math.PI * t / 12) + 2 * rng.NextDouble());
+            var options = new ForecastOptions { Window = 12 };
+            var g = ForecastSeries.FromTable(TimeSeriesTable.Read(growing), ["y"], ["y"], options);
+            Assert.Equal((12, 12), (g.Spec.Season, g.Spec.SeasonDifference));
+            Assert.StartsWith("the training rows' changes over a season keep one sign (mean/std ", g.SeasonDifferenceChoice);
+            var st = ForecastSeries.FromTable(TimeSeriesTable.Read(steady), ["y"], ["y"], options);
+            Assert.Equal((12, 0), (st.Spec.Season, st.Spec.SeasonDifference));
+            Assert.StartsWith("the training rows' changes over a season do not keep one sign", st.SeasonDifferenceChoice);
+            // Named by the options, it is not decided (and not explained).
+            var off = ForecastSeries.FromTable(TimeSeriesTable.Read(growing), ["y"], ["y"], options with { SeasonDifference = 0 });
+            Assert.Equal(0, off.Spec.SeasonDifference);
+            Assert.Null(off.SeasonDifferenceChoice);
+            // No season: nothing to difference.
+            string walk = Csv("walk.csv", t => t * 0.5 + rng.NextDouble());
+            var w = ForecastSeries.FromTable(TimeSeriesTable.Read(walk), ["y"], ["y"], options);
+            Assert.Equal((1, 0, "no season"), (w.Spec.Season, w.Spec.SeasonDifference, w.SeasonDifferenceChoice));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
 }
