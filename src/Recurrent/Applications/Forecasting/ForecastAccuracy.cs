@@ -21,9 +21,6 @@ namespace Recurrent.Forecasting;
 public sealed record ForecastAccuracy(long Count, double Mse, double Mae, double NaiveMae, double SeasonalNaiveMae, int Season, double Mase,
     IReadOnlyList<double>? QuantileCoverage, double? IntervalCoverage)
 {
-    /// <summary>MAE of the better baseline.</summary>
-    public double BestBaselineMae => Math.Min(NaiveMae, SeasonalNaiveMae);
-
     /// <summary>Pools the accuracies of several series: errors over all their values, MASE the mean of theirs.</summary>
     public static ForecastAccuracy Combine(IReadOnlyList<ForecastAccuracy> parts)
     {

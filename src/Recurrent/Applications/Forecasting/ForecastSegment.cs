@@ -9,7 +9,7 @@ namespace Recurrent.Forecasting;
 /// <summary>One series: its values and where its history ends.</summary>
 public sealed class ForecastSegment
 {
-    internal ForecastSegment(string? id, int[] sourceRows, double[] inputs, double[] targets, double[] known, DateTime[]? dates, int split, int firstLine, int? scaleRows = null)
+    internal ForecastSegment(string? id, int[] sourceRows, double[] inputs, double[] targets, double[] known, DateTime[]? dates, int split, int? scaleRows = null)
     {
         Id = id;
         Rows = sourceRows.Length;
@@ -20,7 +20,6 @@ public sealed class ForecastSegment
         Dates = dates;
         Split = split;
         ScaleRows = scaleRows ?? split;
-        FirstLine = firstLine;
     }
 
     /// <summary>The series id (the series column's value), or null for a one-series file.</summary>
@@ -44,11 +43,9 @@ public sealed class ForecastSegment
     /// evaluated without a split, all its rows.
     /// </summary>
     public int ScaleRows { get; }
-    /// <summary>1-based file line of the series' first row (for messages).</summary>
-    public int FirstLine { get; }
 
     /// <summary>This series with MASE scaled by its first <paramref name="rows"/> rows.</summary>
-    internal ForecastSegment WithScaleRows(int rows) => new(Id, (int[])SourceRows, Inputs, Targets, Known, Dates, Split, FirstLine, rows);
+    internal ForecastSegment WithScaleRows(int rows) => new(Id, (int[])SourceRows, Inputs, Targets, Known, Dates, Split, rows);
 
     /// <summary>How the series is named to a user: its id, or "the series".</summary>
     public string Label => Id is null ? "the series" : $"series '{Id}'";

@@ -321,7 +321,7 @@ public sealed class ForecastSeries
                         $"{texts[g.Rows[r - 1]]} to {texts[g.Rows[r]]}; the rows {(g.Id is null ? "" : $"of series '{g.Id}' ")}must be in time order, oldest first, one row per time step.");
             }
         }
-        return new ForecastSegment(g.Id, g.Rows, Values(inIdx), Values(outIdx), Values(knownIdx), dates, split, table.FirstDataLine + g.Rows[0]);
+        return new ForecastSegment(g.Id, g.Rows, Values(inIdx), Values(outIdx), Values(knownIdx), dates, split);
     }
 
     // The rows of each series in file order, series in order of first appearance; one group without a series column.
