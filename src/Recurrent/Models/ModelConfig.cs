@@ -1,4 +1,7 @@
 // ModelConfig: everything that defines a SequenceModel's architecture and initialisation.
+// The activation choices are left out of the JSON when they are the defaults (sigmoid gates, tanh cell), so a default
+// model's file and exports are byte for byte those of builds before the choice existed, and older files read as such.
+using System.Text.Json.Serialization;
 using Recurrent.Initialization;
 using Recurrent.Layers;
 
@@ -29,8 +32,12 @@ public sealed record ModelConfig
     /// The cell input/output function: LSTM g and h = o⊙act(c), GRU n, the <see cref="CellKind.RnnTanh"/> RNN's h
     /// (DL4J's <c>activation</c>; ONNX's g and h). Tanh (default) or Softsign.
     /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    [JsonConverter(typeof(ActivationNameConverter<CellActivation>))]
     public CellActivation Activation { get; init; } = CellActivation.Tanh;
     /// <summary>The gate function of LSTM (i, f, o) and GRU (r, z) (DL4J's <c>gateActivationFunction</c>; ONNX's f). Sigmoid (default) or HardSigmoid.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    [JsonConverter(typeof(ActivationNameConverter<GateActivation>))]
     public GateActivation GateActivation { get; init; } = GateActivation.Sigmoid;
     /// <summary>Per-step (many-to-many) or last-step (many-to-one) head.</summary>
     public HeadKind Head { get; init; } = HeadKind.PerStep;
