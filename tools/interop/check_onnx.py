@@ -4,7 +4,9 @@
   /usr/bin/python3 tools/interop/check_onnx.py            # exports every PyTorch interop fixture model
                                                          # (tests/Recurrent.Tests/Fixtures/interop: LSTM 2-layer
                                                          # bidirectional, GRU, RNN tanh/relu, dense last-step
-                                                         # heads) with the built rnn and checks each file
+                                                         # heads) and every case of activation_cases.json (softsign,
+                                                         # hard-sigmoid: the `activations` attribute) with the
+                                                         # built rnn and checks each file
   /usr/bin/python3 tools/interop/check_onnx.py A.onnx ...  # checks the given files
 
 Each file gets onnx.checker.check_model(full_check=True) (structure, operator schemas at the model's opset,
@@ -13,6 +15,7 @@ Needs the .NET SDK and a Release build (src/Recurrent.Cli/bin/Release/net10.0/rn
 """
 
 import glob
+import json
 import os
 import subprocess
 import sys
@@ -58,11 +61,23 @@ def main(paths):
     if not os.path.exists(RNN_DLL):
         raise SystemExit(f"{RNN_DLL} not found; build first with `dotnet build -c Release`")
     results = []
+    with open(os.path.join(FIXTURES, "activation_cases.json")) as f:
+        activation_cases = json.load(f)
     with tempfile.TemporaryDirectory() as work:
-        for arch in sorted(glob.glob(os.path.join(FIXTURES, "*.arch.json"))):
-            name = os.path.basename(arch)[:-len(".arch.json")]
+        cases = [(os.path.basename(a)[:-len(".arch.json")], None, None) for a in sorted(glob.glob(os.path.join(FIXTURES, "*.arch.json")))]
+        cases += [(name, c["base"], {k: c[k] for k in ("Activation", "GateActivation")}) for name, c in activation_cases.items()]
+        for name, base, activations in cases:
+            base = base or name
+            arch = os.path.join(FIXTURES, base + ".arch.json")
+            if activations:
+                with open(arch) as f:
+                    config = json.load(f)
+                config.update(activations)
+                arch = os.path.join(work, name + ".arch.json")
+                with open(arch, "w") as f:
+                    json.dump(config, f)
             model = os.path.join(work, name + ".safetensors")
-            rnn("import", os.path.join(FIXTURES, name + ".state_dict.safetensors"), "--config", arch, "--out", model)
+            rnn("import", os.path.join(FIXTURES, base + ".state_dict.safetensors"), "--config", arch, "--out", model)
             onnx_path = os.path.join(work, name + ".onnx")
             rnn("export", model, "--format", "onnx", "--out", onnx_path)
             results.append(check(onnx_path))

@@ -21,6 +21,11 @@ What it does
    The result is recorded in Fixtures/interop/pytorch_export_record.json with the SHA-256 of each exported
    model.py / model.safetensors / config.json; the xunit test PyTorchExportRecordTests re-exports and fails
    when the files differ from the recorded ones (then rerun this script).
+3. Activation check. torch.nn has no softsign or hard-sigmoid cells, so for each case of
+   Fixtures/interop/activation_cases.json (a fixture's weights with other activations) it imports the fixture with
+   its architecture plus "Activation"/"GateActivation", exports it for PyTorch — model.py then defines the
+   step-by-step ActivatedRecurrent module — and runs that model.py against Recurrent's outputs in the same way.
+   Recorded under "activation_cases" in the same record file.
 
 How to run
 ----------
@@ -46,6 +51,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 FIXTURES = os.path.join(ROOT, "tests", "Recurrent.Tests", "Fixtures", "interop")
 RECORD = os.path.join(FIXTURES, "pytorch_export_record.json")
+ACTIVATION_CASES = os.path.join(FIXTURES, "activation_cases.json")
 RNN_DLL = os.path.join(ROOT, "src", "Recurrent.Cli", "bin", "Release", "net10.0", "rnn.dll")
 TOLERANCE = 1e-5
 T, B = 6, 3
@@ -150,12 +156,21 @@ def rnn(*args):
         raise SystemExit(f"rnn {' '.join(args)} failed ({r.returncode}): {r.stderr.strip()}")
 
 
-def check_export(name, work):
-    """Imports the fixture with rnn, exports it for PyTorch, runs the written model.py; returns its record."""
+def check_export(name, work, base=None, activations=None):
+    """Imports the fixture (`base`, default `name`) with rnn — with `activations` added to its architecture when given —,
+    exports it for PyTorch, runs the written model.py; returns its record."""
+    base = base or name
     model = os.path.join(work, f"{name}.safetensors")
     out = os.path.join(work, name)
-    rnn("import", os.path.join(FIXTURES, f"{name}.state_dict.safetensors"),
-        "--config", os.path.join(FIXTURES, f"{name}.arch.json"), "--out", model)
+    arch = os.path.join(FIXTURES, f"{base}.arch.json")
+    if activations:
+        with open(arch) as f:
+            config = json.load(f)
+        config.update(activations)
+        arch = os.path.join(work, f"{name}.arch.json")
+        with open(arch, "w") as f:
+            json.dump(config, f, indent=2)
+    rnn("import", os.path.join(FIXTURES, f"{base}.state_dict.safetensors"), "--config", arch, "--out", model)
     rnn("export", model, "--format", "pytorch", "--out", out)
     r = subprocess.run([sys.executable, os.path.join(out, "model.py")], capture_output=True, text=True)
     line = next((l for l in r.stdout.splitlines() if l.startswith('{"max_abs_diff"')), None)
@@ -181,21 +196,28 @@ def main():
         print(f"wrote {len(CASES)} fixtures to {os.path.relpath(FIXTURES, ROOT)}")
     if not os.path.exists(RNN_DLL):
         raise SystemExit(f"{RNN_DLL} not found; build first with `dotnet build -c Release`")
-    results = {}
+    results, activation_results = {}, {}
+    with open(ACTIVATION_CASES) as f:
+        activation_cases = json.load(f)
     with tempfile.TemporaryDirectory() as work:
         for name in CASES:
             results[name] = check_export(name, work)
             worst = max(results[name]["max_abs_diff"].values())
             print(f"{name:34s} torch vs Recurrent max abs diff {worst:.3e}  {'ok' if results[name]['passed'] else 'FAIL'}")
-    worst = max(max(r["max_abs_diff"].values()) for r in results.values())
+        for name, case in activation_cases.items():
+            acts = {k: case[k] for k in ("Activation", "GateActivation")}
+            activation_results[name] = dict(check_export(name, work, case["base"], acts), base=case["base"], **acts)
+            worst = max(activation_results[name]["max_abs_diff"].values())
+            print(f"{name:34s} torch vs Recurrent max abs diff {worst:.3e}  {'ok' if activation_results[name]['passed'] else 'FAIL'}")
+    worst = max(max(r["max_abs_diff"].values()) for r in [*results.values(), *activation_results.values()])
     print(f"largest difference over all cases: {worst:.3e} (tolerance {TOLERANCE:g}); torch {torch.__version__}")
     if not args.check:
-        record = {"tolerance": TOLERANCE, "torch": torch.__version__, "cases": results}
+        record = {"tolerance": TOLERANCE, "torch": torch.__version__, "cases": results, "activation_cases": activation_results}
         with open(RECORD, "w") as f:
             json.dump(record, f, indent=2, sort_keys=True)
             f.write("\n")
         print(f"wrote {os.path.relpath(RECORD, ROOT)}")
-    failed = [n for n, r in results.items() if not r["passed"]]
+    failed = [n for n, r in [*results.items(), *activation_results.items()] if not r["passed"]]
     if failed:
         print(f"FAILED: {', '.join(failed)}")
         return 1

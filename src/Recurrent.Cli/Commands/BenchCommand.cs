@@ -1,8 +1,10 @@
 // BenchCommand: `rnn bench` — training and batch-1 sampling tokens/s for the standard configurations
-// (a table, or `--json` for scripts such as bench/compare_pytorch.py).
+// (a table, or `--json` for scripts such as bench/compare_pytorch.py); `--activation tanh softsign` and
+// `--gate-activation sigmoid hard-sigmoid` add a row per combination, measured interleaved with the others.
 using System.CommandLine;
 using System.Text.Json;
 using Recurrent.Cli.Bench;
+using Recurrent.Layers;
 
 namespace Recurrent.Cli.Commands;
 
@@ -35,7 +37,15 @@ internal static class BenchCommand
         {
             Description = "Also measure GEMM GFLOP/s (256³, 1024³ and the RNN shapes) with 1 and 2 threads; default on unless --config is given.",
         };
-        var cmd = new Command("bench", "Measure training and sampling speed on the standard configurations.") { json, configs, steps, reps, gemm };
+        var activations = new Option<string[]>("--activation")
+        {
+            HelpName = "tanh|softsign", Description = "Cell activations to measure, each a row (default tanh).", AllowMultipleArgumentsPerToken = true,
+        };
+        var gates = new Option<string[]>("--gate-activation")
+        {
+            HelpName = "sigmoid|hard-sigmoid", Description = "Gate activations to measure (LSTM, GRU), each a row (default sigmoid).", AllowMultipleArgumentsPerToken = true,
+        };
+        var cmd = new Command("bench", "Measure training and sampling speed on the standard configurations.") { json, configs, steps, reps, gemm, activations, gates };
         cmd.SetAction(parse =>
         {
             int n = parse.GetValue(steps), r = parse.GetValue(reps);
@@ -44,15 +54,25 @@ internal static class BenchCommand
             string[] wanted = parse.GetValue(configs) is { Length: > 0 } w ? w : BenchConfig.Standard.Select(c => c.Name).ToArray();
             var chosen = wanted.Select(name => BenchConfig.Standard.FirstOrDefault(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
                 ?? throw new UserFacingException($"unknown configuration '{name}'; use one of: {string.Join(", ", BenchConfig.Standard.Select(c => c.Name))}.")).ToArray();
+            var cellActivations = (parse.GetValue(activations) is { Length: > 0 } a ? a : ["tanh"]).Select(v => CommonOptions.ParseActivation(v)).Distinct().ToArray();
+            var gateActivations = (parse.GetValue(gates) is { Length: > 0 } g ? g : ["sigmoid"]).Select(v => CommonOptions.ParseGateActivation(v)).Distinct().ToArray();
             bool asJson = parse.GetValue(json);
             var results = new List<BenchResult>();
-            if (!asJson) Console.WriteLine($"{"config",-6} {"cell",-8} {"H",5} {"L",2} {"B",3} {"T",3} {"train tok/s",12} {"ms/step",9} {"sample tok/s",13}");
+            if (!asJson) Console.WriteLine($"{"config",-6} {"cell",-8} {"activation",-10} {"gate",-12} {"H",5} {"L",2} {"B",3} {"T",3} {"train tok/s",12} {"ms/step",9} {"sample tok/s",13}");
             foreach (var c in chosen)
             {
-                var res = CharRnnBenchmark.Run(c, n, r);
-                results.Add(res);
-                if (!asJson)
-                    Console.WriteLine($"{c.Name,-6} {c.Cell,-8} {c.Hidden,5} {c.Layers,2} {c.Batch,3} {c.Steps,3} {res.TrainTokensPerSecond,12:F0} {res.TrainMsPerStep,9:F1} {res.SampleTokensPerSecond,13:F0}");
+                // An RNN has no gates and rnn-relu no squashing function to swap: those rows are left out for it.
+                var variants = (from act in cellActivations from gate in gateActivations
+                                where (gate == GateActivation.Sigmoid || c.Cell is CellKind.Lstm or CellKind.Gru) && (act == CellActivation.Tanh || c.Cell != CellKind.RnnRelu)
+                                select (act, gate)).ToArray();
+                if (variants.Length == 0) continue;
+                foreach (var res in CharRnnBenchmark.Run(c, variants, n, r))
+                {
+                    results.Add(res);
+                    if (!asJson)
+                        Console.WriteLine($"{c.Name,-6} {c.Cell,-8} {CommonOptions.Name(res.Activation),-10} {CommonOptions.Name(res.GateActivation),-12} {c.Hidden,5} {c.Layers,2} {c.Batch,3} {c.Steps,3} " +
+                            $"{res.TrainTokensPerSecond,12:F0} {res.TrainMsPerStep,9:F1} {res.SampleTokensPerSecond,13:F0}");
+                }
             }
             bool runGemm = parse.GetResult(gemm) is not null ? parse.GetValue(gemm) : parse.GetValue(configs) is not { Length: > 0 };
             var gemmRows = new List<Dictionary<string, object>>();
@@ -72,6 +92,8 @@ internal static class BenchCommand
                 Console.WriteLine(JsonSerializer.Serialize(results.Select(x => new Dictionary<string, object>
                 {
                     ["config"] = x.Config,
+                    ["activation"] = CommonOptions.Name(x.Activation),
+                    ["gate_activation"] = CommonOptions.Name(x.GateActivation),
                     ["train_tokens_per_s"] = Math.Round(x.TrainTokensPerSecond, 1),
                     ["sample_tokens_per_s"] = Math.Round(x.SampleTokensPerSecond, 1),
                 }).Concat(gemmRows)));

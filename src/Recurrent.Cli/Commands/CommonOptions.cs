@@ -23,6 +23,62 @@ internal static class CommonOptions
         _ => throw new UserFacingException($"unknown cell '{name}'; use one of: rnn, rnn-relu, lstm, gru."),
     };
 
+    /// <summary>--activation: the cell input/output non-linearity (LSTM g and h, GRU n, the tanh RNN's h).</summary>
+    public static Option<string?> ActivationOption() => new("--activation")
+    {
+        HelpName = "tanh|softsign",
+        Description = "Cell input/output non-linearity of lstm and gru (g and h; n) and of rnn: tanh (default) or softsign, x/(1+|x|), which the DL4J LSTM guide advises.",
+    };
+
+    /// <summary>--gate-activation: the LSTM/GRU gate non-linearity.</summary>
+    public static Option<string?> GateActivationOption() => new("--gate-activation")
+    {
+        HelpName = "sigmoid|hard-sigmoid",
+        Description = "Gate non-linearity of lstm and gru: sigmoid (default) or hard-sigmoid, max(0, min(1, 0.2x+0.5)) as ONNX's HardSigmoid.",
+    };
+
+    /// <summary>The value of --activation, or <paramref name="fallback"/> when it was not given.</summary>
+    public static CellActivation ParseActivation(string? name, CellActivation fallback = CellActivation.Tanh) => name?.ToLowerInvariant() switch
+    {
+        null => fallback,
+        "tanh" => CellActivation.Tanh,
+        "softsign" => CellActivation.Softsign,
+        _ => throw new UserFacingException($"--activation must be tanh or softsign, got '{name}'."),
+    };
+
+    /// <summary>The value of --gate-activation, or <paramref name="fallback"/> when it was not given.</summary>
+    public static GateActivation ParseGateActivation(string? name, GateActivation fallback = GateActivation.Sigmoid) => name?.ToLowerInvariant() switch
+    {
+        null => fallback,
+        "sigmoid" => GateActivation.Sigmoid,
+        "hard-sigmoid" or "hardsigmoid" => GateActivation.HardSigmoid,
+        _ => throw new UserFacingException($"--gate-activation must be sigmoid or hard-sigmoid, got '{name}'."),
+    };
+
+    /// <summary>The CLI's name of each activation (as the flags spell them).</summary>
+    public static string Name(CellActivation a) => a == CellActivation.Softsign ? "softsign" : "tanh";
+
+    /// <inheritdoc cref="Name(CellActivation)"/>
+    public static string Name(GateActivation g) => g == GateActivation.HardSigmoid ? "hard-sigmoid" : "sigmoid";
+
+    /// <summary>" (softsign, hard-sigmoid gates)" for a model with non-default activations, "" otherwise (for the run headers).</summary>
+    public static string ActivationsText(CellActivation a, GateActivation g)
+    {
+        var parts = new List<string>();
+        if (a != CellActivation.Tanh) parts.Add(Name(a));
+        if (g != GateActivation.Sigmoid) parts.Add(Name(g) + " gates");
+        return parts.Count == 0 ? "" : $" ({string.Join(", ", parts)})";
+    }
+
+    /// <summary>Refuses activations the cell cannot take, in the flags' words: gates need lstm or gru; rnn-relu keeps ReLU.</summary>
+    public static void CheckActivations(CellKind cell, CellActivation activation, GateActivation gate, string cellFlag = "--model")
+    {
+        if (gate != GateActivation.Sigmoid && cell is not (CellKind.Lstm or CellKind.Gru))
+            throw new UserFacingException($"--gate-activation {Name(gate)} needs {cellFlag} lstm or gru; an rnn has no gates.");
+        if (activation != CellActivation.Tanh && cell == CellKind.RnnRelu)
+            throw new UserFacingException($"--activation {Name(activation)} replaces tanh, but rnn-relu's non-linearity is ReLU; use {cellFlag} rnn --activation {Name(activation)}.");
+    }
+
     public static Option<string> Cell(string defaultValue) => new("--cell")
     {
         Description = "Recurrent cell: rnn, rnn-relu, lstm or gru.",

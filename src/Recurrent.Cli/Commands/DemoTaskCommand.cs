@@ -15,6 +15,8 @@ internal static class DemoTaskCommand
     public static Command Create(BuiltInDemo task)
     {
         var cell = CommonOptions.Cell("lstm");
+        var activation = CommonOptions.ActivationOption();
+        var gateActivation = CommonOptions.GateActivationOption();
         var seed = new Option<ulong>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1UL };
         var quick = new Option<bool>("--quick") { Description = "The smaller variant that finishes in seconds." };
         var hidden = new Option<int?>("--hidden") { Description = "Hidden units (default: the task's)." };
@@ -23,13 +25,15 @@ internal static class DemoTaskCommand
         var lr = new Option<double?>("--lr") { Description = "Adam learning rate (default: the task's)." };
         var keepBias = new Option<double?>("--forget-bias") { Description = "Initial LSTM forget-gate bias, also used for the GRU update gate (default: the task's)." };
         var length = new Option<int?>("--length") { Description = $"The task's length: {task.LengthMeaning}." };
-        var cmd = new Command(task.Name, $"{task.Summary}. PASS: {task.Criterion}.") { cell, seed, quick, hidden, batch, maxSteps, lr, keepBias };
+        var cmd = new Command(task.Name, $"{task.Summary}. PASS: {task.Criterion}.") { cell, activation, gateActivation, seed, quick, hidden, batch, maxSteps, lr, keepBias };
         if (task.LengthMeaning is not null) cmd.Options.Add(length);
         cmd.SetAction(parse =>
         {
             var request = new DemoRequest
             {
                 Cell = CommonOptions.ParseCell(parse.GetValue(cell)!),
+                Activation = CommonOptions.ParseActivation(parse.GetValue(activation)),
+                GateActivation = CommonOptions.ParseGateActivation(parse.GetValue(gateActivation)),
                 Seed = parse.GetValue(seed),
                 Quick = parse.GetValue(quick),
                 HiddenSize = Positive(parse.GetValue(hidden), "--hidden"),
@@ -41,8 +45,9 @@ internal static class DemoTaskCommand
                     ? throw new UserFacingException($"--forget-bias must be a finite number, got {fb}.") : parse.GetValue(keepBias),
                 Length = task.LengthMeaning is null ? null : AtLeast(parse.GetValue(length), task.MinimumLength),
             };
+            CommonOptions.CheckActivations(request.Cell, request.Activation, request.GateActivation, "--cell");
             Console.WriteLine($"{task.Name}: {task.Summary}");
-            Console.WriteLine($"cell {CellName(request.Cell)}, seed {request.Seed}{(request.Quick ? ", quick" : "")}");
+            Console.WriteLine($"cell {CellName(request.Cell)}{CommonOptions.ActivationsText(request.Activation, request.GateActivation)}, seed {request.Seed}{(request.Quick ? ", quick" : "")}");
             Console.WriteLine($"criterion: {task.Criterion}");
             var result = task.Run(request, p =>
                 Console.WriteLine($"  step {p.Step,5}  loss {p.Loss:F4}  validation {p.Metric:F4}{(p.Stop ? "  (stop: validation criterion met)" : "")}"));

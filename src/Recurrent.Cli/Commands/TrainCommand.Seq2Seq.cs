@@ -23,6 +23,11 @@ internal static partial class TrainCommand
 
     private static int ExecuteSeq2Seq(ParseResult parse, Flags o, TaskFlags t, CancellationToken cancellation)
     {
+        // The encoder–decoder (its model file, ONNX and PyTorch exports, step decoding) is built on the standard cells.
+        foreach (var option in new Option[] { o.Activation, o.GateActivation })
+            if (CommonOptions.Given(parse, option))
+                throw new UserFacingException($"{option.Name} does not apply to --task seq2seq: its encoder and decoder use the standard cells " +
+                    "(sigmoid gates, tanh); it applies to --task lm, classify, tag and forecast.");
         RejectOthers(parse, "seq2seq", Seq2SeqFlags(o, t), [.. o.All, .. t.All]);
         string data = OneFile(parse.GetValue(o.Data), "--data")
             ?? throw new UserFacingException("--task seq2seq needs --data FILE (source<TAB>target lines).");

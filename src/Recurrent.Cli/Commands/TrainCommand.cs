@@ -45,6 +45,8 @@ internal static partial class TrainCommand
         public readonly Option<double?> ValFraction = new("--val-fraction") { Description = $"Fraction of the data held out for validation ({TaskDefaults.ValidationFraction})." };
         public readonly Option<string[]> Val = new("--val") { HelpName = "PATH", Description = "Separate validation files (then all of --data trains).", AllowMultipleArgumentsPerToken = true };
         public readonly Option<string?> Model = new("--model") { HelpName = "CELL", Description = "Cell: lstm (default), gru, rnn or rnn-relu." };
+        public readonly Option<string?> Activation = CommonOptions.ActivationOption();
+        public readonly Option<string?> GateActivation = CommonOptions.GateActivationOption();
         public readonly Option<int?> Layers = new("--layers") { Description = $"Recurrent layers ({TaskDefaults.Layers})." };
         public readonly Option<int?> Hidden = new("--hidden") { Description = $"Hidden units per layer ({TaskDefaults.Hidden})." };
         public readonly Option<int?> Embedding = new("--embedding") { Description = $"Embedding size; 0 = one-hot inputs ({TaskDefaults.Embedding})." };
@@ -89,7 +91,7 @@ internal static partial class TrainCommand
         public IEnumerable<Option> All =>
         [
             Task, Bidirectional,
-            Data, Encoding, Tokenizer, MaxVocab, BpeEncoding, ValFraction, Val, Model, Layers, Hidden, Embedding, Dropout, Batch,
+            Data, Encoding, Tokenizer, MaxVocab, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, Layers, Hidden, Embedding, Dropout, Batch,
             SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, LrSchedule, LrDecay,
             LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, Epochs, Steps, Time, EvalEvery, Patience, LogEvery,
             SampleEvery, SampleLength, SampleTemperature, SamplePrime, RunDir, Resume, InitFrom, Seed, Quiet, CheckpointEvery, MaxBadSteps,
@@ -98,7 +100,7 @@ internal static partial class TrainCommand
         /// <summary>Options a resumed run takes from its checkpoint: giving them with --resume is an error.</summary>
         public IEnumerable<Option> FixedOnResume =>
         [
-            Data, Encoding, Tokenizer, MaxVocab, BpeEncoding, ValFraction, Val, Model, Layers, Hidden, Embedding, Dropout, Batch,
+            Data, Encoding, Tokenizer, MaxVocab, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, Layers, Hidden, Embedding, Dropout, Batch,
             SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, LrSchedule, LrDecay,
             LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, RunDir, InitFrom, Seed,
         ];
@@ -106,7 +108,7 @@ internal static partial class TrainCommand
         /// <summary>Flag for each LanguageModelOptions/TrainingDataSpec property, to word library errors in CLI terms.</summary>
         public static readonly Dictionary<string, string> FlagOf = new(StringComparer.Ordinal)
         {
-            ["Layers"] = "--layers", ["HiddenSize"] = "--hidden", ["EmbeddingSize"] = "--embedding", ["Dropout"] = "--dropout",
+            ["Layers"] = "--layers", ["Activation"] = "--activation", ["GateActivation"] = "--gate-activation", ["HiddenSize"] = "--hidden", ["EmbeddingSize"] = "--embedding", ["Dropout"] = "--dropout",
             ["BatchSize"] = "--batch", ["SequenceLength"] = "--seq-length", ["LearningRate"] = "--lr", ["Momentum"] = "--momentum",
             ["Beta1"] = "--beta1", ["Beta2"] = "--beta2", ["RmsPropAlpha"] = "--alpha", ["Epsilon"] = "--eps", ["ClipNorm"] = "--clip",
             ["ClipValue"] = "--clip-value", ["WeightDecay"] = "--weight-decay", ["LrDecay"] = "--lr-decay",
@@ -296,9 +298,15 @@ internal static partial class TrainCommand
             // Fine-tuning keeps the model's architecture unless flags say otherwise (a mismatch is then named by shape).
             var c = init.Model.Config;
             x = x with { Cell = c.Cell, Layers = c.Layers, HiddenSize = c.HiddenSize, Dropout = c.Dropout,
-                EmbeddingSize = c.Input == InputKind.Embedding ? c.StackInputSize : 0 };
+                EmbeddingSize = c.Input == InputKind.Embedding ? c.StackInputSize : 0, Activation = c.Activation, GateActivation = c.GateActivation };
         }
         if (parse.GetValue(o.Model) is string cell) x = x with { Cell = CommonOptions.ParseCell(cell) };
+        x = x with
+        {
+            Activation = CommonOptions.ParseActivation(parse.GetValue(o.Activation), x.Activation),
+            GateActivation = CommonOptions.ParseGateActivation(parse.GetValue(o.GateActivation), x.GateActivation),
+        };
+        CommonOptions.CheckActivations(x.Cell, x.Activation, x.GateActivation);
         if (parse.GetValue(o.Layers) is int layers) x = x with { Layers = layers };
         if (parse.GetValue(o.Hidden) is int hidden) x = x with { HiddenSize = hidden };
         if (parse.GetValue(o.Embedding) is int embedding) x = x with { EmbeddingSize = embedding };
@@ -353,7 +361,13 @@ internal static partial class TrainCommand
         Console.WriteLine($"corpus: {corpus}; {data.Tokenizer}; {data.Train.Length:N0} training tokens, {data.Validation.Length:N0} validation tokens");
         string input = o.EmbeddingSize > 0 ? $"embedding {o.EmbeddingSize}" : "one-hot input";
         string dropout = o.Dropout > 0 ? $", dropout {o.Dropout}" : "";
-        string cell = o.Cell switch { CellKind.Lstm => "LSTM", CellKind.Gru => "GRU", CellKind.RnnRelu => "RNN (ReLU)", _ => "RNN (tanh)" };
+        string cell = o.Cell switch
+        {
+            CellKind.Lstm => "LSTM" + CommonOptions.ActivationsText(o.Activation, o.GateActivation),
+            CellKind.Gru => "GRU" + CommonOptions.ActivationsText(o.Activation, o.GateActivation),
+            CellKind.RnnRelu => "RNN (ReLU)",
+            _ => $"RNN ({CommonOptions.Name(o.Activation)})",
+        };
         Console.WriteLine($"model: {cell} {o.Layers}×{o.HiddenSize}, {input}{dropout}; {trainer.Model.Parameters.Count:N0} parameters" +
             (init is not null ? $"; fine-tuning from {init.Path}" : ""));
         var opt = o.Optimization;

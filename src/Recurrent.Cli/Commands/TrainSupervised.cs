@@ -19,7 +19,7 @@ internal static class TrainSupervised
     private static Option[] Used(TrainCommand.Flags o, TrainCommand.TaskFlags t, string task) =>
     [
         o.Task, o.Bidirectional, o.Data, o.Val, o.ValFraction, o.Encoding, .. task == "classify" ? [o.Tokenizer, t.FeaturesPerStep] : Array.Empty<Option>(),
-        o.Model, o.Layers, o.Hidden, o.Embedding, o.Dropout, o.Batch, o.RunDir, o.Resume, o.InitFrom, o.Seed, o.Quiet,
+        o.Model, o.Activation, o.GateActivation, o.Layers, o.Hidden, o.Embedding, o.Dropout, o.Batch, o.RunDir, o.Resume, o.InitFrom, o.Seed, o.Quiet,
         .. TrainCommand.OptimizationFlags(o), .. TrainCommand.FitFlags(o),
     ];
 
@@ -46,7 +46,7 @@ internal static class TrainSupervised
         }
         string? initFrom = parse.GetValue(o.InitFrom) is string i ? CommonOptions.ResolveModelPath(i) : null;
         if (initFrom is not null)
-            foreach (var fixedByModel in new Option[] { o.Model, o.Layers, o.Hidden, o.Embedding, o.Dropout, o.Bidirectional, o.Tokenizer, t.FeaturesPerStep })
+            foreach (var fixedByModel in new Option[] { o.Model, o.Activation, o.GateActivation, o.Layers, o.Hidden, o.Embedding, o.Dropout, o.Bidirectional, o.Tokenizer, t.FeaturesPerStep })
                 if (CommonOptions.Given(parse, fixedByModel))
                     throw new UserFacingException($"{fixedByModel.Name} cannot be used with --init-from: the architecture and vocabulary come from '{initFrom}'.");
         var defaults = new ClassifierSettings();
@@ -56,6 +56,8 @@ internal static class TrainSupervised
         var settings = defaults with
         {
             Cell = parse.GetValue(o.Model) is string cell ? CommonOptions.ParseCell(cell) : defaults.Cell,
+            Activation = CommonOptions.ParseActivation(parse.GetValue(o.Activation)),
+            GateActivation = CommonOptions.ParseGateActivation(parse.GetValue(o.GateActivation)),
             HiddenSize = Positive(parse.GetValue(o.Hidden) ?? defaults.HiddenSize, "--hidden"),
             Layers = Positive(parse.GetValue(o.Layers) ?? defaults.Layers, "--layers"),
             Bidirectional = parse.GetValue(o.Bidirectional),
@@ -64,6 +66,7 @@ internal static class TrainSupervised
             Tokens = tokens,
             FeaturesPerStep = featuresPerStep,
         };
+        CommonOptions.CheckActivations(settings.Cell, settings.Activation, settings.GateActivation);
         if (settings.EmbeddingSize < 0) throw new UserFacingException($"--embedding must be >= 0, got {settings.EmbeddingSize}.");
         if (!(settings.Dropout >= 0 && settings.Dropout < 1)) throw new UserFacingException($"--dropout must be in [0, 1), got {settings.Dropout}.");
         var x = new SupervisedOptions();
@@ -132,7 +135,7 @@ internal static class TrainSupervised
             : run.Task is SequenceClassifier { Standardisation: null } ? "numeric sequences, 1 number per step, unscaled"
             : $"numeric sequences, {m.FeaturesPerStep} number{(m.FeaturesPerStep == 1 ? "" : "s")} per step, standardised per channel";
         Console.WriteLine($"{s.Kind}: {s.Data.Path} ({input}); {run.TrainCount} training and {run.ValidationCount} validation {(s.Kind == "tag" ? "sentences" : "examples")}");
-        Console.WriteLine($"model: {m.Cell} {m.HiddenSize}x{m.Layers}{(m.Bidirectional ? " bidirectional" : "")}; {run.Task.Model.Parameters.Count:N0} parameters" +
+        Console.WriteLine($"model: {m.Cell}{CommonOptions.ActivationsText(m.Activation, m.GateActivation)} {m.HiddenSize}x{m.Layers}{(m.Bidirectional ? " bidirectional" : "")}; {run.Task.Model.Parameters.Count:N0} parameters" +
             (s.InitFrom is string init ? $"; fine-tuning from {init}" : ""));
         var opt = s.Training.Optimization;
         var fit = run.Loop.Options;

@@ -1,5 +1,5 @@
 // SequenceModelBuilder: the fluent description of a SequenceModel — one input (Embedding, OneHot or Input
-// features), one recurrent stack (Lstm, Gru or Rnn with layers and dropout, optionally Bidirectional), one
+// features), one recurrent stack (Lstm, Gru or Rnn with layers, dropout and activations, optionally Bidirectional), one
 // linear head (Dense, per step unless LastStep) and initialisation options. Each call checks its own
 // arguments and throws ArgumentException naming the value; Build checks that the three parts are there and
 // hands the resulting ModelConfig to the SequenceModel constructor (which validates the combination).
@@ -70,23 +70,35 @@ public sealed class SequenceModelBuilder
     /// <summary>
     /// An LSTM stack (<c>nn.LSTM</c>, gates i, f, g, o) of <paramref name="layers"/> layers of <paramref name="hidden"/> units,
     /// with <paramref name="dropout"/> between layers during training and optional Graves peepholes.
+    /// <paramref name="activation"/> is the cell input and output function (g and h = o⊙act(c); DL4J's <c>activation</c>,
+    /// e.g. Softsign as its LSTM guide advises) and <paramref name="gateActivation"/> that of i, f, o (DL4J's
+    /// <c>gateActivationFunction</c>); both as ONNX's LSTM <c>activations</c> (f = gate, g = h = cell).
     /// </summary>
-    public SequenceModelBuilder Lstm(int hidden, int layers = 1, double dropout = 0, bool peepholes = false) =>
-        Cell(CellKind.Lstm, nameof(Lstm), hidden, layers, dropout, peepholes);
+    public SequenceModelBuilder Lstm(int hidden, int layers = 1, double dropout = 0, bool peepholes = false,
+        CellActivation activation = CellActivation.Tanh, GateActivation gateActivation = GateActivation.Sigmoid) =>
+        Cell(CellKind.Lstm, nameof(Lstm), hidden, layers, dropout, peepholes, activation, gateActivation);
 
-    /// <summary>A GRU stack (<c>nn.GRU</c>, gates r, z, n) of <paramref name="layers"/> layers of <paramref name="hidden"/> units.</summary>
-    public SequenceModelBuilder Gru(int hidden, int layers = 1, double dropout = 0) =>
-        Cell(CellKind.Gru, nameof(Gru), hidden, layers, dropout);
+    /// <summary>
+    /// A GRU stack (<c>nn.GRU</c>, gates r, z, n) of <paramref name="layers"/> layers of <paramref name="hidden"/> units;
+    /// <paramref name="activation"/> is the candidate n's function and <paramref name="gateActivation"/> that of r and z
+    /// (ONNX's GRU <c>activations</c> g and f).
+    /// </summary>
+    public SequenceModelBuilder Gru(int hidden, int layers = 1, double dropout = 0,
+        CellActivation activation = CellActivation.Tanh, GateActivation gateActivation = GateActivation.Sigmoid) =>
+        Cell(CellKind.Gru, nameof(Gru), hidden, layers, dropout, activation: activation, gateActivation: gateActivation);
 
-    /// <summary>A vanilla RNN stack (<c>nn.RNN</c>) with the given <paramref name="activation"/>.</summary>
+    /// <summary>A vanilla RNN stack (<c>nn.RNN</c>) with the given <paramref name="activation"/>: tanh, ReLU or softsign.</summary>
     public SequenceModelBuilder Rnn(int hidden, int layers = 1, double dropout = 0, RnnActivation activation = RnnActivation.Tanh)
     {
         if (!Enum.IsDefined(activation))
-            throw new ArgumentException($"Rnn: activation must be Tanh or Relu, got {(int)activation}.", nameof(activation));
-        return Cell(activation == RnnActivation.Relu ? CellKind.RnnRelu : CellKind.RnnTanh, nameof(Rnn), hidden, layers, dropout);
+            throw new ArgumentException($"Rnn: activation must be Tanh, Relu or Softsign, got {(int)activation}.", nameof(activation));
+        // Softsign is the tanh RNN with its squashing function swapped (ModelConfig.Activation), as ONNX's RNN activations.
+        return Cell(activation == RnnActivation.Relu ? CellKind.RnnRelu : CellKind.RnnTanh, nameof(Rnn), hidden, layers, dropout,
+            activation: activation == RnnActivation.Softsign ? CellActivation.Softsign : CellActivation.Tanh);
     }
 
-    private SequenceModelBuilder Cell(CellKind kind, string method, int hidden, int layers, double dropout, bool peepholes = false)
+    private SequenceModelBuilder Cell(CellKind kind, string method, int hidden, int layers, double dropout, bool peepholes = false,
+        CellActivation activation = CellActivation.Tanh, GateActivation gateActivation = GateActivation.Sigmoid)
     {
         if (_cell is not null)
             throw new InvalidOperationException($"{method}: the model already has a {_cell} stack; a model has one recurrent stack — use the layers argument to stack more.");
@@ -94,7 +106,15 @@ public sealed class SequenceModelBuilder
         Positive(layers, nameof(layers), method);
         if (!(dropout >= 0 && dropout < 1))
             throw new ArgumentException($"{method}: dropout must be in [0, 1), got {dropout}.", nameof(dropout));
-        return With(_config with { Cell = kind, HiddenSize = hidden, Layers = layers, Dropout = dropout, Peepholes = peepholes }, cell: method);
+        if (!Enum.IsDefined(activation))
+            throw new ArgumentException($"{method}: activation must be Tanh or Softsign, got {(int)activation}.", nameof(activation));
+        if (!Enum.IsDefined(gateActivation))
+            throw new ArgumentException($"{method}: gateActivation must be Sigmoid or HardSigmoid, got {(int)gateActivation}.", nameof(gateActivation));
+        return With(_config with
+        {
+            Cell = kind, HiddenSize = hidden, Layers = layers, Dropout = dropout, Peepholes = peepholes,
+            Activation = activation, GateActivation = gateActivation,
+        }, cell: method);
     }
 
     /// <summary>Makes every recurrent layer bidirectional (forward and reverse outputs concatenated, as <c>bidirectional=True</c>).</summary>

@@ -9,6 +9,10 @@ public abstract record DemoOptions
 {
     /// <summary>Recurrent cell.</summary>
     public CellKind Cell { get; init; } = CellKind.Lstm;
+    /// <summary>The cell input/output function (LSTM g and h, GRU n, tanh RNN h): tanh (default) or softsign; see <see cref="Models.ModelConfig.Activation"/>.</summary>
+    public CellActivation Activation { get; init; } = CellActivation.Tanh;
+    /// <summary>The gate function of LSTM and GRU: sigmoid (default) or hard sigmoid; see <see cref="Models.ModelConfig.GateActivation"/>.</summary>
+    public GateActivation GateActivation { get; init; } = GateActivation.Sigmoid;
     /// <summary>Hidden units.</summary>
     public int HiddenSize { get; init; } = 32;
     /// <summary>Sequences per training batch.</summary>

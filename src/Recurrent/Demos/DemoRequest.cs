@@ -9,6 +9,10 @@ public sealed record DemoRequest
 {
     /// <summary>Recurrent cell.</summary>
     public CellKind Cell { get; init; } = CellKind.Lstm;
+    /// <summary>The cell input/output function (LSTM g and h, GRU n, tanh RNN h): tanh (default) or softsign; see <see cref="Models.ModelConfig.Activation"/>.</summary>
+    public CellActivation Activation { get; init; } = CellActivation.Tanh;
+    /// <summary>The gate function of LSTM and GRU: sigmoid (default) or hard sigmoid; see <see cref="Models.ModelConfig.GateActivation"/>.</summary>
+    public GateActivation GateActivation { get; init; } = GateActivation.Sigmoid;
     /// <summary>Seed of initialisation and data.</summary>
     public ulong Seed { get; init; } = 1;
     /// <summary>Run the task's smaller variant (shorter sequences, fewer test sequences) that finishes in seconds.</summary>
@@ -34,6 +38,8 @@ public sealed record DemoRequest
         return (TOptions)(o with
         {
             Cell = Cell,
+            Activation = Activation,
+            GateActivation = GateActivation,
             Seed = Seed,
             HiddenSize = HiddenSize ?? options.HiddenSize,
             BatchSize = BatchSize ?? options.BatchSize,

@@ -12,13 +12,17 @@ namespace Recurrent.Demos;
 internal static class DemoTraining
 {
     /// <summary>
-    /// The model of <paramref name="architecture"/> with the options' cell, hidden size and seed. The initial
+    /// The model of <paramref name="architecture"/> with the options' cell, activations, hidden size and seed. The initial
     /// keep bias goes to the LSTM forget gate (through ModelConfig) and, for a GRU, to its update gate z
     /// (h' = (1-z)·n + z·h, so a positive bias starts it keeping its state, as the forget bias does for the LSTM).
     /// </summary>
     public static SequenceModel<float> CreateModel(ModelConfig architecture, DemoOptions options)
     {
-        var config = architecture with { Cell = options.Cell, HiddenSize = options.HiddenSize, ForgetGateBias = options.ForgetGateBias };
+        var config = architecture with
+        {
+            Cell = options.Cell, Activation = options.Activation, GateActivation = options.GateActivation,
+            HiddenSize = options.HiddenSize, ForgetGateBias = options.ForgetGateBias,
+        };
         var model = new SequenceModel<float>(config, options.Seed);
         if (config.Cell == CellKind.Gru)
         {

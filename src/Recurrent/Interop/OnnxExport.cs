@@ -2,7 +2,10 @@
 // ONNX runtime can run it: Gather (embedding) or OneHot (one-hot input) → per layer one LSTM/GRU/RNN
 // operator (gate blocks reordered from PyTorch's i,f,g,o / r,z,n to ONNX's i,o,f,c / z,r,h; GRU with
 // linear_before_reset=1, which is PyTorch's b_hn inside the reset product; peepholes as P in i,o,f order),
-// Transpose+Reshape between layers ((T,D,B,H) → (T,B,D*H)), and the head as MatMul+Add.
+// Transpose+Reshape between layers ((T,D,B,H) → (T,B,D*H)), and the head as MatMul+Add. Non-default activations
+// go into each recurrent operator's `activations` attribute in ONNX's order per direction — LSTM f, g, h = gate, cell,
+// cell; GRU f, g = gate, cell; RNN f = cell — with activation_alpha/beta 0.2/0.5 for each HardSigmoid, one value per
+// HardSigmoid in the list, which is how ONNX Runtime consumes them (only the functions that take an alpha take one).
 // Graph inputs: tokens int64 (T,B) or features float (T,B,F); initial_h (and initial_c for LSTM) float
 // (L*D,B,H). Graph outputs: output (T,B,O) per step or (B,O) last step; final_h (and final_c) (L*D,B,H),
 // in PyTorch's h_n order (layer-major, forward before reverse). Feeding final_h/final_c back as the next
@@ -171,8 +174,7 @@ public static class OnnxExport
             if (dirs == 2) attributes.Add(OnnxAttribute.Of("direction", "bidirectional"));
             string op = c.Cell switch { CellKind.Lstm => "LSTM", CellKind.Gru => "GRU", _ => "RNN" };
             if (c.Cell == CellKind.Gru) attributes.Add(OnnxAttribute.Of("linear_before_reset", 1L));
-            if (c.Cell is CellKind.RnnTanh or CellKind.RnnRelu)
-                attributes.Add(OnnxAttribute.Of("activations", Enumerable.Repeat(c.Cell == CellKind.RnnTanh ? "Tanh" : "Relu", dirs).ToArray()));
+            attributes.AddRange(ActivationAttributes(c, dirs));
             g.Node(op, inputs.ToArray(), lstm ? [y, yh, yc] : [y, yh], attributes.ToArray());
             finalH.Add(yh);
             finalC.Add(yc);
@@ -217,6 +219,35 @@ public static class OnnxExport
         if (lstm) g.Output(FinalC, OnnxGraph.Float32, layers * dirs, "batch", h);
 
         return g.ToModel("recurrent", IrVersion, Opset, "Recurrent", typeof(OnnxExport).Assembly.GetName().Version?.ToString() ?? "0", doc, metadata);
+    }
+
+    /// <summary>ONNX's name of each activation (https://onnx.ai/onnx/operators/onnx__LSTM.html, "Activation functions").</summary>
+    internal static string OnnxName(GateActivation gate) => gate == GateActivation.HardSigmoid ? "HardSigmoid" : "Sigmoid";
+
+    /// <inheritdoc cref="OnnxName(GateActivation)"/>
+    internal static string OnnxName(CellActivation cell) => cell == CellActivation.Softsign ? "Softsign" : "Tanh";
+
+    // The `activations` attribute (and HardSigmoid's alpha/beta) of one layer's operator. An RNN always names its
+    // function; LSTM and GRU only when it is not ONNX's default (Sigmoid, Tanh[, Tanh]), so default exports are unchanged.
+    private static IEnumerable<OnnxAttribute> ActivationAttributes(ModelConfig c, int dirs)
+    {
+        string[] perDirection = c.Cell switch
+        {
+            CellKind.Lstm => [OnnxName(c.GateActivation), OnnxName(c.Activation), OnnxName(c.Activation)],
+            CellKind.Gru => [OnnxName(c.GateActivation), OnnxName(c.Activation)],
+            CellKind.RnnRelu => ["Relu"],
+            _ => [OnnxName(c.Activation)],
+        };
+        bool rnn = c.Cell is CellKind.RnnTanh or CellKind.RnnRelu;
+        if (!rnn && c.GateActivation == GateActivation.Sigmoid && c.Activation == CellActivation.Tanh) yield break;
+        string[] all = Enumerable.Range(0, dirs).SelectMany(_ => perDirection).ToArray();
+        yield return OnnxAttribute.Of("activations", all);
+        int hard = all.Count(a => a == "HardSigmoid");
+        if (hard > 0)
+        {
+            yield return OnnxAttribute.Of("activation_alpha", Enumerable.Repeat((float)Kernels.Activations.HardSigmoidAlpha, hard).ToArray());
+            yield return OnnxAttribute.Of("activation_beta", Enumerable.Repeat((float)Kernels.Activations.HardSigmoidBeta, hard).ToArray());
+        }
     }
 
     // Copies gate blocks of `block` values each from PyTorch order to the ONNX order: destination block j is source block order[j].

@@ -7,16 +7,17 @@ using System.Runtime.InteropServices;
 
 namespace Recurrent.Interop;
 
-/// <summary>An ONNX node attribute (one of int, float, string, ints, strings).</summary>
+/// <summary>An ONNX node attribute (one of int, float, string, floats, ints, strings).</summary>
 internal sealed record OnnxAttribute(string Name, long? Int = null, float? Float = null, string? Text = null,
-    long[]? Ints = null, string[]? Texts = null)
+    long[]? Ints = null, string[]? Texts = null, float[]? Floats = null)
 {
     public static OnnxAttribute Of(string name, long value) => new(name, Int: value);
     public static OnnxAttribute Of(string name, string value) => new(name, Text: value);
     public static OnnxAttribute Of(string name, params long[] values) => new(name, Ints: values);
     public static OnnxAttribute Of(string name, params string[] values) => new(name, Texts: values);
+    public static OnnxAttribute Of(string name, params float[] values) => new(name, Floats: values);
 
-    // AttributeProto: name=1 f=2 i=3 s=4 ints=8 strings=9 type=20 (FLOAT=1 INT=2 STRING=3 INTS=7 STRINGS=8).
+    // AttributeProto: name=1 f=2 i=3 s=4 floats=7 ints=8 strings=9 type=20 (FLOAT=1 INT=2 STRING=3 FLOATS=6 INTS=7 STRINGS=8).
     public void Write(ProtoWriter w)
     {
         w.String(1, Name);
@@ -25,6 +26,7 @@ internal sealed record OnnxAttribute(string Name, long? Int = null, float? Float
         else if (Text is string s) { w.String(4, s); w.Int(20, 3); }
         else if (Ints is long[] ints) { foreach (long v in ints) w.Int(8, v); w.Int(20, 7); }
         else if (Texts is string[] texts) { foreach (string v in texts) w.String(9, v); w.Int(20, 8); }
+        else if (Floats is float[] floats) { foreach (float v in floats) w.Float(7, v); w.Int(20, 6); }
         else throw new InvalidOperationException($"Attribute '{Name}' has no value.");
     }
 }

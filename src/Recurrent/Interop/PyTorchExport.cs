@@ -10,6 +10,10 @@
 //   task.json           a task model's labels, vocabulary, standardisation... (TaskSidecar), when given.
 // Encoder–decoders have their own folder layout (Seq2SeqExport).
 // PyTorch has no peephole LSTM, so peephole models are refused (their ONNX export keeps the peepholes).
+// torch.nn's LSTM and GRU are fixed to sigmoid gates and tanh, and nn.RNN has no softsign: a model with other
+// activations gets a small step-by-step module in model.py instead (ActivatedRecurrent: the same parameter names,
+// gate order and state layout, so load_state_dict(strict=True) still checks every tensor). A default model's
+// model.py is byte for byte what it was before (PyTorchExportRecordTests pin it).
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -146,8 +150,112 @@ public static class PyTorchExport
             $"bidirectional={(c.Bidirectional ? "True" : "False")}, dropout={F(c.Dropout)}, head=\"{head}\", output_size={c.OutputSize})";
         string description = $"{c.Cell} ({c.Layers} layer{(c.Layers > 1 ? "s" : "")}{(c.Bidirectional ? ", bidirectional" : "")}), " +
             $"{c.Input} input, {c.Head} head";
-        return Template.Replace("@DESCRIPTION@", description).Replace("@CONFIG@", config1).Replace("@LOAD_SAFETENSORS@", LoadSafetensorsPython);
+        string layer = DefaultLayerPython;
+        if (HasCustomActivations(c))
+        {
+            string activation = c.Activation == CellActivation.Softsign ? "softsign" : "tanh";
+            string gate = c.GateActivation == GateActivation.HardSigmoid ? "hard_sigmoid" : "sigmoid";
+            description += $", activations: {activation} cell, {gate} gates (a step-by-step module: torch.nn's cells have no such choice)";
+            config1 += $"\nACTIVATIONS = dict(activation=\"{activation}\", gate_activation=\"{gate}\")\n\n\n" + ActivatedRecurrentPython.TrimEnd('\n');
+            layer = "self.rnn = ActivatedRecurrent(cell, features, hidden_size, **kwargs, **ACTIVATIONS)";
+        }
+        return Template.Replace("@DESCRIPTION@", description).Replace("@CONFIG@", config1).Replace("@RECURRENT_LAYER@", layer)
+            .Replace("@LOAD_SAFETENSORS@", LoadSafetensorsPython);
     }
+
+    /// <summary>True when torch.nn's own module cannot compute the model's cells: LSTM/GRU gates or cells other than sigmoid/tanh, or a softsign RNN.</summary>
+    internal static bool HasCustomActivations(ModelConfig c) =>
+        c.Activation != CellActivation.Tanh || c.GateActivation != GateActivation.Sigmoid;
+
+    // The torch.nn module of a default model (indented for its place in RecurrentModel.__init__).
+    private const string DefaultLayerPython = """
+        if cell == "lstm":
+                    self.rnn = nn.LSTM(features, hidden_size, **kwargs)
+                elif cell == "gru":
+                    self.rnn = nn.GRU(features, hidden_size, **kwargs)
+                else:
+                    self.rnn = nn.RNN(features, hidden_size, nonlinearity=nonlinearity, **kwargs)
+        """;
+
+    /// <summary>
+    /// Python source of ActivatedRecurrent: nn.LSTM / nn.GRU / nn.RNN(tanh) computed step by step with the activations
+    /// of <c>ACTIVATIONS</c> — softsign x/(1+|x|) for the cell, ONNX's HardSigmoid max(0, min(1, 0.2x+0.5)) for the gates.
+    /// </summary>
+    internal const string ActivatedRecurrentPython = """"
+        def cell_function(name):
+            """The cell input/output non-linearity (LSTM g and h, GRU n, the RNN's h): tanh or softsign x / (1 + |x|)."""
+            return torch.tanh if name == "tanh" else nn.functional.softsign
+
+
+        def gate_function(name):
+            """The gate non-linearity: sigmoid, or ONNX's HardSigmoid max(0, min(1, 0.2 x + 0.5)) (torch's hardsigmoid has slope 1/6)."""
+            if name == "sigmoid":
+                return torch.sigmoid
+            return lambda x: torch.clamp(0.2 * x + 0.5, 0.0, 1.0)
+
+
+        class ActivatedRecurrent(nn.Module):
+            """nn.LSTM / nn.GRU / nn.RNN with other activations, run step by step: the same parameters under the same names
+            (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, ..._reverse), gate order (i, f, g, o; r, z, n with b_hn
+            inside the reset product), state layout (L*D, B, H) and time-major input as torch.nn's modules."""
+
+            def __init__(self, cell, input_size, hidden_size, num_layers, bidirectional, dropout, activation, gate_activation):
+                super().__init__()
+                self.cell, self.hidden_size, self.num_layers = cell, hidden_size, num_layers
+                self.bidirectional, self.dropout = bidirectional, dropout
+                self.act, self.gate = cell_function(activation), gate_function(gate_activation)
+                gates, dirs = {"lstm": 4, "gru": 3}.get(cell, 1), 2 if bidirectional else 1
+                for k in range(num_layers):
+                    for d in range(dirs):
+                        sfx = f"_l{k}" + ("_reverse" if d == 1 else "")
+                        size = input_size if k == 0 else hidden_size * dirs
+                        self.register_parameter("weight_ih" + sfx, nn.Parameter(torch.zeros(gates * hidden_size, size)))
+                        self.register_parameter("weight_hh" + sfx, nn.Parameter(torch.zeros(gates * hidden_size, hidden_size)))
+                        self.register_parameter("bias_ih" + sfx, nn.Parameter(torch.zeros(gates * hidden_size)))
+                        self.register_parameter("bias_hh" + sfx, nn.Parameter(torch.zeros(gates * hidden_size)))
+
+            def step(self, x, h, c, w_ih, w_hh, b_ih, b_hh):
+                """One step for a batch: x (B, I), h and c (B, H) -> the new h and c."""
+                if self.cell == "lstm":
+                    i, f, g, o = (x @ w_ih.T + b_ih + h @ w_hh.T + b_hh).chunk(4, 1)
+                    i, f, g, o = self.gate(i), self.gate(f), self.act(g), self.gate(o)
+                    c = f * c + i * g
+                    return o * self.act(c), c
+                if self.cell == "gru":
+                    xr, xz, xn = (x @ w_ih.T + b_ih).chunk(3, 1)
+                    hr, hz, hn = (h @ w_hh.T + b_hh).chunk(3, 1)
+                    r, z = self.gate(xr + hr), self.gate(xz + hz)
+                    n = self.act(xn + r * hn)
+                    return (1 - z) * n + z * h, c
+                return self.act(x @ w_ih.T + b_ih + h @ w_hh.T + b_hh), c
+
+            def forward(self, x, state=None):
+                steps, batch, dirs = x.shape[0], x.shape[1], 2 if self.bidirectional else 1
+                lstm = self.cell == "lstm"
+                zeros = x.new_zeros(self.num_layers * dirs, batch, self.hidden_size)
+                if state is None:
+                    state = (zeros, zeros) if lstm else zeros
+                h0, c0 = state if lstm else (state, zeros)
+                final_h, final_c = [], []
+                for k in range(self.num_layers):
+                    if k > 0 and self.training and self.dropout > 0:
+                        x = nn.functional.dropout(x, self.dropout, training=True)
+                    outputs = []
+                    for d in range(dirs):
+                        sfx = f"_l{k}" + ("_reverse" if d == 1 else "")
+                        weights = [getattr(self, name + sfx) for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
+                        h, c = h0[k * dirs + d], c0[k * dirs + d]
+                        ys = [None] * steps
+                        for t in (range(steps - 1, -1, -1) if d == 1 else range(steps)):
+                            h, c = self.step(x[t], h, c, *weights)
+                            ys[t] = h
+                        outputs.append(torch.stack(ys))
+                        final_h.append(h)
+                        final_c.append(c)
+                    x = torch.cat(outputs, dim=2)
+                h_n = torch.stack(final_h)
+                return x, ((h_n, torch.stack(final_c)) if lstm else h_n)
+        """";
 
     /// <summary>
     /// Python source of <c>load_safetensors(path)</c> (json + struct, float32 only), shared by the model.py of every
@@ -207,12 +315,7 @@ public static class PyTorchExport
                     features = embedding_size
                 # Dropout acts between stacked layers only (training mode), as in Recurrent.
                 kwargs = dict(num_layers=num_layers, bidirectional=bidirectional, dropout=dropout if num_layers > 1 else 0.0)
-                if cell == "lstm":
-                    self.rnn = nn.LSTM(features, hidden_size, **kwargs)
-                elif cell == "gru":
-                    self.rnn = nn.GRU(features, hidden_size, **kwargs)
-                else:
-                    self.rnn = nn.RNN(features, hidden_size, nonlinearity=nonlinearity, **kwargs)
+                @RECURRENT_LAYER@
                 self.head = nn.Linear(hidden_size * (2 if bidirectional else 1), output_size)
 
             def forward(self, x, state=None):

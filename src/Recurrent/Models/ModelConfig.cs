@@ -1,4 +1,7 @@
 // ModelConfig: everything that defines a SequenceModel's architecture and initialisation.
+// The activation choices are left out of the JSON when they are the defaults (sigmoid gates, tanh cell), so a default
+// model's file and exports are byte for byte those of builds before the choice existed, and older files read as such.
+using System.Text.Json.Serialization;
 using Recurrent.Initialization;
 using Recurrent.Layers;
 
@@ -25,6 +28,17 @@ public sealed record ModelConfig
     public double Dropout { get; init; }
     /// <summary>LSTM peephole connections (Graves 2013; DL4J GravesLSTM).</summary>
     public bool Peepholes { get; init; }
+    /// <summary>
+    /// The cell input/output function: LSTM g and h = o⊙act(c), GRU n, the <see cref="CellKind.RnnTanh"/> RNN's h
+    /// (DL4J's <c>activation</c>; ONNX's g and h). Tanh (default) or Softsign.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    [JsonConverter(typeof(ActivationNameConverter<CellActivation>))]
+    public CellActivation Activation { get; init; } = CellActivation.Tanh;
+    /// <summary>The gate function of LSTM (i, f, o) and GRU (r, z) (DL4J's <c>gateActivationFunction</c>; ONNX's f). Sigmoid (default) or HardSigmoid.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    [JsonConverter(typeof(ActivationNameConverter<GateActivation>))]
+    public GateActivation GateActivation { get; init; } = GateActivation.Sigmoid;
     /// <summary>Per-step (many-to-many) or last-step (many-to-one) head.</summary>
     public HeadKind Head { get; init; } = HeadKind.PerStep;
     /// <summary>Outputs of the head: classes for cross-entropy, values for regression.</summary>
@@ -56,6 +70,12 @@ public sealed record ModelConfig
         if (EmbeddingSize < 0) throw new ArgumentException($"EmbeddingSize must be >= 0, got {EmbeddingSize}.", nameof(EmbeddingSize));
         if (!(Dropout >= 0 && Dropout < 1)) throw new ArgumentException($"Dropout must be in [0, 1), got {Dropout}.", nameof(Dropout));
         if (Peepholes && Cell != CellKind.Lstm) throw new ArgumentException($"Peepholes need an LSTM cell, not {Cell}.", nameof(Peepholes));
+        if (!Enum.IsDefined(Activation)) throw new ArgumentException($"Activation must be Tanh or Softsign, got {(int)Activation}.", nameof(Activation));
+        if (!Enum.IsDefined(GateActivation)) throw new ArgumentException($"GateActivation must be Sigmoid or HardSigmoid, got {(int)GateActivation}.", nameof(GateActivation));
+        if (GateActivation != GateActivation.Sigmoid && Cell is not (CellKind.Lstm or CellKind.Gru))
+            throw new ArgumentException($"GateActivation {GateActivation} needs an LSTM or GRU cell; {Cell} has no gates.", nameof(GateActivation));
+        if (Activation != CellActivation.Tanh && Cell == CellKind.RnnRelu)
+            throw new ArgumentException($"Activation {Activation} replaces tanh, but {Cell}'s non-linearity is ReLU; use {CellKind.RnnTanh} with Activation {Activation}.", nameof(Activation));
         if (!(UniformRange > 0 && double.IsFinite(UniformRange))) throw new ArgumentException($"UniformRange must be positive and finite, got {UniformRange}.", nameof(UniformRange));
         if (!double.IsFinite(InitGain)) throw new ArgumentException($"InitGain must be finite, got {InitGain}.", nameof(InitGain));
         if (ForgetGateBias is double fb && !double.IsFinite(fb)) throw new ArgumentException($"ForgetGateBias must be finite, got {fb}.", nameof(ForgetGateBias));

@@ -54,7 +54,7 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
         if (config.Input == InputKind.Embedding)
             _embedding = new Embedding<T>(Parameters, "embedding.", config.InputSize, config.StackInputSize);
         Stack = new RecurrentStack<T>(Parameters, "rnn.", config.Cell, config.StackInputSize, config.HiddenSize,
-            config.Layers, config.Bidirectional, config.Dropout, config.Peepholes);
+            config.Layers, config.Bidirectional, config.Dropout, config.Peepholes, config.GateActivation, config.Activation);
         _head = new Linear<T>(Parameters, "head.", Stack.OutputSize, config.OutputSize);
         Parameters.Seal();
         var rng = new Rng(seed);

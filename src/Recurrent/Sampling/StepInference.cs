@@ -44,7 +44,7 @@ public sealed class StepInference : IPooledWork
         public required int First, Count;         // units [First, First + Count)
         public required int TableOffset;          // G*First: where its columns start in a table row
         public required Share[] Layers;
-        public required float[] Xp, Hh, Gates, TanhC, HhN; // (G*n), (G*n), (G*n), (n), (n)
+        public required float[] Xp, Hh, Gates, ActC, HhN; // (G*n), (G*n), (G*n), (n), (n); ActC = act(c) of LSTM
     }
 
     private sealed class LayerState
@@ -53,6 +53,8 @@ public sealed class StepInference : IPooledWork
     }
 
     private readonly CellKind _cell;
+    private readonly GateActivation _gateActivation;
+    private readonly CellActivation _activation;
     private readonly int _hidden, _gates, _gh, _vocabulary, _outputs;
     private readonly Partition[] _partitions;
     private readonly LayerState[] _states;
@@ -81,6 +83,8 @@ public sealed class StepInference : IPooledWork
             throw new ArgumentException($"partitions must be 1 or 2 (and at most the hidden size), got {p}.", nameof(partitions));
         var store = model.Parameters;
         _cell = c.Cell;
+        _gateActivation = c.GateActivation;
+        _activation = c.Activation;
         _hidden = c.HiddenSize;
         _gates = c.Cell.Gates();
         _gh = _gates * _hidden;
@@ -103,7 +107,7 @@ public sealed class StepInference : IPooledWork
             {
                 First = first, Count = n, TableOffset = _gates * first, Layers = shares,
                 Xp = new float[_gates * n], Hh = new float[_gates * n], Gates = new float[_gates * n],
-                TanhC = new float[n], HhN = new float[n],
+                ActC = new float[n], HhN = new float[n],
             };
             first += n;
         }
@@ -232,9 +236,21 @@ public sealed class StepInference : IPooledWork
     }
 
     // One partition's share of one layer step: its pre-activations from the input and the whole previous h,
-    // then the gate kernel for its n units, writing its slice of the new h (and c).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // then the gate kernel for its n units, writing its slice of the new h (and c), with the model's activations.
     private void RunPartition(Partition part)
+    {
+        switch (_cell == CellKind.RnnRelu, _gateActivation, _activation)
+        {
+            case (true, _, _): RunPartition<SigmoidOp, ReluOp>(part); break;
+            case (false, GateActivation.Sigmoid, CellActivation.Tanh): RunPartition<SigmoidOp, TanhOp>(part); break;
+            case (false, GateActivation.Sigmoid, CellActivation.Softsign): RunPartition<SigmoidOp, SoftsignOp>(part); break;
+            case (false, GateActivation.HardSigmoid, CellActivation.Tanh): RunPartition<HardSigmoidOp, TanhOp>(part); break;
+            default: RunPartition<HardSigmoidOp, SoftsignOp>(part); break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RunPartition<TGate, TCell>(Partition part) where TGate : struct, IActivationOp where TCell : struct, IActivationOp
     {
         var share = part.Layers[_layer];
         var state = _states[_layer];
@@ -252,16 +268,16 @@ public sealed class StepInference : IPooledWork
             case CellKind.Gru:
                 share.RecurrentBias.CopyTo(part.Hh, 0);
                 share.RecurrentWeightsT.Multiply(state.H, part.Hh, accumulate: true);
-                GruCell.Forward<float>(xp, part.Hh, state.H.AsSpan(part.First, n), part.Gates, part.HhN, newH, 1, n);
+                GruCell.Forward<float, TGate, TCell>(xp, part.Hh, state.H.AsSpan(part.First, n), part.Gates, part.HhN, newH, 1, n);
                 break;
             case CellKind.Lstm:
                 share.RecurrentWeightsT.Multiply(state.H, xp, accumulate: true);
-                LstmCell.Forward<float>(xp, state.C.AsSpan(part.First, n), share.Peephole, part.Gates,
-                    state.NewC.AsSpan(part.First, n), part.TanhC, newH, 1, n);
+                LstmCell.Forward<float, TGate, TCell>(xp, state.C.AsSpan(part.First, n), share.Peephole, part.Gates,
+                    state.NewC.AsSpan(part.First, n), part.ActC, newH, 1, n);
                 break;
             default:
                 share.RecurrentWeightsT.Multiply(state.H, xp, accumulate: true);
-                RnnCell.Forward<float>(xp, newH, relu: _cell == CellKind.RnnRelu);
+                RnnCell.Forward<float, TCell>(xp, newH);
                 break;
         }
     }

@@ -10,6 +10,10 @@ public sealed record ClassifierSettings
 {
     /// <summary>The recurrent cell.</summary>
     public CellKind Cell { get; init; } = CellKind.Lstm;
+    /// <summary>The cell input/output function (LSTM g and h, GRU n, tanh RNN h): tanh (default) or softsign; see <see cref="Models.ModelConfig.Activation"/>.</summary>
+    public CellActivation Activation { get; init; } = CellActivation.Tanh;
+    /// <summary>The gate function of LSTM and GRU: sigmoid (default) or hard sigmoid; see <see cref="Models.ModelConfig.GateActivation"/>.</summary>
+    public GateActivation GateActivation { get; init; } = GateActivation.Sigmoid;
     /// <summary>Hidden units per layer and direction.</summary>
     public int HiddenSize { get; init; } = 64;
     /// <summary>Stacked layers.</summary>

@@ -78,6 +78,8 @@ public sealed class SequenceClassifier : ISupervisedModel
             InputSize = encoder?.VocabularySize ?? f,
             EmbeddingSize = settings.EmbeddingSize,
             Cell = settings.Cell,
+            Activation = settings.Activation,
+            GateActivation = settings.GateActivation,
             HiddenSize = settings.HiddenSize,
             Layers = settings.Layers,
             Bidirectional = settings.Bidirectional,

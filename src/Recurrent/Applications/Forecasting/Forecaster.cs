@@ -57,6 +57,7 @@ public sealed class Forecaster
         return new ModelConfig
         {
             Input = InputKind.Dense, InputSize = spec.FeatureCount, Cell = settings.Cell, HiddenSize = settings.HiddenSize, Layers = settings.Layers,
+            Activation = settings.Activation, GateActivation = settings.GateActivation,
             Head = HeadKind.LastStep, OutputSize = spec.OutputSize,
         };
     }

@@ -30,6 +30,10 @@ public sealed record LanguageModelOptions
     public int EmbeddingSize { get; init; } = 64;
     /// <summary>Dropout between stacked layers during training, in [0, 1).</summary>
     public double Dropout { get; init; }
+    /// <summary>The cell input/output function (LSTM g and h, GRU n, tanh RNN h): tanh (default) or softsign; see <see cref="Models.ModelConfig.Activation"/>.</summary>
+    public CellActivation Activation { get; init; } = CellActivation.Tanh;
+    /// <summary>The gate function of LSTM and GRU: sigmoid (default) or hard sigmoid; see <see cref="Models.ModelConfig.GateActivation"/>.</summary>
+    public GateActivation GateActivation { get; init; } = GateActivation.Sigmoid;
 
     // ---- batching ----
     /// <summary>B: parallel contiguous streams.</summary>
@@ -81,6 +85,8 @@ public sealed record LanguageModelOptions
         InputSize = vocabularySize,
         EmbeddingSize = EmbeddingSize,
         Cell = Cell,
+        Activation = Activation,
+        GateActivation = GateActivation,
         HiddenSize = HiddenSize,
         Layers = Layers,
         Dropout = Dropout,

@@ -83,6 +83,7 @@ public sealed class SupervisedRun
                 Model = spec.Model with
                 {
                     Cell = c.Cell, HiddenSize = c.HiddenSize, Layers = c.Layers, Bidirectional = c.Bidirectional, EmbeddingSize = c.EmbeddingSize,
+                    Activation = c.Activation, GateActivation = c.GateActivation,
                     Dropout = c.Dropout, Tokens = (task as SequenceClassifier)?.Encoder?.Kind ?? spec.Model.Tokens,
                     FeaturesPerStep = (task as SequenceClassifier)?.FeaturesPerStep ?? spec.Model.FeaturesPerStep,
                 },

@@ -51,6 +51,8 @@ public sealed class SequenceTagger : ISupervisedModel
             InputSize = words.Count,
             EmbeddingSize = settings.EmbeddingSize,
             Cell = settings.Cell,
+            Activation = settings.Activation,
+            GateActivation = settings.GateActivation,
             HiddenSize = settings.HiddenSize,
             Layers = settings.Layers,
             Bidirectional = settings.Bidirectional,

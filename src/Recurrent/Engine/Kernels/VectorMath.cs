@@ -1,6 +1,7 @@
 // VectorMath: the gate non-linearities on whole vectors (System.Numerics.Vector<float>, 8 lanes with AVX2,
 // 4 with SSE only), written so that large |x| saturates cleanly (exp overflowing to +inf gives exactly
-// 0 or ±1, never NaN). Scalar equivalents are in Activations.cs; tests compare the two.
+// 0 or ±1, never NaN). Softsign and hard sigmoid need no exponential: one division, or one multiply-add and
+// two clamps. Scalar equivalents are in Activations.cs; tests compare the two.
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -27,4 +28,15 @@ internal static class VectorMath
     /// <summary>Scalar twin of <see cref="Sigmoid(Vector{float})"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
+
+    /// <summary>softsign(x) = x / (1 + |x|) (±∞ gives NaN, as the scalar one).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Softsign(Vector<float> x) => x / (Vector<float>.One + Vector.Abs(x));
+
+    /// <summary>hard_sigmoid(x) = max(0, min(1, 0.2·x + 0.5)), ONNX's HardSigmoid with its default alpha and beta. The native
+    /// min/max (one instruction each) are exact here; only a NaN input may come out differently from the scalar one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> HardSigmoid(Vector<float> x) =>
+        Vector.MaxNative(Vector.MinNative(new Vector<float>((float)Activations.HardSigmoidAlpha) * x + new Vector<float>((float)Activations.HardSigmoidBeta),
+            Vector<float>.One), Vector<float>.Zero);
 }

@@ -3,6 +3,8 @@
 // with W_hh plus one fused element-wise gate kernel; backward runs one gate-gradient kernel per step with
 // dh_{t-1} = dGates_hh · W_hh as the only sequential product, and the weight gradients are GEMMs over all
 // backpropagated steps at once. Stacking, bidirectional concatenation and dropout live in RecurrentStack.
+// The activations (gate: sigmoid | hard sigmoid; cell: tanh | softsign; ReLU for RnnRelu) are chosen once per
+// forward or backward: the step loop is instantiated per combination (ActivationOps.cs), so the kernels inline them.
 // Variable lengths (optional, one per batch row): a row b skips every step t >= length[b] — its state is
 // copied through unchanged (h_t = h_{t-1}, c_t = c_{t-1}) — so the forward direction ends on its own last
 // element and the reverse direction starts there from h0; in backward a skipped step passes dh/dc through
@@ -24,6 +26,8 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
     public int HiddenSize { get; }
     public bool Reverse { get; }
     public bool Peepholes { get; }
+    public GateActivation GateActivation { get; }
+    public CellActivation Activation { get; }
 
     // Parameters in PyTorch layout: weight_ih (G*H, I), weight_hh (G*H, H), bias_ih (G*H), bias_hh (G*H);
     // peepholes (3, H) rows i, f, o (Graves 2013; DL4J GravesLSTM), LSTM only.
@@ -39,7 +43,7 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
     private T[] _xproj = [];   // (T,B,GH)  X·W_ih^T + biases, then (LSTM, RNN) the full gate pre-activations
     private T[] _gates = [];   // (T,B,GH)  post-activation gates: LSTM i,f,g,o; GRU r,z,n (unused for RNN)
     private T[] _cells = [];   // (T,B,H)   LSTM c_t
-    private T[] _tanhC = [];   // (T,B,H)   LSTM tanh(c_t)
+    private T[] _actC = [];    // (T,B,H)   LSTM act(c_t) (tanh(c_t) by default)
     private T[] _hhN = [];     // (T,B,H)   GRU  W_hn·h_{t-1} + b_hn (the term the reset gate multiplies)
     private T[] _output = [];  // (T,B,H)   h_t
     private T[] _h0 = [], _c0 = [];         // (B,H) initial state as given
@@ -57,10 +61,13 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
     private T[] _keepH = [], _keepC = [], _dyStep = []; // (B,H) backward scratch for skipped rows
 
     public RecurrentDirection(ParameterStore<T> store, string prefix, string suffix, CellKind kind, int inputSize, int hiddenSize,
-        bool reverse, bool peepholes)
+        bool reverse, bool peepholes, GateActivation gateActivation = GateActivation.Sigmoid, CellActivation activation = CellActivation.Tanh)
     {
         if (peepholes && kind != CellKind.Lstm)
             throw new ArgumentException($"Peephole connections exist only for LSTM cells, not {kind}.", nameof(peepholes));
+        CheckActivations(kind, gateActivation, activation);
+        GateActivation = gateActivation;
+        Activation = activation;
         _store = store;
         Kind = kind;
         InputSize = inputSize;
@@ -73,6 +80,20 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
         BiasIH = store.Add(prefix + "bias_ih_" + suffix, ParameterRole.Bias, _gh);
         BiasHH = store.Add(prefix + "bias_hh_" + suffix, ParameterRole.Bias, _gh);
         if (peepholes) Peephole = store.Add(prefix + "weight_peephole_" + suffix, ParameterRole.Weight, 3, hiddenSize);
+    }
+
+    /// <summary>Throws ArgumentException unless the cell has what the activations act on: gates for a gate activation
+    /// other than sigmoid (LSTM, GRU), a squashing non-linearity for a cell activation other than tanh (not the ReLU RNN).</summary>
+    internal static void CheckActivations(CellKind kind, GateActivation gateActivation, CellActivation activation)
+    {
+        if (!Enum.IsDefined(gateActivation))
+            throw new ArgumentException($"Unknown gate activation {(int)gateActivation}; use Sigmoid or HardSigmoid.", nameof(gateActivation));
+        if (!Enum.IsDefined(activation))
+            throw new ArgumentException($"Unknown cell activation {(int)activation}; use Tanh or Softsign.", nameof(activation));
+        if (gateActivation != GateActivation.Sigmoid && kind is not (CellKind.Lstm or CellKind.Gru))
+            throw new ArgumentException($"A {gateActivation} gate activation needs an LSTM or GRU cell; {kind} has no gates.", nameof(gateActivation));
+        if (activation != CellActivation.Tanh && kind == CellKind.RnnRelu)
+            throw new ArgumentException($"The {activation} activation replaces tanh; RnnRelu's non-linearity is ReLU. Use RnnTanh with {activation}.", nameof(activation));
     }
 
     /// <summary>h_t for every step, (T,B,H), valid after <see cref="Forward"/>.</summary>
@@ -106,7 +127,7 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
         if (Kind == CellKind.Lstm)
         {
             Ensure(ref _cells, rows * h);
-            Ensure(ref _tanhC, rows * h);
+            Ensure(ref _actC, rows * h);
             Ensure(ref _c0, batch * h);
         }
         if (Kind == CellKind.Gru) Ensure(ref _hhN, rows * h);
@@ -198,9 +219,22 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
         return bias;
     }
 
-    // The recurrence over the projected inputs in _xproj.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
+    // The recurrence over the projected inputs in _xproj, with the kernels of this cell's activations.
     private void RunSteps()
+    {
+        switch (Kind == CellKind.RnnRelu, GateActivation, Activation)
+        {
+            case (true, _, _): RunSteps<SigmoidOp, ReluOp>(); break;
+            case (false, GateActivation.Sigmoid, CellActivation.Tanh): RunSteps<SigmoidOp, TanhOp>(); break;
+            case (false, GateActivation.Sigmoid, CellActivation.Softsign): RunSteps<SigmoidOp, SoftsignOp>(); break;
+            case (false, GateActivation.HardSigmoid, CellActivation.Tanh): RunSteps<HardSigmoidOp, TanhOp>(); break;
+            default: RunSteps<HardSigmoidOp, SoftsignOp>(); break;
+        }
+    }
+
+    // TGate: the LSTM/GRU gates' function; TCell: the cell input/output function (for an RNN, its non-linearity).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
+    private void RunSteps<TGate, TCell>() where TGate : struct, IActivationOp where TCell : struct, IActivationOp
     {
         int steps = _steps, batch = _batch, h = HiddenSize, bh = batch * h, rows = steps * batch;
         Span<T> xproj = _xproj.AsSpan(0, rows * _gh);
@@ -221,7 +255,7 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
                 // hh (B, 3H) = h_{t-1} · W_hh^T + b_hh
                 Gemm.BroadcastRows(bhh, batch, _gh, hh);
                 RecurrentProduct(packed, hPrev, whh, hh);
-                GruCell.Forward<T>(pre, hh, hPrev, _gates.AsSpan(t * batch * _gh, batch * _gh), _hhN.AsSpan(t * bh, bh), hOut, batch, h);
+                GruCell.Forward<T, TGate, TCell>(pre, hh, hPrev, _gates.AsSpan(t * batch * _gh, batch * _gh), _hhN.AsSpan(t * bh, bh), hOut, batch, h);
                 if (_masked && t >= _minLength) CopyThroughSkipped(t, hPrev, hOut);
                 continue;
             }
@@ -231,12 +265,12 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
             {
                 ReadOnlySpan<T> cPrev = s == 0 ? _c0.AsSpan(0, bh) : _cells.AsSpan(TimeAt(s - 1) * bh, bh);
                 Span<T> cOut = _cells.AsSpan(t * bh, bh);
-                LstmCell.Forward<T>(pre, cPrev, peep, _gates.AsSpan(t * batch * _gh, batch * _gh),
-                    cOut, _tanhC.AsSpan(t * bh, bh), hOut, batch, h);
+                LstmCell.Forward<T, TGate, TCell>(pre, cPrev, peep, _gates.AsSpan(t * batch * _gh, batch * _gh),
+                    cOut, _actC.AsSpan(t * bh, bh), hOut, batch, h);
                 if (_masked && t >= _minLength) CopyThroughSkipped(t, cPrev, cOut);
             }
             else
-                RnnCell.Forward<T>(pre, hOut, relu: Kind == CellKind.RnnRelu);
+                RnnCell.Forward<T, TCell>(pre, hOut);
             if (_masked && t >= _minLength) CopyThroughSkipped(t, hPrev, hOut);
         }
     }
@@ -257,9 +291,22 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
     /// (backwardSteps == T), since a truncated backward treats the earlier state as a constant.
     /// After <see cref="ForwardTokens"/>, dx is instead the gradient of the table (V,I) (added to; empty skips it).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     public void Backward(ReadOnlySpan<T> dy, ReadOnlySpan<T> dhT, ReadOnlySpan<T> dcT, Span<T> dx,
         Span<T> dh0, Span<T> dc0, int backwardSteps)
+    {
+        switch (Kind == CellKind.RnnRelu, GateActivation, Activation)
+        {
+            case (true, _, _): Backward<SigmoidOp, ReluOp>(dy, dhT, dcT, dx, dh0, dc0, backwardSteps); break;
+            case (false, GateActivation.Sigmoid, CellActivation.Tanh): Backward<SigmoidOp, TanhOp>(dy, dhT, dcT, dx, dh0, dc0, backwardSteps); break;
+            case (false, GateActivation.Sigmoid, CellActivation.Softsign): Backward<SigmoidOp, SoftsignOp>(dy, dhT, dcT, dx, dh0, dc0, backwardSteps); break;
+            case (false, GateActivation.HardSigmoid, CellActivation.Tanh): Backward<HardSigmoidOp, TanhOp>(dy, dhT, dcT, dx, dh0, dc0, backwardSteps); break;
+            default: Backward<HardSigmoidOp, SoftsignOp>(dy, dhT, dcT, dx, dh0, dc0, backwardSteps); break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
+    private void Backward<TGate, TCell>(ReadOnlySpan<T> dy, ReadOnlySpan<T> dhT, ReadOnlySpan<T> dcT, Span<T> dx,
+        Span<T> dh0, Span<T> dc0, int backwardSteps) where TGate : struct, IActivationOp where TCell : struct, IActivationOp
     {
         int steps = _steps, batch = _batch, h = HiddenSize, bh = batch * h, rows = steps * batch;
         if (backwardSteps < 1 || backwardSteps > steps)
@@ -301,17 +348,17 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
             {
                 case CellKind.RnnTanh:
                 case CellKind.RnnRelu:
-                    RnnCell.Backward<T>(_output.AsSpan(t * bh, bh), dh, dyt, gi, relu: Kind == CellKind.RnnRelu);
+                    RnnCell.Backward<T, TCell>(_output.AsSpan(t * bh, bh), dh, dyt, gi);
                     break;
                 case CellKind.Lstm:
                 {
                     ReadOnlySpan<T> cPrev = s == 0 ? _c0.AsSpan(0, bh) : _cells.AsSpan(TimeAt(s - 1) * bh, bh);
-                    LstmCell.Backward<T>(_gates.AsSpan(t * batch * _gh, batch * _gh), _cells.AsSpan(t * bh, bh),
-                        _tanhC.AsSpan(t * bh, bh), cPrev, peep, dh, dyt, dc, gi, dPeep, batch, h);
+                    LstmCell.Backward<T, TGate, TCell>(_gates.AsSpan(t * batch * _gh, batch * _gh), _cells.AsSpan(t * bh, bh),
+                        _actC.AsSpan(t * bh, bh), cPrev, peep, dh, dyt, dc, gi, dPeep, batch, h);
                     break;
                 }
                 case CellKind.Gru:
-                    GruCell.Backward<T>(_gates.AsSpan(t * batch * _gh, batch * _gh), _hhN.AsSpan(t * bh, bh), hPrev,
+                    GruCell.Backward<T, TGate, TCell>(_gates.AsSpan(t * batch * _gh, batch * _gh), _hhN.AsSpan(t * bh, bh), hPrev,
                         dh, dyt, gi, gh, dhPrev, batch, h);
                     direct = true;
                     break;

@@ -28,9 +28,11 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
 
     /// <summary>Creates the stack and registers its parameters in <paramref name="store"/> as
     /// <c>{prefix}weight_ih_l{k}[_reverse]</c>, <c>weight_hh</c>, <c>bias_ih</c>, <c>bias_hh</c> (and
-    /// <c>weight_peephole</c> for peephole LSTMs).</summary>
+    /// <c>weight_peephole</c> for peephole LSTMs). <paramref name="gateActivation"/> (LSTM, GRU) and
+    /// <paramref name="activation"/> (LSTM, GRU, tanh RNN) choose the cells' functions as ONNX's <c>activations</c>.</summary>
     public RecurrentStack(ParameterStore<T> store, string prefix, CellKind kind, int inputSize, int hiddenSize,
-        int layers, bool bidirectional = false, double dropout = 0, bool peepholes = false)
+        int layers, bool bidirectional = false, double dropout = 0, bool peepholes = false,
+        GateActivation gateActivation = GateActivation.Sigmoid, CellActivation activation = CellActivation.Tanh)
     {
         if (inputSize <= 0) throw new ArgumentException($"inputSize must be positive, got {inputSize}.", nameof(inputSize));
         if (hiddenSize <= 0) throw new ArgumentException($"hiddenSize must be positive, got {hiddenSize}.", nameof(hiddenSize));
@@ -42,6 +44,9 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
         Layers = layers;
         Directions = bidirectional ? 2 : 1;
         Dropout = dropout;
+        RecurrentDirection<T>.CheckActivations(kind, gateActivation, activation);
+        GateActivation = gateActivation;
+        Activation = activation;
         _layers = new RecurrentDirection<T>[layers][];
         for (int k = 0; k < layers; k++)
         {
@@ -49,7 +54,7 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
             _layers[k] = new RecurrentDirection<T>[Directions];
             for (int d = 0; d < Directions; d++)
                 _layers[k][d] = new RecurrentDirection<T>(store, prefix, $"l{k}" + (d == 1 ? "_reverse" : ""), kind, inK, hiddenSize,
-                    reverse: d == 1, peepholes);
+                    reverse: d == 1, peepholes, gateActivation, activation);
         }
         _inputs = new T[layers][];
         _dropMasks = new T[layers][];
@@ -63,6 +68,10 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
     public int InputSize { get; }
     /// <summary>Hidden units per layer and direction.</summary>
     public int HiddenSize { get; }
+    /// <summary>The gates' function (LSTM i, f, o; GRU r, z).</summary>
+    public GateActivation GateActivation { get; }
+    /// <summary>The cell input and output function (LSTM g and h, GRU n, tanh RNN h).</summary>
+    public CellActivation Activation { get; }
     /// <summary>Number of stacked layers.</summary>
     public int Layers { get; }
     /// <summary>1, or 2 when bidirectional.</summary>

@@ -1,7 +1,9 @@
 // OnnxExportTests: models exported by OnnxExport run in ONNX Runtime (Microsoft.ML.OnnxRuntime, tests only) and
 // give Recurrent's outputs and final states to 1e-4 — RNN tanh/relu, LSTM (2 layers, bidirectional, peepholes),
-// GRU; embedding, one-hot and dense inputs; per-step and last-step heads — with non-zero initial states, for
-// whole sequences and step by step with the final states fed back as the next step's initial states.
+// GRU; embedding, one-hot and dense inputs; per-step and last-step heads; every activation combination (LSTM and GRU ×
+// gates sigmoid | hard sigmoid × cell tanh | softsign, the softsign RNN; one and two directions), written as the
+// operators' `activations` attribute — with non-zero initial states, for whole sequences and step by step with the
+// final states fed back as the next step's initial states.
 // The PyTorch fixtures close the triangle: torch's outputs = ONNX Runtime's on the imported, exported model.
 using Microsoft.ML.OnnxRuntime;
 using Recurrent.Interop;
@@ -23,7 +25,7 @@ public sealed class OnnxExportTests(ITestOutputHelper log)
     /// <summary>The one-direction models: a reverse direction needs the whole sequence, so only these run step by step.</summary>
     public static TheoryData<string> UnidirectionalConfigs() => new(Models.Where(m => !m.Value.Bidirectional).Select(m => m.Key).Order(StringComparer.Ordinal));
 
-    private static readonly Dictionary<string, ModelConfig> Models = new()
+    private static readonly Dictionary<string, ModelConfig> Models = new Dictionary<string, ModelConfig>
     {
         ["rnn_tanh_embedding"] = new() { Input = InputKind.Embedding, InputSize = 13, EmbeddingSize = 5, Cell = CellKind.RnnTanh, HiddenSize = 8, OutputSize = 13 },
         ["rnn_relu_onehot_2layer"] = new() { Input = InputKind.OneHot, InputSize = 9, Cell = CellKind.RnnRelu, HiddenSize = 6, Layers = 2, OutputSize = 9 },
@@ -35,7 +37,25 @@ public sealed class OnnxExportTests(ITestOutputHelper log)
         ["gru_2layer_embedding"] = new() { Input = InputKind.Embedding, InputSize = 11, EmbeddingSize = 6, Cell = CellKind.Gru, HiddenSize = 7, Layers = 2, OutputSize = 11 },
         ["gru_bidir_onehot"] = new() { Input = InputKind.OneHot, InputSize = 7, Cell = CellKind.Gru, HiddenSize = 6, Bidirectional = true, OutputSize = 7 },
         ["gru_dense_laststep"] = new() { Input = InputKind.Dense, InputSize = 3, Cell = CellKind.Gru, HiddenSize = 6, Head = HeadKind.LastStep, OutputSize = 2 },
-    };
+        ["rnn_softsign_embedding"] = new() { Input = InputKind.Embedding, InputSize = 13, EmbeddingSize = 5, Cell = CellKind.RnnTanh, Activation = CellActivation.Softsign, HiddenSize = 8, OutputSize = 13 },
+        ["rnn_softsign_2layer_bidir_dense"] = new() { Input = InputKind.Dense, InputSize = 4, Cell = CellKind.RnnTanh, Activation = CellActivation.Softsign, HiddenSize = 5, Layers = 2, Bidirectional = true, OutputSize = 3 },
+        ["lstm_peephole_hardsigmoid_softsign_dense"] = new() { Input = InputKind.Dense, InputSize = 4, Cell = CellKind.Lstm, Peepholes = true, HiddenSize = 5, OutputSize = 2, GateActivation = GateActivation.HardSigmoid, Activation = CellActivation.Softsign },
+    }.Concat(ActivationModels()).ToDictionary();
+
+    // LSTM and GRU with every non-default (gate, cell) pair: unidirectional with embedding (also run step by step) and
+    // two-layer bidirectional with dense input and a last-step head.
+    private static IEnumerable<KeyValuePair<string, ModelConfig>> ActivationModels()
+    {
+        foreach (var cell in new[] { CellKind.Lstm, CellKind.Gru })
+            foreach (var gate in Enum.GetValues<GateActivation>())
+                foreach (var act in Enum.GetValues<CellActivation>())
+                {
+                    if (gate == GateActivation.Sigmoid && act == CellActivation.Tanh) continue;
+                    string name = $"{cell.ToString().ToLowerInvariant()}_{gate.ToString().ToLowerInvariant()}_{act.ToString().ToLowerInvariant()}";
+                    yield return new(name + "_embedding", new() { Input = InputKind.Embedding, InputSize = 11, EmbeddingSize = 6, Cell = cell, HiddenSize = 7, OutputSize = 11, GateActivation = gate, Activation = act });
+                    yield return new(name + "_2layer_bidir_dense_laststep", new() { Input = InputKind.Dense, InputSize = 4, Cell = cell, HiddenSize = 5, Layers = 2, Bidirectional = true, Head = HeadKind.LastStep, OutputSize = 3, GateActivation = gate, Activation = act });
+                }
+    }
 
     /// <summary>A seeded model with every parameter (biases, peepholes included) drawn from U(±0.6), so no part is trivially zero.</summary>
     private static SequenceModel<float> Build(ModelConfig config, ulong seed)

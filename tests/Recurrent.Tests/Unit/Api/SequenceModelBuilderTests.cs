@@ -93,4 +93,44 @@ public sealed class SequenceModelBuilderTests
         Assert.Equal(f.Parameters.Count, d.Parameters.Count);
         for (int i = 0; i < f.Parameters.Count; i++) Assert.Equal(f.Parameters.Values[i], (float)d.Parameters.Values[i], 6);
     }
+
+    [Fact]
+    public void ActivationsReachTheConfigurationAndTheStack()
+    {
+        var lstm = Model.Sequence().Embedding(9, 4).Lstm(6, activation: CellActivation.Softsign, gateActivation: GateActivation.HardSigmoid).Dense(9);
+        Assert.Equal(CellActivation.Softsign, lstm.ToConfig().Activation);
+        Assert.Equal(GateActivation.HardSigmoid, lstm.ToConfig().GateActivation);
+        var built = lstm.Build(seed: 1);
+        Assert.Equal(CellActivation.Softsign, built.Stack.Activation);
+        Assert.Equal(GateActivation.HardSigmoid, built.Stack.GateActivation);
+
+        var gru = Model.Sequence().Input(3).Gru(5, gateActivation: GateActivation.HardSigmoid).Dense(1).ToConfig();
+        Assert.Equal((CellKind.Gru, CellActivation.Tanh, GateActivation.HardSigmoid), (gru.Cell, gru.Activation, gru.GateActivation));
+
+        // The softsign RNN is the tanh RNN with its squashing function swapped; ReLU stays its own cell.
+        var rnn = Model.Sequence().Input(3).Rnn(5, activation: RnnActivation.Softsign).Dense(1).ToConfig();
+        Assert.Equal((CellKind.RnnTanh, CellActivation.Softsign), (rnn.Cell, rnn.Activation));
+        var relu = Model.Sequence().Input(3).Rnn(5, activation: RnnActivation.Relu).Dense(1).ToConfig();
+        Assert.Equal((CellKind.RnnRelu, CellActivation.Tanh), (relu.Cell, relu.Activation));
+
+        var defaults = Model.Sequence().Input(3).Lstm(5).Dense(1).ToConfig();
+        Assert.Equal((CellActivation.Tanh, GateActivation.Sigmoid), (defaults.Activation, defaults.GateActivation));
+    }
+
+    [Fact]
+    public void BadActivationsAreNamed()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Model.Sequence().Input(2).Lstm(4, activation: (CellActivation)7));
+        Assert.Contains("Lstm: activation must be Tanh or Softsign, got 7", e.Message);
+        Assert.Equal("activation", e.ParamName);
+        e = Assert.Throws<ArgumentException>(() => Model.Sequence().Input(2).Gru(4, gateActivation: (GateActivation)3));
+        Assert.Contains("Gru: gateActivation must be Sigmoid or HardSigmoid, got 3", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Model.Sequence().Input(2).Rnn(4, activation: (RnnActivation)9));
+        Assert.Contains("Tanh, Relu or Softsign", e.Message);
+        // A hand-made configuration that asks an RNN for gates is refused by the model, naming the setting.
+        e = Assert.Throws<ArgumentException>(() => new Recurrent.Models.SequenceModel<float>(
+            Model.Sequence().Input(2).Rnn(4).Dense(1).ToConfig() with { GateActivation = GateActivation.HardSigmoid }, 1));
+        Assert.Equal("GateActivation", e.ParamName);
+        Assert.Contains("needs an LSTM or GRU cell", e.Message);
+    }
 }

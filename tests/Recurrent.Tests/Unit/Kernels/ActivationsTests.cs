@@ -1,5 +1,6 @@
-// ActivationsTests.cs — Sigmoid/Tanh/Relu against Math-based double references over a grid that includes
-// large |x| (no overflow, no NaN), and the gradient-from-output helpers against central finite differences.
+// ActivationsTests.cs — Sigmoid/Tanh/Relu/Softsign/HardSigmoid against Math-based double references over a grid that
+// includes large |x| (no overflow, no NaN), and the gradient-from-output helpers against central finite differences
+// (hard sigmoid also at its kinks, where the subgradient 0 is the documented choice).
 using Recurrent.Kernels;
 
 namespace Recurrent.Tests.Kernels;
@@ -81,6 +82,42 @@ public class ActivationsTests
         }
     }
 
+    [Fact]
+    public void Softsign_MatchesReference_AndStaysInsideMinusOneOne()
+    {
+        foreach (double x in Grid())
+        {
+            double want = x / (1 + Math.Abs(x));
+            Assert.True(Math.Abs(Activations.Softsign(x) - want) <= 1e-16 * Math.Abs(want) + 1e-300, $"softsign({x})");
+            float f = (float)x;
+            float got = Activations.Softsign(f);
+            double wantF = f / (1 + Math.Abs((double)f));
+            Assert.True(Math.Abs(got - wantF) <= 2e-7 * Math.Abs(wantF) + 1e-38, $"softsign({f}f) = {got:R}, reference {wantF:R}");
+            Assert.InRange(got, -1f, 1f);
+        }
+        Assert.Equal(0.5, Activations.Softsign(1.0));
+        Assert.Equal(-0.75, Activations.Softsign(-3.0));
+        Assert.Equal(1f, Activations.Softsign(float.MaxValue));
+        Assert.True(Activations.Softsign(1e4f) < 1f, "softsign saturates only polynomially: below 1 at 1e4");
+    }
+
+    [Fact]
+    public void HardSigmoid_IsOnnxHardSigmoidWithAlpha02Beta05()
+    {
+        foreach (double x in Grid())
+        {
+            double want = Math.Max(0, Math.Min(1, 0.2 * x + 0.5));
+            Assert.True(Math.Abs(Activations.HardSigmoid(x) - want) <= 1e-16, $"hard_sigmoid({x}) = {Activations.HardSigmoid(x):R}, reference {want:R}");
+            float f = (float)x;
+            float wantF = MathF.Max(0f, MathF.Min(1f, 0.2f * f + 0.5f));
+            Assert.Equal(wantF, Activations.HardSigmoid(f));
+        }
+        Assert.Equal(0.5, Activations.HardSigmoid(0.0));
+        Assert.Equal(0.0, Activations.HardSigmoid(-3.0));
+        Assert.Equal(1.0, Activations.HardSigmoid(3.0));
+        Assert.Equal(0.7, Activations.HardSigmoid(1.0), 15);
+    }
+
     // ---- derivatives from the forward output vs central differences of the forward function (double) ----
 
     private static void CheckGradient(Func<double, double> f, Func<double, double> gradFromOutput, string name, bool skipKink)
@@ -104,6 +141,28 @@ public class ActivationsTests
     [Fact]
     public void TanhGradFromOutput_MatchesFiniteDifference() =>
         CheckGradient(Activations.Tanh, Activations.TanhGradFromOutput, "tanh", skipKink: false);
+
+    [Fact]
+    public void SoftsignGradFromOutput_MatchesFiniteDifference()
+    {
+        CheckGradient(Activations.Softsign, Activations.SoftsignGradFromOutput, "softsign", skipKink: false);
+        Assert.Equal(1.0, Activations.SoftsignGradFromOutput(Activations.Softsign(0.0)));
+        Assert.Equal(0.25, Activations.SoftsignGradFromOutput(Activations.Softsign(1.0)));   // 1/(1+1)²
+        Assert.Equal(1.0 / 16, Activations.SoftsignGradFromOutput(Activations.Softsign(-3.0)));
+    }
+
+    // The grid x = i/16 + 1/1024 stays 1/1024 away from the kinks at ±2.5, far more than the step 1e-6.
+    [Fact]
+    public void HardSigmoidGradFromOutput_MatchesFiniteDifference_AndIsZeroAtTheKinks()
+    {
+        CheckGradient(Activations.HardSigmoid, Activations.HardSigmoidGradFromOutput, "hard_sigmoid", skipKink: false);
+        Assert.Equal(0.2, Activations.HardSigmoidGradFromOutput(Activations.HardSigmoid(0.0)));
+        Assert.Equal(0.0, Activations.HardSigmoidGradFromOutput(Activations.HardSigmoid(2.5)));    // y = 1: the flat side's slope
+        Assert.Equal(0.0, Activations.HardSigmoidGradFromOutput(Activations.HardSigmoid(-2.5)));   // y = 0
+        Assert.Equal(0.0, Activations.HardSigmoidGradFromOutput(Activations.HardSigmoid(7.0)));
+        Assert.Equal(0.2f, Activations.HardSigmoidGradFromOutput(Activations.HardSigmoid(2.4f)));
+        Assert.Equal(0f, Activations.HardSigmoidGradFromOutput(Activations.HardSigmoid(-2.6f)));
+    }
 
     [Fact]
     public void ReluGradFromOutput_MatchesFiniteDifference()

@@ -1,6 +1,7 @@
 // StepInference (the batch-1 generation path with transposed weights and a per-token input table) gives the
 // same logits as the training model run one step at a time with carried state, for every cell, embedding and
-// one-hot inputs, peepholes and 2 layers; it leaves the model's own state alone; Gemv against a scalar loop.
+// one-hot inputs, peepholes and 2 layers, and every activation combination; it leaves the model's own state alone;
+// Gemv against a scalar loop.
 using Recurrent.Kernels;
 using Recurrent.Layers;
 using Recurrent.Models;
@@ -30,12 +31,34 @@ public sealed class StepInferenceTests
         }
     }
 
-    private static SequenceModel<float> Model(CellKind cell, InputKind input, bool peepholes, int hidden = 37)
+    // Each non-default activation combination, with one and two partitions.
+    public static TheoryData<CellKind, GateActivation, CellActivation, int> ActivationCases
+    {
+        get
+        {
+            var data = new TheoryData<CellKind, GateActivation, CellActivation, int>();
+            foreach (int partitions in new[] { 1, 2 })
+            {
+                foreach (var cell in new[] { CellKind.Lstm, CellKind.Gru })
+                {
+                    data.Add(cell, GateActivation.Sigmoid, CellActivation.Softsign, partitions);
+                    data.Add(cell, GateActivation.HardSigmoid, CellActivation.Tanh, partitions);
+                    data.Add(cell, GateActivation.HardSigmoid, CellActivation.Softsign, partitions);
+                }
+                data.Add(CellKind.RnnTanh, GateActivation.Sigmoid, CellActivation.Softsign, partitions);
+            }
+            return data;
+        }
+    }
+
+    private static SequenceModel<float> Model(CellKind cell, InputKind input, bool peepholes, int hidden = 37,
+        GateActivation gate = GateActivation.Sigmoid, CellActivation activation = CellActivation.Tanh)
     {
         var model = new SequenceModel<float>(new ModelConfig
         {
             Input = input, InputSize = 23, EmbeddingSize = 9, Cell = cell, HiddenSize = hidden, Layers = 2,
             Peepholes = peepholes, OutputSize = 23, WeightInit = Recurrent.Initialization.WeightInit.Uniform, UniformRange = 0.3,
+            GateActivation = gate, Activation = activation,
         }, seed: 4);
         var rng = new Rng(6);
         // Nonzero biases and peepholes so every term of the snapshot is exercised.
@@ -50,9 +73,16 @@ public sealed class StepInferenceTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void MatchesTheModelStepByStep(CellKind cell, InputKind input, bool peepholes, int partitions)
+    public void MatchesTheModelStepByStep(CellKind cell, InputKind input, bool peepholes, int partitions) =>
+        CheckStepByStep(Model(cell, input, peepholes), partitions);
+
+    [Theory]
+    [MemberData(nameof(ActivationCases))]
+    public void MatchesTheModelStepByStep_WithEachActivation(CellKind cell, GateActivation gate, CellActivation activation, int partitions) =>
+        CheckStepByStep(Model(cell, InputKind.Embedding, peepholes: false, gate: gate, activation: activation), partitions);
+
+    private static void CheckStepByStep(SequenceModel<float> model, int partitions)
     {
-        var model = Model(cell, input, peepholes);
         var rng = new Rng(6);
         var inference = new StepInference(model, partitions);
         Assert.Equal(partitions, inference.Partitions);
