@@ -24,6 +24,7 @@ public sealed class CorpusSource
     public const int DefaultChunkBytes = 1 << 16;
 
     private readonly StrictFileDecoder _decoder;
+    private readonly long[] _sizes;   // bytes of each file when the source was made (progress reports)
 
     internal CorpusSource(IReadOnlyList<string> files, string? encodingName, int chunkBytes)
     {
@@ -31,11 +32,14 @@ public sealed class CorpusSource
         _decoder = new StrictFileDecoder(TextEncodings.Get(encodingName), chunkBytes);
         EncodingName = string.IsNullOrWhiteSpace(encodingName) ? "utf-8" : encodingName.Trim();
         long total = 0;
-        foreach (string file in files)
+        _sizes = new long[files.Count];
+        for (int i = 0; i < files.Count; i++)
         {
+            string file = files[i];
             var info = new FileInfo(file);
             if (!info.Exists) throw new CorpusException($"The corpus file '{file}' does not exist.", file);
             if (info.Length == 0) throw new CorpusException($"The corpus file '{file}' is empty.", file);
+            _sizes[i] = info.Length;
             total += info.Length;
         }
         Files = files;
@@ -76,11 +80,23 @@ public sealed class CorpusSource
     public long TotalBytes { get; }
 
     /// <summary>The text of all files, in order, as chunks of at most a few tens of thousands of characters.</summary>
-    public IEnumerable<CorpusChunk> Read()
+    public IEnumerable<CorpusChunk> Read() => ReadReporting(null);
+
+    /// <summary>
+    /// As <see cref="Read"/>; <paramref name="bytesRead"/> hears, before each chunk, the bytes of the corpus read so
+    /// far (all earlier files plus the part of this one), out of <see cref="TotalBytes"/>.
+    /// </summary>
+    internal IEnumerable<CorpusChunk> ReadReporting(Action<long>? bytesRead)
     {
-        foreach (string file in Files)
-            foreach (string text in ReadFile(file))
+        long before = 0;
+        for (int i = 0; i < Files.Count; i++)
+        {
+            string file = Files[i];
+            long start = before;
+            foreach (string text in ReadFile(file, bytesRead is null ? null : inFile => bytesRead(start + inFile)))
                 yield return new CorpusChunk(file, text);
+            before += _sizes[i];
+        }
     }
 
     /// <summary>The text of all files, in order, as chunks (see <see cref="Read"/>).</summary>
@@ -89,10 +105,10 @@ public sealed class CorpusSource
         foreach (var chunk in Read()) yield return chunk.Text;
     }
 
-    private IEnumerable<string> ReadFile(string path)
+    private IEnumerable<string> ReadFile(string path, Action<long>? bytesRead)
     {
         bool any = false;
-        foreach (string text in _decoder.Read(path, CannotRead, Undecodable))
+        foreach (string text in _decoder.Read(path, CannotRead, Undecodable, bytesRead))
         {
             any = true;
             yield return text;

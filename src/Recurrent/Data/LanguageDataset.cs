@@ -36,8 +36,26 @@ public sealed record LanguageDatasetOptions
     /// <summary>In-memory limit and temporary directory for the token ids.</summary>
     public TokenStorageOptions Storage { get; init; } = new();
 
+    /// <summary>
+    /// Hears how far each pass over the corpus has got (building the vocabulary, then encoding), before every chunk;
+    /// for a progress display on large corpora. Null: no reports.
+    /// </summary>
+    public Action<CorpusProgress>? Progress { get; init; }
+
     /// <summary>Bytes read per chunk (tests use small values to cross chunk boundaries).</summary>
     internal int ChunkBytes { get; init; } = CorpusSource.DefaultChunkBytes;
+}
+
+/// <summary>How far one pass over a corpus has got.</summary>
+/// <param name="Stage"><see cref="CorpusProgress.Vocabulary"/> or <see cref="CorpusProgress.Encoding"/>.</param>
+/// <param name="BytesRead">Bytes of the corpus files read so far in this pass (training, validation and test files together).</param>
+/// <param name="TotalBytes">Bytes of all the files the pass reads.</param>
+public readonly record struct CorpusProgress(string Stage, long BytesRead, long TotalBytes)
+{
+    /// <summary>The pass that builds the vocabulary (segmenting the text for word and jieba tokenizers).</summary>
+    public const string Vocabulary = "vocabulary";
+    /// <summary>The pass that encodes the text into token ids.</summary>
+    public const string Encoding = "encoding";
 }
 
 /// <summary>A tokenized corpus: the tokenizer and the train/validation/test token streams. Dispose to release storage.</summary>
@@ -79,25 +97,29 @@ public sealed class LanguageDataset : IDisposable
         CorpusSource? validation = options.Validation is null ? null : CorpusSource.FromPaths(options.Validation, options.Encoding, options.ChunkBytes);
         CorpusSource? test = options.Test is null ? null : CorpusSource.FromPaths(options.Test, options.Encoding, options.ChunkBytes);
 
+        long totalBytes = data.TotalBytes + (validation?.TotalBytes ?? 0) + (test?.TotalBytes ?? 0);
+        Action<long>? Reporter(string stage, long before) =>
+            options.Progress is { } progress ? read => progress(new CorpusProgress(stage, before + read, totalBytes)) : null;
+
         Tokenizer tokenizer = options.Tokenizer ?? TokenizerFactory.Build(options.TokenizerKind,
-            AllChunks(data, validation, test), options.TokenizerOptions);
+            AllChunks(data, validation, test, Reporter(CorpusProgress.Vocabulary, 0)), options.TokenizerOptions);
 
         var owned = new List<TokenStream>();
         try
         {
-            TokenStream all = Encode(data, tokenizer, options.Storage);
+            TokenStream all = EncodeReporting(data, tokenizer, options.Storage, Reporter(CorpusProgress.Encoding, 0));
             owned.Add(all);
             if (validation is null)
             {
                 var splits = DataSplit.ByFractions(all, options.Split);
                 return new LanguageDataset(tokenizer, splits.Train, splits.Validation, splits.Test, owned);
             }
-            TokenStream validationTokens = Encode(validation, tokenizer, options.Storage);
+            TokenStream validationTokens = EncodeReporting(validation, tokenizer, options.Storage, Reporter(CorpusProgress.Encoding, data.TotalBytes));
             owned.Add(validationTokens);
             TokenStream testTokens = TokenStream.FromArray([]);
             if (test is not null)
             {
-                testTokens = Encode(test, tokenizer, options.Storage);
+                testTokens = EncodeReporting(test, tokenizer, options.Storage, Reporter(CorpusProgress.Encoding, data.TotalBytes + validation.TotalBytes));
                 owned.Add(testTokens);
             }
             return new LanguageDataset(tokenizer, all, validationTokens, testTokens, owned);
@@ -114,7 +136,10 @@ public sealed class LanguageDataset : IDisposable
     /// <see cref="TokenStorageOptions.MaxInMemoryTokens"/>). Characters outside a char vocabulary raise a
     /// <see cref="CorpusException"/> naming the file.
     /// </summary>
-    public static TokenStream Encode(CorpusSource corpus, Tokenizer tokenizer, TokenStorageOptions? storage = null)
+    public static TokenStream Encode(CorpusSource corpus, Tokenizer tokenizer, TokenStorageOptions? storage = null) =>
+        EncodeReporting(corpus, tokenizer, storage, null);
+
+    private static TokenStream EncodeReporting(CorpusSource corpus, Tokenizer tokenizer, TokenStorageOptions? storage, Action<long>? bytesRead)
     {
         ArgumentNullException.ThrowIfNull(corpus);
         ArgumentNullException.ThrowIfNull(tokenizer);
@@ -124,7 +149,7 @@ public sealed class LanguageDataset : IDisposable
         string? file = null;
         try
         {
-            foreach (var chunk in corpus.Read())
+            foreach (var chunk in corpus.ReadReporting(bytesRead))
             {
                 ids.Clear();
                 if (file is not null && !string.Equals(file, chunk.Path, StringComparison.Ordinal))
@@ -151,10 +176,11 @@ public sealed class LanguageDataset : IDisposable
         foreach (var stream in _owned) stream.Dispose();
     }
 
-    private static IEnumerable<CorpusChunk> AllChunks(CorpusSource data, CorpusSource? validation, CorpusSource? test)
+    private static IEnumerable<CorpusChunk> AllChunks(CorpusSource data, CorpusSource? validation, CorpusSource? test, Action<long>? bytesRead)
     {
-        foreach (var chunk in data.Read()) yield return chunk;
-        if (validation is not null) foreach (var chunk in validation.Read()) yield return chunk;
-        if (test is not null) foreach (var chunk in test.Read()) yield return chunk;
+        Action<long>? After(long before) => bytesRead is null ? null : read => bytesRead(before + read);
+        foreach (var chunk in data.ReadReporting(bytesRead)) yield return chunk;
+        if (validation is not null) foreach (var chunk in validation.ReadReporting(After(data.TotalBytes))) yield return chunk;
+        if (test is not null) foreach (var chunk in test.ReadReporting(After(data.TotalBytes + (validation?.TotalBytes ?? 0)))) yield return chunk;
     }
 }

@@ -41,9 +41,11 @@ internal sealed class StrictFileDecoder
     /// <summary>
     /// The text of <paramref name="path"/> after its byte-order mark, in chunks (none for an empty file). A file
     /// that cannot be opened or read raises <paramref name="cannotRead"/>'s exception; bytes that do not decode
-    /// raise <paramref name="undecodable"/>'s.
+    /// raise <paramref name="undecodable"/>'s. <paramref name="bytesRead"/>, when given, hears the bytes of the file
+    /// read so far before each chunk is yielded (for progress reports).
     /// </summary>
-    public IEnumerable<string> Read(string path, Func<string, Exception, CorpusException> cannotRead, UndecodableBytes undecodable)
+    public IEnumerable<string> Read(string path, Func<string, Exception, CorpusException> cannotRead, UndecodableBytes undecodable,
+        Action<long>? bytesRead = null)
     {
         FileStream stream;
         try
@@ -93,7 +95,11 @@ internal sealed class StrictFileDecoder
                     }
                     emittedBytes += Encoding.GetByteCount(chars, 0, available);
                 }
-                if (available > 0) yield return new string(chars, 0, available);
+                if (available > 0)
+                {
+                    bytesRead?.Invoke(fileOffset + count);
+                    yield return new string(chars, 0, available);
+                }
                 if (carried == 1) chars[0] = chars[available];
                 if (end) break;
                 fileOffset += count;

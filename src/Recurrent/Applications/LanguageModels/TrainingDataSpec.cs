@@ -48,7 +48,10 @@ public sealed record TrainingDataSpec
     /// Reads and tokenizes the corpus; with <paramref name="tokenizer"/> the text is encoded with it (resume,
     /// fine-tuning) and characters it lacks raise a <see cref="CorpusException"/> naming the file.
     /// </summary>
-    public LanguageDataset Load(Tokenizer? tokenizer = null)
+    public LanguageDataset Load(Tokenizer? tokenizer = null) => Load(tokenizer, null);
+
+    /// <summary>As <see cref="Load(Tokenizer?)"/>, reporting each pass over the corpus to <paramref name="progress"/>.</summary>
+    public LanguageDataset Load(Tokenizer? tokenizer, Action<CorpusProgress>? progress)
     {
         Validate();
         return LanguageDataset.Load(new LanguageDatasetOptions
@@ -59,6 +62,7 @@ public sealed record TrainingDataSpec
             TokenizerKind = Tokenizer,
             TokenizerOptions = new TokenizerOptions { MaxVocabulary = MaxVocabulary, BpeEncoding = BpeEncoding },
             Tokenizer = tokenizer,
+            Progress = progress,
             Split = new SplitFractions(1 - ValidationFraction, ValidationFraction, 0),
         });
     }

@@ -93,4 +93,29 @@ public sealed class LanguageDatasetTests
         var defaults = DataSplit.ByFractions(tokens, SplitFractions.CharRnnDefault);
         Assert.Equal((95, 5, 0), (defaults.Train.Length, defaults.Validation.Length, defaults.Test.Length));
     }
+
+    [Fact]
+    public void ProgressCoversEachPassFromStartToEveryByteOfEveryFile()
+    {
+        using var dir = new TempDirectory();
+        string train = dir.File("train.txt", string.Concat(Enumerable.Repeat(Samples.EnglishAndCode, 10)));
+        string validation = dir.File("val.txt", Samples.Chinese);
+        long total = new FileInfo(train).Length + new FileInfo(validation).Length;
+        var reports = new List<CorpusProgress>();
+        using var data = LanguageDataset.Load(new LanguageDatasetOptions
+        {
+            Data = [train], Validation = [validation], TokenizerKind = TokenizerKinds.Word, ChunkBytes = 256, Progress = reports.Add,
+        });
+        foreach (string stage in new[] { CorpusProgress.Vocabulary, CorpusProgress.Encoding })
+        {
+            var pass = reports.Where(r => r.Stage == stage).ToList();
+            Assert.True(pass.Count > 10, $"{stage}: {pass.Count} reports");
+            Assert.All(pass, r => Assert.Equal(total, r.TotalBytes));
+            Assert.Equal(pass.Select(r => r.BytesRead).Order(), pass.Select(r => r.BytesRead)); // never goes back
+            Assert.True(pass[0].BytesRead <= 256, $"{stage} starts at {pass[0].BytesRead}");
+            Assert.Equal(total, pass[^1].BytesRead);
+        }
+        Assert.Equal(CorpusProgress.Vocabulary, reports[0].Stage); // the vocabulary pass comes first, then encoding
+        Assert.Equal(CorpusProgress.Encoding, reports[^1].Stage);
+    }
 }
