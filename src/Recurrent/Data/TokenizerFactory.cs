@@ -96,11 +96,7 @@ public static class TokenizerFactory
                 foreach (var _ in chunks) { } // nothing to learn; reading still checks the corpus decodes
                 return ByteTokenizer.Instance;
             case TokenizerKinds.Word:
-            {
-                var counter = new WordTokenizer.Counter(options.MaxDistinctWords);
-                if (!Feed(chunks, text => counter.Add(text), counter.EndText, eachChunkIsAText)) throw EmptyText();
-                return counter.Build(options.MaxVocabulary);
-            }
+                return WordTokenizer.Build(chunks, options, eachChunkIsAText);
             case TokenizerKinds.Bpe:
             {
                 var counter = new BpeTokenizer.Counter(options.BpeEncoding);
@@ -116,7 +112,7 @@ public static class TokenizerFactory
     /// Passes each chunk to add, calling endText between files (between all chunks when
     /// <paramref name="eachChunkIsAText"/>) and at the end; false when there was no text.
     /// </summary>
-    private static bool Feed(IEnumerable<CorpusChunk> chunks, Action<string> add, Action endText, bool eachChunkIsAText)
+    internal static bool Feed(IEnumerable<CorpusChunk> chunks, Action<string> add, Action endText, bool eachChunkIsAText)
     {
         bool any = false;
         string? path = null;
@@ -180,5 +176,5 @@ public static class TokenizerFactory
     private static ArgumentException Unpaired(char c) =>
         new($"The text has an unpaired surrogate {CharDisplay.Describe(c)}; it is not valid Unicode text.", "textChunks");
 
-    private static CorpusException EmptyText() => new("The corpus has no text to build a vocabulary from.");
+    internal static CorpusException EmptyText() => new("The corpus has no text to build a vocabulary from.");
 }
