@@ -1,7 +1,8 @@
-// Tokenizer: the common contract of the four tokenizers (char, byte, word, bpe) — text to ids and back, the
-// text of one token, an incremental decoder for streamed generation, an incremental encoder for streamed
-// corpora, and a self-contained JSON form that a model file stores so sampling never needs the corpus.
-// The set of kinds is closed (FromJson must know each one), so the constructor is not public.
+// Tokenizer: the common contract of the tokenizers (char, byte, word, bpe, and jieba from Recurrent.Chinese) —
+// text to ids and back, the text of one token, an incremental decoder for streamed generation, an incremental
+// encoder for streamed corpora, and a self-contained JSON form that a model file stores so sampling never needs
+// the corpus. The set of kinds is closed (FromJson must know each one), so the constructor is not public; a kind
+// that lives in a package of its own is reached through TokenizerProviders.
 using System.Text;
 using System.Text.Json;
 
@@ -18,8 +19,13 @@ public static class TokenizerKinds
     public const string Word = "word";
     /// <summary>tiktoken byte-pair encoding (cl100k_base, o200k_base) mapped to the ids seen in training.</summary>
     public const string Bpe = "bpe";
+    /// <summary>
+    /// Chinese words cut by jieba (precise mode, HMM for unknown words); other text as <see cref="Word"/>. Needs the
+    /// Recurrent.Chinese package (the rnn tool includes it).
+    /// </summary>
+    public const string Jieba = "jieba";
     /// <summary>All kinds, in documentation order.</summary>
-    public static IReadOnlyList<string> All { get; } = [Char, Byte, Word, Bpe];
+    public static IReadOnlyList<string> All { get; } = [Char, Byte, Word, Bpe, Jieba];
 }
 
 /// <summary>
@@ -34,19 +40,19 @@ public abstract class Tokenizer
 
     private protected Tokenizer() { }
 
-    /// <summary>"char", "byte", "word" or "bpe" (see <see cref="TokenizerKinds"/>).</summary>
+    /// <summary>"char", "byte", "word", "bpe" or "jieba" (see <see cref="TokenizerKinds"/>).</summary>
     public abstract string Kind { get; }
 
     /// <summary>Number of token ids: ids are 0..VocabularySize-1.</summary>
     public abstract int VocabularySize { get; }
 
-    /// <summary>The id of <c>&lt;unk&gt;</c> (0) for tokenizers that have one (word, bpe); null otherwise.</summary>
+    /// <summary>The id of <c>&lt;unk&gt;</c> (0) for tokenizers that have one (word, bpe, jieba); null otherwise.</summary>
     public virtual int? UnknownId => null;
 
     /// <summary>
     /// Appends the ids of <paramref name="text"/> to <paramref name="output"/>. The char tokenizer throws
     /// <see cref="UnknownTokenException"/> for characters outside its vocabulary (and appends nothing);
-    /// word and bpe map unknown pieces to <see cref="UnknownId"/>.
+    /// word, bpe and jieba map unknown pieces to <see cref="UnknownId"/>.
     /// </summary>
     public void Encode(ReadOnlySpan<char> text, List<int> output)
     {
@@ -97,7 +103,9 @@ public abstract class Tokenizer
 
     /// <summary>
     /// Rebuilds a tokenizer from <see cref="ToJson"/>. Throws <see cref="InvalidDataException"/> when the text
-    /// is not a valid tokenizer description (malformed JSON, unknown kind or version, inconsistent vocabulary).
+    /// is not a valid tokenizer description (malformed JSON, unknown kind or version, inconsistent vocabulary), and
+    /// <see cref="NotSupportedException"/> naming the package to add for a kind whose package the application lacks
+    /// (jieba: Recurrent.Chinese).
     /// </summary>
     public static Tokenizer FromJson(string json)
     {
@@ -120,6 +128,7 @@ public abstract class Tokenizer
                 TokenizerKinds.Byte => ByteTokenizer.Instance,
                 TokenizerKinds.Word => WordTokenizer.ReadJson(root),
                 TokenizerKinds.Bpe => BpeTokenizer.ReadJson(root),
+                TokenizerKinds.Jieba => TokenizerProviders.Get(kind).ReadJson(root),
                 _ => throw Invalid($"unknown kind \"{kind}\" (expected one of {string.Join(", ", TokenizerKinds.All)})"),
             };
         }

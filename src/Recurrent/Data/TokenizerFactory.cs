@@ -8,20 +8,27 @@ namespace Recurrent.Data;
 /// <summary>Settings for building a vocabulary.</summary>
 public sealed record TokenizerOptions
 {
-    /// <summary>Word tokenizer: keep at most this many pieces (most frequent first; ties in ordinal order) besides <c>&lt;unk&gt;</c>. Null keeps all.</summary>
+    /// <summary>Word and jieba tokenizers: keep at most this many pieces (most frequent first; ties in ordinal order) besides <c>&lt;unk&gt;</c>. Null keeps all.</summary>
     public int? MaxVocabulary { get; init; }
 
     /// <summary>Char tokenizer: the most distinct characters accepted (default 10,000) before suggesting another tokenizer.</summary>
     public int MaxCharacters { get; init; } = 10_000;
 
     /// <summary>
-    /// Word tokenizer: the most distinct pieces counted (default 1,000,000, about 150 MB of counts) before
+    /// Word and jieba tokenizers: the most distinct pieces counted (default 1,000,000, about 150 MB of counts) before
     /// suggesting another tokenizer, so building the vocabulary of any corpus takes bounded memory.
     /// </summary>
     public int MaxDistinctWords { get; init; } = 1_000_000;
 
     /// <summary>BPE tokenizer: the base tiktoken encoding, "cl100k_base" (default) or "o200k_base".</summary>
     public string BpeEncoding { get; init; } = "cl100k_base";
+
+    /// <summary>
+    /// Jieba tokenizer: a jieba user dictionary (UTF-8, one <c>word [frequency] [tag]</c> per line) whose words are
+    /// added to the segmenter before the corpus is segmented. The words and their frequencies are stored in the
+    /// tokenizer, so a model segments the same way wherever it is loaded. Null: jieba's dictionary alone.
+    /// </summary>
+    public string? UserDictionary { get; init; }
 
     /// <summary>Throws ArgumentException naming the first impossible setting.</summary>
     public void Validate()
@@ -88,6 +95,8 @@ public static class TokenizerFactory
         ArgumentNullException.ThrowIfNull(chunks);
         options ??= new TokenizerOptions();
         options.Validate();
+        if (options.UserDictionary is not null && kind != TokenizerKinds.Jieba)
+            throw new ArgumentException($"UserDictionary is for the jieba tokenizer, not '{kind}'.", nameof(options));
         switch (kind)
         {
             case TokenizerKinds.Char:
@@ -103,6 +112,8 @@ public static class TokenizerFactory
                 if (!Feed(chunks, text => counter.Add(text), counter.EndText, eachChunkIsAText)) throw EmptyText();
                 return counter.Build();
             }
+            case TokenizerKinds.Jieba:
+                return TokenizerProviders.Get(kind).Build(chunks, options, eachChunkIsAText);
             default:
                 throw new ArgumentException($"Unknown tokenizer kind '{kind}'; use one of {string.Join(", ", TokenizerKinds.All)}.", nameof(kind));
         }

@@ -58,6 +58,7 @@ public sealed record LanguageModelFile(string Path, SequenceModel<float> Model, 
         Tokenizer tokenizer;
         try { tokenizer = Tokenizer.FromJson(content.Tokenizer); }
         catch (InvalidDataException e) { throw new InvalidDataException($"'{full}': {e.Message}", e); }
+        catch (NotSupportedException e) { throw new NotSupportedException($"'{full}': {e.Message}", e); }
         if (tokenizer.VocabularySize != content.Config.InputSize || tokenizer.VocabularySize != content.Config.OutputSize)
             throw new InvalidDataException($"'{full}': the tokenizer has {tokenizer.VocabularySize} tokens but the model takes {content.Config.InputSize} and predicts {content.Config.OutputSize}.");
         var model = ModelFile.CreateModel(content, full);

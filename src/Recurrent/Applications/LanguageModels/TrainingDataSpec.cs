@@ -17,8 +17,10 @@ public sealed record TrainingDataSpec
     public string? Encoding { get; init; }
     /// <summary>Tokenizer kind (see <see cref="TokenizerKinds"/>).</summary>
     public string Tokenizer { get; init; } = TokenizerKinds.Char;
-    /// <summary>Word tokenizer: the most pieces kept besides &lt;unk&gt;.</summary>
+    /// <summary>Word and jieba tokenizers: the most pieces kept besides &lt;unk&gt;.</summary>
     public int? MaxVocabulary { get; init; }
+    /// <summary>Jieba tokenizer: a user dictionary file (see <see cref="TokenizerOptions.UserDictionary"/>); its words end up in the tokenizer.</summary>
+    public string? UserDictionary { get; init; }
     /// <summary>BPE tokenizer: the tiktoken base encoding.</summary>
     public string BpeEncoding { get; init; } = "cl100k_base";
     /// <summary>The last fraction of <see cref="Data"/> held out for validation (char-rnn: 0.05) when no validation files are given.</summary>
@@ -35,6 +37,8 @@ public sealed record TrainingDataSpec
         if (!TokenizerKinds.All.Contains(Tokenizer))
             throw new ArgumentException($"Tokenizer must be one of {string.Join(", ", TokenizerKinds.All)}, got '{Tokenizer}'.", nameof(Tokenizer));
         if (MaxVocabulary is <= 0) throw new ArgumentException($"MaxVocabulary must be positive, got {MaxVocabulary}.", nameof(MaxVocabulary));
+        if (UserDictionary is not null && Tokenizer != TokenizerKinds.Jieba)
+            throw new ArgumentException($"UserDictionary needs the jieba tokenizer, not '{Tokenizer}'.", nameof(UserDictionary));
     }
 
     /// <summary>The same spec with relative paths made absolute (so a resume works from any directory); built-in corpora are kept as named.</summary>
@@ -42,6 +46,7 @@ public sealed record TrainingDataSpec
     {
         Data = Data.Select(Absolute).ToArray(),
         Validation = Validation?.Select(Absolute).ToArray(),
+        UserDictionary = UserDictionary is null ? null : Absolute(UserDictionary),
     };
 
     /// <summary>
@@ -60,7 +65,7 @@ public sealed record TrainingDataSpec
             Validation = Validation,
             Encoding = Encoding,
             TokenizerKind = Tokenizer,
-            TokenizerOptions = new TokenizerOptions { MaxVocabulary = MaxVocabulary, BpeEncoding = BpeEncoding },
+            TokenizerOptions = new TokenizerOptions { MaxVocabulary = MaxVocabulary, BpeEncoding = BpeEncoding, UserDictionary = UserDictionary },
             Tokenizer = tokenizer,
             Progress = progress,
             Split = new SplitFractions(1 - ValidationFraction, ValidationFraction, 0),

@@ -19,7 +19,7 @@ public sealed class HostileCorpusProperties(ITestOutputHelper output) : IDisposa
     private static readonly Type[] DocumentedErrors = [typeof(CorpusException)];
 
     private static readonly string[] Encodings = ["utf-8", "utf-16", "utf-16BE", "utf-32", "gbk", "gb18030", "shift_jis", "big5", "euc-kr", "windows-1252"];
-    private static readonly string[] Kinds = [TokenizerKinds.Char, TokenizerKinds.Word, TokenizerKinds.Byte, TokenizerKinds.Bpe];
+    private static readonly string[] Kinds = [TokenizerKinds.Char, TokenizerKinds.Word, TokenizerKinds.Byte, TokenizerKinds.Bpe, TokenizerKinds.Jieba];
     private static readonly string[] Texts =
     [
         Samples.MixedScripts, Samples.Chinese, Samples.EnglishAndCode,
@@ -35,6 +35,7 @@ public sealed class HostileCorpusProperties(ITestOutputHelper output) : IDisposa
     {
         TextEncodings.EnsureCodePages();
         TokenizerFactory.Build(TokenizerKinds.Bpe, ["warm-up"]); // the BPE tables are loaded once per process, not per corpus
+        TokenizerFactory.Build(TokenizerKinds.Jieba, ["热身"]);    // and so is jieba's dictionary
         int encoded = 0, rejected = 0, spilled = 0;
         long largestAllocation = 0;
         var started = System.Diagnostics.Stopwatch.StartNew();

@@ -13,6 +13,7 @@ public sealed class LanguageDatasetTests
     [InlineData(TokenizerKinds.Byte)]
     [InlineData(TokenizerKinds.Word)]
     [InlineData(TokenizerKinds.Bpe)]
+    [InlineData(TokenizerKinds.Jieba)]
     public void LoadsSplitsAndDecodesBackToTheCorpus(string kind)
     {
         using var dir = new TempDirectory();
