@@ -39,8 +39,9 @@ internal static partial class TrainCommand
         public readonly Option<bool> Bidirectional = new("--bidirectional") { Description = "Bidirectional recurrent layers (--task classify and tag)." };
         public readonly Option<string[]> Data = new("--data") { HelpName = "PATH", Description = "Training text: files, directories or globs (default: the built-in corpus of this project's sources).", AllowMultipleArgumentsPerToken = true };
         public readonly Option<string?> Encoding = new("--encoding") { HelpName = "NAME", Description = "Text encoding of the files (default utf-8; e.g. gbk, shift_jis, windows-1252, utf-16)." };
-        public readonly Option<string?> Tokenizer = new("--tokenizer") { HelpName = "KIND", Description = "char (default), byte, word or bpe." };
-        public readonly Option<int?> MaxVocab = new("--max-vocab") { Description = "Word tokenizer: keep the N most frequent pieces (others become <unk>)." };
+        public readonly Option<string?> Tokenizer = new("--tokenizer") { HelpName = "KIND", Description = "char (default), byte, word, bpe or jieba (Chinese words)." };
+        public readonly Option<int?> MaxVocab = new("--max-vocab") { Description = "Word and jieba tokenizers: keep the N most frequent pieces (others become <unk>)." };
+        public readonly Option<string?> UserDict = new("--user-dict") { HelpName = "FILE", Description = "Jieba tokenizer: a jieba user dictionary (UTF-8, \"word [frequency] [tag]\" per line); its words are stored in the model." };
         public readonly Option<string?> BpeEncoding = new("--bpe-encoding") { HelpName = "NAME", Description = "BPE tokenizer: cl100k_base (default) or o200k_base." };
         public readonly Option<double?> ValFraction = new("--val-fraction") { Description = $"Fraction of the data held out for validation ({TaskDefaults.ValidationFraction})." };
         public readonly Option<string[]> Val = new("--val") { HelpName = "PATH", Description = "Separate validation files (then all of --data trains).", AllowMultipleArgumentsPerToken = true };
@@ -91,7 +92,7 @@ internal static partial class TrainCommand
         public IEnumerable<Option> All =>
         [
             Task, Bidirectional,
-            Data, Encoding, Tokenizer, MaxVocab, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, Layers, Hidden, Embedding, Dropout, Batch,
+            Data, Encoding, Tokenizer, MaxVocab, UserDict, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, Layers, Hidden, Embedding, Dropout, Batch,
             SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, LrSchedule, LrDecay,
             LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, Epochs, Steps, Time, EvalEvery, Patience, LogEvery,
             SampleEvery, SampleLength, SampleTemperature, SamplePrime, RunDir, Resume, InitFrom, Seed, Quiet, CheckpointEvery, MaxBadSteps,
@@ -100,7 +101,7 @@ internal static partial class TrainCommand
         /// <summary>Options a resumed run takes from its checkpoint: giving them with --resume is an error.</summary>
         public IEnumerable<Option> FixedOnResume =>
         [
-            Data, Encoding, Tokenizer, MaxVocab, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, Layers, Hidden, Embedding, Dropout, Batch,
+            Data, Encoding, Tokenizer, MaxVocab, UserDict, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, Layers, Hidden, Embedding, Dropout, Batch,
             SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, LrSchedule, LrDecay,
             LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, RunDir, InitFrom, Seed,
         ];
@@ -118,7 +119,7 @@ internal static partial class TrainCommand
             ["SampleEvery"] = "--sample-every", ["SampleLength"] = "--sample-length", ["SampleTemperature"] = "--sample-temperature", ["SamplePrime"] = "--sample-prime",
             ["CheckpointEvery"] = "--checkpoint-every", ["MaxBadSteps"] = "--max-bad-steps",
             ["ValidationFraction"] = "--val-fraction", ["MaxVocabulary"] = "--max-vocab", ["Tokenizer"] = "--tokenizer",
-            ["BpeEncoding"] = "--bpe-encoding", ["Window"] = "--window", ["Horizon"] = "--horizon", ["MaxTargetLength"] = "--max-output",
+            ["BpeEncoding"] = "--bpe-encoding", ["UserDictionary"] = "--user-dict", ["Window"] = "--window", ["Horizon"] = "--horizon", ["MaxTargetLength"] = "--max-output",
             ["FeaturesPerStep"] = "--features-per-step",
         };
     }
@@ -198,7 +199,7 @@ internal static partial class TrainCommand
         LanguageModelFile? init = null;
         if (initFrom is not null)
         {
-            foreach (var fixedByModel in new Option[] { o.Tokenizer, o.MaxVocab, o.BpeEncoding })
+            foreach (var fixedByModel in new Option[] { o.Tokenizer, o.MaxVocab, o.UserDict, o.BpeEncoding })
                 if (CommonOptions.Given(parse, fixedByModel))
                     throw new UserFacingException($"{fixedByModel.Name} cannot be used with --init-from: the tokenizer comes from '{initFrom}'.");
             init = LanguageModelFile.Load(CommonOptions.ResolveModelPath(initFrom));
@@ -211,6 +212,7 @@ internal static partial class TrainCommand
             Encoding = parse.GetValue(o.Encoding),
             Tokenizer = init?.Tokenizer.Kind ?? parse.GetValue(o.Tokenizer)?.ToLowerInvariant() ?? TokenizerKinds.Char,
             MaxVocabulary = parse.GetValue(o.MaxVocab),
+            UserDictionary = parse.GetValue(o.UserDict),
             BpeEncoding = parse.GetValue(o.BpeEncoding) ?? "cl100k_base",
             ValidationFraction = parse.GetValue(o.ValFraction) ?? 0.05,
             BuiltIn = builtIn ? BuiltInCorpus.Name : null,
@@ -227,9 +229,9 @@ internal static partial class TrainCommand
         if (run.HoldsRun)
             throw new UserFacingException($"the run directory '{run.Path}' already holds a run; continue it with --resume {runDir}, or choose another --run-dir. Nothing was changed.");
 
-        using LanguageDataset data = LoadData(spec, init?.Tokenizer);
-        CheckWindow(data, options, spec, builtIn);
         bool quiet = parse.GetValue(o.Quiet);
+        using LanguageDataset data = LoadData(spec, init?.Tokenizer, quiet);
+        CheckWindow(data, options, spec, builtIn);
         AnnounceSetup(options.ModelConfig(data.Tokenizer.VocabularySize), options.BatchSize, options.SequenceLength, options.Optimization);
         LanguageModelRun trainer = Map(() =>
             LanguageModelRun.Start(options, data, runDir, spec, init?.Content.Parameters, init?.Path));
@@ -252,10 +254,10 @@ internal static partial class TrainCommand
         LanguageModelOptions controls = ApplyRunControls(parse, o, state.Options, resuming: true);
         Map(() => controls.Validate());
         bool builtIn = state.Data.BuiltIn is not null;
-        using LanguageDataset data = LoadData(state.Data, checkpoint.Tokenizer);
+        bool quiet = parse.GetValue(o.Quiet);
+        using LanguageDataset data = LoadData(state.Data, checkpoint.Tokenizer, quiet);
         string runDir = Path.GetDirectoryName(checkpointPath)!;
         var trainer = Map(() => LanguageModelRun.Resume(checkpoint, data, runDir, controls));
-        bool quiet = parse.GetValue(o.Quiet);
         if (!quiet)
         {
             PrintHeader(trainer, data, state.Data, builtIn, null);
@@ -332,12 +334,21 @@ internal static partial class TrainCommand
         return x;
     }
 
-    private static LanguageDataset LoadData(TrainingDataSpec spec, Tokenizer? tokenizer)
+    /// <summary>Reads and tokenizes the corpus, with a progress line for passes that take more than a second (unless quiet).</summary>
+    private static LanguageDataset LoadData(TrainingDataSpec spec, Tokenizer? tokenizer, bool quiet)
     {
-        if (spec.BuiltIn is null) return spec.Load(tokenizer);
-        string root = BuiltInCorpus.Extract();
-        try { return (spec with { Data = [root] }).Load(tokenizer); }
-        finally { BuiltInCorpus.Delete(root); }
+        var display = quiet ? null : new CorpusProgressDisplay(tokenizer?.Kind ?? spec.Tokenizer);
+        try
+        {
+            if (spec.BuiltIn is null) return spec.Load(tokenizer, display is null ? null : display.Report);
+            string root = BuiltInCorpus.Extract();
+            try { return (spec with { Data = [root] }).Load(tokenizer, display is null ? null : display.Report); }
+            finally { BuiltInCorpus.Delete(root); }
+        }
+        finally
+        {
+            display?.Finish();
+        }
     }
 
     private static void CheckWindow(LanguageDataset data, LanguageModelOptions options, TrainingDataSpec spec, bool builtIn)
