@@ -12,6 +12,7 @@ internal static class DemoCommand
         var demo = new Command("demo", "Run a built-in demonstration task (generated data, no downloads).");
         demo.Subcommands.Add(CreateCyclic());
         demo.Subcommands.Add(AdditionDemoCommand.Create());
+        demo.Subcommands.Add(ChineseDemoCommand.Create());
         foreach (var command in DemoTaskCommand.CreateAll(["cyclic", "addition"])) demo.Subcommands.Add(command);
         demo.Subcommands.Add(DemoAllCommand.Create());
         return demo;

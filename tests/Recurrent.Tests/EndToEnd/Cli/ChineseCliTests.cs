@@ -1,7 +1,7 @@
 // Chinese word-level models through the real tool: `rnn train --data novel.txt --encoding gbk --tokenizer jieba` on a
 // generated GBK novel, then `rnn sample` prints Chinese (no inserted spaces) made of the vocabulary's multi-character
 // dictionary words; --user-dict and --max-vocab end up in the model file and in both exports; `rnn tokenize` shows
-// jieba's cut; user mistakes end in one line naming the file or value.
+// jieba's cut; `rnn demo chinese` runs the whole recipe; user mistakes end in one line naming the file or value.
 using Microsoft.ML.OnnxRuntime;
 using Recurrent.Chinese;
 using Recurrent.Data;
@@ -123,5 +123,22 @@ public sealed class ChineseCliTests
         Assert.Contains("--encoding", notUtf8.Stderr);
 
         foreach (var result in new[] { noDict, wrongKind, badEncoding, notUtf8 }) Assert.DoesNotContain("   at ", result.Stderr);
+    }
+
+    [Fact]
+    public void TheChineseDemoWritesGbkTrainsWithJiebaAndSamples()
+    {
+        using var dir = new TempDirectory();
+        string demo = Path.Combine(dir.Path, "demo");
+        var r = CliRunner.Run("demo", "chinese", "--characters", "6000", "--time", "3s", "--length", "30", "--dir", demo);
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        Assert.Contains("GBK-encoded", r.Stdout);
+        Assert.Contains("$ rnn train --data " + Path.Combine(demo, "novel.txt") + " --encoding gbk --tokenizer jieba", r.Stdout);
+        Assert.Contains("vocabulary:", r.Stdout);
+        Assert.Contains("$ rnn sample " + Path.Combine(demo, "run"), r.Stdout);
+        string gbkText = TextEncodings.Get("gbk").GetString(File.ReadAllBytes(Path.Combine(demo, "novel.txt")));
+        Assert.Equal(GeneratedChinese.Text(6000, seed: 1), gbkText);
+        string sample = r.Stdout[(r.Stdout.LastIndexOf("$ rnn sample", StringComparison.Ordinal))..];
+        Assert.True(sample.Count(IsHan) > 20, sample);
     }
 }
