@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Must-show check for packaging: `dotnet pack -c Release` makes the Recurrent library package and the
-# Recurrent.Cli dotnet-tool package; the tool is installed from that folder into a temporary tool path and runs
-# `rnn --help` and a tiny train / sample / report; a temporary console project outside the repository references
-# the library package from the folder (nuget.config: the pack folder plus the normal source), uses the fluent
-# API, trains a few steps with callbacks, streams generated text, builds and runs.
+# Must-show check for packaging: `dotnet pack -c Release` makes the Recurrent library package, the Recurrent.Chinese
+# package (the jieba tokenizer, its dictionary inside the assembly) and the Recurrent.Cli dotnet-tool package; the
+# tool is installed from that folder into a temporary tool path and runs `rnn --help`, a tiny train / sample /
+# report, jieba's cut of a sentence and a tiny Chinese word-level run; a temporary console project outside the
+# repository references the library packages from the folder (nuget.config: the pack folder plus the normal
+# source), uses the fluent API, trains a few steps with callbacks, streams generated text, segments Chinese and
+# samples the tool's jieba model; a second one with only the Recurrent package gets the error that names the
+# package to add. Both find jieba's data with no copying: XDG_DATA_HOME points at an empty folder, so the data
+# is extracted anew from the installed assemblies.
 # After packing, NuGet's global packages folder is a temporary one (the usual one is read as a local source), so a package
 # cached by an earlier run can never stand in for the one just packed. Exit code 0 when everything passed.
 set -euo pipefail
@@ -17,9 +21,14 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 pack="$work/pack" tools="$work/tools"
 usual_cache=${NUGET_PACKAGES:-$HOME/.nuget/packages}
+# .NET's LocalApplicationData is $XDG_DATA_HOME on Linux: the Chinese runs below use an empty one, so jieba's data is
+# extracted afresh from the installed assemblies.
+fresh_data() { XDG_DATA_HOME="$work/xdg" "$@"; }
+jieba_data="$work/xdg/Recurrent/jieba.NET-0.42.2"
 step() { echo "packaging: $* ($(( $(date +%s) - start ))s)"; }
 fail() { echo "packaging: FAILED — $*"; exit 1; }
 
+# (Pipelines into grep read all of the input, not grep -q: an early exit would fail the writer under pipefail.)
 cat > "$work/nuget.config" <<XML
 <?xml version="1.0" encoding="utf-8"?>
 <configuration>
@@ -32,18 +41,22 @@ $( [ -d "$usual_cache" ] && echo "    <add key=\"usual-cache\" value=\"$usual_ca
 </configuration>
 XML
 
-step "dotnet pack -c Release (library and tool)"
+step "dotnet pack -c Release (library, Recurrent.Chinese and tool)"
 # Build once (incremental; the tool project builds the library too), then pack both projects from that build.
 dotnet build src/Recurrent.Cli -c Release --nologo -v quiet >"$work/pack.log" 2>&1 || { tail -20 "$work/pack.log"; fail "dotnet build"; }
-for project in src/Recurrent src/Recurrent.Cli; do
+for project in src/Recurrent src/Recurrent.Chinese src/Recurrent.Cli; do
   dotnet pack "$project" -c Release --no-build -o "$pack" --nologo -v quiet >>"$work/pack.log" 2>&1 || { tail -20 "$work/pack.log"; fail "dotnet pack $project"; }
 done
 # From here on NuGet extracts into a temporary global packages folder (the pack above used the usual one).
 export NUGET_PACKAGES="$work/nuget-packages"
-for p in "Recurrent.$version.nupkg" "Recurrent.Cli.$version.nupkg"; do [ -f "$pack/$p" ] || fail "no $p in $(ls "$pack")"; done
-unzip -l "$pack/Recurrent.$version.nupkg" | grep -q 'lib/net10.0/Recurrent.xml' || fail "the library package has no XML docs"
-unzip -l "$pack/Recurrent.$version.nupkg" | grep -q ' README.md' || fail "the library package has no readme"
-unzip -p "$pack/Recurrent.$version.nupkg" Recurrent.nuspec | grep -q '<license type="expression">' || fail "the library package has no license expression"
+for p in "Recurrent.$version.nupkg" "Recurrent.Chinese.$version.nupkg" "Recurrent.Cli.$version.nupkg"; do [ -f "$pack/$p" ] || fail "no $p in $(ls "$pack")"; done
+unzip -p "$pack/Recurrent.Chinese.$version.nupkg" Recurrent.Chinese.nuspec | grep 'id="jieba.NET"' >/dev/null || fail "Recurrent.Chinese does not depend on jieba.NET"
+unzip -p "$pack/Recurrent.Chinese.$version.nupkg" Recurrent.Chinese.nuspec | grep 'id="Recurrent"' >/dev/null || fail "Recurrent.Chinese does not depend on Recurrent"
+unzip -p "$pack/Recurrent.$version.nupkg" Recurrent.nuspec | grep -i 'jieba' >/dev/null && fail "the core package depends on jieba"
+[ "$(unzip -p "$pack/Recurrent.Chinese.$version.nupkg" lib/net10.0/Recurrent.Chinese.dll | wc -c)" -gt 6000000 ] || fail "Recurrent.Chinese.dll does not carry jieba's dictionary"
+unzip -l "$pack/Recurrent.$version.nupkg" | grep 'lib/net10.0/Recurrent.xml' >/dev/null || fail "the library package has no XML docs"
+unzip -l "$pack/Recurrent.$version.nupkg" | grep ' README.md' >/dev/null || fail "the library package has no readme"
+unzip -p "$pack/Recurrent.$version.nupkg" Recurrent.nuspec | grep '<license type="expression">' >/dev/null || fail "the library package has no license expression"
 
 step "dotnet tool install --tool-path (from the pack folder)"
 dotnet tool install Recurrent.Cli --version "$version" --tool-path "$tools" --configfile "$work/nuget.config" >"$work/install.log" 2>&1 \
@@ -62,6 +75,20 @@ for i in $(seq 1 150); do echo "the cat sat on the mat and the dog ran to the re
 "$rnn" report "$work/run" >/dev/null || fail "rnn report exited $?"
 grep -q 'svg id="chart-loss"' "$work/run/report.html" || fail "the report has no loss chart"
 
+step "installed rnn: jieba segments a sentence; a tiny Chinese word-level run"
+[ ! -e "$jieba_data" ] || fail "$jieba_data exists before the tool ran"
+cut=$(fresh_data "$rnn" tokenize --tokenizer jieba "我来到北京清华大学") || fail "rnn tokenize exited $?"
+[ "$cut" = "我/来到/北京/清华大学" ] || fail "rnn tokenize --tokenizer jieba cut the sentence as: $cut"
+echo "rnn tokenize --tokenizer jieba 我来到北京清华大学 → $cut"
+[ -s "$jieba_data/dict.txt" ] || fail "the tool did not extract jieba's dictionary to $jieba_data"
+for i in $(seq 1 60); do echo "我们今天在图书馆阅读小说，老师和学生一起去公园散步。工程师在实验室研究问题$((i % 5))。"; done > "$work/chinese.txt"
+fresh_data "$rnn" train --data "$work/chinese.txt" --tokenizer jieba --layers 1 --hidden 32 --embedding 16 --batch 4 --seq-length 16 --steps 2 \
+  --eval-every 0 --sample-every 0 --run-dir "$work/run-zh" --quiet > "$work/train-zh.txt" || { cat "$work/train-zh.txt"; fail "rnn train --tokenizer jieba exited $?"; }
+fresh_data "$rnn" tokenize --model "$work/run-zh" "老师在图书馆阅读小说" > "$work/tokens-zh.txt" || fail "rnn tokenize --model exited $?"
+[ "$(cat "$work/tokens-zh.txt")" = "老师/在/图书馆/阅读/小说" ] || fail "the jieba model's tokens: $(cat "$work/tokens-zh.txt")"
+fresh_data "$rnn" sample "$work/run-zh" --length 20 --seed 1 > "$work/sample-zh.txt" || fail "rnn sample of the jieba model exited $?"
+grep -qP '\p{Han}' "$work/sample-zh.txt" || fail "the jieba model's sample has no Chinese: $(cat "$work/sample-zh.txt")"
+
 step "console project referencing the library package"
 mkdir -p "$work/consumer"
 cp "$work/nuget.config" "$work/consumer/nuget.config"
@@ -76,6 +103,7 @@ cat > "$work/consumer/Consumer.csproj" <<XML
   </PropertyGroup>
   <ItemGroup>
     <PackageReference Include="Recurrent" Version="$version" />
+    <PackageReference Include="Recurrent.Chinese" Version="$version" />
   </ItemGroup>
 </Project>
 XML
@@ -98,10 +126,42 @@ await foreach (string piece in new TextGenerator(model, tokenizer).GenerateAsync
 var session = model.CreateSession();
 int outputs = session.Step(ids[0]).Length;
 Console.WriteLine($"consumer ok: {steps} steps, loss {result.TrainLoss:F3}, {outputs} outputs, text: {string.Concat(pieces).ReplaceLineEndings(" ")}");
-CS
-(cd "$work/consumer" && dotnet run -c Release > "$work/consumer.txt" 2>&1) || { tail -30 "$work/consumer.txt"; fail "the console project did not build or run"; }
-grep -q "consumer ok: 30 steps" "$work/consumer.txt" || { cat "$work/consumer.txt"; fail "unexpected output of the console project"; }
-grep "consumer ok" "$work/consumer.txt"
-[ -d "$NUGET_PACKAGES/recurrent/$version" ] || fail "the console project did not restore Recurrent $version from the pack folder"
 
-echo "packaging: ok — packed Recurrent and Recurrent.Cli $version, installed rnn, trained/sampled/reported, console project built and ran ($(( $(date +%s) - start ))s)"
+// Chinese words through the Recurrent.Chinese package: jieba's cut, and the model the installed tool trained.
+var jieba = (Recurrent.Chinese.JiebaTokenizer)TokenizerFactory.BuildFromTexts(TokenizerKinds.Jieba, ["他来到了网易杭研大厦"]);
+Console.WriteLine($"consumer jieba: {string.Join("/", jieba.Segment("他来到了网易杭研大厦"))}");
+var zh = LanguageModelFile.Load(args[0]);
+var zhText = new List<string>();
+await foreach (string piece in new TextGenerator(zh.Model, zh.Tokenizer).GenerateAsync("老师", 12, temperature: 0.5, seed: 2)) zhText.Add(piece);
+Console.WriteLine($"consumer jieba model: {zh.Tokenizer.Kind} ({zh.Tokenizer.VocabularySize} tokens): {string.Concat(zhText).ReplaceLineEndings(" ")}");
+CS
+rm -rf "$jieba_data"   # the console project extracts jieba's data again, from its own copy of the package
+(cd "$work/consumer" && dotnet build -c Release > "$work/consumer.txt" 2>&1 && fresh_data dotnet run -c Release --no-build -- "$work/run-zh/last.safetensors" > "$work/consumer.txt" 2>&1) || { tail -30 "$work/consumer.txt"; fail "the console project did not build or run"; }
+grep -q "consumer ok: 30 steps" "$work/consumer.txt" || { cat "$work/consumer.txt"; fail "unexpected output of the console project"; }
+grep -q "consumer jieba: 他/来到/了/网易/杭研/大厦$" "$work/consumer.txt" || { cat "$work/consumer.txt"; fail "the console project did not segment with jieba"; }
+grep -qP "consumer jieba model: jieba \(\d+ tokens\): 老师\p{Han}" "$work/consumer.txt" || { cat "$work/consumer.txt"; fail "the console project did not sample the jieba model"; }
+grep "consumer" "$work/consumer.txt"
+[ -s "$jieba_data/dict.txt" ] || fail "the console project did not extract jieba's dictionary to $jieba_data"
+[ -d "$NUGET_PACKAGES/recurrent/$version" ] || fail "the console project did not restore Recurrent $version from the pack folder"
+[ -d "$NUGET_PACKAGES/recurrent.chinese/$version" ] || fail "the console project did not restore Recurrent.Chinese $version from the pack folder"
+
+step "console project with the Recurrent package only: a jieba model names the package to add"
+mkdir -p "$work/consumer-core"
+cp "$work/nuget.config" "$work/consumer-core/nuget.config"
+sed '/Recurrent.Chinese/d' "$work/consumer/Consumer.csproj" > "$work/consumer-core/Consumer.csproj"
+cat > "$work/consumer-core/Program.cs" <<'CS'
+try
+{
+    Recurrent.LanguageModels.LanguageModelFile.Load(args[0]);
+    Console.WriteLine("loaded without Recurrent.Chinese");
+}
+catch (NotSupportedException e)
+{
+    Console.WriteLine($"refused: {e.Message}");
+}
+CS
+(cd "$work/consumer-core" && dotnet run -c Release -- "$work/run-zh/last.safetensors" > "$work/consumer-core.txt" 2>&1) || { tail -30 "$work/consumer-core.txt"; fail "the core-only console project did not build or run"; }
+grep -q "refused: .*dotnet add package Recurrent.Chinese" "$work/consumer-core.txt" || { cat "$work/consumer-core.txt"; fail "loading a jieba model without Recurrent.Chinese did not name the package"; }
+cat "$work/consumer-core.txt"
+
+echo "packaging: ok — packed Recurrent, Recurrent.Chinese and Recurrent.Cli $version, installed rnn, trained/sampled/reported, segmented Chinese with jieba, console projects built and ran ($(( $(date +%s) - start ))s)"
