@@ -53,10 +53,11 @@ public sealed class ChineseCliTests
     [Fact]
     public void UserDictionaryAndMaxVocabularyAreStoredInTheModelAndItsExports()
     {
+        // jieba's dictionary is process-wide: these user words are not the unit tests' (which check the cut before adding theirs).
         using var dir = new TempDirectory();
-        string text = string.Concat(Enumerable.Repeat("我们在蓝鲸湾的星河码头等船。", 40)) + GeneratedChinese.Text(8_000, seed: 6);
+        string text = string.Concat(Enumerable.Repeat("我们在紫藤巷的银杏渡口等船。", 40)) + GeneratedChinese.Text(8_000, seed: 6);
         string corpus = dir.File("corpus.txt", text);
-        string dictionary = dir.File("user.txt", "蓝鲸湾 60 ns\n星河码头\n");
+        string dictionary = dir.File("user.txt", "紫藤巷 60 ns\n银杏渡口\n");
         string run = Path.Combine(dir.Path, "run");
         var r = TinyTraining.Train(corpus, run, "--tokenizer", "jieba", "--user-dict", dictionary, "--max-vocab", "60", "--steps", "6",
             "--eval-every", "6", "--sample-every", "0");
@@ -65,16 +66,16 @@ public sealed class ChineseCliTests
         var tokenizer = Assert.IsType<JiebaTokenizer>(LanguageModelFile.Load(Path.Combine(run, RunDirectory.LastFile)).Tokenizer);
         Assert.Equal(61, tokenizer.VocabularySize);
         Assert.Equal("<unk>", tokenizer.Words[0]);
-        Assert.Contains("蓝鲸湾", tokenizer.Words);
-        Assert.Contains("星河码头", tokenizer.Words);
-        Assert.Equal(["蓝鲸湾", "星河码头"], tokenizer.UserWords.Select(w => w.Word));
+        Assert.Contains("紫藤巷", tokenizer.Words);
+        Assert.Contains("银杏渡口", tokenizer.Words);
+        Assert.Equal(["紫藤巷", "银杏渡口"], tokenizer.UserWords.Select(w => w.Word));
         Assert.Equal(60, tokenizer.UserWords[0].Frequency);
 
         // A fresh process cuts with the stored user words (nothing but the model says they exist).
-        const string sentence = "我们在蓝鲸湾的星河码头等船，恐龙";
+        const string sentence = "我们在紫藤巷的银杏渡口等船，恐龙";
         var shown = CliRunner.Run("tokenize", "--model", run, sentence);
         Assert.True(shown.ExitCode == 0, shown.Stderr);
-        Assert.Equal("我们/在/蓝鲸湾/的/星河码头/等/船/，/<unk>", shown.Stdout.Trim()); // 恐龙 is not in the text
+        Assert.Equal("我们/在/紫藤巷/的/银杏渡口/等/船/，/<unk>", shown.Stdout.Trim()); // 恐龙 is not in the text
         Assert.Equal(string.Join("/", tokenizer.Encode(sentence).Select(tokenizer.TokenText)), shown.Stdout.Trim());
 
         string pytorch = Path.Combine(dir.Path, "pytorch");
@@ -108,7 +109,7 @@ public sealed class ChineseCliTests
         Assert.Contains("no-such-dict.txt' does not exist", noDict.Stderr);
         Assert.Single(noDict.Stderr.Trim().Split('\n'));
 
-        string dictionary = dir.File("user.txt", "蓝鲸湾\n");
+        string dictionary = dir.File("user.txt", "紫藤巷\n");
         var wrongKind = TinyTraining.Train(novel, Path.Combine(dir.Path, "b"), "--encoding", "gbk", "--tokenizer", "word", "--user-dict", dictionary, "--steps", "1");
         Assert.Equal(2, wrongKind.ExitCode);
         Assert.Contains("--user-dict needs the jieba tokenizer, not 'word'", wrongKind.Stderr);

@@ -144,7 +144,7 @@ public sealed class JiebaTokenizerTests
     public void UserDictionaryWordsWinAndTravelWithTheTokenizer()
     {
         using var dir = new TempDirectory();
-        const string sentence = "我们在蓝鲸湾的星河码头等船";
+        const string sentence = "我们在蓝鲸湾的星河码头等船"; // words no other test adds (jieba's dictionary is process-wide)
         string before = Cut(sentence);
         Assert.DoesNotContain("蓝鲸湾/", before + "/");
         string dictionary = dir.File("user.txt", "蓝鲸湾 50 ns\n\n星河码头\n");
