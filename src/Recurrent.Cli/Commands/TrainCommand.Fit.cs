@@ -25,6 +25,8 @@ internal static partial class TrainCommand
         if (parse.GetValue(o.Clip) is double clip) x = x with { ClipNorm = clip == 0 ? null : clip };
         if (parse.GetValue(o.ClipValue) is double clipValue) x = x with { ClipValue = clipValue == 0 ? null : clipValue };
         if (parse.GetValue(o.WeightDecay) is double wd) x = x with { WeightDecay = wd };
+        if (parse.GetValue(o.Ar) is double ar) x = x with { ActivationRegularization = ar };
+        if (parse.GetValue(o.Tar) is double tar) x = x with { TemporalActivationRegularization = tar };
         if (parse.GetValue(o.LrSchedule) is string schedule) x = x with { Schedule = ParseSchedule(schedule) };
         else if (parse.GetValue(o.LrDecay) is not null) x = x with { Schedule = LearningRateScheduleKind.StepDecay };
         if (parse.GetValue(o.LrDecay) is double decay) x = x with { LrDecay = decay };
@@ -60,6 +62,12 @@ internal static partial class TrainCommand
     internal static Option[] OptimizationFlags(Flags o) =>
         [o.Optimizer, o.Lr, o.Momentum, o.Beta1, o.Beta2, o.Alpha, o.Eps, o.Clip, o.ClipValue, o.WeightDecay, o.LrSchedule, o.LrDecay,
          o.LrDecayAfter, o.LrDecayEvery, o.Warmup, o.ScheduleSteps, o.MinLr];
+
+    /// <summary>
+    /// --ar and --tar (read by <see cref="ReadOptimization"/>): the kinds trained through a SequenceModel Trainer
+    /// (lm, classify, tag, forecast) take them; seq2seq refuses them.
+    /// </summary>
+    internal static Option[] ActivationPenaltyFlags(Flags o) => [o.Ar, o.Tar];
 
     /// <summary>The flags <see cref="ReadFit"/> reads.</summary>
     internal static Option[] FitFlags(Flags o) => [o.Epochs, o.Steps, o.Time, o.Patience, o.EvalEvery, o.LogEvery, o.CheckpointEvery, o.MaxBadSteps];

@@ -64,6 +64,8 @@ internal static partial class TrainCommand
         public readonly Option<double?> Clip = new("--clip") { Description = $"Clip the global gradient norm; 0 = off ({TaskDefaults.ClipNorm})." };
         public readonly Option<double?> ClipValue = new("--clip-value") { Description = "Clip each gradient element to ±value; 0 = off (default off)." };
         public readonly Option<double?> WeightDecay = new("--weight-decay") { Description = "Weight decay: L2 penalty, decoupled for adamw (default 0)." };
+        public readonly Option<double?> Ar = new("--ar") { HelpName = "ALPHA", Description = "Activation regularisation (AWD-LSTM AR): α·mean(h²) of the last recurrent layer's outputs added to the loss (default 0: off)." };
+        public readonly Option<double?> Tar = new("--tar") { HelpName = "BETA", Description = "Temporal activation regularisation (AWD-LSTM TAR): β·mean((h_t − h_{t−1})²) of the same outputs (default 0: off)." };
         public readonly Option<string?> LrSchedule = new("--lr-schedule") { HelpName = "KIND", Description = "constant (default), step (char-rnn: × --lr-decay per epoch after --lr-decay-after), exponential (× --lr-decay per step) or cosine (with --warmup)." };
         public readonly Option<double?> LrDecay = new("--lr-decay") { Description = "Decay factor of the step (default 0.97) or exponential schedule; alone it selects the step schedule." };
         public readonly Option<int?> LrDecayAfter = new("--lr-decay-after") { Description = "Step schedule: epochs before the first decay (default 10)." };
@@ -93,7 +95,7 @@ internal static partial class TrainCommand
         [
             Task, Bidirectional,
             Data, Encoding, Tokenizer, MaxVocab, UserDict, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, Layers, Hidden, Embedding, Dropout, Batch,
-            SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, LrSchedule, LrDecay,
+            SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, Ar, Tar, LrSchedule, LrDecay,
             LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, Epochs, Steps, Time, EvalEvery, Patience, LogEvery,
             SampleEvery, SampleLength, SampleTemperature, SamplePrime, RunDir, Resume, InitFrom, Seed, Quiet, CheckpointEvery, MaxBadSteps,
         ];
@@ -102,7 +104,7 @@ internal static partial class TrainCommand
         public IEnumerable<Option> FixedOnResume =>
         [
             Data, Encoding, Tokenizer, MaxVocab, UserDict, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, Layers, Hidden, Embedding, Dropout, Batch,
-            SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, LrSchedule, LrDecay,
+            SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, Ar, Tar, LrSchedule, LrDecay,
             LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, RunDir, InitFrom, Seed,
         ];
 
@@ -112,7 +114,7 @@ internal static partial class TrainCommand
             ["Layers"] = "--layers", ["Activation"] = "--activation", ["GateActivation"] = "--gate-activation", ["HiddenSize"] = "--hidden", ["EmbeddingSize"] = "--embedding", ["Dropout"] = "--dropout",
             ["BatchSize"] = "--batch", ["SequenceLength"] = "--seq-length", ["LearningRate"] = "--lr", ["Momentum"] = "--momentum",
             ["Beta1"] = "--beta1", ["Beta2"] = "--beta2", ["RmsPropAlpha"] = "--alpha", ["Epsilon"] = "--eps", ["ClipNorm"] = "--clip",
-            ["ClipValue"] = "--clip-value", ["WeightDecay"] = "--weight-decay", ["LrDecay"] = "--lr-decay",
+            ["ClipValue"] = "--clip-value", ["WeightDecay"] = "--weight-decay", ["ActivationRegularization"] = "--ar", ["TemporalActivationRegularization"] = "--tar", ["LrDecay"] = "--lr-decay",
             ["LrDecayAfter"] = "--lr-decay-after", ["LrDecayEvery"] = "--lr-decay-every", ["WarmupSteps"] = "--warmup",
             ["ScheduleSteps"] = "--schedule-steps", ["MinLearningRate"] = "--min-lr", ["Epochs"] = "--epochs", ["Steps"] = "--steps",
             ["TimeBudgetSeconds"] = "--time", ["Patience"] = "--patience", ["EvalEvery"] = "--eval-every", ["LogEvery"] = "--log-every",
@@ -384,6 +386,8 @@ internal static partial class TrainCommand
         var opt = o.Optimization;
         string clip = opt.ClipNorm is double cn ? $", clip norm {cn}" : "";
         if (opt.ClipValue is double cv) clip += $", clip value {cv}";
+        if (opt.ActivationRegularization > 0) clip += $", AR {Format.Number(opt.ActivationRegularization, "G")}";
+        if (opt.TemporalActivationRegularization > 0) clip += $", TAR {Format.Number(opt.TemporalActivationRegularization, "G")}";
         var budgets = new List<string>();
         if (o.Fit.Steps is long s) budgets.Add($"{s} steps");
         if (o.Fit.Epochs is int e) budgets.Add($"{e} epochs");

@@ -21,7 +21,7 @@ internal static class TrainForecast
     [
         o.Task, o.Data, o.Encoding, o.ValFraction, .. t.ForecastShape,
         o.Model, o.Activation, o.GateActivation, o.Hidden, o.Layers, o.Batch, o.RunDir, o.Resume, o.InitFrom, o.Seed, o.Quiet,
-        .. TrainCommand.OptimizationFlags(o), .. TrainCommand.FitFlags(o),
+        .. TrainCommand.OptimizationFlags(o), .. TrainCommand.ActivationPenaltyFlags(o), .. TrainCommand.FitFlags(o),
     ];
 
     /// <summary>Starts a new --task forecast run.</summary>

@@ -20,7 +20,7 @@ internal static class TrainSupervised
     [
         o.Task, o.Bidirectional, o.Data, o.Val, o.ValFraction, o.Encoding, .. task == "classify" ? [o.Tokenizer, t.FeaturesPerStep] : Array.Empty<Option>(),
         o.Model, o.Activation, o.GateActivation, o.Layers, o.Hidden, o.Embedding, o.Dropout, o.Batch, o.RunDir, o.Resume, o.InitFrom, o.Seed, o.Quiet,
-        .. TrainCommand.OptimizationFlags(o), .. TrainCommand.FitFlags(o),
+        .. TrainCommand.OptimizationFlags(o), .. TrainCommand.ActivationPenaltyFlags(o), .. TrainCommand.FitFlags(o),
     ];
 
     /// <summary>Trains --task classify or tag; the options of <paramref name="t"/> other than classify's --features-per-step are refused.</summary>

@@ -81,7 +81,7 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
     /// <summary>Number of output rows of the last forward: T*B per step, B for last step.</summary>
     public int OutputRows => Config.Head == HeadKind.PerStep ? _steps * _batch : _batch;
 
-    /// <summary>Gradient of the loss w.r.t. dense inputs (T,B,F) after <see cref="Backward"/> (Dense input only).</summary>
+    /// <summary>Gradient of the loss w.r.t. dense inputs (T,B,F) after <see cref="Backward(ReadOnlySpan{T}, int)"/> (Dense input only).</summary>
     public ReadOnlySpan<T> InputGradient => Config.Input == InputKind.Dense
         ? _dx.AsSpan(0, _steps * _batch * Config.InputSize)
         : throw new InvalidOperationException("Input gradients exist only for dense inputs; token inputs are discrete.");
@@ -267,7 +267,20 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
     /// tBPTTBackwardLength: the head learns from every step, the recurrent layers only from the last k steps,
     /// and the state entering them is a constant.
     /// </summary>
-    public void Backward(ReadOnlySpan<T> dOutput, int backwardSteps = 0)
+    public void Backward(ReadOnlySpan<T> dOutput, int backwardSteps = 0) => Backward(dOutput, backwardSteps, default);
+
+    /// <summary>Steps T of the last forward.</summary>
+    public int StepsOfLastForward => _steps;
+    /// <summary>Batch size B of the last forward.</summary>
+    public int BatchOfLastForward => _batch;
+
+    /// <summary>
+    /// As <see cref="Backward(ReadOnlySpan{T}, int)"/>, plus <paramref name="dStackOutput"/>: a further gradient
+    /// with respect to the last recurrent layer's outputs <see cref="RecurrentStack{T}.Output"/> (T,B,D*H), added
+    /// to what the head passes back before backward through the stack (empty = none). Activation penalties
+    /// (AR/TAR) enter here. With per-row lengths, its values at padding positions are ignored.
+    /// </summary>
+    public void Backward(ReadOnlySpan<T> dOutput, int backwardSteps, ReadOnlySpan<T> dStackOutput)
     {
         if (!_hasForward) throw new InvalidOperationException("Backward needs a forward pass first.");
         int steps = _steps, batch = _batch, rows = steps * batch, w = Stack.OutputSize;
@@ -303,6 +316,19 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
                 dFeat.Slice(b * w, h).CopyTo(dStack.Slice(((Stack.Length(b) - 1) * batch + b) * w, h));
                 if (Stack.Directions == 2) dFeat.Slice(b * w + h, h).CopyTo(dStack.Slice(b * w + h, h));
             }
+        }
+
+        if (!dStackOutput.IsEmpty)
+        {
+            if (dStackOutput.Length != rows * w)
+                throw new ArgumentException($"dStackOutput has {dStackOutput.Length} values; expected T*B*W = {rows * w}.", nameof(dStackOutput));
+            for (int t = 0; t < steps; t++)
+                for (int b = 0; b < batch; b++)
+                {
+                    if (t >= Stack.Length(b)) continue;
+                    int o = (t * batch + b) * w;
+                    for (int j = 0; j < w; j++) dStack[o + j] += dStackOutput[o + j];
+                }
         }
 
         bool full = k == steps;

@@ -66,6 +66,13 @@ public sealed record OptimizationOptions
     public double? ClipValue { get; init; }
     /// <summary>Weight decay: an L2 penalty, decoupled for AdamW.</summary>
     public double WeightDecay { get; init; }
+    /// <summary>
+    /// AWD-LSTM activation regularisation α: penalty α·mean(h²) on the last recurrent layer's outputs (0 = off);
+    /// applied by models trained through <see cref="Trainer{T}"/>, see <see cref="ActivationRegularization"/>.
+    /// </summary>
+    public double ActivationRegularization { get; init; }
+    /// <summary>AWD-LSTM temporal activation regularisation β: penalty β·mean((h_t − h_{t−1})²) on the same outputs (0 = off).</summary>
+    public double TemporalActivationRegularization { get; init; }
     /// <summary>The learning-rate schedule.</summary>
     public LearningRateScheduleKind Schedule { get; init; } = LearningRateScheduleKind.Constant;
     /// <summary>Decay factor of the step and exponential schedules.</summary>
@@ -95,6 +102,8 @@ public sealed record OptimizationOptions
         if (ClipNorm is double cn && !(cn > 0 && double.IsFinite(cn))) throw Bad(nameof(ClipNorm), $"must be positive and finite, got {cn}");
         if (ClipValue is double cv && !(cv > 0 && double.IsFinite(cv))) throw Bad(nameof(ClipValue), $"must be positive and finite, got {cv}");
         if (!(WeightDecay >= 0 && double.IsFinite(WeightDecay))) throw Bad(nameof(WeightDecay), $"must be finite and >= 0, got {WeightDecay}");
+        if (!(ActivationRegularization >= 0 && double.IsFinite(ActivationRegularization))) throw Bad(nameof(ActivationRegularization), $"must be finite and >= 0, got {ActivationRegularization}");
+        if (!(TemporalActivationRegularization >= 0 && double.IsFinite(TemporalActivationRegularization))) throw Bad(nameof(TemporalActivationRegularization), $"must be finite and >= 0, got {TemporalActivationRegularization}");
         if (!(LrDecay > 0 && double.IsFinite(LrDecay))) throw Bad(nameof(LrDecay), $"must be positive and finite, got {LrDecay}");
         if (LrDecayAfter < 0) throw Bad(nameof(LrDecayAfter), $"must be >= 0, got {LrDecayAfter}");
         if (LrDecayEvery <= 0) throw Bad(nameof(LrDecayEvery), $"must be positive, got {LrDecayEvery}");
@@ -130,6 +139,8 @@ public sealed record OptimizationOptions
         ClipNorm = ClipNorm,
         ClipValue = ClipValue,
         L2 = Optimizer == OptimizerKind.AdamW ? 0 : WeightDecay,
+        ActivationRegularization = ActivationRegularization,
+        TemporalActivationRegularization = TemporalActivationRegularization,
     };
 
     /// <summary>The schedule; the cosine schedule needs <see cref="ScheduleSteps"/>.</summary>

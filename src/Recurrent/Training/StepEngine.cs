@@ -75,11 +75,19 @@ public sealed class StepEngine<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// Finishes a step whose gradient of the mean data loss <paramref name="loss"/> is in <see cref="Parameters"/>'
     /// gradients: penalty, clipping, and the update unless something is not finite.
     /// </summary>
-    public StepResult Update(double loss, int counted)
+    public StepResult Update(double loss, int counted) => Update(loss, counted, 0);
+
+    /// <summary>
+    /// As <see cref="Update(double, int)"/>, for a front end that has already added the gradient of a further
+    /// penalty <paramref name="activationPenalty"/> (AR/TAR) to the parameters' gradients: it is reported in
+    /// <see cref="StepResult.Penalty"/> with the L1/L2 penalty and a non-finite one skips the step.
+    /// </summary>
+    public StepResult Update(double loss, int counted, double activationPenalty)
     {
         var store = Parameters;
         GradientHook?.Invoke(store.Gradients);
         double penalty = Regularization.Penalty(store, Options.L1, Options.L2);
+        if (activationPenalty != 0) penalty += activationPenalty;
         Regularization.AddGradient(store, Options.L1, Options.L2);
         // The reported norm is taken before any clipping. Without value clipping, norm clipping measures that
         // same norm itself, so the gradient is read once rather than twice.

@@ -15,6 +15,7 @@ namespace Recurrent.Training;
 public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private T[] _dOutput = [];
+    private T[] _dStack = [];   // AR/TAR gradient w.r.t. the stack output (T,B,D*H)
 
     /// <summary>Creates a trainer; the optimizer must be sized for the model's parameters.</summary>
     public Trainer(SequenceModel<T> model, Optimizer<T> optimizer, LearningRateSchedule schedule, TrainerOptions? options = null)
@@ -75,14 +76,14 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     public StepResult TrainPadded(ReadOnlySpan<int> tokens, ReadOnlySpan<int> lengths, ReadOnlySpan<int> targets, int steps, int batch)
     {
         Model.Forward(tokens, steps, batch, training: true, lengths);
-        return Finish(CrossEntropyGradient(targets), 0);
+        return Finish(CrossEntropyGradient(targets), 0, lengths);
     }
 
     /// <summary>Cross-entropy step on a padded batch of dense sequences (T,B,F) with per-row <paramref name="lengths"/>.</summary>
     public StepResult TrainPadded(ReadOnlySpan<T> features, ReadOnlySpan<int> lengths, ReadOnlySpan<int> targets, int steps, int batch)
     {
         Model.Forward(features, steps, batch, training: true, lengths);
-        return Finish(CrossEntropyGradient(targets), 0);
+        return Finish(CrossEntropyGradient(targets), 0, lengths);
     }
 
     /// <summary>Cross-entropy step on dense inputs (T,B,F).</summary>
@@ -159,10 +160,23 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (_dOutput.Length < n) _dOutput = new T[n];
     }
 
-    private StepResult Finish((double Loss, int Counted) lossInfo, int backwardSteps)
+    private StepResult Finish((double Loss, int Counted) lossInfo, int backwardSteps, ReadOnlySpan<int> lengths = default)
     {
         Model.Parameters.ZeroGradients();
-        Model.Backward(_dOutput.AsSpan(0, Model.Output.Length), backwardSteps);
-        return Engine.Update(lossInfo.Loss, lossInfo.Counted);
+        if (!Options.HasActivationPenalty)
+        {
+            Model.Backward(_dOutput.AsSpan(0, Model.Output.Length), backwardSteps);
+            return Engine.Update(lossInfo.Loss, lossInfo.Counted);
+        }
+        // AR/TAR on the last recurrent layer's outputs (what the head reads): its gradient joins the head's in
+        // dL/dh before backward through the stack. Reported with the L1/L2 penalty, not in the data loss.
+        ReadOnlySpan<T> h = Model.Stack.Output;
+        if (_dStack.Length < h.Length) _dStack = new T[h.Length];
+        Span<T> dh = _dStack.AsSpan(0, h.Length);
+        dh.Clear();
+        double penalty = ActivationRegularization.PenaltyAndGradient(h, dh, Model.StepsOfLastForward, Model.BatchOfLastForward,
+            Model.Stack.OutputSize, Options.ActivationRegularization, Options.TemporalActivationRegularization, lengths);
+        Model.Backward(_dOutput.AsSpan(0, Model.Output.Length), backwardSteps, dh);
+        return Engine.Update(lossInfo.Loss, lossInfo.Counted, penalty);
     }
 }

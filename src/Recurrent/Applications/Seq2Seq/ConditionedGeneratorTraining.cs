@@ -23,6 +23,8 @@ public static class ConditionedGeneratorTraining
         ArgumentNullException.ThrowIfNull(fit);
         if (batchSize <= 0) throw new ArgumentException($"BatchSize must be positive, got {batchSize}.", nameof(batchSize));
         optimization.Validate();
+        if (optimization.TrainerOptions().HasActivationPenalty)
+            throw new ArgumentException("AR/TAR (ActivationRegularization, TemporalActivationRegularization) apply to SequenceModel training only, not to this generator.", nameof(optimization));
         fit.Validate();
         optimization = optimization.WithPlannedSchedule(fit, (examples.Count + batchSize - 1) / batchSize);
         var engine = new StepEngine<float>(model.Parameters, optimization.CreateOptimizer(model.Parameters.Count),

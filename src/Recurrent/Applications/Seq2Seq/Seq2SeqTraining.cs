@@ -64,6 +64,8 @@ public static class Seq2SeqTraining
         ArgumentNullException.ThrowIfNull(validation);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        if (options.Optimization.TrainerOptions().HasActivationPenalty)
+            throw new ArgumentException("AR/TAR (ActivationRegularization, TemporalActivationRegularization) apply to SequenceModel training only, not to seq2seq.", nameof(options));
         CheckReadable(model.Config, vocabulary, validation, "validation", nameof(validation));
         var optimization = options.Optimization.WithPlannedSchedule(options.Fit, (train.Count + options.BatchSize - 1) / options.BatchSize);
         var optimizer = optimization.CreateOptimizer(model.Parameters.Count);
