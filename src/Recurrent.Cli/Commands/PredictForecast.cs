@@ -152,13 +152,7 @@ internal static class PredictForecast
         var naive = new double[n];
         var seasonal = new double[n];
         ForecastAccuracy.Baselines(seg.Targets, ct, from, truthSteps, spec.Season, naive, seasonal);
-        var scale = new double[ct];
-        var column = new double[from];
-        for (int k = 0; k < ct; k++)
-        {
-            for (int r = 0; r < from; r++) column[r] = seg.Targets[r * ct + k];
-            scale[k] = Seasonality.SeasonalNaiveMae(column, spec.Season);
-        }
+        double[] scale = Seasonality.SeasonalNaiveMae(seg.Targets, ct, from, spec.Season);
         var point = new double[n];
         for (int i = 0; i < n; i++) point[i] = all[i * q + spec.PointQuantile];
         var builder = new ForecastAccuracy.Builder(ct, spec.Season, scale, spec.Quantiles);

@@ -260,15 +260,7 @@ public sealed class ForecastSeries
     public double[] MaseScale(int segment)
     {
         var seg = Segments[segment];
-        int ct = Spec.Targets.Count;
-        var scale = new double[ct];
-        var column = new double[seg.ScaleRows];
-        for (int k = 0; k < ct; k++)
-        {
-            for (int r = 0; r < seg.ScaleRows; r++) column[r] = seg.Targets[r * ct + k];
-            scale[k] = Seasonality.SeasonalNaiveMae(column, Spec.Season);
-        }
-        return scale;
+        return Seasonality.SeasonalNaiveMae(seg.Targets, Spec.Targets.Count, seg.ScaleRows, Spec.Season);
     }
 
     // Puts a window's history and the features it reads ahead into the codec.
@@ -349,11 +341,7 @@ public sealed class ForecastSeries
             double[] v = values(seg);
             for (int r = lag; r < seg.Split; r++)
                 for (int k = 0; k < c; k++)
-                {
-                    double y(int row) => v[row * c + k];
-                    double p = (s > 0 ? y(r - s) : 0) + (probe.Difference ? y(r - 1) : 0) - (s > 0 && probe.Difference ? y(r - 1 - s) : 0);
-                    result.Add(y(r) - p);
-                }
+                    result.Add(v[r * c + k] - WindowCodec.Past(v, c, k, r, s, probe.Difference));
         }
         return result.ToArray();
     }

@@ -91,6 +91,22 @@ public static class Seasonality
         return std > 0 ? mean / std : mean == 0 ? 0 : Math.Sign(mean) * double.PositiveInfinity;
     }
 
+    /// <summary>
+    /// <see cref="SeasonalNaiveMae(ReadOnlySpan{double}, int)"/> of each column of the first <paramref name="rows"/>
+    /// rows of row-major values (N, <paramref name="columns"/>): the scale of MASE per target column.
+    /// </summary>
+    public static double[] SeasonalNaiveMae(ReadOnlySpan<double> values, int columns, int rows, int season)
+    {
+        var scale = new double[columns];
+        var column = new double[rows];
+        for (int k = 0; k < columns; k++)
+        {
+            for (int r = 0; r < rows; r++) column[r] = values[r * columns + k];
+            scale[k] = SeasonalNaiveMae(column, season);
+        }
+        return scale;
+    }
+
     /// <summary>Mean |y[t] − y[t−S]| over t in [S, n) of one column; NaN when n ≤ S.</summary>
     public static double SeasonalNaiveMae(ReadOnlySpan<double> values, int season)
     {

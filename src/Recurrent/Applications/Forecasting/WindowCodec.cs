@@ -11,6 +11,8 @@
 // Shapes: history (L, C_in) raw with L = W + Lag; model inputs (W, F) written at a time-major batch position;
 // the features after the C_in value columns (known-ahead columns, calendar) come ready-made as (W, A);
 // targets (H, C_target); outputs (H, C_target, Q), quantile innermost.
+using System.Numerics;
+
 namespace Recurrent.Forecasting;
 
 /// <summary>Encodes windows for the network and decodes its outputs back to the series' units.</summary>
@@ -115,12 +117,18 @@ public sealed class WindowCodec
     /// The network's outputs for the loaded window, (H, C_target, Q) scaled, in the series' units; each quantile's
     /// path is undifferenced on its own predicted values.
     /// </summary>
-    public void DecodeOutputs(ReadOnlySpan<float> outputs, Span<double> destination)
+    public void DecodeOutputs(ReadOnlySpan<float> outputs, Span<double> destination) => Decode(outputs, destination, _spec.QuantileCount);
+
+    /// <summary>Double-precision <see cref="DecodeOutputs"/> of values made by <see cref="EncodeTargets"/> (Q = 1): the exact inverse.</summary>
+    public void DecodeTargets(ReadOnlySpan<double> encoded, Span<double> destination) => Decode(encoded, destination, 1);
+
+    // values (H, C_target, q) scaled → destination in the series' units, each of the q paths undifferenced on itself.
+    private void Decode<TValue>(ReadOnlySpan<TValue> values, Span<double> destination, int q) where TValue : INumberBase<TValue>
     {
         EnsureLoaded();
-        int h = _spec.Horizon, q = _spec.QuantileCount;
-        if (outputs.Length != h * _ct * q || destination.Length != outputs.Length)
-            throw new ArgumentException($"outputs and destination must hold (H, C_target, Q) = {h}*{_ct}*{q} values.", nameof(outputs));
+        int h = _spec.Horizon;
+        if (values.Length != h * _ct * q || destination.Length != values.Length)
+            throw new ArgumentException($"the values and destination must hold (H, C_target, Q) = {h}*{_ct}*{q} values.", nameof(values));
         for (int k = 0; k < _ct; k++)
         {
             var (level, scale) = TargetScaling(k);
@@ -130,40 +138,27 @@ public sealed class WindowCodec
                 for (int j = 0; j < h; j++)
                 {
                     int at = (j * _ct + k) * q + p, r = _l + j;
-                    _ext[r] = outputs[at] * scale + level + Past(r);
+                    _ext[r] = double.CreateChecked(values[at]) * scale + level + Past(r);
                     destination[at] = _ext[r];
                 }
             }
         }
     }
 
-    /// <summary>Double-precision <see cref="DecodeOutputs"/> of values made by <see cref="EncodeTargets"/> (Q = 1): the exact inverse.</summary>
-    public void DecodeTargets(ReadOnlySpan<double> encoded, Span<double> destination)
-    {
-        EnsureLoaded();
-        int h = _spec.Horizon;
-        if (encoded.Length != h * _ct || destination.Length != h * _ct)
-            throw new ArgumentException($"encoded and destination must hold (H, C_target) = {h}*{_ct} values.", nameof(encoded));
-        for (int k = 0; k < _ct; k++)
-        {
-            var (level, scale) = TargetScaling(k);
-            StartPath(k);
-            for (int j = 0; j < h; j++)
-            {
-                int r = _l + j;
-                _ext[r] = encoded[j * _ct + k] * scale + level + Past(r);
-                destination[j * _ct + k] = _ext[r];
-            }
-        }
-    }
-
     // The part of y[r] the past fixes under the differencing, from _ext (the column's history and path).
-    private double Past(int r)
+    private double Past(int r) => Past(_ext, 1, 0, r, _s, _d);
+
+    /// <summary>
+    /// The part of row <paramref name="row"/> of column <paramref name="column"/> of row-major values (rows,
+    /// <paramref name="stride"/>) that seasonal (lag <paramref name="season"/>, 0: none) and first
+    /// (<paramref name="first"/>) differencing take away: the differenced value is y[row] minus this.
+    /// </summary>
+    internal static double Past(ReadOnlySpan<double> values, int stride, int column, int row, int season, bool first)
     {
         double p = 0;
-        if (_s > 0) p += _ext[r - _s];
-        if (_d) p += _ext[r - 1];
-        if (_s > 0 && _d) p -= _ext[r - 1 - _s];
+        if (season > 0) p += values[(row - season) * stride + column];
+        if (first) p += values[(row - 1) * stride + column];
+        if (season > 0 && first) p -= values[(row - 1 - season) * stride + column];
         return p;
     }
 
