@@ -38,16 +38,19 @@ internal static class TaskDefaults
         _ => Convert.ToString(value, CultureInfo.InvariantCulture)!,
     };
 
+    // A language model on --data has these chosen for its corpus and budget (LanguageModelSizing); the preset is the built-in corpus's.
+    private static string Sized(object preset) => $"sized for the corpus and budget with --data (built-in corpus {Text(preset)})";
+
     private static string Clip(OptimizationOptions o) => o.ClipNorm is double c ? Text(c) : "off";
     private static string Budget(FitOptions f) => f.Epochs is int e ? $"{e}" : "none";
     private static string PatienceOf(FitOptions f) => f.Patience is int p ? $"{p}" : "never";
 
-    public static string Layers => Of(Lm.Layers, ClassifyModel.Layers, ForecastModel.Layers, Seq2Seq.Model.Layers);
-    public static string Hidden => Of(Lm.HiddenSize, ClassifyModel.HiddenSize, ForecastModel.HiddenSize, Seq2Seq.Model.HiddenSize);
+    public static string Layers => Of(Sized(Lm.Layers), ClassifyModel.Layers, ForecastModel.Layers, Seq2Seq.Model.Layers);
+    public static string Hidden => Of(Sized(Lm.HiddenSize), ClassifyModel.HiddenSize, ForecastModel.HiddenSize, Seq2Seq.Model.HiddenSize);
     public static string Embedding => Of(Lm.EmbeddingSize, ClassifyModel.EmbeddingSize, null, Seq2Seq.Model.EmbeddingSize);
-    public static string Dropout => Of(Lm.Dropout, ClassifyModel.Dropout, null, null);
-    public static string Batch => Of(Lm.BatchSize, Classify.BatchSize, Forecast.BatchSize, Seq2Seq.BatchSize);
-    public static string LearningRate => Of(Lm.Optimization.LearningRate, Classify.Optimization.LearningRate, Forecast.Optimization.LearningRate, Seq2Seq.Optimization.LearningRate);
+    public static string Dropout => Of(Sized(Lm.Dropout), ClassifyModel.Dropout, null, null);
+    public static string Batch => Of(Sized(Lm.BatchSize), Classify.BatchSize, Forecast.BatchSize, Seq2Seq.BatchSize);
+    public static string LearningRate => Of(Sized(Lm.Optimization.LearningRate), Classify.Optimization.LearningRate, Forecast.Optimization.LearningRate, Seq2Seq.Optimization.LearningRate);
     public static string ClipNorm => Of(Clip(Lm.Optimization), Clip(Classify.Optimization), Clip(Forecast.Optimization), Clip(Seq2Seq.Optimization));
     public static string ValidationFraction => Of(new TrainingDataSpec { Data = ["-"] }.ValidationFraction, Classify.ValidationFraction, Forecast.ValidationFraction, Seq2Seq.ValidationFraction);
     public static string Epochs => Of("10 with --data when no budget is given", Budget(Classify.Fit), Budget(Forecast.Fit), Budget(Seq2Seq.Fit));

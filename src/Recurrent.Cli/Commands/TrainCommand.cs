@@ -53,7 +53,7 @@ internal static partial class TrainCommand
         public readonly Option<int?> Embedding = new("--embedding") { Description = $"Embedding size; 0 = one-hot inputs ({TaskDefaults.Embedding})." };
         public readonly Option<double?> Dropout = new("--dropout") { Description = $"Dropout between layers ({TaskDefaults.Dropout})." };
         public readonly Option<int?> Batch = new("--batch") { Description = $"Batch size: parallel streams B for lm, sequences or windows for the others ({TaskDefaults.Batch})." };
-        public readonly Option<int?> SeqLength = new("--seq-length") { Description = "Steps per window T, the BPTT length (default 64)." };
+        public readonly Option<int?> SeqLength = new("--seq-length") { Description = "Steps per window T, the BPTT length (default: lm sized for the corpus and budget with --data, built-in corpus 64; others 64)." };
         public readonly Option<string?> Optimizer = new("--optimizer") { HelpName = "NAME", Description = "sgd, momentum, nesterov, adagrad, rmsprop, adam (default) or adamw." };
         public readonly Option<double?> Lr = new("--lr") { Description = $"Learning rate ({TaskDefaults.LearningRate})." };
         public readonly Option<double?> Momentum = new("--momentum") { Description = "Momentum for momentum/nesterov (default 0.9)." };
