@@ -273,6 +273,12 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
         return RunHead(steps, batch, training);
     }
 
+    /// <summary>Embedding dropout's row scales (V) of the last training forward that used them; for tests.</summary>
+    internal ReadOnlySpan<T> EmbeddingRowScales => _rowScale.AsSpan(0, Math.Min(_rowScale.Length, Config.InputSize));
+
+    /// <summary>Output dropout's mask (T,B,D*H) of the last training forward that used it; for tests.</summary>
+    internal ReadOnlySpan<T> OutputDropoutMask => _outputMask.AsSpan(0, Math.Min(_outputMask.Length, _steps * _batch * Stack.OutputSize));
+
     // What the head reads, (T,B,D*H): the stack's outputs, or after output dropout those times the locked mask.
     private ReadOnlySpan<T> HeadInput => _outputDropped
         ? _headInput.AsSpan(0, _steps * _batch * Stack.OutputSize)
