@@ -333,6 +333,8 @@ internal static partial class TrainCommand
         if (parse.GetValue(o.DropoutOutput) is double outputDropout) x = x with { OutputDropout = outputDropout };
         if (parse.GetValue(o.DropoutEmbedding) is double embeddingDropout) x = x with { EmbeddingDropout = embeddingDropout };
         if (parse.GetValue(o.WeightDrop) is double weightDrop) x = x with { WeightDrop = weightDrop };
+        if (x.EmbeddingDropout > 0 && x.EmbeddingSize == 0)
+            throw new UserFacingException($"--dropout-embedding drops rows of the embedding table, but --embedding 0 gives one-hot inputs (no table); use --dropout-input, or an --embedding size.");
         if (parse.GetValue(o.Batch) is int batch) x = x with { BatchSize = batch };
         if (parse.GetValue(o.SeqLength) is int seq) x = x with { SequenceLength = seq };
         x = x with { Optimization = ReadOptimization(parse, o, x.Optimization) };

@@ -194,9 +194,10 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
         _batch = batch;
         _lastWasTraining = useDropout;
         _inputDropped = dropInput;
-        foreach (var dir in AllDirections)
-            if (dropWeights) dir.DropRecurrentWeights(WeightDrop, dropoutRng!);
-            else dir.UseStoredRecurrentWeights();
+        foreach (var layer in _layers) // plain loops: no enumerator allocated per step
+            foreach (var dir in layer)
+                if (dropWeights) dir.DropRecurrentWeights(WeightDrop, dropoutRng!);
+                else dir.UseStoredRecurrentWeights();
         _masked = false;
         foreach (int len in lengths) if (len < steps) { _masked = true; break; }
         if (_masked) { Ensure(ref _lengths, batch); lengths.CopyTo(_lengths); }
