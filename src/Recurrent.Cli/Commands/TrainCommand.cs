@@ -239,12 +239,58 @@ internal static partial class TrainCommand
 
         bool quiet = parse.GetValue(o.Quiet);
         using LanguageDataset data = LoadData(spec, init?.Tokenizer, quiet);
+        options = SizeForBudget(parse, o, options, data, builtIn, init, quiet);
+        Map(() => options.Validate());
         CheckWindow(data, options, spec, builtIn);
         AnnounceSetup(options.ModelConfig(data.Tokenizer.VocabularySize), options.BatchSize, options.SequenceLength, options.Optimization);
         LanguageModelRun trainer = Map(() =>
             LanguageModelRun.Start(options, data, runDir, spec, init?.Content.Parameters, init?.Path));
         if (!quiet) PrintHeader(trainer, data, spec, builtIn, init);
         return Train(trainer, quiet, cancellation);
+    }
+
+    /// <summary>
+    /// The defaults that size themselves (LanguageModelSizing): with --data, when any of --hidden, --layers, --batch,
+    /// --seq-length, --lr or --dropout is not given, those are chosen from the corpus, the vocabulary, the budget and
+    /// this machine's measured speed, and one line says what and why. The built-in corpus keeps its preset (the main
+    /// job's two minutes), and fine-tuning keeps the model's architecture.
+    /// </summary>
+    private static LanguageModelOptions SizeForBudget(ParseResult parse, Flags o, LanguageModelOptions options, LanguageDataset data,
+        bool builtIn, LanguageModelFile? init, bool quiet)
+    {
+        Option[] sized = [o.Hidden, o.Layers, o.Batch, o.SeqLength, o.Lr, o.Dropout];
+        if (builtIn || init is not null || sized.All(f => CommonOptions.Given(parse, f)) || data.Train.Length < 2) return options;
+        var request = new SizingRequest
+        {
+            TrainingTokens = data.Train.Length,
+            Vocabulary = data.Tokenizer.VocabularySize,
+            TimeSeconds = options.Fit.TimeBudgetSeconds,
+            Steps = options.Fit.Steps,
+            Epochs = options.Fit.Epochs,
+            HiddenSize = parse.GetValue(o.Hidden),
+            Layers = parse.GetValue(o.Layers),
+            BatchSize = parse.GetValue(o.Batch),
+            SequenceLength = parse.GetValue(o.SeqLength),
+            LearningRate = parse.GetValue(o.Lr),
+            Dropout = parse.GetValue(o.Dropout),
+            // A learning rate or schedule the user gave is theirs to schedule: the cosine decay comes with a chosen rate only.
+            ScheduleGiven = CommonOptions.Given(parse, o.LrSchedule) || CommonOptions.Given(parse, o.LrDecay) || CommonOptions.Given(parse, o.Lr),
+        };
+        if (!quiet && request.TimeSeconds is not null) Console.Write("sizing: timing candidate models on this machine...");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        SizingChoice choice = Map(() => LanguageModelSizing.Choose(options, request,
+            (config, batch, window) => LanguageModelSizing.MeasureTokensPerSecond(config, batch, window)));
+        double spent = watch.Elapsed.TotalSeconds;
+        if (!quiet && request.TimeSeconds is not null) Console.Write("\r");
+        if (!quiet) Console.WriteLine(choice.Describe());
+        options = LanguageModelSizing.Apply(options, choice, request.ScheduleGiven);
+        // The timing is part of the wall-clock budget the user gave: training gets what is left.
+        if (options.Fit.TimeBudgetSeconds is double budget && request.TimeSeconds is not null)
+        {
+            if (!quiet) Console.WriteLine($"sizing took {Format.Duration(spent)} of the {Format.Duration(budget)} budget");
+            options = options with { Fit = options.Fit with { TimeBudgetSeconds = Math.Max(1, budget - spent) } };
+        }
+        return options;
     }
 
     private static int ExecuteResume(ParseResult parse, Flags o, TaskFlags t, string checkpointPath, CancellationToken cancellation)
