@@ -59,7 +59,7 @@ public sealed class AwdDropoutCliTests
         Assert.False(ConfigOf(element).LockedDropout);
 
         string plain = Path.Combine(dir.Path, "plain");
-        r = TinyTraining.Train(corpus, plain, "--steps", "2", "--sample-every", "0");
+        r = TinyTraining.Train(corpus, plain, "--dropout", "0", "--steps", "2", "--sample-every", "0");
         Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
         Assert.False(ConfigOf(plain).LockedDropout); // locked is the default, but there is no dropout to record it for
         string json = System.Text.Json.JsonSerializer.Serialize(ConfigOf(plain), ModelFile.JsonOptions);
