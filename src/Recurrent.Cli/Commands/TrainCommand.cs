@@ -52,6 +52,11 @@ internal static partial class TrainCommand
         public readonly Option<int?> Hidden = new("--hidden") { Description = $"Hidden units per layer ({TaskDefaults.Hidden})." };
         public readonly Option<int?> Embedding = new("--embedding") { Description = $"Embedding size; 0 = one-hot inputs ({TaskDefaults.Embedding})." };
         public readonly Option<double?> Dropout = new("--dropout") { Description = $"Dropout between layers ({TaskDefaults.Dropout})." };
+        public readonly Option<string?> DropoutMasks = new("--dropout-masks") { HelpName = "KIND", Description = "Language models: the masks of --dropout — locked (default: one mask per stream for the whole window, AWD-LSTM) or element (a new mask per step and unit, as PyTorch's nn.LSTM)." };
+        public readonly Option<double?> DropoutInput = new("--dropout-input") { HelpName = "P", Description = "Language models: locked dropout on the embedding outputs entering the first layer, one mask per stream and window (AWD-LSTM dropouti; default 0: off)." };
+        public readonly Option<double?> DropoutOutput = new("--dropout-output") { HelpName = "P", Description = "Language models: locked dropout on the last layer's outputs before the output layer (AWD-LSTM dropout; default 0: off)." };
+        public readonly Option<double?> DropoutEmbedding = new("--dropout-embedding") { HelpName = "P", Description = "Language models: drop whole tokens — each vocabulary row of the embedding table is zeroed with probability P per window, the others scaled by 1/(1−P) (AWD-LSTM dropoute; needs --embedding > 0; default 0: off)." };
+        public readonly Option<double?> WeightDrop = new("--weight-drop") { HelpName = "P", Description = "Language models: DropConnect on the recurrent weights W_hh — each element dropped with probability P, one mask per window (AWD-LSTM wdrop; default 0: off)." };
         public readonly Option<int?> Batch = new("--batch") { Description = $"Batch size: parallel streams B for lm, sequences or windows for the others ({TaskDefaults.Batch})." };
         public readonly Option<int?> SeqLength = new("--seq-length") { Description = "Steps per window T, the BPTT length (default: lm sized for the corpus and budget with --data, built-in corpus 64; others 64)." };
         public readonly Option<string?> Optimizer = new("--optimizer") { HelpName = "NAME", Description = "sgd, momentum, nesterov, adagrad, rmsprop, adam (default) or adamw." };
@@ -94,7 +99,7 @@ internal static partial class TrainCommand
         public IEnumerable<Option> All =>
         [
             Task, Bidirectional,
-            Data, Encoding, Tokenizer, MaxVocab, UserDict, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, Layers, Hidden, Embedding, Dropout, Batch,
+            Data, Encoding, Tokenizer, MaxVocab, UserDict, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, Layers, Hidden, Embedding, Dropout, DropoutMasks, DropoutInput, DropoutOutput, DropoutEmbedding, WeightDrop, Batch,
             SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, Ar, Tar, LrSchedule, LrDecay,
             LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, Epochs, Steps, Time, EvalEvery, Patience, LogEvery,
             SampleEvery, SampleLength, SampleTemperature, SamplePrime, RunDir, Resume, InitFrom, Seed, Quiet, CheckpointEvery, MaxBadSteps,
@@ -103,7 +108,7 @@ internal static partial class TrainCommand
         /// <summary>Options a resumed run takes from its checkpoint: giving them with --resume is an error.</summary>
         public IEnumerable<Option> FixedOnResume =>
         [
-            Data, Encoding, Tokenizer, MaxVocab, UserDict, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, Layers, Hidden, Embedding, Dropout, Batch,
+            Data, Encoding, Tokenizer, MaxVocab, UserDict, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, Layers, Hidden, Embedding, Dropout, DropoutMasks, DropoutInput, DropoutOutput, DropoutEmbedding, WeightDrop, Batch,
             SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, Ar, Tar, LrSchedule, LrDecay,
             LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, RunDir, InitFrom, Seed,
         ];
@@ -112,6 +117,7 @@ internal static partial class TrainCommand
         public static readonly Dictionary<string, string> FlagOf = new(StringComparer.Ordinal)
         {
             ["Layers"] = "--layers", ["Activation"] = "--activation", ["GateActivation"] = "--gate-activation", ["HiddenSize"] = "--hidden", ["EmbeddingSize"] = "--embedding", ["Dropout"] = "--dropout",
+            ["InputDropout"] = "--dropout-input", ["OutputDropout"] = "--dropout-output", ["EmbeddingDropout"] = "--dropout-embedding", ["WeightDrop"] = "--weight-drop",
             ["BatchSize"] = "--batch", ["SequenceLength"] = "--seq-length", ["LearningRate"] = "--lr", ["Momentum"] = "--momentum",
             ["Beta1"] = "--beta1", ["Beta2"] = "--beta2", ["RmsPropAlpha"] = "--alpha", ["Epsilon"] = "--eps", ["ClipNorm"] = "--clip",
             ["ClipValue"] = "--clip-value", ["WeightDecay"] = "--weight-decay", ["ActivationRegularization"] = "--ar", ["TemporalActivationRegularization"] = "--tar", ["LrDecay"] = "--lr-decay",
@@ -348,7 +354,8 @@ internal static partial class TrainCommand
             // Fine-tuning keeps the model's architecture unless flags say otherwise (a mismatch is then named by shape).
             var c = init.Model.Config;
             x = x with { Cell = c.Cell, Layers = c.Layers, HiddenSize = c.HiddenSize, Dropout = c.Dropout,
-                EmbeddingSize = c.Input == InputKind.Embedding ? c.StackInputSize : 0, Activation = c.Activation, GateActivation = c.GateActivation };
+                EmbeddingSize = c.Input == InputKind.Embedding ? c.StackInputSize : 0, Activation = c.Activation, GateActivation = c.GateActivation,
+                InputDropout = c.InputDropout, OutputDropout = c.OutputDropout, EmbeddingDropout = c.EmbeddingDropout, WeightDrop = c.WeightDrop };
         }
         if (parse.GetValue(o.Model) is string cell) x = x with { Cell = CommonOptions.ParseCell(cell) };
         x = x with
@@ -361,6 +368,19 @@ internal static partial class TrainCommand
         if (parse.GetValue(o.Hidden) is int hidden) x = x with { HiddenSize = hidden };
         if (parse.GetValue(o.Embedding) is int embedding) x = x with { EmbeddingSize = embedding };
         if (parse.GetValue(o.Dropout) is double dropout) x = x with { Dropout = dropout };
+        // New runs default to locked masks between layers (AWD-LSTM); the library's default stays element-wise.
+        x = x with { LockedDropout = (parse.GetValue(o.DropoutMasks)?.ToLowerInvariant() ?? "locked") switch
+        {
+            "locked" => true,
+            "element" => false,
+            string other => throw new UserFacingException($"--dropout-masks must be locked or element, got '{other}'."),
+        } };
+        if (parse.GetValue(o.DropoutInput) is double inputDropout) x = x with { InputDropout = inputDropout };
+        if (parse.GetValue(o.DropoutOutput) is double outputDropout) x = x with { OutputDropout = outputDropout };
+        if (parse.GetValue(o.DropoutEmbedding) is double embeddingDropout) x = x with { EmbeddingDropout = embeddingDropout };
+        if (parse.GetValue(o.WeightDrop) is double weightDrop) x = x with { WeightDrop = weightDrop };
+        if (x.EmbeddingDropout > 0 && x.EmbeddingSize == 0)
+            throw new UserFacingException($"--dropout-embedding drops rows of the embedding table, but --embedding 0 gives one-hot inputs (no table); use --dropout-input, or an --embedding size.");
         if (parse.GetValue(o.Batch) is int batch) x = x with { BatchSize = batch };
         if (parse.GetValue(o.SeqLength) is int seq) x = x with { SequenceLength = seq };
         x = x with { Optimization = ReadOptimization(parse, o, x.Optimization) };
@@ -419,7 +439,11 @@ internal static partial class TrainCommand
         string corpus = builtIn ? "built-in corpus (this project's C# sources and docs)" : string.Join(" ", spec.Data);
         Console.WriteLine($"corpus: {corpus}; {data.Tokenizer}; {data.Train.Length:N0} training tokens, {data.Validation.Length:N0} validation tokens");
         string input = o.EmbeddingSize > 0 ? $"embedding {o.EmbeddingSize}" : "one-hot input";
-        string dropout = o.Dropout > 0 ? $", dropout {o.Dropout}" : "";
+        string dropout = o.Dropout > 0 ? $", dropout {Format.Number(o.Dropout, "G")} ({(o.LockedDropout ? "locked" : "element")} masks)" : "";
+        if (o.InputDropout > 0) dropout += $", input dropout {Format.Number(o.InputDropout, "G")}";
+        if (o.OutputDropout > 0) dropout += $", output dropout {Format.Number(o.OutputDropout, "G")}";
+        if (o.EmbeddingDropout > 0) dropout += $", embedding dropout {Format.Number(o.EmbeddingDropout, "G")}";
+        if (o.WeightDrop > 0) dropout += $", weight drop {Format.Number(o.WeightDrop, "G")}";
         string cell = o.Cell switch
         {
             CellKind.Lstm => "LSTM" + CommonOptions.ActivationsText(o.Activation, o.GateActivation),

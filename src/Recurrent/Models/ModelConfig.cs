@@ -1,6 +1,8 @@
 // ModelConfig: everything that defines a SequenceModel's architecture and initialisation.
 // The activation choices are left out of the JSON when they are the defaults (sigmoid gates, tanh cell), so a default
 // model's file and exports are byte for byte those of builds before the choice existed, and older files read as such.
+// The AWD-LSTM dropouts (LockedDropout, InputDropout, OutputDropout, EmbeddingDropout, WeightDrop) are left out the
+// same way when off: they act only in training, so a model without them is the model of earlier builds.
 using System.Text.Json.Serialization;
 using Recurrent.Initialization;
 using Recurrent.Layers;
@@ -26,6 +28,27 @@ public sealed record ModelConfig
     public bool Bidirectional { get; init; }
     /// <summary>Dropout probability between stacked layers during training.</summary>
     public double Dropout { get; init; }
+    /// <summary>
+    /// Whether <see cref="Dropout"/> uses one mask per sequence row for the whole window (locked / variational dropout,
+    /// Gal &amp; Ghahramani 2016; AWD-LSTM) instead of a fresh mask per step and feature (false: PyTorch's nn.LSTM dropout).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool LockedDropout { get; init; }
+    /// <summary>Locked dropout probability on the inputs of the recurrent stack (embedding outputs or input vectors) during training (AWD-LSTM's dropouti).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double InputDropout { get; init; }
+    /// <summary>Locked dropout probability on the last recurrent layer's outputs, before the head, during training (AWD-LSTM's dropout).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double OutputDropout { get; init; }
+    /// <summary>
+    /// Probability of dropping a whole vocabulary row of the embedding table per training forward, the kept rows scaled
+    /// by 1/(1−p) (AWD-LSTM's embedded_dropout, Gal &amp; Ghahramani 2016). Embedding input only.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double EmbeddingDropout { get; init; }
+    /// <summary>DropConnect probability on each element of every recurrent weight matrix W_hh per training forward (AWD-LSTM's weight drop, Wan et al. 2013).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double WeightDrop { get; init; }
     /// <summary>LSTM peephole connections (Graves 2013; DL4J GravesLSTM).</summary>
     public bool Peepholes { get; init; }
     /// <summary>
@@ -69,6 +92,13 @@ public sealed record ModelConfig
         Positive(OutputSize, nameof(OutputSize));
         if (EmbeddingSize < 0) throw new ArgumentException($"EmbeddingSize must be >= 0, got {EmbeddingSize}.", nameof(EmbeddingSize));
         if (!(Dropout >= 0 && Dropout < 1)) throw new ArgumentException($"Dropout must be in [0, 1), got {Dropout}.", nameof(Dropout));
+        static void Probability(double p, string name) { if (!(p >= 0 && p < 1)) throw new ArgumentException($"{name} must be in [0, 1), got {p}.", name); }
+        Probability(InputDropout, nameof(InputDropout));
+        Probability(OutputDropout, nameof(OutputDropout));
+        Probability(EmbeddingDropout, nameof(EmbeddingDropout));
+        Probability(WeightDrop, nameof(WeightDrop));
+        if (EmbeddingDropout > 0 && Input != InputKind.Embedding)
+            throw new ArgumentException($"EmbeddingDropout drops rows of an embedding table; {Input} input has none (use InputDropout).", nameof(EmbeddingDropout));
         if (Peepholes && Cell != CellKind.Lstm) throw new ArgumentException($"Peepholes need an LSTM cell, not {Cell}.", nameof(Peepholes));
         if (!Enum.IsDefined(Activation)) throw new ArgumentException($"Activation must be Tanh or Softsign, got {(int)Activation}.", nameof(Activation));
         if (!Enum.IsDefined(GateActivation)) throw new ArgumentException($"GateActivation must be Sigmoid or HardSigmoid, got {(int)GateActivation}.", nameof(GateActivation));

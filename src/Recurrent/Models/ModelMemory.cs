@@ -67,7 +67,8 @@ public static class ModelMemory
         // SequenceModel: the stack input and its gradient, or (token path, vocabulary ≤ T·B) the first layer's
         // per-vocabulary projections instead; the head's input gradient, outputs (logits), the masked output
         // gradient and the loss's own (T,B,O) buffers; ids and states.
-        bool tokenPath = config.Input != InputKind.Dense && v <= rows;
+        // A training forward with input dropout needs the input vectors: it takes the per-token path.
+        bool tokenPath = config.Input != InputKind.Dense && v <= rows && config.InputDropout == 0;
         string inputSetting = config.Input == InputKind.Embedding && config.EmbeddingSize > 0 ? nameof(ModelConfig.EmbeddingSize)
             : config.Input == InputKind.Embedding ? Hidden : nameof(ModelConfig.InputSize);
         if (!tokenPath)
@@ -77,6 +78,16 @@ public static class ModelMemory
         }
         Int128 outputRows = config.Head == HeadKind.PerStep ? rows : b;
         tally.Add($"the head input gradient (T·B = {rows}, {d}H = {d * h})", rows * d * h, Hidden);
+        // The AWD-LSTM dropouts' masks and the copies they make (SequenceModel, RecurrentStack, RecurrentDirection).
+        if (config.InputDropout > 0)
+            tally.Add($"the input dropout mask and gradient (T·B = {rows}, {f})", rows * f, inputSetting, arrays: 2);
+        if (config.OutputDropout > 0)
+            tally.Add($"the output dropout mask and dropped outputs (T·B = {rows}, {d}H = {d * h})", rows * d * h, Hidden, arrays: 2);
+        if (config.EmbeddingDropout > 0)
+        {
+            tally.Add($"the embedding dropout row scales (InputSize = {v})", v, nameof(ModelConfig.InputSize));
+            if (tokenPath) tally.Add($"the masked embedding table and its gradient (InputSize = {v}, {f})", v * f, nameof(ModelConfig.InputSize), arrays: 2);
+        }
         // The outputs, the masked output gradient, and the loss's gradient and probabilities.
         tally.Add($"the outputs ({outputRows} rows, OutputSize = {o})", outputRows * o, nameof(ModelConfig.OutputSize), arrays: 4);
         tally.Add("the token ids", rows, Hidden, arrays: 2, elementBytes: sizeof(int));
@@ -113,6 +124,8 @@ public static class ModelMemory
                 }
                 tally.Add("the per-step buffers", b * gh + 9 * b * h + gh, Hidden);
                 if (packed) tally.Add($"a packed copy of weight_hh_l{k} ({gh}, {h})", gh * h, Hidden, arrays: 2); // forward, backward
+                if (config.WeightDrop > 0) // mask, dropped copy, gradient of the dropped copy
+                    tally.Add($"the weight-drop mask and copies of weight_hh_l{k} ({gh}, {h})", gh * h, Hidden, arrays: 3);
                 if (k == 0 && tokenPath) // the projection per vocabulary entry and its gradient
                     tally.Add($"the per-token input projections (InputSize = {v}, {Gates(config)}H = {gh})", v * gh, nameof(ModelConfig.InputSize), arrays: 2);
             }

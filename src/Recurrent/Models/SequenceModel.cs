@@ -6,6 +6,11 @@
 // Variable lengths: Forward takes optional per-row lengths (B) for a batch padded to T steps; the result for
 // each row equals that sequence run alone (RecurrentStack), per-step outputs at padding positions are zero,
 // the last-step head reads each row's own final step, and Backward ignores dOutput at padding positions.
+// Training dropouts (AWD-LSTM, Merity et al. 2017), all drawn from DropoutRng in this order per forward: embedding
+// dropout (one scale per vocabulary row: 0 or 1/(1−p)), then the stack's (weight drop, locked input dropout, dropout
+// between layers), then locked output dropout on the stack's outputs before the head. With input dropout a training
+// forward gathers the embedding rows into (T,B,E) and takes the stack's dense path (the mask needs the vectors);
+// evaluation keeps the per-vocabulary token path.
 using System.Numerics;
 using Recurrent.Initialization;
 using Recurrent.Layers;
@@ -39,6 +44,13 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
     private int _steps, _batch, _stateBatch = -1;
     private bool _hasForward;
     private bool _tokenPath;      // the last forward used RecurrentStack.ForwardTokens
+    private T[] _rowScale = [];   // (V) embedding dropout: 0 or 1/(1−p) per vocabulary row
+    private T[] _maskedTable = [];// (V,E) embedding table ⊙ row scales, what the token path reads
+    private T[] _dMaskedTable = [];// (V,E) gradient of the masked table (token path backward)
+    private bool _embeddingDropped; // the last forward used _rowScale
+    private T[] _outputMask = []; // (T,B,D*H) locked output-dropout mask
+    private T[] _headInput = [];  // (T,B,D*H) stack outputs ⊙ output mask: what the head read
+    private bool _outputDropped;  // the last forward read _headInput
 
     /// <summary>
     /// Builds the model and initialises its parameters from <paramref name="seed"/>. Throws ArgumentException for an
@@ -54,7 +66,8 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
         if (config.Input == InputKind.Embedding)
             _embedding = new Embedding<T>(Parameters, "embedding.", config.InputSize, config.StackInputSize);
         Stack = new RecurrentStack<T>(Parameters, "rnn.", config.Cell, config.StackInputSize, config.HiddenSize,
-            config.Layers, config.Bidirectional, config.Dropout, config.Peepholes, config.GateActivation, config.Activation);
+            config.Layers, config.Bidirectional, config.Dropout, config.Peepholes, config.GateActivation, config.Activation,
+            config.InputDropout, config.LockedDropout, config.WeightDrop);
         _head = new Linear<T>(Parameters, "head.", Stack.OutputSize, config.OutputSize);
         Parameters.Seal();
         var rng = new Rng(seed);
@@ -156,12 +169,16 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
         int rows = steps * batch, f = Config.StackInputSize;
         Ensure(ref _ids, rows);
         tokens.CopyTo(_ids);
+        _embeddingDropped = training && Config.EmbeddingDropout > 0 && _embedding is not null;
+        if (_embeddingDropped) DrawEmbeddingRowScales();
         // With fewer vocabulary entries than tokens, the first layer projects each entry once and gathers
-        // (RecurrentStack.ForwardTokens); otherwise the input vectors are materialised per token.
-        _tokenPath = Config.InputSize <= rows;
+        // (RecurrentStack.ForwardTokens); otherwise — or when input dropout needs the vectors — the input vectors
+        // are materialised per token.
+        _tokenPath = Config.InputSize <= rows && !(training && Config.InputDropout > 0);
         if (_tokenPath)
         {
             ReadOnlyMemory<T> table = _embedding is null ? default
+                : _embeddingDropped ? MaskedTable()
                 : Parameters.Values.AsMemory(_embedding.Weight.Offset, _embedding.Weight.Length);
             EnsureState(batch);
             _steps = steps;
@@ -169,11 +186,15 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
             int stateLen = Stack.StateSize(batch);
             Stack.ForwardTokens(tokens, table, Config.InputSize, steps, batch, _h0.AsSpan(0, stateLen),
                 Config.Cell.HasCellState() ? _c0.AsSpan(0, stateLen) : default, training, _dropoutRng, lengths);
-            return RunHead(steps, batch);
+            return RunHead(steps, batch, training);
         }
         Ensure(ref _x, rows * f);
         Span<T> x = _x.AsSpan(0, rows * f);
-        if (_embedding is not null) _embedding.Forward(tokens, x);
+        if (_embedding is not null)
+        {
+            _embedding.Forward(tokens, x);
+            if (_embeddingDropped) ScaleTokenRows(x, tokens, f);
+        }
         else
         {
             x.Clear();
@@ -198,6 +219,41 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
         return RunStackAndHead(_x.AsSpan(0, n), steps, batch, training, lengths);
     }
 
+    // Embedding dropout: one draw per vocabulary row (in row order), 0 with probability p, else 1/(1−p).
+    private void DrawEmbeddingRowScales()
+    {
+        int v = Config.InputSize;
+        Ensure(ref _rowScale, v);
+        DropoutMasks.Element(_rowScale.AsSpan(0, v), Config.EmbeddingDropout, _dropoutRng);
+    }
+
+    // (V,E) the embedding table with each row scaled by its row scale, for the token path.
+    private ReadOnlyMemory<T> MaskedTable()
+    {
+        int v = Config.InputSize, e = _embedding!.Dimension;
+        Ensure(ref _maskedTable, v * e);
+        ReadOnlySpan<T> table = Parameters.Value(_embedding.Weight);
+        Span<T> masked = _maskedTable.AsSpan(0, v * e);
+        for (int r = 0; r < v; r++)
+        {
+            T scale = _rowScale[r];
+            for (int j = 0; j < e; j++) masked[r * e + j] = table[r * e + j] * scale;
+        }
+        return _maskedTable.AsMemory(0, v * e);
+    }
+
+    // rows (N, width) *= the row scale of each row's token: the looked-up vectors of the masked table, or the
+    // gradient of the real table's rows from that of the looked-up ones (x = E[id]·s[id] ⇒ dE[id] += s[id]·dx).
+    private void ScaleTokenRows(Span<T> rows, ReadOnlySpan<int> ids, int width)
+    {
+        for (int n = 0; n < ids.Length; n++)
+        {
+            T scale = _rowScale[ids[n]];
+            Span<T> row = rows.Slice(n * width, width);
+            for (int j = 0; j < width; j++) row[j] *= scale;
+        }
+    }
+
     private static void CheckSizes(int length, int steps, int batch, int width, string name)
     {
         if (steps <= 0) throw new ArgumentException($"steps must be positive, got {steps}.", nameof(steps));
@@ -214,16 +270,38 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
         int stateLen = Stack.StateSize(batch);
         Stack.Forward(x, steps, batch, _h0.AsSpan(0, stateLen),
             Config.Cell.HasCellState() ? _c0.AsSpan(0, stateLen) : default, training, _dropoutRng, lengths);
-        return RunHead(steps, batch);
+        return RunHead(steps, batch, training);
     }
 
-    private ReadOnlySpan<T> RunHead(int steps, int batch)
+    /// <summary>Embedding dropout's row scales (V) of the last training forward that used them; for tests.</summary>
+    internal ReadOnlySpan<T> EmbeddingRowScales => _rowScale.AsSpan(0, Math.Min(_rowScale.Length, Config.InputSize));
+
+    /// <summary>Output dropout's mask (T,B,D*H) of the last training forward that used it; for tests.</summary>
+    internal ReadOnlySpan<T> OutputDropoutMask => _outputMask.AsSpan(0, Math.Min(_outputMask.Length, _steps * _batch * Stack.OutputSize));
+
+    // What the head reads, (T,B,D*H): the stack's outputs, or after output dropout those times the locked mask.
+    private ReadOnlySpan<T> HeadInput => _outputDropped
+        ? _headInput.AsSpan(0, _steps * _batch * Stack.OutputSize)
+        : Stack.Output;
+
+    private ReadOnlySpan<T> RunHead(int steps, int batch, bool training)
     {
+        _outputDropped = training && Config.OutputDropout > 0;
+        if (_outputDropped)
+        {
+            int n = steps * batch * Stack.OutputSize;
+            Ensure(ref _outputMask, n);
+            Ensure(ref _headInput, n);
+            Span<T> mask = _outputMask.AsSpan(0, n), dropped = _headInput.AsSpan(0, n);
+            DropoutMasks.Locked(mask, steps, batch, Stack.OutputSize, Config.OutputDropout, _dropoutRng);
+            Stack.Output.CopyTo(dropped);
+            DropoutMasks.Apply(dropped, mask);
+        }
         Ensure(ref _output, OutputLength(steps, batch));
         Span<T> y = _output.AsSpan(0, OutputLength(steps, batch));
         if (Config.Head == HeadKind.PerStep)
         {
-            _head.Forward(Stack.Output, steps * batch, y);
+            _head.Forward(HeadInput, steps * batch, y);
             if (Stack.HasLengths) ClearPaddingRows(y, steps, batch);
         }
         else
@@ -251,7 +329,7 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
         int h = Config.HiddenSize, w = Stack.OutputSize;
         Ensure(ref _feature, batch * w);
         Span<T> feat = _feature.AsSpan(0, batch * w);
-        ReadOnlySpan<T> outp = Stack.Output;
+        ReadOnlySpan<T> outp = HeadInput;
         for (int b = 0; b < batch; b++)
         {
             outp.Slice(((Stack.Length(b) - 1) * batch + b) * w, h).CopyTo(feat.Slice(b * w, h));
@@ -302,7 +380,7 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
                 ClearPaddingRows(masked, steps, batch);
                 dOutput = masked;
             }
-            _head.Backward(Stack.Output, dOutput, rows, dStack);
+            _head.Backward(HeadInput, dOutput, rows, dStack);
         }
         else
         {
@@ -317,6 +395,8 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
                 if (Stack.Directions == 2) dFeat.Slice(b * w + h, h).CopyTo(dStack.Slice(b * w + h, h));
             }
         }
+        // The head read stack output ⊙ mask: the gradient of the stack output is the head's times the mask.
+        if (_outputDropped) DropoutMasks.Apply(dStack, _outputMask.AsSpan(0, rows * w));
 
         if (!dStackOutput.IsEmpty)
         {
@@ -339,11 +419,26 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
         if (_tokenPath)
         {
             // The stack adds the embedding-table gradient directly (nothing for one-hot inputs, which are constants).
-            Span<T> dTable = _embedding is null ? default : Parameters.Gradient(_embedding.Weight);
+            // With embedding dropout it read the masked table: its gradient goes to a scratch, and the real
+            // table's is that times each row's scale.
+            Span<T> dTable = _embedding is null ? default
+                : _embeddingDropped ? ClearedMaskedTableGradient()
+                : Parameters.Gradient(_embedding.Weight);
             Stack.Backward(dStack, default, default, dTable,
                 full ? _dh0.AsSpan(0, stateLen) : default,
                 full && Config.Cell.HasCellState() ? _dc0.AsSpan(0, stateLen) : default, k);
             if (!full) { _dh0.AsSpan(0, stateLen).Clear(); if (Config.Cell.HasCellState()) _dc0.AsSpan(0, stateLen).Clear(); }
+            if (_embeddingDropped)
+            {
+                Span<T> dReal = Parameters.Gradient(_embedding!.Weight);
+                int e = _embedding.Dimension;
+                for (int r = 0; r < Config.InputSize; r++)
+                {
+                    T scale = _rowScale[r];
+                    if (scale == T.Zero) continue;
+                    for (int j = 0; j < e; j++) dReal[r * e + j] += dTable[r * e + j] * scale;
+                }
+            }
             return;
         }
         bool needDx = Config.Input != InputKind.OneHot; // one-hot inputs are constants: skip the (T,B,V) product
@@ -358,7 +453,17 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
             full ? _dh0.AsSpan(0, stateLen) : default,
             full && Config.Cell.HasCellState() ? _dc0.AsSpan(0, stateLen) : default, k);
         if (!full) { _dh0.AsSpan(0, stateLen).Clear(); if (Config.Cell.HasCellState()) _dc0.AsSpan(0, stateLen).Clear(); }
+        if (_embeddingDropped) ScaleTokenRows(dx, _ids.AsSpan(0, rows), f);
         _embedding?.Backward(_ids.AsSpan(0, rows), dx, firstRow: (steps - k) * batch);
+    }
+
+    private Span<T> ClearedMaskedTableGradient()
+    {
+        int n = _embedding!.Weight.Length;
+        Ensure(ref _dMaskedTable, n);
+        Span<T> d = _dMaskedTable.AsSpan(0, n);
+        d.Clear();
+        return d;
     }
 
     private void Initialize(Rng rng)

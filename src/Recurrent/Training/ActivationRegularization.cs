@@ -1,8 +1,8 @@
 // ActivationRegularization: AWD-LSTM's activation regularisation (AR) and temporal activation regularisation
 // (TAR) (Merity, Keskar & Socher 2017, "Regularizing and Optimizing LSTM Language Models", §4.6), on the outputs
-// h of the last recurrent layer — the (T,B,D·H) tensor the head reads (RecurrentStack.Output). This library's
-// dropout acts only between recurrent layers, so that tensor carries no dropout mask: AR and TAR both read it
-// (AWD-LSTM applies AR to the dropped-out output and TAR to the undropped one; here the two coincide).
+// h of the last recurrent layer — the (T,B,D·H) tensor RecurrentStack.Output, before any output dropout: AR and
+// TAR both read it (AWD-LSTM applies AR to the dropped-out output and TAR to the undropped one; without
+// ModelConfig.OutputDropout the two coincide, with it AR here is AWD-LSTM's without the mask).
 //   AR  = α · mean over (t, b, j) of h[t,b,j]²
 //   TAR = β · mean over (t ≥ 1, b, j) of (h[t,b,j] − h[t−1,b,j])²
 // Means are over valid positions only: with per-row lengths, steps t ≥ length[b] are padding and are left out

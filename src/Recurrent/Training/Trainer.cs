@@ -168,7 +168,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             Model.Backward(_dOutput.AsSpan(0, Model.Output.Length), backwardSteps);
             return Engine.Update(lossInfo.Loss, lossInfo.Counted);
         }
-        // AR/TAR on the last recurrent layer's outputs (what the head reads): its gradient joins the head's in
+        // AR/TAR on the last recurrent layer's outputs (before output dropout): its gradient joins the head's in
         // dL/dh before backward through the stack. Reported with the L1/L2 penalty, not in the data loss.
         ReadOnlySpan<T> h = Model.Stack.Output;
         if (_dStack.Length < h.Length) _dStack = new T[h.Length];

@@ -30,6 +30,20 @@ public sealed record LanguageModelOptions
     public int EmbeddingSize { get; init; } = 64;
     /// <summary>Dropout between stacked layers during training, in [0, 1).</summary>
     public double Dropout { get; init; }
+    /// <summary>
+    /// Whether <see cref="Dropout"/> uses one mask per stream for the whole window (locked / variational, AWD-LSTM) rather
+    /// than one per step and unit (false, PyTorch's nn.LSTM dropout; the library default, so earlier runs resume as they
+    /// started). <c>rnn train</c> sets it for new runs. Recorded in the model configuration when <see cref="Dropout"/> is on.
+    /// </summary>
+    public bool LockedDropout { get; init; }
+    /// <summary>Locked dropout on the embedding outputs (or one-hot vectors) entering the first layer, in [0, 1); see <see cref="Models.ModelConfig.InputDropout"/>.</summary>
+    public double InputDropout { get; init; }
+    /// <summary>Locked dropout on the last layer's outputs before the head, in [0, 1); see <see cref="Models.ModelConfig.OutputDropout"/>.</summary>
+    public double OutputDropout { get; init; }
+    /// <summary>Whole-token dropout of embedding-table rows, in [0, 1); needs an embedding; see <see cref="Models.ModelConfig.EmbeddingDropout"/>.</summary>
+    public double EmbeddingDropout { get; init; }
+    /// <summary>DropConnect on the recurrent weights W_hh, in [0, 1); see <see cref="Models.ModelConfig.WeightDrop"/>.</summary>
+    public double WeightDrop { get; init; }
     /// <summary>The cell input/output function (LSTM g and h, GRU n, tanh RNN h): tanh (default) or softsign; see <see cref="Models.ModelConfig.Activation"/>.</summary>
     public CellActivation Activation { get; init; } = CellActivation.Tanh;
     /// <summary>The gate function of LSTM and GRU: sigmoid (default) or hard sigmoid; see <see cref="Models.ModelConfig.GateActivation"/>.</summary>
@@ -66,6 +80,12 @@ public sealed record LanguageModelOptions
         Positive(HiddenSize, nameof(HiddenSize));
         if (EmbeddingSize < 0) throw Bad(nameof(EmbeddingSize), $"must be 0 (one-hot) or positive, got {EmbeddingSize}");
         if (!(Dropout >= 0 && Dropout < 1)) throw Bad(nameof(Dropout), $"must be in [0, 1), got {Dropout}");
+        Probability(InputDropout, nameof(InputDropout));
+        Probability(OutputDropout, nameof(OutputDropout));
+        Probability(EmbeddingDropout, nameof(EmbeddingDropout));
+        Probability(WeightDrop, nameof(WeightDrop));
+        if (EmbeddingDropout > 0 && EmbeddingSize == 0)
+            throw Bad(nameof(EmbeddingDropout), $"drops rows of the embedding table, but EmbeddingSize 0 means one-hot inputs (no table); use InputDropout, or an embedding");
         Positive(BatchSize, nameof(BatchSize));
         Positive(SequenceLength, nameof(SequenceLength));
         ArgumentNullException.ThrowIfNull(Optimization, nameof(Optimization));
@@ -90,6 +110,12 @@ public sealed record LanguageModelOptions
         HiddenSize = HiddenSize,
         Layers = Layers,
         Dropout = Dropout,
+        // Only meaningful with dropout between layers; left out otherwise so a model without it keeps its file.
+        LockedDropout = LockedDropout && Dropout > 0,
+        InputDropout = InputDropout,
+        OutputDropout = OutputDropout,
+        EmbeddingDropout = EmbeddingDropout,
+        WeightDrop = WeightDrop,
         OutputSize = vocabularySize,
     };
 
@@ -114,6 +140,11 @@ public sealed record LanguageModelOptions
             Fit = other.Fit, SampleEvery = other.SampleEvery, SampleLength = other.SampleLength,
             SampleTemperature = other.SampleTemperature, SamplePrime = other.SamplePrime,
         };
+    }
+
+    private static void Probability(double p, string name)
+    {
+        if (!(p >= 0 && p < 1)) throw Bad(name, $"must be in [0, 1), got {p}");
     }
 
     private static void Positive(long value, string name)

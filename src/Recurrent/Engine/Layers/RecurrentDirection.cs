@@ -9,9 +9,13 @@
 // copied through unchanged (h_t = h_{t-1}, c_t = c_{t-1}) — so the forward direction ends on its own last
 // element and the reverse direction starts there from h0; in backward a skipped step passes dh/dc through
 // and contributes no gate gradient (its output is a padding position the caller masks to zero).
+// Weight drop (DropConnect on W_hh, AWD-LSTM; Wan et al. 2013): after DropRecurrentWeights, the forward steps and
+// the backward dh_{t-1} product use W̃ = W_hh ⊙ M (M: 0 or 1/(1−p) per element, fixed until the next forward),
+// and the stored W_hh's gradient gets dW̃ ⊙ M.
 using System.Numerics;
 using System.Runtime.InteropServices;
 using Recurrent.Kernels;
+using Recurrent.Randomness;
 using Recurrent.Tensors;
 using System.Runtime.CompilerServices;
 
@@ -59,6 +63,10 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
     private bool _masked;               // lengths were given and some row is shorter than _steps
     private int _minLength;             // shortest length: steps t >= _minLength have skipped rows
     private T[] _keepH = [], _keepC = [], _dyStep = []; // (B,H) backward scratch for skipped rows
+    private T[] _whhMask = [];          // (GH,H) weight-drop mask: 0 or 1/(1−p)
+    private T[] _whhDropped = [];       // (GH,H) W̃ = W_hh ⊙ mask, read instead of W_hh while _weightDropped
+    private T[] _dWhhDropped = [];      // (GH,H) backward scratch: dL/dW̃
+    private bool _weightDropped;        // the coming/last forward uses W̃
 
     public RecurrentDirection(ParameterStore<T> store, string prefix, string suffix, CellKind kind, int inputSize, int hiddenSize,
         bool reverse, bool peepholes, GateActivation gateActivation = GateActivation.Sigmoid, CellActivation activation = CellActivation.Tanh)
@@ -106,6 +114,29 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
     public ReadOnlySpan<T> FinalC => Kind == CellKind.Lstm
         ? _cells.AsSpan(TimeAt(_steps - 1) * _batch * HiddenSize, _batch * HiddenSize)
         : ReadOnlySpan<T>.Empty;
+
+    /// <summary>
+    /// Draws a new weight-drop mask for W_hh (one draw per element, in storage order) and makes the following
+    /// Forward and its Backward use W̃ = W_hh ⊙ mask; the stored weights are untouched.
+    /// </summary>
+    public void DropRecurrentWeights(double p, Rng rng)
+    {
+        int n = _gh * HiddenSize;
+        Ensure(ref _whhMask, n);
+        Ensure(ref _whhDropped, n);
+        Span<T> mask = _whhMask.AsSpan(0, n), dropped = _whhDropped.AsSpan(0, n);
+        DropoutMasks.Element(mask, p, rng);
+        ReadOnlySpan<T> w = _store.Value(WeightHH);
+        for (int j = 0; j < n; j++) dropped[j] = w[j] * mask[j];
+        _weightDropped = true;
+    }
+
+    /// <summary>Makes the following Forward use the stored W_hh (evaluation, or no weight drop).</summary>
+    public void UseStoredRecurrentWeights() => _weightDropped = false;
+
+    // W_hh as the steps read it: the dropped copy after DropRecurrentWeights, else the stored weights.
+    private ReadOnlySpan<T> RecurrentWeights() =>
+        _weightDropped ? _whhDropped.AsSpan(0, _gh * HiddenSize) : _store.Value(WeightHH);
 
     /// <summary>Time index of the s-th processed step.</summary>
     private int TimeAt(int s) => Reverse ? _steps - 1 - s : s;
@@ -238,7 +269,7 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
     {
         int steps = _steps, batch = _batch, h = HiddenSize, bh = batch * h, rows = steps * batch;
         Span<T> xproj = _xproj.AsSpan(0, rows * _gh);
-        ReadOnlySpan<T> whh = _store.Value(WeightHH), bhh = _store.Value(BiasHH);
+        ReadOnlySpan<T> whh = RecurrentWeights(), bhh = _store.Value(BiasHH);
         Span<T> hh = _hh.AsSpan(0, batch * _gh);
         ReadOnlySpan<T> peep = Peephole is null ? ReadOnlySpan<T>.Empty : _store.Value(Peephole);
         // The same W_hh^T multiplies every step: pack it once for the whole sequence.
@@ -325,7 +356,7 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
         if (dhT.IsEmpty) dh.Clear(); else dhT.CopyTo(dh);
         if (Kind == CellKind.Lstm) { if (dcT.IsEmpty) dc.Clear(); else dcT.CopyTo(dc); }
 
-        ReadOnlySpan<T> whh = _store.Value(WeightHH);
+        ReadOnlySpan<T> whh = RecurrentWeights();
         ReadOnlySpan<T> peep = Peephole is null ? ReadOnlySpan<T>.Empty : _store.Value(Peephole);
         Span<T> dPeep = Peephole is null ? Span<T>.Empty : _store.Gradient(Peephole);
         int firstStep = steps - backwardSteps;
@@ -438,7 +469,17 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
         // dW_hh (GH, H) += dGhh_t^T · h_{t-1}. The previous states of steps t..t+n-1 are h_{t-1}..h_{t+n-2}
         // (reversed: h_{t+1}..), contiguous in the output buffer except for the very first processed step,
         // whose previous state is h0.
-        Span<T> dWhh = _store.Gradient(WeightHH);
+        // With weight drop the products give dL/dW̃ into a cleared scratch, masked into the store's gradient below
+        // (which may already hold values: it is added to, never overwritten).
+        int whhLength = _gh * h;
+        Span<T> dWhh;
+        if (_weightDropped)
+        {
+            Ensure(ref _dWhhDropped, whhLength);
+            dWhh = _dWhhDropped.AsSpan(0, whhLength);
+            dWhh.Clear();
+        }
+        else dWhh = _store.Gradient(WeightHH);
         int withOutputPrev = firstStep == 0 ? count - 1 : count; // steps whose h_{prev} is in _output
         if (withOutputPrev > 0)
         {
@@ -455,6 +496,13 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
             int tFirst = TimeAt(0);
             Gemm.Multiply(Op.Transpose, Op.None, _gh, h, batch, dGhh.Slice(tFirst * batch * _gh, batch * _gh), _gh,
                 _h0.AsSpan(0, bh), h, dWhh, h, accumulate: true);
+        }
+        if (_weightDropped)
+        {
+            // W̃ = W ⊙ M, so dL/dW = dL/dW̃ ⊙ M.
+            Span<T> dStored = _store.Gradient(WeightHH);
+            ReadOnlySpan<T> mask = _whhMask.AsSpan(0, whhLength);
+            for (int j = 0; j < whhLength; j++) dStored[j] += dWhh[j] * mask[j];
         }
     }
 

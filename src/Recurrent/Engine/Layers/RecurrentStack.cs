@@ -5,6 +5,10 @@
 // Optional per-row lengths (B) make a padded batch exact: row b's forward direction stops after length[b]
 // steps, its reverse direction starts at step length[b]-1, its outputs at t >= length[b] are zero and its
 // final states are those at its own end — the same values as running that sequence alone.
+// Dropout in training (AWD-LSTM, Merity et al. 2017), every mask drawn from the caller's generator in this order
+// each forward: weight drop on every W_hh (layer by layer, forward direction first; RecurrentDirection), the
+// input mask (locked, (B,I) for all steps), then the masks between layers (element-wise per (t,b,f) as PyTorch,
+// or locked with lockedDropout). Output dropout (before the head) is the model's, not the stack's.
 using System.Numerics;
 using Recurrent.Randomness;
 using Recurrent.Tensors;
@@ -16,34 +20,44 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
 {
     private readonly RecurrentDirection<T>[][] _layers; // [layer][direction]
     private readonly T[][] _inputs;      // [layer] (T,B,In_k): the input each layer saw (layer 0: a copy of x)
-    private readonly T[][] _dropMasks;   // [layer] (T,B,In_k) inverted-dropout masks for layers k >= 1
+    private readonly T[][] _dropMasks;   // [layer] (T,B,In_k) inverted-dropout masks: layer 0's input mask, then between layers
     private readonly T[][] _dInputs;     // [layer] (T,B,In_k) gradient buffers
     private T[] _concat = [];            // (T,B,2H) top-layer output when bidirectional
     private T[] _dyDir = [];             // (T,B,H) one direction's slice of dOutput
     private T[] _finalH = [], _finalC = [];
     private int _steps, _batch;
-    private bool _lastWasTraining;
+    private bool _lastWasTraining;       // the last forward dropped between layers
+    private bool _inputDropped;          // the last forward dropped its input (layer 0's _dropMasks)
     private int[] _lengths = [];         // (B) lengths of the last forward when _masked
     private bool _masked;                // the last forward had a row shorter than its steps
 
     /// <summary>Creates the stack and registers its parameters in <paramref name="store"/> as
     /// <c>{prefix}weight_ih_l{k}[_reverse]</c>, <c>weight_hh</c>, <c>bias_ih</c>, <c>bias_hh</c> (and
     /// <c>weight_peephole</c> for peephole LSTMs). <paramref name="gateActivation"/> (LSTM, GRU) and
-    /// <paramref name="activation"/> (LSTM, GRU, tanh RNN) choose the cells' functions as ONNX's <c>activations</c>.</summary>
+    /// <paramref name="activation"/> (LSTM, GRU, tanh RNN) choose the cells' functions as ONNX's <c>activations</c>.
+    /// In training, <paramref name="dropout"/> drops the inputs of layers 2..L (element-wise, or one mask per row for the
+    /// whole window with <paramref name="lockedDropout"/>), <paramref name="inputDropout"/> the stack's input (locked), and
+    /// <paramref name="weightDrop"/> each element of every W_hh (DropConnect; AWD-LSTM, Merity et al. 2017).</summary>
     public RecurrentStack(ParameterStore<T> store, string prefix, CellKind kind, int inputSize, int hiddenSize,
         int layers, bool bidirectional = false, double dropout = 0, bool peepholes = false,
-        GateActivation gateActivation = GateActivation.Sigmoid, CellActivation activation = CellActivation.Tanh)
+        GateActivation gateActivation = GateActivation.Sigmoid, CellActivation activation = CellActivation.Tanh,
+        double inputDropout = 0, bool lockedDropout = false, double weightDrop = 0)
     {
         if (inputSize <= 0) throw new ArgumentException($"inputSize must be positive, got {inputSize}.", nameof(inputSize));
         if (hiddenSize <= 0) throw new ArgumentException($"hiddenSize must be positive, got {hiddenSize}.", nameof(hiddenSize));
         if (layers <= 0) throw new ArgumentException($"layers must be positive, got {layers}.", nameof(layers));
         if (!(dropout >= 0 && dropout < 1)) throw new ArgumentException($"dropout must be in [0, 1), got {dropout}.", nameof(dropout));
+        if (!(inputDropout >= 0 && inputDropout < 1)) throw new ArgumentException($"inputDropout must be in [0, 1), got {inputDropout}.", nameof(inputDropout));
+        if (!(weightDrop >= 0 && weightDrop < 1)) throw new ArgumentException($"weightDrop must be in [0, 1), got {weightDrop}.", nameof(weightDrop));
         Kind = kind;
         InputSize = inputSize;
         HiddenSize = hiddenSize;
         Layers = layers;
         Directions = bidirectional ? 2 : 1;
         Dropout = dropout;
+        InputDropout = inputDropout;
+        LockedDropout = lockedDropout;
+        WeightDrop = weightDrop;
         RecurrentDirection<T>.CheckActivations(kind, gateActivation, activation);
         GateActivation = gateActivation;
         Activation = activation;
@@ -78,6 +92,13 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
     public int Directions { get; }
     /// <summary>Dropout probability on the inputs of layers 2..L during training (PyTorch's <c>dropout</c>).</summary>
     public double Dropout { get; }
+    /// <summary>Whether <see cref="Dropout"/> draws one (B, features) mask per forward, the same at every step (variational /
+    /// locked dropout), instead of one per (t, b, feature).</summary>
+    public bool LockedDropout { get; }
+    /// <summary>Locked dropout probability on the stack's input (B, I) during training (AWD-LSTM's dropouti).</summary>
+    public double InputDropout { get; }
+    /// <summary>DropConnect probability on every element of each W_hh during training (AWD-LSTM's weight drop).</summary>
+    public double WeightDrop { get; }
     /// <summary>Features per output step: <c>Directions * HiddenSize</c>.</summary>
     public int OutputSize => Directions * HiddenSize;
     /// <summary>Size of one state tensor (L*D, B, H) for the given batch.</summary>
@@ -163,10 +184,20 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
         if (!c0.IsEmpty && (!Kind.HasCellState() || c0.Length != stateLen))
             throw new ArgumentException($"c0 has {c0.Length} values; expected {(Kind.HasCellState() ? stateLen : 0)}.", nameof(c0));
         bool useDropout = training && Dropout > 0 && Layers > 1;
-        if (useDropout && dropoutRng is null) throw new ArgumentNullException(nameof(dropoutRng), "Dropout in training needs an Rng.");
+        bool dropInput = training && InputDropout > 0;
+        bool dropWeights = training && WeightDrop > 0;
+        if ((useDropout || dropInput || dropWeights) && dropoutRng is null)
+            throw new ArgumentNullException(nameof(dropoutRng), "Dropout in training needs an Rng.");
+        if (dropInput && tokens)
+            throw new InvalidOperationException("Input dropout in training needs the input vectors: call Forward with them, not ForwardTokens.");
         _steps = steps;
         _batch = batch;
         _lastWasTraining = useDropout;
+        _inputDropped = dropInput;
+        foreach (var layer in _layers) // plain loops: no enumerator allocated per step
+            foreach (var dir in layer)
+                if (dropWeights) dir.DropRecurrentWeights(WeightDrop, dropoutRng!);
+                else dir.UseStoredRecurrentWeights();
         _masked = false;
         foreach (int len in lengths) if (len < steps) { _masked = true; break; }
         if (_masked) { Ensure(ref _lengths, batch); lengths.CopyTo(_lengths); }
@@ -184,7 +215,16 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
                 Ensure(ref _inputs[k], rows * inK);
                 input = _inputs[k].AsSpan(0, rows * inK);
                 if (k == 0)
+                {
                     x.CopyTo(input);
+                    if (dropInput)
+                    {
+                        Ensure(ref _dropMasks[0], input.Length);
+                        Span<T> mask = _dropMasks[0].AsSpan(0, input.Length);
+                        DropoutMasks.Locked(mask, steps, batch, inK, InputDropout, dropoutRng!);
+                        DropoutMasks.Apply(input, mask);
+                    }
+                }
                 else
                 {
                     CopyLayerOutput(k - 1, input);
@@ -241,17 +281,19 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>The per-row lengths of the last forward (B); every row is T long when <see cref="HasLengths"/> is false.</summary>
     public int Length(int row) => _masked ? _lengths[row] : _steps;
 
+    // Draws the mask between layers k-1 and k, (T,B,In_k), and applies it to layer k's input.
     private void ApplyNewDropoutMask(int k, Span<T> input, Rng rng)
     {
         Ensure(ref _dropMasks[k], input.Length);
         Span<T> mask = _dropMasks[k].AsSpan(0, input.Length);
-        T keepScale = T.CreateChecked(1.0 / (1.0 - Dropout));
-        for (int j = 0; j < input.Length; j++)
-        {
-            mask[j] = rng.NextDouble() < Dropout ? T.Zero : keepScale;
-            input[j] *= mask[j];
-        }
+        if (LockedDropout) DropoutMasks.Locked(mask, _steps, _batch, _layers[k][0].InputSize, Dropout, rng);
+        else DropoutMasks.Element(mask, Dropout, rng);
+        DropoutMasks.Apply(input, mask);
     }
+
+    /// <summary>The dropout mask layer <paramref name="layer"/>'s input got in the last training forward, (T,B,In_k):
+    /// layer 0's input mask, or the mask between layers; for tests and inspection.</summary>
+    internal ReadOnlySpan<T> DropoutMask(int layer) => _dropMasks[layer].AsSpan(0, _steps * _batch * _layers[layer][0].InputSize);
 
     /// <summary>
     /// Backpropagates dOutput (T,B,D*H) and the final-state gradients dFinalH/dFinalC ((L*D,B,H); empty = zero)
@@ -276,13 +318,14 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
         {
             int inK = _layers[k][0].InputSize;
             Span<T> dIn;
-            if (k > 0)
+            bool maskedInput = k == 0 && _inputDropped && !dInput.IsEmpty;
+            if (k > 0 || maskedInput)
             {
                 Ensure(ref _dInputs[k], rows * inK);
                 dIn = _dInputs[k].AsSpan(0, rows * inK);
                 dIn.Clear();
             }
-            else dIn = dInput;
+            else dIn = dInput; // empty when the caller needs no input gradient
 
             for (int d = 0; d < Directions; d++)
             {
@@ -312,6 +355,12 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
                     for (int j = 0; j < dIn.Length; j++) dIn[j] *= mask[j];
                 }
                 dOut = dIn;
+            }
+            else if (maskedInput)
+            {
+                // x̃ = x ⊙ mask: dInput += dx̃ ⊙ mask (dInput is added to, as without dropout).
+                ReadOnlySpan<T> mask = _dropMasks[0].AsSpan(0, rows * inK);
+                for (int j = 0; j < dIn.Length; j++) dInput[j] += dIn[j] * mask[j];
             }
         }
     }

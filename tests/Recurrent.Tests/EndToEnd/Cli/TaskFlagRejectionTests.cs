@@ -28,6 +28,11 @@ public sealed class TaskFlagRejectionTests : IDisposable
     [InlineData("seq2seq", "--window", "8")]    // forecast-only flag on the encoder–decoder
     [InlineData("seq2seq", "--dropout", "0.2")] // the encoder–decoder has no dropout
     [InlineData("seq2seq", "--sample-every", "5")] // language-model-only flag
+    [InlineData("classify", "--dropout-input", "0.1")] // the AWD-LSTM dropouts are language-model options
+    [InlineData("tag", "--weight-drop", "0.2")]
+    [InlineData("forecast", "--dropout-output", "0.2")]
+    [InlineData("seq2seq", "--dropout-embedding", "0.1")]
+    [InlineData("classify", "--dropout-masks", "element")]
     [InlineData("tag", "--features-per-step", "2")] // classify-only flag (numeric files) on the tagger
     [InlineData("forecast", "--features-per-step", "3")] // ... and on the forecaster, whose columns are its channels
     public void AnotherTasksOptionIsRefusedWithOneLineAndExitCode2(string task, string option, string? value)

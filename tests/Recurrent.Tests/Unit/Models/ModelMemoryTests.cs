@@ -91,11 +91,15 @@ public sealed class ModelMemoryTests(ITestOutputHelper log)
         Assert.Contains("the batch size or the steps per batch", e.Message);
     }
 
-    public static TheoryData<string> SmallModels() => ["lstm tokens", "gru bidirectional dense", "rnn one-hot"];
+    public static TheoryData<string> SmallModels() => ["lstm tokens", "gru bidirectional dense", "rnn one-hot", "lstm awd dropouts", "gru awd token path"];
 
     private static (ModelConfig Config, int Batch, int Steps) Small(string name) => name switch
     {
         "lstm tokens" => (new ModelConfig { Input = InputKind.Embedding, InputSize = 50, EmbeddingSize = 32, Cell = CellKind.Lstm, HiddenSize = 64, Layers = 2, Dropout = 0.1, OutputSize = 50 }, 8, 32),
+        "lstm awd dropouts" => (new ModelConfig { Input = InputKind.Embedding, InputSize = 50, EmbeddingSize = 32, Cell = CellKind.Lstm, HiddenSize = 64, Layers = 2, Dropout = 0.1,
+            LockedDropout = true, InputDropout = 0.1, OutputDropout = 0.2, EmbeddingDropout = 0.1, WeightDrop = 0.3, OutputSize = 50 }, 8, 32),
+        "gru awd token path" => (new ModelConfig { Input = InputKind.Embedding, InputSize = 50, EmbeddingSize = 32, Cell = CellKind.Gru, HiddenSize = 64, Layers = 2,
+            OutputDropout = 0.2, EmbeddingDropout = 0.1, WeightDrop = 0.3, OutputSize = 50 }, 8, 32),
         "gru bidirectional dense" => (new ModelConfig { Input = InputKind.Dense, InputSize = 12, Cell = CellKind.Gru, HiddenSize = 48, Bidirectional = true, Head = HeadKind.LastStep, OutputSize = 5 }, 16, 24),
         _ => (new ModelConfig { Input = InputKind.OneHot, InputSize = 300, Cell = CellKind.RnnTanh, HiddenSize = 80, OutputSize = 300 }, 4, 16),
     };

@@ -48,6 +48,30 @@ public sealed class AllocationTests
         Assert.Equal(0, allocated);
     }
 
+    // The AWD-LSTM dropouts (locked masks, input/output/embedding dropout, weight drop) reuse their mask buffers too,
+    // on the per-vocabulary token path (embedding dropout alone) and the per-token path input dropout takes.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TrainingStepWithAwdDropoutsAllocatesNothingAfterWarmUp(bool inputDropout)
+    {
+        var model = new SequenceModel<float>(Build(CellKind.Lstm, 2, dropout: 0.2).Config with
+        {
+            LockedDropout = true, InputDropout = inputDropout ? 0.2 : 0, OutputDropout = 0.3, EmbeddingDropout = 0.1, WeightDrop = 0.3,
+        }, seed: 3);
+        var trainer = new Trainer<float>(model, new Adam<float>(model.Parameters.Count), new ConstantSchedule(1e-3));
+        var rng = new Rng(2);
+        int T = 12, B = 5;
+        var x = new int[T * B];
+        var y = new int[T * B];
+        for (int i = 0; i < x.Length; i++) { x[i] = rng.NextInt(17); y[i] = rng.NextInt(17); }
+        for (int i = 0; i < 3; i++) { trainer.Train(x, y, T, B); model.CarryState(); }
+        Assert.Equal(0, Allocations.MinimumBytes(() =>
+        {
+            for (int i = 0; i < 20; i++) { trainer.Train(x, y, T, B); model.CarryState(); }
+        }));
+    }
+
     [Fact]
     public void TruncatedBpttAllocatesNothingAfterWarmUp()
     {
