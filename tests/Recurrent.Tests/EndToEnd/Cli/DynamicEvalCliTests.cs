@@ -1,6 +1,7 @@
 // `rnn eval MODEL --data FILE --dynamic` through the real tool: the JSON names the hyperparameters and carries the
 // static loss of the same layout beside the dynamic one (equal to `rnn eval` without --dynamic), a repeated text gets
-// cheaper, η = 0 reproduces the static loss exactly, the model file is left byte for byte, and the flag errors.
+// cheaper, η = 0 reproduces the static loss exactly, the model file is left byte for byte, and the flag errors
+// (task models refused).
 using System.Text.Json;
 using Recurrent.Tests.LanguageModels;
 
@@ -61,6 +62,20 @@ public sealed class DynamicEvalCliTests(TrainedCharModel trained) : IClassFixtur
         Assert.Contains("dynamic evaluation: η 0.1, decay λ 0.001, segments of 50 tokens, 1 stream(s)", r.Stdout);
         Assert.Matches(@"loss: \d+\.\d{4} nats/token \(static \d+\.\d{4}\)", r.Stdout);
         Assert.Matches(@"bits per character: \d+\.\d{4} \(static \d+\.\d{4}\)", r.Stdout);
+    }
+
+    [Fact]
+    public void ATaskModelIsRefused()
+    {
+        using var dir = new Recurrent.Tests.Data.TempDirectory();
+        string tsv = dir.File("train.tsv", Recurrent.Tests.Supervised.TaskSynthetic.Tsv(40, 21));
+        string run = Path.Combine(dir.Path, "classify");
+        var t = CliRunner.Run("train", "--task", "classify", "--data", tsv, "--run-dir", run, "--epochs", "1", "--hidden", "8", "--embedding", "4");
+        Assert.True(t.ExitCode == 0, t.Stdout + t.Stderr);
+        var r = CliRunner.Run("eval", run, "--data", tsv, "--dynamic");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--dynamic applies to language models only;", r.Stderr);
+        Assert.Contains("is a classify model", r.Stderr);
     }
 
     [Theory]
