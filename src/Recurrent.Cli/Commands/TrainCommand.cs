@@ -51,6 +51,7 @@ internal static partial class TrainCommand
         public readonly Option<int?> Layers = new("--layers") { Description = $"Recurrent layers ({TaskDefaults.Layers})." };
         public readonly Option<int?> Hidden = new("--hidden") { Description = $"Hidden units per layer ({TaskDefaults.Hidden})." };
         public readonly Option<int?> Embedding = new("--embedding") { Description = $"Embedding size; 0 = one-hot inputs ({TaskDefaults.Embedding})." };
+        public readonly Option<bool> TieWeights = new("--tie-weights") { Description = "Language models: the output layer uses the embedding table as its weight (Press & Wolf 2016), with a learned projection when --embedding differs from --hidden; fewer parameters, meant for word, bpe and jieba tokenizers. Needs --embedding > 0." };
         public readonly Option<double?> Dropout = new("--dropout") { Description = $"Dropout between layers ({TaskDefaults.Dropout})." };
         public readonly Option<string?> DropoutMasks = new("--dropout-masks") { HelpName = "KIND", Description = "Language models: the masks of --dropout — locked (default: one mask per stream for the whole window, AWD-LSTM) or element (a new mask per step and unit, as PyTorch's nn.LSTM)." };
         public readonly Option<double?> DropoutInput = new("--dropout-input") { HelpName = "P", Description = "Language models: locked dropout on the embedding outputs entering the first layer, one mask per stream and window (AWD-LSTM dropouti; default 0: off)." };
@@ -99,7 +100,7 @@ internal static partial class TrainCommand
         public IEnumerable<Option> All =>
         [
             Task, Bidirectional,
-            Data, Encoding, Tokenizer, MaxVocab, UserDict, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, Layers, Hidden, Embedding, Dropout, DropoutMasks, DropoutInput, DropoutOutput, DropoutEmbedding, WeightDrop, Batch,
+            Data, Encoding, Tokenizer, MaxVocab, UserDict, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, Layers, Hidden, Embedding, TieWeights, Dropout, DropoutMasks, DropoutInput, DropoutOutput, DropoutEmbedding, WeightDrop, Batch,
             SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, Ar, Tar, LrSchedule, LrDecay,
             LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, Epochs, Steps, Time, EvalEvery, Patience, LogEvery,
             SampleEvery, SampleLength, SampleTemperature, SamplePrime, RunDir, Resume, InitFrom, Seed, Quiet, CheckpointEvery, MaxBadSteps,
@@ -108,7 +109,7 @@ internal static partial class TrainCommand
         /// <summary>Options a resumed run takes from its checkpoint: giving them with --resume is an error.</summary>
         public IEnumerable<Option> FixedOnResume =>
         [
-            Data, Encoding, Tokenizer, MaxVocab, UserDict, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, Layers, Hidden, Embedding, Dropout, DropoutMasks, DropoutInput, DropoutOutput, DropoutEmbedding, WeightDrop, Batch,
+            Data, Encoding, Tokenizer, MaxVocab, UserDict, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, Layers, Hidden, Embedding, TieWeights, Dropout, DropoutMasks, DropoutInput, DropoutOutput, DropoutEmbedding, WeightDrop, Batch,
             SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, Ar, Tar, LrSchedule, LrDecay,
             LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, RunDir, InitFrom, Seed,
         ];
@@ -116,7 +117,7 @@ internal static partial class TrainCommand
         /// <summary>Flag for each LanguageModelOptions/TrainingDataSpec property, to word library errors in CLI terms.</summary>
         public static readonly Dictionary<string, string> FlagOf = new(StringComparer.Ordinal)
         {
-            ["Layers"] = "--layers", ["Activation"] = "--activation", ["GateActivation"] = "--gate-activation", ["HiddenSize"] = "--hidden", ["EmbeddingSize"] = "--embedding", ["Dropout"] = "--dropout",
+            ["Layers"] = "--layers", ["Activation"] = "--activation", ["GateActivation"] = "--gate-activation", ["HiddenSize"] = "--hidden", ["EmbeddingSize"] = "--embedding", ["TieWeights"] = "--tie-weights", ["Dropout"] = "--dropout",
             ["InputDropout"] = "--dropout-input", ["OutputDropout"] = "--dropout-output", ["EmbeddingDropout"] = "--dropout-embedding", ["WeightDrop"] = "--weight-drop",
             ["BatchSize"] = "--batch", ["SequenceLength"] = "--seq-length", ["LearningRate"] = "--lr", ["Momentum"] = "--momentum",
             ["Beta1"] = "--beta1", ["Beta2"] = "--beta2", ["RmsPropAlpha"] = "--alpha", ["Epsilon"] = "--eps", ["ClipNorm"] = "--clip",
@@ -355,7 +356,8 @@ internal static partial class TrainCommand
             var c = init.Model.Config;
             x = x with { Cell = c.Cell, Layers = c.Layers, HiddenSize = c.HiddenSize, Dropout = c.Dropout,
                 EmbeddingSize = c.Input == InputKind.Embedding ? c.StackInputSize : 0, Activation = c.Activation, GateActivation = c.GateActivation,
-                InputDropout = c.InputDropout, OutputDropout = c.OutputDropout, EmbeddingDropout = c.EmbeddingDropout, WeightDrop = c.WeightDrop };
+                InputDropout = c.InputDropout, OutputDropout = c.OutputDropout, EmbeddingDropout = c.EmbeddingDropout, WeightDrop = c.WeightDrop,
+                TieWeights = c.TieWeights };
         }
         if (parse.GetValue(o.Model) is string cell) x = x with { Cell = CommonOptions.ParseCell(cell) };
         x = x with
@@ -367,6 +369,7 @@ internal static partial class TrainCommand
         if (parse.GetValue(o.Layers) is int layers) x = x with { Layers = layers };
         if (parse.GetValue(o.Hidden) is int hidden) x = x with { HiddenSize = hidden };
         if (parse.GetValue(o.Embedding) is int embedding) x = x with { EmbeddingSize = embedding };
+        if (parse.GetValue(o.TieWeights)) x = x with { TieWeights = true };
         if (parse.GetValue(o.Dropout) is double dropout) x = x with { Dropout = dropout };
         // New runs default to locked masks between layers (AWD-LSTM); the library's default stays element-wise.
         x = x with { LockedDropout = (parse.GetValue(o.DropoutMasks)?.ToLowerInvariant() ?? "locked") switch
@@ -439,6 +442,7 @@ internal static partial class TrainCommand
         string corpus = builtIn ? "built-in corpus (this project's C# sources and docs)" : string.Join(" ", spec.Data);
         Console.WriteLine($"corpus: {corpus}; {data.Tokenizer}; {data.Train.Length:N0} training tokens, {data.Validation.Length:N0} validation tokens");
         string input = o.EmbeddingSize > 0 ? $"embedding {o.EmbeddingSize}" : "one-hot input";
+        if (o.TieWeights) input += o.EmbeddingSize == o.HiddenSize ? " tied to the output layer" : $" tied to the output layer through a {o.HiddenSize}→{o.EmbeddingSize} projection";
         string dropout = o.Dropout > 0 ? $", dropout {Format.Number(o.Dropout, "G")} ({(o.LockedDropout ? "locked" : "element")} masks)" : "";
         if (o.InputDropout > 0) dropout += $", input dropout {Format.Number(o.InputDropout, "G")}";
         if (o.OutputDropout > 0) dropout += $", output dropout {Format.Number(o.OutputDropout, "G")}";

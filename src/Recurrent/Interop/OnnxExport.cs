@@ -66,6 +66,7 @@ public static class OnnxExport
     public static byte[] ToBytes(SequenceModel<float> model, string? tokenizerJson = null, string? taskJson = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        model = model.Untied();   // a weight-tied model goes out as its untied equivalent: head.weight = the shared table (· projection)
         CheckSize(model.Parameters.Count, nameof(model));
         var c = model.Config;
         var p = model.Parameters;

@@ -9,6 +9,8 @@
 //   tokenizer.json      the tokenizer of a language model (Tokenizer.ToJson), when the model file has one;
 //   task.json           a task model's labels, vocabulary, standardisation... (TaskSidecar), when given.
 // Encoder–decoders have their own folder layout (Seq2SeqExport).
+// A weight-tied model (ModelConfig.TieWeights) is written as its untied equivalent: head.weight holds the embedding
+// table (times head.proj.weight when the widths differ), so model.py, config.json and `rnn import` need nothing new.
 // PyTorch has no peephole LSTM, so peephole models are refused (their ONNX export keeps the peepholes).
 // torch.nn's LSTM and GRU are fixed to sigmoid gates and tanh, and nn.RNN has no softsign: a model with other
 // activations gets a small step-by-step module in model.py instead (ActivatedRecurrent: the same parameter names,
@@ -49,10 +51,15 @@ public static class PyTorchExport
                 "so it cannot be exported for PyTorch; export it with --format onnx instead (the ONNX LSTM operator has peepholes).", nameof(config));
     }
 
-    /// <summary>The state_dict tensors: every parameter under its PyTorch name, in registration order.</summary>
+    /// <summary>
+    /// The state_dict tensors: every parameter under its PyTorch name, in registration order. A weight-tied model is
+    /// exported as its untied equivalent (<see cref="SequenceModel{T}.Untied"/>: head.weight = the embedding table,
+    /// times the projection when the widths differ), so the snippet's plain nn.Linear head reproduces its logits.
+    /// </summary>
     public static IReadOnlyList<NamedTensor> StateDict(SequenceModel<float> model)
     {
         ArgumentNullException.ThrowIfNull(model);
+        model = model.Untied();
         CheckExportable(model.Config);
         return model.Parameters.Parameters.Select(p => new NamedTensor(p.Name, (int[])p.Shape.Clone(), model.Parameters.Value(p).ToArray())).ToList();
     }
@@ -66,6 +73,7 @@ public static class PyTorchExport
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        model = model.Untied();   // a tied model goes out as its untied equivalent (see StateDict)
         var tensors = StateDict(model);
         Directory.CreateDirectory(directory);
         var meta = new Dictionary<string, string> { ["format"] = "pt" };

@@ -67,6 +67,15 @@ public sealed record ModelConfig
     /// <summary>Outputs of the head: classes for cross-entropy, values for regression.</summary>
     public int OutputSize { get; init; }
 
+    /// <summary>
+    /// Weight tying (Press &amp; Wolf 2016; Inan et al. 2016): the head's (V, ·) weight is the embedding table itself.
+    /// When the embedding width E differs from the top layer's width D·H, a learned (E, D·H) projection without bias
+    /// (<c>head.proj.weight</c>) maps the hidden state to E first. Needs an embedding input, a per-step head and
+    /// OutputSize = InputSize. Left out of the JSON when false.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool TieWeights { get; init; }
+
     /// <summary>Initialisation of input-to-hidden, embedding and head weights.</summary>
     public WeightInit WeightInit { get; init; } = WeightInit.XavierUniform;
     /// <summary>Initialisation of hidden-to-hidden (recurrent) weights.</summary>
@@ -109,6 +118,10 @@ public sealed record ModelConfig
         if (!(UniformRange > 0 && double.IsFinite(UniformRange))) throw new ArgumentException($"UniformRange must be positive and finite, got {UniformRange}.", nameof(UniformRange));
         if (!double.IsFinite(InitGain)) throw new ArgumentException($"InitGain must be finite, got {InitGain}.", nameof(InitGain));
         if (ForgetGateBias is double fb && !double.IsFinite(fb)) throw new ArgumentException($"ForgetGateBias must be finite, got {fb}.", nameof(ForgetGateBias));
+        if (TieWeights && Input != InputKind.Embedding)
+            throw new ArgumentException($"TieWeights shares the embedding table with the head, but the input is {Input} (no table); use an embedding input.", nameof(TieWeights));
+        if (TieWeights && (Head != HeadKind.PerStep || OutputSize != InputSize))
+            throw new ArgumentException($"TieWeights needs a per-step head predicting the input vocabulary (OutputSize = InputSize); got a {Head} head with OutputSize {OutputSize} and InputSize {InputSize}.", nameof(TieWeights));
         if (WeightInit is WeightInit.Orthogonal or WeightInit.Identity)
             throw new ArgumentException($"WeightInit {WeightInit} applies to recurrent weights only; set RecurrentInit instead.", nameof(WeightInit));
     }

@@ -37,6 +37,9 @@ public static class ModelMemory
         Int128 peepholes = config.Peepholes && config.Cell == CellKind.Lstm ? 3 * h : 0;
         Int128 Layer(Int128 input) => directions * (gates * h * input + gates * h * h + 2 * gates * h + peepholes);
         if (config.Layers > 0) total += Layer(stackInput) + (config.Layers - 1) * Layer(h * directions);
+        // A tied head reuses the embedding table: only its bias and, when the widths differ, the (E, D*H) projection.
+        if (config.TieWeights)
+            return total + (stackInput == h * directions ? 0 : stackInput * h * directions) + config.OutputSize;
         return total + (Int128)config.OutputSize * h * directions + config.OutputSize;
     }
 

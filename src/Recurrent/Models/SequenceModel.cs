@@ -1,6 +1,7 @@
 // SequenceModel: input (embedding | one-hot | dense) → RecurrentStack → Linear head (per step or last
 // step), with carried recurrent state for truncated BPTT. Parameter names are PyTorch state_dict names:
-// embedding.weight, rnn.weight_ih_l0..., head.weight, head.bias.
+// embedding.weight, rnn.weight_ih_l0..., head.weight, head.bias. With weight tying (ModelConfig.TieWeights) the head
+// is a TiedHead: no head.weight (the embedding table serves as it), head.proj.weight (E, D*H) when E ≠ D*H, head.bias.
 // Shapes: inputs (T,B) ids or (T,B,F) features; outputs (T,B,O) per step or (B,O) last step;
 // state (L*D,B,H) for h and, for LSTM, c.
 // Variable lengths: Forward takes optional per-row lengths (B) for a batch padded to T steps; the result for
@@ -28,7 +29,9 @@ namespace Recurrent.Models;
 public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Embedding<T>? _embedding;
-    private readonly Linear<T> _head;
+    private readonly IOutputLayer<T> _head;
+    private readonly Linear<T>? _linearHead;   // the untied head
+    private readonly TiedHead<T>? _tiedHead;   // the weight-tied head (ModelConfig.TieWeights)
     private readonly Rng _dropoutRng;
 
     private T[] _x = [];          // (T,B,F) stack input
@@ -68,7 +71,10 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
         Stack = new RecurrentStack<T>(Parameters, "rnn.", config.Cell, config.StackInputSize, config.HiddenSize,
             config.Layers, config.Bidirectional, config.Dropout, config.Peepholes, config.GateActivation, config.Activation,
             config.InputDropout, config.LockedDropout, config.WeightDrop);
-        _head = new Linear<T>(Parameters, "head.", Stack.OutputSize, config.OutputSize);
+        if (config.TieWeights)
+            _head = _tiedHead = new TiedHead<T>(Parameters, "head.", _embedding!.Weight, Stack.OutputSize);
+        else
+            _head = _linearHead = new Linear<T>(Parameters, "head.", Stack.OutputSize, config.OutputSize);
         Parameters.Seal();
         var rng = new Rng(seed);
         Initialize(rng);
@@ -81,6 +87,31 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
     public ParameterStore<T> Parameters { get; }
     /// <summary>The recurrent layers.</summary>
     public RecurrentStack<T> Stack { get; }
+
+    /// <summary>
+    /// The head's weight as an untied (O, D*H) matrix: <c>head.weight</c>, or for a tied model the embedding table
+    /// (times <c>head.proj.weight</c> when the widths differ). A copy; step-by-step inference and exports read it.
+    /// </summary>
+    public T[] OutputWeight() => _tiedHead is not null
+        ? _tiedHead.EffectiveWeight()
+        : Parameters.Value(_linearHead!.Weight).ToArray();
+
+    /// <summary>
+    /// An equivalent model without weight tying (this model when it is not tied): the same parameters, and
+    /// <c>head.weight</c> = <see cref="OutputWeight"/>. Its logits equal this model's up to rounding; exporters
+    /// write it, since torch.nn and ONNX then need nothing special.
+    /// </summary>
+    public SequenceModel<T> Untied()
+    {
+        if (_tiedHead is null) return this;
+        var untied = new SequenceModel<T>(Config with { TieWeights = false }, seed: 0);
+        foreach (var p in untied.Parameters.Parameters)
+        {
+            if (p.Name == "head.weight") OutputWeight().CopyTo(untied.Parameters.Value(p));
+            else Parameters.Value(Parameters[p.Name]).CopyTo(untied.Parameters.Value(p));
+        }
+        return untied;
+    }
 
     /// <summary>
     /// The generator that draws dropout masks during training. Checkpoints save its <see cref="Rng.State"/>
@@ -479,6 +510,9 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
                 case WeightInit.Zeros: e.Clear(); break;
                 case WeightInit.XavierUniform: Initializers.XavierUniform(e, c.InputSize, _embedding.Dimension, rng); break;
                 case WeightInit.XavierNormal: Initializers.XavierNormal(e, c.InputSize, _embedding.Dimension, rng); break;
+                // A tied table is also the output layer, where N(0, 1) would give logits of size √E: PyTorch's
+                // word_language_model example initialises it U(±0.1).
+                case var _ when c.TieWeights: Initializers.Uniform(e, -0.1, 0.1, rng); break;
                 default: Initializers.Normal(e, 1.0, rng); break; // PyTorch's nn.Embedding: N(0, 1)
             }
         }
@@ -502,9 +536,20 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
             if (dir.Peephole is not null) Parameters.Value(dir.Peephole).Clear();
         }
         double linearDefault = 1.0 / Math.Sqrt(Stack.OutputSize);
-        Initializers.GateBlocks(Parameters.Value(_head.Weight), 1, c.OutputSize, Stack.OutputSize, c.WeightInit,
-            c.UniformRange, c.InitGain, linearDefault, rng);
-        InitBias(Parameters.Value(_head.Bias), linearDefault, rng);
+        if (_tiedHead is not null)
+        {
+            // The projection is an nn.Linear(D*H, E, bias=False); the logits' fan-in is E.
+            if (_tiedHead.Projection is not null)
+                Initializers.GateBlocks(Parameters.Value(_tiedHead.Projection), 1, _tiedHead.Width, Stack.OutputSize, c.WeightInit,
+                    c.UniformRange, c.InitGain, linearDefault, rng);
+            InitBias(Parameters.Value(_tiedHead.Bias), 1.0 / Math.Sqrt(_tiedHead.Width), rng);
+        }
+        else
+        {
+            Initializers.GateBlocks(Parameters.Value(_linearHead!.Weight), 1, c.OutputSize, Stack.OutputSize, c.WeightInit,
+                c.UniformRange, c.InitGain, linearDefault, rng);
+            InitBias(Parameters.Value(_linearHead.Bias), linearDefault, rng);
+        }
 
         void InitBias(Span<T> b, double defaultRange, Rng r)
         {

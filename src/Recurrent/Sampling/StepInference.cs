@@ -137,7 +137,8 @@ public sealed class StepInference : IPooledWork
         }
 
         var headT = new float[_hidden * _outputs];
-        Gemv.Transpose(store.Value(store["head.weight"]), _outputs, _hidden, headT);
+        // head.weight, or a tied model's embedding table (times its projection): one (O, H) matrix either way.
+        Gemv.Transpose(model.OutputWeight(), _outputs, _hidden, headT);
         _headT = new PackedRowMatrix(headT, _hidden, _outputs);
         _headBias = store.Value(store["head.bias"]).ToArray();
         _logits = new float[_outputs];

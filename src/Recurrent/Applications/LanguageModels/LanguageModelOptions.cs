@@ -48,6 +48,13 @@ public sealed record LanguageModelOptions
     public CellActivation Activation { get; init; } = CellActivation.Tanh;
     /// <summary>The gate function of LSTM and GRU: sigmoid (default) or hard sigmoid; see <see cref="Models.ModelConfig.GateActivation"/>.</summary>
     public GateActivation GateActivation { get; init; } = GateActivation.Sigmoid;
+    /// <summary>
+    /// Weight tying (Press &amp; Wolf 2016): the output layer uses the embedding table as its weight, with a learned
+    /// projection when the embedding and hidden sizes differ; see <see cref="Models.ModelConfig.TieWeights"/>. Needs an
+    /// embedding (EmbeddingSize &gt; 0). Left out of the run spec's JSON when false.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool TieWeights { get; init; }
 
     // ---- batching ----
     /// <summary>B: parallel contiguous streams.</summary>
@@ -86,6 +93,8 @@ public sealed record LanguageModelOptions
         Probability(WeightDrop, nameof(WeightDrop));
         if (EmbeddingDropout > 0 && EmbeddingSize == 0)
             throw Bad(nameof(EmbeddingDropout), $"drops rows of the embedding table, but EmbeddingSize 0 means one-hot inputs (no table); use InputDropout, or an embedding");
+        if (TieWeights && EmbeddingSize == 0)
+            throw Bad(nameof(TieWeights), "needs an embedding table to share with the output layer, but an embedding size of 0 means one-hot inputs; use a positive embedding size");
         Positive(BatchSize, nameof(BatchSize));
         Positive(SequenceLength, nameof(SequenceLength));
         ArgumentNullException.ThrowIfNull(Optimization, nameof(Optimization));
@@ -117,6 +126,7 @@ public sealed record LanguageModelOptions
         EmbeddingDropout = EmbeddingDropout,
         WeightDrop = WeightDrop,
         OutputSize = vocabularySize,
+        TieWeights = TieWeights,
     };
 
     /// <summary>The optimizer, sized for <paramref name="parameterCount"/> parameters.</summary>

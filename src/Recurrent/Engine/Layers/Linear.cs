@@ -6,7 +6,7 @@ using Recurrent.Tensors;
 namespace Recurrent.Layers;
 
 /// <summary>Affine layer (torch.nn.Linear): parameters <c>{prefix}weight</c> (O, In) and <c>{prefix}bias</c> (O).</summary>
-public sealed class Linear<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Linear<T> : IOutputLayer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly ParameterStore<T> _store;
 

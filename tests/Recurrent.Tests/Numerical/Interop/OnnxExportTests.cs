@@ -3,7 +3,7 @@
 // GRU; embedding, one-hot and dense inputs; per-step and last-step heads; every activation combination (LSTM and GRU ×
 // gates sigmoid | hard sigmoid × cell tanh | softsign, the softsign RNN; one and two directions), written as the
 // operators' `activations` attribute — with non-zero initial states, for whole sequences and step by step with the
-// final states fed back as the next step's initial states.
+// final states fed back as the next step's initial states; weight-tied models (written untied) too.
 // The PyTorch fixtures close the triangle: torch's outputs = ONNX Runtime's on the imported, exported model.
 using Microsoft.ML.OnnxRuntime;
 using Recurrent.Interop;
@@ -40,6 +40,9 @@ public sealed class OnnxExportTests(ITestOutputHelper log)
         ["rnn_softsign_embedding"] = new() { Input = InputKind.Embedding, InputSize = 13, EmbeddingSize = 5, Cell = CellKind.RnnTanh, Activation = CellActivation.Softsign, HiddenSize = 8, OutputSize = 13 },
         ["rnn_softsign_2layer_bidir_dense"] = new() { Input = InputKind.Dense, InputSize = 4, Cell = CellKind.RnnTanh, Activation = CellActivation.Softsign, HiddenSize = 5, Layers = 2, Bidirectional = true, OutputSize = 3 },
         ["lstm_peephole_hardsigmoid_softsign_dense"] = new() { Input = InputKind.Dense, InputSize = 4, Cell = CellKind.Lstm, Peepholes = true, HiddenSize = 5, OutputSize = 2, GateActivation = GateActivation.HardSigmoid, Activation = CellActivation.Softsign },
+        // Weight tying: exported as the untied equivalent (head.weight = the table, times the projection when E ≠ H).
+        ["lstm_tied_projection_embedding"] = new() { Input = InputKind.Embedding, InputSize = 11, EmbeddingSize = 6, Cell = CellKind.Lstm, HiddenSize = 7, Layers = 2, OutputSize = 11, TieWeights = true },
+        ["gru_tied_embedding"] = new() { Input = InputKind.Embedding, InputSize = 11, EmbeddingSize = 7, Cell = CellKind.Gru, HiddenSize = 7, OutputSize = 11, TieWeights = true },
     }.Concat(ActivationModels()).ToDictionary();
 
     // LSTM and GRU with every non-default (gate, cell) pair: unidirectional with embedding (also run step by step) and

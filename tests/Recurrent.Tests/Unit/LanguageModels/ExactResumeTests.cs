@@ -21,14 +21,16 @@ public sealed class ExactResumeTests
     [InlineData(13)] // in the middle of an epoch, between evaluations
     [InlineData(14)] // right after an evaluation
     [InlineData(17)] // at an epoch boundary (17 windows per epoch)
-    public void StopAndResumeGivesBitIdenticalLossesAndWeights(int stopAt)
+    [InlineData(13, true)] // weight tying (embedding 8, hidden 16: through the projection), kept by the run spec
+    public void StopAndResumeGivesBitIdenticalLossesAndWeights(int stopAt, bool tied = false)
     {
+        LanguageModelOptions Options(long steps) => LanguageModelTestSupport.TinyOptions(steps) with { TieWeights = tied };
         using var dir = new TempDirectory();
         var spec = new TrainingDataSpec { Data = [dir.File("corpus.txt", LanguageModelTestSupport.Corpus(600))] };
 
         // Uninterrupted.
         using var data = spec.Load();
-        var full = LanguageModelRun.Start(LanguageModelTestSupport.TinyOptions(TotalSteps), data, Path.Combine(dir.Path, "full"), spec);
+        var full = LanguageModelRun.Start(Options(TotalSteps), data, Path.Combine(dir.Path, "full"), spec);
         Assert.Equal(17, full.Loop.BatchesPerEpoch);
         var fullSteps = ResumeAssert.Record(full.Loop);
         var fullOutcome = full.Run();
@@ -37,12 +39,12 @@ public sealed class ExactResumeTests
 
         // Stopped after k updates, then resumed from the checkpoint on disk with the data loaded anew.
         string splitDir = Path.Combine(dir.Path, "split");
-        var first = LanguageModelRun.Start(LanguageModelTestSupport.TinyOptions(stopAt), data, splitDir, spec);
+        var first = LanguageModelRun.Start(Options(stopAt), data, splitDir, spec);
         var firstSteps = ResumeAssert.Record(first.Loop);
         first.Run();
         var checkpoint = LanguageModelFile.LoadCheckpoint(Path.Combine(splitDir, RunDirectory.LastFile));
         using var reloaded = checkpoint.RunSpec!.Data!.Load(checkpoint.Tokenizer);
-        var second = LanguageModelRun.Resume(checkpoint, reloaded, splitDir, LanguageModelTestSupport.TinyOptions(TotalSteps));
+        var second = LanguageModelRun.Resume(checkpoint, reloaded, splitDir, Options(TotalSteps));
         Assert.Equal(stopAt, second.Loop.Step);
         var secondSteps = ResumeAssert.Record(second.Loop);
         second.Run();
@@ -55,6 +57,8 @@ public sealed class ExactResumeTests
         ResumeAssert.SameTensors(a.OptimizerState, b.OptimizerState);
         Assert.Equal(a.OptimizerSteps, b.OptimizerSteps);
         Assert.Equal(TotalSteps, a.OptimizerSteps);
+        Assert.Equal(tied, a.Config.TieWeights);
+        Assert.Equal(tied, b.Config.TieWeights);
     }
 
     [Fact]
