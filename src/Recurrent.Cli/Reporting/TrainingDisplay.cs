@@ -26,8 +26,8 @@ internal abstract class TrainingDisplay : FitCallback
 
     /// <summary>The line shown when NT-ASGD triggers at an evaluation, or null.</summary>
     protected static string? AveragingText(FitLoop loop, EvaluationReport e) => e.AveragingStartsAt is long start
-        ? $"NT-ASGD: {e.Evaluation.Monitor} {Format.Metric(e.Evaluation.Score)} at step {e.Step} is worse than the best before the last " +
-          $"{loop.Averaging?.Averaging.Interval} evaluations; averaging the weights from update {start} on"
+        ? $"NT-ASGD: {e.Evaluation.Monitor} {Format.Metric(e.Evaluation.Score)} at step {e.Step} is worse than " +
+          $"{loop.Averaging?.Averaging.BestBeforeText()}; averaging the weights from update {start} on"
         : null;
 
     /// <summary>An evaluation's metrics as "val_loss 0.4012  val_accuracy 0.9125".</summary>

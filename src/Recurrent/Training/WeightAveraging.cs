@@ -101,8 +101,12 @@ public sealed record WeightAveraging
     {
         WeightAveragingKind.Ema => $"EMA of the weights (decay {Decay.ToString("G", CultureInfo.InvariantCulture)})",
         WeightAveragingKind.Polyak => Start == 1 ? "Polyak average of the weights" : $"Polyak average of the weights from update {Start}",
-        _ => $"NT-ASGD average of the weights (starts when the monitored metric is worse than the best before the last {Interval} evaluations)",
+        _ => $"NT-ASGD average of the weights (starts when the monitored metric is worse than {BestBeforeText()})",
     };
+
+    /// <summary>NT-ASGD's reference in words: "the best before the last 5 evaluations".</summary>
+    public string BestBeforeText() => Interval == 0 ? "the best of all evaluations before"
+        : Interval == 1 ? "the best before the last evaluation" : $"the best before the last {Interval} evaluations";
 
     private static ArgumentException Bad(string what) => new($"AverageWeights {what}.", nameof(OptimizationOptions.AverageWeights));
 
