@@ -137,6 +137,25 @@ public sealed class WeightAveragingTests
     }
 
     [Fact]
+    public void StepsAndSwapsDoNotAllocate()
+    {
+        var optimizer = new AveragingOptimizer(new Sgd<float>(1000), WeightAveraging.Ema());
+        var parameters = new float[1000];
+        var gradients = Enumerable.Range(0, 1000).Select(i => 0.001f * i).ToArray();
+        optimizer.Step(parameters, gradients, 0.1); // warm up (JIT)
+        optimizer.SwapIn(parameters);
+        optimizer.SwapOut(parameters);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int k = 0; k < 50; k++)
+        {
+            optimizer.Step(parameters, gradients, 0.1);
+            Assert.True(optimizer.SwapIn(parameters));
+            optimizer.SwapOut(parameters);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void TheAverageIsAStateBufferAndTheStepCountReachesTheWrappedOptimizer()
     {
         var adam = new Adam<float>(4);
