@@ -27,6 +27,7 @@ internal static partial class TrainCommand
         if (parse.GetValue(o.WeightDecay) is double wd) x = x with { WeightDecay = wd };
         if (parse.GetValue(o.Ar) is double ar) x = x with { ActivationRegularization = ar };
         if (parse.GetValue(o.Tar) is double tar) x = x with { TemporalActivationRegularization = tar };
+        if (parse.GetValue(o.AverageWeights) is string averaging) x = x with { AverageWeights = Map(() => WeightAveraging.Parse(averaging)) };
         if (parse.GetValue(o.LrSchedule) is string schedule) x = x with { Schedule = ParseSchedule(schedule) };
         else if (parse.GetValue(o.LrDecay) is not null) x = x with { Schedule = LearningRateScheduleKind.StepDecay };
         if (parse.GetValue(o.LrDecay) is double decay) x = x with { LrDecay = decay };
@@ -61,7 +62,7 @@ internal static partial class TrainCommand
     /// <summary>The flags <see cref="ReadOptimization"/> reads.</summary>
     internal static Option[] OptimizationFlags(Flags o) =>
         [o.Optimizer, o.Lr, o.Momentum, o.Beta1, o.Beta2, o.Alpha, o.Eps, o.Clip, o.ClipValue, o.WeightDecay, o.LrSchedule, o.LrDecay,
-         o.LrDecayAfter, o.LrDecayEvery, o.Warmup, o.ScheduleSteps, o.MinLr];
+         o.LrDecayAfter, o.LrDecayEvery, o.Warmup, o.ScheduleSteps, o.MinLr, o.AverageWeights];
 
     /// <summary>
     /// --ar and --tar (read by <see cref="ReadOptimization"/>): the kinds trained through a SequenceModel Trainer
@@ -80,6 +81,7 @@ internal static partial class TrainCommand
     internal static int RunFit(FitLoop loop, RunDirectory run, bool quiet, CancellationToken cancellation, TextSampler? sampler = null,
         Action<FitOutcome>? more = null)
     {
+        if (!quiet && AveragingLine(loop) is string averaging) Console.WriteLine(averaging);
         FitOutcome outcome;
         try
         {
@@ -118,6 +120,16 @@ internal static partial class TrainCommand
         Console.WriteLine($"run directory {run.Path}: {string.Join(", ", files)}{plots}");
         more?.Invoke(outcome);
         return outcome.Reason == StopReason.Cancelled ? 130 : 0;
+    }
+
+    /// <summary>The header line of a run that averages its weights (every kind of model), or null.</summary>
+    internal static string? AveragingLine(FitLoop loop)
+    {
+        if (loop.Averaging is not AveragingOptimizer a) return null;
+        string state = a.Averaging.Kind != WeightAveragingKind.NonMonotone ? ""
+            : a.Start is long start ? $"; triggered: averaging since update {start}" : "; not triggered yet";
+        return $"averaged weights: {a.Averaging.Describe()}{state}; evaluations, {RunDirectory.BestFile} and the final model use the average, " +
+            $"{RunDirectory.LastFile} the raw weights (and the average, to resume)";
     }
 
     /// <summary>

@@ -72,6 +72,7 @@ internal static partial class TrainCommand
         public readonly Option<double?> WeightDecay = new("--weight-decay") { Description = "Weight decay: L2 penalty, decoupled for adamw (default 0)." };
         public readonly Option<double?> Ar = new("--ar") { HelpName = "ALPHA", Description = "Activation regularisation (AWD-LSTM AR): α·mean(h²) of the last recurrent layer's outputs added to the loss (default 0: off)." };
         public readonly Option<double?> Tar = new("--tar") { HelpName = "BETA", Description = "Temporal activation regularisation (AWD-LSTM TAR): β·mean((h_t − h_{t−1})²) of the same outputs (default 0: off)." };
+        public readonly Option<string?> AverageWeights = new("--average-weights") { HelpName = "KIND", Description = "Evaluate, keep as best and end with averaged weights: ema[:DECAY] (default 0.999), polyak[:START] (mean from update START, default 1) or nt[:N] (NT-ASGD: mean from when the monitored metric is worse than the best before the last N evaluations, default 5; with --optimizer sgd as in AWD-LSTM). Default: off." };
         public readonly Option<string?> LrSchedule = new("--lr-schedule") { HelpName = "KIND", Description = "constant (default), step (char-rnn: × --lr-decay per epoch after --lr-decay-after), exponential (× --lr-decay per step) or cosine (with --warmup)." };
         public readonly Option<double?> LrDecay = new("--lr-decay") { Description = "Decay factor of the step (default 0.97) or exponential schedule; alone it selects the step schedule." };
         public readonly Option<int?> LrDecayAfter = new("--lr-decay-after") { Description = "Step schedule: epochs before the first decay (default 10)." };
@@ -101,7 +102,7 @@ internal static partial class TrainCommand
         [
             Task, Bidirectional,
             Data, Encoding, Tokenizer, MaxVocab, UserDict, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, Layers, Hidden, Embedding, TieWeights, Dropout, DropoutMasks, DropoutInput, DropoutOutput, DropoutEmbedding, WeightDrop, Batch,
-            SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, Ar, Tar, LrSchedule, LrDecay,
+            SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, Ar, Tar, AverageWeights, LrSchedule, LrDecay,
             LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, Epochs, Steps, Time, EvalEvery, Patience, LogEvery,
             SampleEvery, SampleLength, SampleTemperature, SamplePrime, RunDir, Resume, InitFrom, Seed, Quiet, CheckpointEvery, MaxBadSteps,
         ];
@@ -110,7 +111,7 @@ internal static partial class TrainCommand
         public IEnumerable<Option> FixedOnResume =>
         [
             Data, Encoding, Tokenizer, MaxVocab, UserDict, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, Layers, Hidden, Embedding, TieWeights, Dropout, DropoutMasks, DropoutInput, DropoutOutput, DropoutEmbedding, WeightDrop, Batch,
-            SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, Ar, Tar, LrSchedule, LrDecay,
+            SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, Ar, Tar, AverageWeights, LrSchedule, LrDecay,
             LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, RunDir, InitFrom, Seed,
         ];
 
@@ -130,6 +131,7 @@ internal static partial class TrainCommand
             ["ValidationFraction"] = "--val-fraction", ["MaxVocabulary"] = "--max-vocab", ["Tokenizer"] = "--tokenizer",
             ["BpeEncoding"] = "--bpe-encoding", ["UserDictionary"] = "--user-dict", ["Window"] = "--window", ["Horizon"] = "--horizon", ["MaxTargetLength"] = "--max-output",
             ["FeaturesPerStep"] = "--features-per-step",
+            ["AverageWeights"] = "--average-weights",
         };
     }
 

@@ -1,7 +1,8 @@
 // TrainingDisplay: what `rnn train` shows while any kind of model trains. In a terminal, a live Spectre.Console
 // progress line (step, epoch, loss, validation, throughput, ETA) with evaluations and samples printed above it;
 // when stdout is redirected (tests, CI, `| tee`), one plain line per metrics record; with --quiet, nothing until
-// the end. Steps skipped for a non-finite or diverged loss are reported as they happen (stderr in plain mode).
+// the end. Steps skipped for a non-finite or diverged loss are reported as they happen (stderr in plain mode), and so
+// is the evaluation at which NT-ASGD starts averaging the weights.
 // It is a callback on the fit loop (and listens to a language model's sampler); the loop does the work.
 using Recurrent.LanguageModels;
 using Recurrent.Training;
@@ -22,6 +23,12 @@ internal abstract class TrainingDisplay : FitCallback
     protected static string SkippedText(SkippedStepReport s) =>
         $"rnn: warning: skipped a batch after update {s.Step}: loss {s.Loss}, gradient norm {s.GradientNorm} (not finite, or the loss diverged), " +
         $"so no update was made ({s.InARow} in a row, {s.Total} in all)";
+
+    /// <summary>The line shown when NT-ASGD triggers at an evaluation, or null.</summary>
+    protected static string? AveragingText(FitLoop loop, EvaluationReport e) => e.AveragingStartsAt is long start
+        ? $"NT-ASGD: {e.Evaluation.Monitor} {Format.Metric(e.Evaluation.Score)} at step {e.Step} is worse than " +
+          $"{loop.Averaging?.Averaging.BestBeforeText()}; averaging the weights from update {start} on"
+        : null;
 
     /// <summary>An evaluation's metrics as "val_loss 0.4012  val_accuracy 0.9125".</summary>
     protected static string MetricsText(IEnumerable<KeyValuePair<string, double>> metrics) =>
@@ -83,6 +90,7 @@ internal sealed class PlainDisplay : TrainingDisplay
     public override void OnEvaluated(FitLoop loop, EvaluationReport evaluation)
     {
         if (evaluation.Improved) _improvedAt = evaluation.Step;
+        if (AveragingText(loop, evaluation) is string averaging) Console.WriteLine(averaging);
     }
 
     public override void OnLogged(FitLoop loop, MetricsRecord r)
@@ -151,6 +159,7 @@ internal sealed class LiveDisplay : TrainingDisplay
         _validation = $"{monitor.Key} {Format.Metric(monitor.Value)}";
         AnsiConsole.MarkupLine(Markup.Escape($"step {e.Step}: {MetricsText(e.Evaluation.Metrics)}") +
             (e.Improved ? " [green](best so far)[/]" : ""));
+        if (AveragingText(loop, e) is string averaging) AnsiConsole.MarkupLine(Markup.Escape(averaging));
         _update?.Invoke(e.Step);
     }
 

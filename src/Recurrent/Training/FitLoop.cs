@@ -7,6 +7,12 @@
 // them in a row stop the run — and stops cleanly on cancellation (checked between updates). Everything else is a
 // FitCallback: files (metrics.jsonl, checkpoints, samples), best-weight restore, the progress display.
 // Everything the loop depends on is in CaptureState, so Restore continues a run bit for bit.
+// Averaged weights (an AveragingOptimizer in the step engine: EMA, Polyak, NT-ASGD) are handled here, once for every
+// kind of model: each evaluation swaps the average in, evaluates, tells the callbacks (so best.safetensors and
+// BestWeights hold what was evaluated) and swaps the raw weights back before training goes on (the last checkpoint
+// thus holds the raw weights, and the average as an optimizer buffer); NT-ASGD's trigger is consulted at every
+// periodic evaluation; and when Run returns the model holds the average (the final model is what was evaluated) —
+// the next Run puts the raw weights back before its first update.
 using System.Diagnostics;
 using Recurrent.Models;
 
@@ -24,6 +30,7 @@ public sealed class FitLoop
     private long _lastEvaluationStep, _itemsSeen, _skippedSteps, _lastCheckpointStep = -1;
     private double _elapsedBefore;
     private Evaluation? _lastEvaluation;
+    private long? _lastAveragedFrom;
     private StopReason? _requested;
     private Stopwatch _wall = new();
 
@@ -64,6 +71,8 @@ public sealed class FitLoop
     public System.Text.Json.Nodes.JsonNode? RunDescription { get; set; }
     /// <summary>The callbacks, in the order they run.</summary>
     public IReadOnlyList<FitCallback> Callbacks => _callbacks;
+    /// <summary>The engine's averaging optimizer when the run averages its weights, else null.</summary>
+    public AveragingOptimizer? Averaging => Engine.Optimizer as AveragingOptimizer;
 
     /// <summary>Updates done.</summary>
     public long Step => _step;
@@ -124,6 +133,7 @@ public sealed class FitLoop
         double? lastTrainLoss = null;
         StepResult last = new(double.NaN, 0, double.NaN, double.NaN, 0);
         StopReason reason;
+        Averaging?.SwapOut(Model.Parameters.Values); // the previous Run left the average in the model
         SetLossLimit();
         foreach (var c in _callbacks) c.OnTrainBegin(this);
 
@@ -202,8 +212,23 @@ public sealed class FitLoop
         }
         var outcome = new FitOutcome(reason, _step, FractionalEpoch, lastTrainLoss, _lastEvaluation, _best, _bestStep,
             ElapsedSeconds, _step - startStep, _skippedSteps);
+        // The final model is the averaged one (what the evaluations saw); the raw weights wait for the next Run.
+        Averaging?.SwapIn(Model.Parameters.Values);
         foreach (var c in _callbacks) c.OnTrainEnd(this, outcome);
         return outcome;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> with the weights evaluations use — the average when the run averages and has one,
+    /// else the raw weights — and puts the raw weights back afterwards (no allocation).
+    /// </summary>
+    public TResult UsingEvaluatedWeights<TResult>(Func<TResult> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var averaging = Averaging;
+        bool swapped = averaging?.SwapIn(Model.Parameters.Values) == true;
+        try { return action(); }
+        finally { if (swapped) averaging!.SwapOut(Model.Parameters.Values); }
     }
 
     /// <summary>The state a checkpoint written now would hold.</summary>
@@ -232,6 +257,7 @@ public sealed class FitLoop
             BadStepsInARow = _badInARow,
             ReferenceLoss = _referenceLoss,
             LearningRateFactor = Engine.LearningRateFactor,
+            Averaging = Averaging?.SaveState(),
             Callbacks = callbacks,
         };
     }
@@ -264,6 +290,7 @@ public sealed class FitLoop
         _badInARow = state.BadStepsInARow;
         _referenceLoss = state.ReferenceLoss;
         Engine.LearningRateFactor = state.LearningRateFactor;
+        Averaging?.LoadState(state.Averaging);
         foreach (var c in _callbacks)
             if (c.StateKey is string key && state.Callbacks.TryGetValue(key, out var value)) c.LoadState(value, source);
     }
@@ -317,38 +344,58 @@ public sealed class FitLoop
         double? trainLoss = lossCount > 0 ? lossSum / lossCount : null;
         var others = validation?.Metrics.Where(m => m.Key != "val_loss").ToList();
         var record = new MetricsRecord(_step, FractionalEpoch, trainLoss, validation?.Loss, last.LearningRate, last.GradientNorm,
-            trainSeconds > 0 ? items / trainSeconds : 0, ElapsedSeconds, _skippedSteps, others is { Count: > 0 } ? others : null);
+            trainSeconds > 0 ? items / trainSeconds : 0, ElapsedSeconds, _skippedSteps, others is { Count: > 0 } ? others : null,
+            validation is not null ? _lastAveragedFrom : null);
         foreach (var c in _callbacks) c.OnLogged(this, record);
         return trainLoss;
     }
 
     private Evaluation EvaluateAndTrack(bool final)
     {
-        Evaluation e = Evaluator!.Evaluate();
-        double score = e.Score;
-        _lastEvaluation = e;
-        _lastEvaluationStep = _step;
-        bool improved = e.IsBetter(score, _best);
-        if (improved)
+        // With averaging, the average is what is evaluated and what the callbacks see (the best checkpoint is written by
+        // one); the raw weights are back before the next update (or the last checkpoint) whatever happens.
+        var averaging = Averaging;
+        bool swapped = averaging?.SwapIn(Model.Parameters.Values) == true;
+        try
         {
-            _best = score;
-            _bestStep = _step;
+            Evaluation e = Evaluator!.Evaluate();
+            double score = e.Score;
+            _lastEvaluation = e;
+            _lastEvaluationStep = _step;
+            _lastAveragedFrom = swapped ? averaging!.Start : null;
+            bool improved = e.IsBetter(score, _best);
+            if (improved)
+            {
+                _best = score;
+                _bestStep = _step;
+            }
+            long? averagingStarts = null;
+            if (!final)
+            {
+                if (e.IsBetter(score, _patienceBest))
+                {
+                    _patienceBest = score;
+                    _evaluationsWithoutImprovement = 0;
+                }
+                else
+                {
+                    _evaluationsWithoutImprovement++;
+                }
+                // NT-ASGD: periodic evaluations only, as for patience (the final one ends the run anyway).
+                if (averaging is { Start: null, Trigger: { } trigger } && trigger.Observe(score, e.HigherIsBetter))
+                {
+                    averagingStarts = averaging.StepCount + 1;
+                    averaging.StartAt(averagingStarts.Value);
+                }
+            }
+            var report = new EvaluationReport(_step, e, improved, final, _evaluationsWithoutImprovement, _lastAveragedFrom, averagingStarts);
+            foreach (var c in _callbacks) c.OnEvaluated(this, report);
+            return e;
         }
-        if (!final)
+        finally
         {
-            if (e.IsBetter(score, _patienceBest))
-            {
-                _patienceBest = score;
-                _evaluationsWithoutImprovement = 0;
-            }
-            else
-            {
-                _evaluationsWithoutImprovement++;
-            }
+            if (swapped) averaging!.SwapOut(Model.Parameters.Values);
         }
-        var report = new EvaluationReport(_step, e, improved, final, _evaluationsWithoutImprovement);
-        foreach (var c in _callbacks) c.OnEvaluated(this, report);
-        return e;
     }
 
     private static bool AllFinite(ReadOnlySpan<float> values)

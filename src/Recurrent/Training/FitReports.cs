@@ -22,9 +22,13 @@ public readonly record struct StepReport(long Step, double Epoch, double Loss, d
 /// <param name="ElapsedSeconds">Wall-clock seconds since the run started (resumes included).</param>
 /// <param name="SkippedSteps">Steps skipped so far in the run (non-finite or diverged loss or gradient; no update made).</param>
 /// <param name="Validation">The other metrics of an evaluation at this step (val_accuracy, val_mae, ...), null without one.</param>
+/// <param name="AveragedFrom">
+/// When the evaluation at this step used averaged weights (OptimizationOptions.AverageWeights): the first update in
+/// the average ("averaged_from"; for NT-ASGD, the update after the trigger); null when it used the raw weights.
+/// </param>
 public sealed record MetricsRecord(long Step, double Epoch, double? TrainLoss, double? ValidationLoss, double LearningRate,
     double GradientNorm, double TokensPerSecond, double ElapsedSeconds, long SkippedSteps = 0,
-    IReadOnlyList<KeyValuePair<string, double>>? Validation = null);
+    IReadOnlyList<KeyValuePair<string, double>>? Validation = null, long? AveragedFrom = null);
 
 /// <summary>A step whose loss or gradient was not finite (or whose loss passed the divergence limit): no update was made.</summary>
 /// <param name="Step">Updates done so far (unchanged by the skip).</param>
@@ -40,7 +44,10 @@ public sealed record SkippedStepReport(long Step, double Loss, double GradientNo
 /// <param name="Improved">True when the monitored metric is the best so far (the best checkpoint is written).</param>
 /// <param name="Final">True for the evaluation at the end of the run (it does not count towards patience).</param>
 /// <param name="EvaluationsWithoutImprovement">Periodic evaluations in a row without improvement.</param>
-public sealed record EvaluationReport(long Step, Evaluation Evaluation, bool Improved, bool Final, int EvaluationsWithoutImprovement)
+/// <param name="AveragedFrom">The first update in the averaged weights that were evaluated; null when the raw weights were.</param>
+/// <param name="AveragingStartsAt">Set when NT-ASGD triggered at this evaluation: the first update that will be averaged.</param>
+public sealed record EvaluationReport(long Step, Evaluation Evaluation, bool Improved, bool Final, int EvaluationsWithoutImprovement,
+    long? AveragedFrom = null, long? AveragingStartsAt = null)
 {
     /// <summary>The validation loss, when the evaluation has one.</summary>
     public double? Loss => Evaluation.Loss;

@@ -1,7 +1,8 @@
 // FitState: everything besides the weights and optimizer moments that a run needs to continue exactly where it
 // stopped — step, epoch and position in it, the batch source's own state (a language model's carried hidden
 // state), the dropout generator, the best monitored metric and the patience counter, time spent, skipped steps,
-// the divergence reference, each stateful callback's state (e.g. the sampler's generator) and the application's
+// the divergence reference, the averaged weights' start and NT-ASGD trigger (the average itself is an optimizer
+// buffer), each stateful callback's state (e.g. the sampler's generator) and the application's
 // run description (its options and data, as JSON it reads back itself). Stored as JSON under "training" in every
 // checkpoint. Byte arrays travel as base64, so float state round-trips bit for bit (NaN included).
 using System.Text.Json;
@@ -63,6 +64,8 @@ public sealed record FitState
     public double? ReferenceLoss { get; init; }
     /// <summary>The step engine's learning-rate factor (1 unless a callback lowered it).</summary>
     public double LearningRateFactor { get; init; } = 1;
+    /// <summary>Averaged weights: the first averaged update and NT-ASGD's trigger (null when the run does not average).</summary>
+    public WeightAveragingState? Averaging { get; init; }
     /// <summary>Stateful callbacks' states by their key.</summary>
     public Dictionary<string, JsonNode?> Callbacks { get; init; } = [];
 

@@ -1,5 +1,5 @@
 // MetricsLog: metrics.jsonl, the run's log — one JSON object per line (step, epoch, train_loss, val_loss, lr,
-// grad_norm, tokens_per_s, elapsed_s, skipped_steps, and an evaluation's other metrics: val_accuracy, val_mae, ...), appended as training goes, read back for plots, and cut back to a
+// grad_norm, tokens_per_s, elapsed_s, skipped_steps, averaged_from when the evaluation used averaged weights, and an evaluation's other metrics: val_accuracy, val_mae, ...), appended as training goes, read back for plots, and cut back to a
 // checkpoint's step when a run resumes. Lines a crash cut short are skipped when reading.
 using System.Text;
 using System.Text.Json;
@@ -36,8 +36,9 @@ public static class MetricsLog
             Number(w, "tokens_per_s", Math.Round(record.TokensPerSecond, 1));
             Number(w, "elapsed_s", Math.Round(record.ElapsedSeconds, 3));
             w.WriteNumber("skipped_steps", record.SkippedSteps);
+            if (record.AveragedFrom is long from) w.WriteNumber("averaged_from", from);
             foreach (var (name, value) in record.Validation ?? [])
-                if (name is not ("val_loss" or "step" or "epoch" or "train_loss" or "lr" or "grad_norm" or "tokens_per_s" or "elapsed_s" or "skipped_steps"))
+                if (name is not ("val_loss" or "step" or "epoch" or "train_loss" or "lr" or "grad_norm" or "tokens_per_s" or "elapsed_s" or "skipped_steps" or "averaged_from"))
                     Number(w, name, value);
             w.WriteEndObject();
         }
@@ -72,7 +73,8 @@ public static class MetricsLog
                     (validation ??= []).Add(new(property.Name, property.Value.GetDouble()));
             record = new MetricsRecord(s, Get(o, "epoch") ?? 0, Get(o, "train_loss"), Get(o, "val_loss"), Get(o, "lr") ?? 0,
                 Get(o, "grad_norm") ?? 0, Get(o, "tokens_per_s") ?? 0, Get(o, "elapsed_s") ?? 0,
-                o.TryGetProperty("skipped_steps", out var sk) && sk.TryGetInt64(out long skipped) ? skipped : 0, validation);
+                o.TryGetProperty("skipped_steps", out var sk) && sk.TryGetInt64(out long skipped) ? skipped : 0, validation,
+                o.TryGetProperty("averaged_from", out var af) && af.TryGetInt64(out long from) ? from : null);
             return true;
         }
         catch (JsonException)

@@ -73,6 +73,11 @@ public sealed record OptimizationOptions
     public double ActivationRegularization { get; init; }
     /// <summary>AWD-LSTM temporal activation regularisation β: penalty β·mean((h_t − h_{t−1})²) on the same outputs (0 = off).</summary>
     public double TemporalActivationRegularization { get; init; }
+    /// <summary>
+    /// Averaged weights (EMA, Polyak or NT-ASGD; null = off): evaluation, best checkpoints and the final model use the
+    /// average while training goes on from the raw weights; see <see cref="WeightAveraging"/> and <see cref="AveragingOptimizer"/>.
+    /// </summary>
+    public WeightAveraging? AverageWeights { get; init; }
     /// <summary>The learning-rate schedule.</summary>
     public LearningRateScheduleKind Schedule { get; init; } = LearningRateScheduleKind.Constant;
     /// <summary>Decay factor of the step and exponential schedules.</summary>
@@ -104,6 +109,7 @@ public sealed record OptimizationOptions
         if (!(WeightDecay >= 0 && double.IsFinite(WeightDecay))) throw Bad(nameof(WeightDecay), $"must be finite and >= 0, got {WeightDecay}");
         if (!(ActivationRegularization >= 0 && double.IsFinite(ActivationRegularization))) throw Bad(nameof(ActivationRegularization), $"must be finite and >= 0, got {ActivationRegularization}");
         if (!(TemporalActivationRegularization >= 0 && double.IsFinite(TemporalActivationRegularization))) throw Bad(nameof(TemporalActivationRegularization), $"must be finite and >= 0, got {TemporalActivationRegularization}");
+        AverageWeights?.Validate();
         if (!(LrDecay > 0 && double.IsFinite(LrDecay))) throw Bad(nameof(LrDecay), $"must be positive and finite, got {LrDecay}");
         if (LrDecayAfter < 0) throw Bad(nameof(LrDecayAfter), $"must be >= 0, got {LrDecayAfter}");
         if (LrDecayEvery <= 0) throw Bad(nameof(LrDecayEvery), $"must be positive, got {LrDecayEvery}");
@@ -112,8 +118,14 @@ public sealed record OptimizationOptions
         if (!(MinLearningRate >= 0 && MinLearningRate <= LearningRate)) throw Bad(nameof(MinLearningRate), $"must be in [0, learning rate {LearningRate}], got {MinLearningRate}");
     }
 
-    /// <summary>The optimizer, sized for <paramref name="parameterCount"/> parameters.</summary>
-    public Optimizer<float> CreateOptimizer(int parameterCount) => Optimizer switch
+    /// <summary>
+    /// The optimizer, sized for <paramref name="parameterCount"/> parameters; with <see cref="AverageWeights"/> wrapped
+    /// in an <see cref="AveragingOptimizer"/> (so every kind of run averages, and saves the average with the moments).
+    /// </summary>
+    public Optimizer<float> CreateOptimizer(int parameterCount) =>
+        AverageWeights is WeightAveraging averaging ? new AveragingOptimizer(CreateUpdateRule(parameterCount), averaging) : CreateUpdateRule(parameterCount);
+
+    private Optimizer<float> CreateUpdateRule(int parameterCount) => Optimizer switch
     {
         OptimizerKind.Sgd => new Sgd<float>(parameterCount),
         OptimizerKind.Momentum => new Sgd<float>(parameterCount, Momentum),
@@ -125,13 +137,14 @@ public sealed record OptimizationOptions
         _ => throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "Unknown optimizer."),
     };
 
-    /// <summary>Buffers of one value per parameter the optimizer keeps (for the memory estimate).</summary>
+    /// <summary>Buffers of one value per parameter the optimizer keeps (for the memory estimate): its moments, plus the
+    /// average and the raw weights' place while it is swapped in when averaging.</summary>
     public int OptimizerBuffers => Optimizer switch
     {
         OptimizerKind.Sgd => 0,
         OptimizerKind.Adam or OptimizerKind.AdamW => 2,
         _ => 1,
-    };
+    } + (AverageWeights is null ? 0 : 2);
 
     /// <summary>Clipping and the L2 penalty (weight decay, unless AdamW decouples it).</summary>
     public TrainerOptions TrainerOptions() => new()

@@ -34,7 +34,8 @@ public sealed class LanguageModelRun
         Loop = new FitLoop(model, engine, _batches, options.Fit, validation);
         Checkpoints = RunFiles.Attach(Loop, run, spec.ToJsonNode(), (path, state) =>
             ModelFile.Save(path, model, _tokenizerJson, state.ToJson(), optimizer));
-        Sampler = new TextSampler(seed => Sample(options.SampleLength, options.SampleTemperature, seed, options.SamplePrime),
+        // Samples during training come from the weights evaluations use: the average when the run averages its weights.
+        Sampler = new TextSampler(seed => Loop.UsingEvaluatedWeights(() => Sample(options.SampleLength, options.SampleTemperature, seed, options.SamplePrime)),
             options.SampleEvery, run.Samples, unchecked(options.Seed * 0x9E3779B97F4A7C15UL + 0x7F4A7C15UL));
         Loop.Add(Sampler);
     }

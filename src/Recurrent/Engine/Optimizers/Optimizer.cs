@@ -49,16 +49,17 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>
     /// Sets <see cref="StepCount"/> when resuming from a checkpoint (after loading <see cref="State"/>), so
-    /// bias corrections such as Adam's continue where they stopped.
+    /// bias corrections such as Adam's continue where they stopped. A wrapping optimizer overrides it to restore the
+    /// optimizer it wraps too.
     /// </summary>
-    public void RestoreStepCount(long stepCount)
+    public virtual void RestoreStepCount(long stepCount)
     {
         if (stepCount < 0) throw new ArgumentOutOfRangeException(nameof(stepCount), stepCount, "The step count cannot be negative.");
         StepCount = stepCount;
     }
 
     /// <summary>Zeroes every state buffer and sets <see cref="StepCount"/> to zero, as for a fresh optimizer.</summary>
-    public void Reset()
+    public virtual void Reset()
     {
         foreach (KeyValuePair<string, T[]> buffer in State)
         {
