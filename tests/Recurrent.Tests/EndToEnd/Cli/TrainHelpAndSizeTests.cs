@@ -19,7 +19,7 @@ public sealed class TrainHelpAndSizeTests
         var r = CliRunner.Run("train", "--help");
         Assert.Equal(0, r.ExitCode);
         string help = string.Join(" ", r.Stdout.Split((char[])['\n', ' '], StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains($"lm {new LanguageModelOptions().HiddenSize}, classify/tag {new ClassifierSettings().HiddenSize}, " +
+        Assert.Contains($"lm sized for the corpus and budget with --data (built-in corpus {new LanguageModelOptions().HiddenSize}), classify/tag {new ClassifierSettings().HiddenSize}, " +
             $"forecast {new ForecastModelSettings().HiddenSize}, seq2seq {new Seq2SeqTrainingOptions().Model.HiddenSize}", help);
         Assert.Contains($"classify/tag {new SupervisedOptions().Optimization.LearningRate}", help);
         Assert.Contains($"forecast {new ForecastOptions().Fit.Epochs}", help);
