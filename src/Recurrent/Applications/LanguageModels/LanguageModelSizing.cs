@@ -93,7 +93,7 @@ public static class LanguageModelSizing
     public static readonly int[] CandidateWidths = [128, 192, 256, 384, 512, 768, 1024];
 
     /// <summary>Training tokens each parameter should see within the budget (fitted on docs/scaling.md's sweep).</summary>
-    public const double TokensPerParameter = 4.0;
+    public const double TokensPerParameter = 8.0;
 
     /// <summary>The share of a time budget left for training after evaluations and the start-up timing.</summary>
     public const double TrainingShare = 0.92;
