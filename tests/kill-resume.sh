@@ -9,7 +9,8 @@
 #     second checkpoint cannot be written: the run stops naming the file, the first checkpoint stays loadable,
 #     and after the disk is enlarged the run resumes and finishes with the same final weights.
 #     (Without mount rights this part is reported as not run; FaultToleranceTests covers it in-process.)
-#  5. every other kind of model (--task classify, tag: task_case): a run with a time and a step budget killed with
+#  5. every other kind of model (--task classify, tag, and a language model with every AWD-LSTM dropout and an EMA of
+#     its weights: task_case): a run with a time and a step budget killed with
 #     kill -9 and resumed, and one stopped with SIGTERM and resumed, end with the uninterrupted run's tensor bytes;
 #     forecasting (forecast_kill_resume): a `--task forecast` run killed with SIGKILL twice after its first periodic
 #     checkpoint and resumed each time ends with the tensor bytes of an uninterrupted run, and its metrics.jsonl
@@ -233,6 +234,11 @@ task_case() {
 } > "$work/tag.conll"
 task_case classify 150 --task classify --data "$work/classify.tsv" --tokenizer word --hidden 24 --embedding 8 --batch 8 --seed 3 --eval-every 25
 task_case tag 150 --task tag --data "$work/tag.conll" --hidden 24 --embedding 8 --batch 8 --seed 5 --dropout 0.1 --eval-every 25
+# A language model with every AWD-LSTM dropout (their masks come from the checkpointed dropout generator) and an EMA
+# of the weights (an optimizer buffer): the resumed run must draw the same masks and keep the same average.
+task_case lm-awd-ema 150 --data "$work/corpus.txt" --layers 2 --hidden 32 --embedding 16 --batch 8 --seq-length 32 --lr 2e-3 \
+  --dropout 0.2 --dropout-input 0.1 --dropout-output 0.1 --dropout-embedding 0.1 --weight-drop 0.2 --average-weights ema:0.99 \
+  --seed 4 --eval-every 25 --sample-every 0
 
 # 4. A real full disk.
 full_dir="$work/tmpfs"
