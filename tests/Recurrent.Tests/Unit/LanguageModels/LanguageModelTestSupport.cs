@@ -88,6 +88,35 @@ internal static class TinyTraining
     public static Recurrent.Tests.Cli.CliRunner.Result Train(string data, string runDir, params string[] extra) =>
         Recurrent.Tests.Cli.CliRunner.Run(["train", "--data", data, "--run-dir", runDir, .. WithDefaults(extra)]);
 
+    /// <summary>
+    /// Exact resume from the command line: trains 24 updates in one run and 10 + `--resume` to 24 in another, both with
+    /// <paramref name="flags"/> (which must evaluate every 7 updates), and asserts the final tensors are bit-identical and
+    /// the evaluations after the resume point (14, 21 and the end) and the last training loss equal the uninterrupted
+    /// run's. Returns the uninterrupted run's final model file.
+    /// </summary>
+    public static Recurrent.Serialization.ModelFileContent AssertCommandLineResumeIsExact(string data, string directory, string[] flags)
+    {
+        string full = Path.Combine(directory, "full"), split = Path.Combine(directory, "split");
+        var r = Train(data, full, [.. flags, "--steps", "24"]);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var part = Train(data, split, [.. flags, "--steps", "10"]);
+        Assert.True(part.ExitCode == 0, part.Stderr);
+        var resumed = Recurrent.Tests.Cli.CliRunner.Run("train", "--resume", split, "--steps", "24");
+        Assert.True(resumed.ExitCode == 0, resumed.Stdout + resumed.Stderr);
+        Assert.Contains("resuming at step 10", resumed.Stdout);
+
+        var a = Recurrent.Serialization.ModelFile.Read(Path.Combine(full, RunDirectory.LastFile));
+        var b = Recurrent.Serialization.ModelFile.Read(Path.Combine(split, RunDirectory.LastFile));
+        for (int i = 0; i < a.Parameters.Count; i++) Assert.Equal(a.Parameters[i].Data, b.Parameters[i].Data);
+        var ma = MetricsLog.Read(Path.Combine(full, RunDirectory.MetricsFile)).Where(m => m.Step > 10).ToList();
+        var mb = MetricsLog.Read(Path.Combine(split, RunDirectory.MetricsFile)).Where(m => m.Step > 10).ToList();
+        Assert.Equal([14, 21, 24], ma.Select(m => m.Step));
+        Assert.Equal(ma.Select(m => m.Step), mb.Select(m => m.Step));
+        Assert.Equal(ma.Select(m => m.ValidationLoss), mb.Select(m => m.ValidationLoss));
+        Assert.Equal(ma[^1].TrainLoss, mb[^1].TrainLoss);
+        return a;
+    }
+
     /// <summary>The tiny-model flags, except those <paramref name="extra"/> sets itself, followed by <paramref name="extra"/>.</summary>
     public static string[] WithDefaults(params string[] extra)
     {
