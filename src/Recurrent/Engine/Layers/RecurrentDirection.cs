@@ -12,6 +12,11 @@
 // Weight drop (DropConnect on W_hh, AWD-LSTM; Wan et al. 2013): after DropRecurrentWeights, the forward steps and
 // the backward dh_{t-1} product use W̃ = W_hh ⊙ M (M: 0 or 1/(1−p) per element, fixed until the next forward),
 // and the stored W_hh's gradient gets dW̃ ⊙ M.
+// Layer normalisation (LSTM, GRU; Ba et al. 2016): the input and recurrent products are each normalised over their
+// G·H gates and scaled by a gain before the biases are added (the input side once for all steps, as the product);
+// the LSTM also normalises c_t inside h_t = o⊙act(γ_c⊙LN(c_t) + β_c) (LayerNormLstmCell) and carries c_t raw.
+// Mogrifier (LSTM; Melis et al. 2019): each step first lets x_t and h_{t−1} gate each other (Mogrifier.cs), so the
+// input projection is one product per step on the modulated x instead of one for the whole sequence.
 using System.Numerics;
 using System.Runtime.InteropServices;
 using Recurrent.Kernels;
@@ -40,6 +45,15 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
     public Parameter BiasIH { get; }
     public Parameter BiasHH { get; }
     public Parameter? Peephole { get; }
+    /// <summary>Whether the gate pre-activations (and the LSTM's cell) are layer-normalised.</summary>
+    public bool LayerNorm { get; }
+    // Layer normalisation's gains (G*H) on the normalised input and recurrent products, and the LSTM cell's gain and bias (H).
+    public Parameter? LayerNormInputGain { get; }
+    public Parameter? LayerNormRecurrentGain { get; }
+    public Parameter? LayerNormCellGain { get; }
+    public Parameter? LayerNormCellBias { get; }
+    /// <summary>The Mogrifier rounds before each step, or null.</summary>
+    public Mogrifier<T>? Mogrifier { get; }
 
     private readonly int _gh; // G*H, width of the gate pre-activations
 
@@ -67,12 +81,23 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
     private T[] _whhDropped = [];       // (GH,H) W̃ = W_hh ⊙ mask, read instead of W_hh while _weightDropped
     private T[] _dWhhDropped = [];      // (GH,H) backward scratch: dL/dW̃
     private bool _weightDropped;        // the coming/last forward uses W̃
+    // Layer normalisation (LayerNorm): normalised products and their 1/σ per row, kept for backward.
+    private T[] _lnInput = [], _lnInputRstd = [];   // (T*B or V, GH), (T*B or V): the input projection, per row or per vocabulary entry
+    private T[] _lnHidden = [], _lnHiddenRstd = []; // (T,B,GH), (T,B): the recurrent product of each step
+    private T[] _cellNorm = [], _cellRstd = [];     // (T,B,H), (T,B): LSTM LN(c_t)
+    private T[] _dCellNorm = [];                    // (B,H) backward scratch
+    // Mogrifier: the modulated inputs and states each step's products read, and scratch.
+    private T[] _mogX = [], _mogH = [];             // (T,B,I), (T,B,H)
+    private T[] _denseInput = [], _denseDx = [];    // (T,B,I) token inputs as vectors, and their gradient
+    private T[] _dxStep = [];                       // (B,I) ∂L/∂(modulated x) of one step
 
     public RecurrentDirection(ParameterStore<T> store, string prefix, string suffix, CellKind kind, int inputSize, int hiddenSize,
-        bool reverse, bool peepholes, GateActivation gateActivation = GateActivation.Sigmoid, CellActivation activation = CellActivation.Tanh)
+        bool reverse, bool peepholes, GateActivation gateActivation = GateActivation.Sigmoid, CellActivation activation = CellActivation.Tanh,
+        bool layerNorm = false, int mogrifierRounds = 0, int mogrifierRank = 0)
     {
         if (peepholes && kind != CellKind.Lstm)
             throw new ArgumentException($"Peephole connections exist only for LSTM cells, not {kind}.", nameof(peepholes));
+        CheckStructure(kind, peepholes, layerNorm, mogrifierRounds, mogrifierRank);
         CheckActivations(kind, gateActivation, activation);
         GateActivation = gateActivation;
         Activation = activation;
@@ -88,6 +113,36 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
         BiasIH = store.Add(prefix + "bias_ih_" + suffix, ParameterRole.Bias, _gh);
         BiasHH = store.Add(prefix + "bias_hh_" + suffix, ParameterRole.Bias, _gh);
         if (peepholes) Peephole = store.Add(prefix + "weight_peephole_" + suffix, ParameterRole.Weight, 3, hiddenSize);
+        LayerNorm = layerNorm;
+        if (layerNorm)
+        {
+            LayerNormInputGain = store.Add(prefix + "ln_ih_weight_" + suffix, ParameterRole.Weight, _gh);
+            LayerNormRecurrentGain = store.Add(prefix + "ln_hh_weight_" + suffix, ParameterRole.Weight, _gh);
+            if (kind == CellKind.Lstm)
+            {
+                LayerNormCellGain = store.Add(prefix + "ln_cell_weight_" + suffix, ParameterRole.Weight, hiddenSize);
+                LayerNormCellBias = store.Add(prefix + "ln_cell_bias_" + suffix, ParameterRole.Bias, hiddenSize);
+            }
+        }
+        if (mogrifierRounds > 0) Mogrifier = new Mogrifier<T>(store, prefix, suffix, inputSize, hiddenSize, mogrifierRounds, mogrifierRank);
+    }
+
+    /// <summary>Throws ArgumentException unless the cell can carry the structure: layer normalisation needs an LSTM or GRU,
+    /// the Mogrifier an LSTM; neither combines with peepholes or with the other; rounds and rank are not negative.</summary>
+    internal static void CheckStructure(CellKind kind, bool peepholes, bool layerNorm, int mogrifierRounds, int mogrifierRank)
+    {
+        if (mogrifierRounds < 0) throw new ArgumentException($"Mogrifier rounds must be 0 (off) or positive, got {mogrifierRounds}.", nameof(mogrifierRounds));
+        if (mogrifierRank < 0) throw new ArgumentException($"Mogrifier rank must be 0 (full rank) or positive, got {mogrifierRank}.", nameof(mogrifierRank));
+        if (mogrifierRank > 0 && mogrifierRounds == 0)
+            throw new ArgumentException($"A Mogrifier rank ({mogrifierRank}) needs Mogrifier rounds; set the rounds too.", nameof(mogrifierRank));
+        if (layerNorm && kind is not (CellKind.Lstm or CellKind.Gru))
+            throw new ArgumentException($"Layer normalisation is built for LSTM and GRU cells, not {kind}.", nameof(layerNorm));
+        if (mogrifierRounds > 0 && kind != CellKind.Lstm)
+            throw new ArgumentException($"The Mogrifier is built for LSTM cells, not {kind}.", nameof(mogrifierRounds));
+        if (layerNorm && mogrifierRounds > 0)
+            throw new ArgumentException("Layer normalisation and the Mogrifier are separate cell designs; choose one.", nameof(layerNorm));
+        if (peepholes && (layerNorm || mogrifierRounds > 0))
+            throw new ArgumentException($"Peephole connections are not built into the {(layerNorm ? "layer-normalised" : "Mogrifier")} LSTM; turn one of them off.", nameof(peepholes));
     }
 
     /// <summary>Throws ArgumentException unless the cell has what the activations act on: gates for a gate activation
@@ -162,6 +217,18 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
             Ensure(ref _c0, batch * h);
         }
         if (Kind == CellKind.Gru) Ensure(ref _hhN, rows * h);
+        if (LayerNorm)
+        {
+            Ensure(ref _lnHidden, rows * _gh);
+            Ensure(ref _lnHiddenRstd, rows);
+            if (Kind == CellKind.Lstm) { Ensure(ref _cellNorm, rows * h); Ensure(ref _cellRstd, rows); }
+        }
+        if (Mogrifier is not null)
+        {
+            Ensure(ref _mogX, rows * InputSize);
+            Ensure(ref _mogH, rows * h);
+            Mogrifier.Begin(steps, batch);
+        }
     }
 
     /// <summary>
@@ -173,10 +240,20 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
         Begin(steps, batch, h0, c0, lengths);
         _tokenMode = false;
         int rows = steps * batch;
-        // All input projections at once: xproj (T*B, GH) = X (T*B, I) · W_ih^T + bias.
+        if (Mogrifier is not null) { RunSteps(); return; } // the input projection is per step, on the modulated x
+        // All input projections at once: xproj (T*B, GH) = X (T*B, I) · W_ih^T + bias
+        // (with LayerNorm: bias + γ_ih ⊙ LN(X · W_ih^T)).
         Span<T> xproj = _xproj.AsSpan(0, rows * _gh);
-        Gemm.BroadcastRows<T>(InputBias(), rows, _gh, xproj);
-        Gemm.Multiply(Op.None, Op.Transpose, rows, _gh, InputSize, x, InputSize, _store.Value(WeightIH), InputSize, xproj, _gh, accumulate: true);
+        if (LayerNorm)
+        {
+            Gemm.Multiply(Op.None, Op.Transpose, rows, _gh, InputSize, x, InputSize, _store.Value(WeightIH), InputSize, xproj, _gh, accumulate: false);
+            NormalizeInputProjection(xproj, rows);
+        }
+        else
+        {
+            Gemm.BroadcastRows<T>(InputBias(), rows, _gh, xproj);
+            Gemm.Multiply(Op.None, Op.Transpose, rows, _gh, InputSize, x, InputSize, _store.Value(WeightIH), InputSize, xproj, _gh, accumulate: true);
+        }
         RunSteps();
     }
 
@@ -197,10 +274,22 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
         int rows = steps * batch, I = InputSize;
         Ensure(ref _ids, rows);
         ids.CopyTo(_ids);
+        if (Mogrifier is not null)
+        {
+            // The rounds gate the input vectors themselves: look them up (one-hot rows when there is no table).
+            Ensure(ref _denseInput, rows * I);
+            Span<T> dense = _denseInput.AsSpan(0, rows * I);
+            if (table.IsEmpty) { dense.Clear(); for (int r = 0; r < rows; r++) dense[r * I + ids[r]] = T.One; }
+            else for (int r = 0; r < rows; r++) table.Span.Slice(ids[r] * I, I).CopyTo(dense.Slice(r * I, I));
+            _lastInput = _denseInput.AsMemory(0, rows * I);
+            RunSteps();
+            return;
+        }
         Ensure(ref _proj, vocabulary * _gh);
         Span<T> proj = _proj.AsSpan(0, vocabulary * _gh);
         ReadOnlySpan<T> wih = _store.Value(WeightIH);
-        Gemm.BroadcastRows<T>(InputBias(), vocabulary, _gh, proj);
+        if (LayerNorm) proj.Clear();
+        else Gemm.BroadcastRows<T>(InputBias(), vocabulary, _gh, proj);
         if (table.IsEmpty)
         {
             // One-hot: row v of the projection is column v of W_ih.
@@ -209,6 +298,7 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
         }
         else
             Gemm.Multiply(Op.None, Op.Transpose, vocabulary, _gh, I, table.Span, I, wih, I, proj, _gh, accumulate: true);
+        if (LayerNorm) NormalizeInputProjection(proj, vocabulary); // LN acts per row: per vocabulary entry is the same
         Span<T> xproj = _xproj.AsSpan(0, rows * _gh);
         for (int r = 0; r < rows; r++) proj.Slice(ids[r] * _gh, _gh).CopyTo(xproj.Slice(r * _gh, _gh));
         RunSteps();
@@ -267,43 +357,95 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
     private void RunSteps<TGate, TCell>() where TGate : struct, IActivationOp where TCell : struct, IActivationOp
     {
-        int steps = _steps, batch = _batch, h = HiddenSize, bh = batch * h, rows = steps * batch;
+        int steps = _steps, batch = _batch, h = HiddenSize, bh = batch * h, rows = steps * batch, I = InputSize;
         Span<T> xproj = _xproj.AsSpan(0, rows * _gh);
         ReadOnlySpan<T> whh = RecurrentWeights(), bhh = _store.Value(BiasHH);
         Span<T> hh = _hh.AsSpan(0, batch * _gh);
         ReadOnlySpan<T> peep = Peephole is null ? ReadOnlySpan<T>.Empty : _store.Value(Peephole);
-        // The same W_hh^T multiplies every step: pack it once for the whole sequence.
+        // The same W_hh^T multiplies every step: pack it once for the whole sequence (and W_ih^T for the Mogrifier's
+        // per-step input products).
         bool packed = UsePacked(steps, batch);
         if (packed) (_packedForward ??= new PackedMatrix()).Pack(Op.Transpose, h, _gh, Floats(whh), h);
+        ReadOnlySpan<T> wih = _store.Value(WeightIH), inputBias = Mogrifier is null ? default : InputBias();
+        if (packed && Mogrifier is not null) (_packedInput ??= new PackedMatrix()).Pack(Op.Transpose, I, _gh, Floats(wih), I);
         for (int s = 0; s < steps; s++)
         {
             int t = TimeAt(s);
             ReadOnlySpan<T> hPrev = s == 0 ? _h0.AsSpan(0, bh) : _output.AsSpan(TimeAt(s - 1) * bh, bh);
             Span<T> pre = xproj.Slice(t * batch * _gh, batch * _gh);
             Span<T> hOut = _output.AsSpan(t * bh, bh);
+            ReadOnlySpan<T> hIn = hPrev; // the state the recurrent product reads
+            if (Mogrifier is not null)
+            {
+                // x_t and h_{t-1} gate each other; pre (B, GH) = bias + x̃ · W_ih^T, and the product below reads h̃.
+                Span<T> mx = _mogX.AsSpan(t * batch * I, batch * I), mh = _mogH.AsSpan(t * bh, bh);
+                Mogrifier.Forward(t, _lastInput.Span.Slice(t * batch * I, batch * I), hPrev, mx, mh);
+                Gemm.BroadcastRows(inputBias, batch, _gh, pre);
+                if (packed) Sgemm.Multiply(Op.None, batch, Floats(mx), I, _packedInput!, FloatsW(pre), _gh, accumulate: true);
+                else Gemm.Multiply(Op.None, Op.Transpose, batch, _gh, I, mx, I, wih, I, pre, _gh, accumulate: true);
+                hIn = mh;
+            }
             if (Kind == CellKind.Gru)
             {
-                // hh (B, 3H) = h_{t-1} · W_hh^T + b_hh
-                Gemm.BroadcastRows(bhh, batch, _gh, hh);
-                RecurrentProduct(packed, hPrev, whh, hh);
+                // hh (B, 3H) = h_{t-1} · W_hh^T + b_hh (LayerNorm: b_hh + γ_hh ⊙ LN(h_{t-1} · W_hh^T))
+                if (LayerNorm)
+                {
+                    NormalizedRecurrentProduct(packed, t, hIn, whh, hh, accumulate: false);
+                    for (int b = 0; b < batch; b++) Gemm.Axpy(T.One, bhh, hh.Slice(b * _gh, _gh));
+                }
+                else
+                {
+                    Gemm.BroadcastRows(bhh, batch, _gh, hh);
+                    RecurrentProduct(packed, hIn, whh, hh);
+                }
                 GruCell.Forward<T, TGate, TCell>(pre, hh, hPrev, _gates.AsSpan(t * batch * _gh, batch * _gh), _hhN.AsSpan(t * bh, bh), hOut, batch, h);
                 if (_masked && t >= _minLength) CopyThroughSkipped(t, hPrev, hOut);
                 continue;
             }
             // pre (B, GH) += h_{t-1} · W_hh^T: the step's only product, into the projected inputs.
-            RecurrentProduct(packed, hPrev, whh, pre);
+            if (LayerNorm) NormalizedRecurrentProduct(packed, t, hIn, whh, pre, accumulate: true);
+            else RecurrentProduct(packed, hIn, whh, pre);
             if (Kind == CellKind.Lstm)
             {
                 ReadOnlySpan<T> cPrev = s == 0 ? _c0.AsSpan(0, bh) : _cells.AsSpan(TimeAt(s - 1) * bh, bh);
                 Span<T> cOut = _cells.AsSpan(t * bh, bh);
-                LstmCell.Forward<T, TGate, TCell>(pre, cPrev, peep, _gates.AsSpan(t * batch * _gh, batch * _gh),
-                    cOut, _actC.AsSpan(t * bh, bh), hOut, batch, h);
+                if (LayerNorm)
+                    LayerNormLstmCell.Forward<T, TGate, TCell>(pre, cPrev, _store.Value(LayerNormCellGain!), _store.Value(LayerNormCellBias!),
+                        _gates.AsSpan(t * batch * _gh, batch * _gh), cOut, _cellNorm.AsSpan(t * bh, bh), _cellRstd.AsSpan(t * batch, batch),
+                        _actC.AsSpan(t * bh, bh), hOut, batch, h);
+                else
+                    LstmCell.Forward<T, TGate, TCell>(pre, cPrev, peep, _gates.AsSpan(t * batch * _gh, batch * _gh),
+                        cOut, _actC.AsSpan(t * bh, bh), hOut, batch, h);
                 if (_masked && t >= _minLength) CopyThroughSkipped(t, cPrev, cOut);
             }
             else
                 RnnCell.Forward<T, TCell>(pre, hOut);
             if (_masked && t >= _minLength) CopyThroughSkipped(t, hPrev, hOut);
         }
+    }
+
+    // Layer normalisation of the input projection: rows (n, GH) hold X·W_ih^T (n = T·B rows, or V vocabulary entries);
+    // keeps LN(rows) and 1/σ for backward and leaves bias + γ_ih ⊙ LN(rows) in their place.
+    private void NormalizeInputProjection(Span<T> rows, int n)
+    {
+        Ensure(ref _lnInput, n * _gh);
+        Ensure(ref _lnInputRstd, n);
+        Span<T> normalized = _lnInput.AsSpan(0, n * _gh);
+        LayerNormRows.Forward<T>(rows, n, _gh, normalized, _lnInputRstd.AsSpan(0, n));
+        Gemm.BroadcastRows<T>(InputBias(), n, _gh, rows);
+        LayerNormRows.Scale<T>(normalized, _store.Value(LayerNormInputGain!), n, _gh, rows, accumulate: true);
+    }
+
+    // Layer normalisation of step t's recurrent product: dest (B, GH) = (dest +) γ_hh ⊙ LN(hIn · W_hh^T); keeps LN and 1/σ.
+    private void NormalizedRecurrentProduct(bool packed, int t, ReadOnlySpan<T> hIn, ReadOnlySpan<T> whh, Span<T> dest, bool accumulate)
+    {
+        int batch = _batch;
+        Span<T> product = _hh.AsSpan(0, batch * _gh);
+        product.Clear();
+        RecurrentProduct(packed, hIn, whh, product);
+        Span<T> normalized = _lnHidden.AsSpan(t * batch * _gh, batch * _gh);
+        LayerNormRows.Forward<T>(product, batch, _gh, normalized, _lnHiddenRstd.AsSpan(t * batch, batch));
+        LayerNormRows.Scale<T>(normalized, _store.Value(LayerNormRecurrentGain!), batch, _gh, dest, accumulate);
     }
 
     // Rows whose sequence has ended by time t keep their previous state: dest[b] = prev[b] for t >= length[b].
@@ -345,13 +487,17 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
         if ((!dh0.IsEmpty || !dc0.IsEmpty) && backwardSteps != steps)
             throw new InvalidOperationException("Initial-state gradients exist only for a full (untruncated) backward pass.");
 
+        // The recurrent side's gate gradients differ from the input side's for GRU (its n gate) and with LayerNorm
+        // (each side has its own normalisation); otherwise they are one buffer.
+        bool separateHH = Kind == CellKind.Gru || LayerNorm;
         Ensure(ref _dGatesIH, rows * _gh);
-        if (Kind == CellKind.Gru) Ensure(ref _dGatesHH, rows * _gh);
+        if (separateHH) Ensure(ref _dGatesHH, rows * _gh);
         Ensure(ref _dh, bh);
         Ensure(ref _dc, bh);
         Ensure(ref _dhPrev, bh);
+        if (LayerNorm && Kind == CellKind.Lstm) Ensure(ref _dCellNorm, bh);
         Span<T> dGih = _dGatesIH.AsSpan(0, rows * _gh);
-        Span<T> dGhh = Kind == CellKind.Gru ? _dGatesHH.AsSpan(0, rows * _gh) : dGih;
+        Span<T> dGhh = separateHH ? _dGatesHH.AsSpan(0, rows * _gh) : dGih;
         Span<T> dh = _dh.AsSpan(0, bh), dc = _dc.AsSpan(0, bh), dhPrev = _dhPrev.AsSpan(0, bh);
         if (dhT.IsEmpty) dh.Clear(); else dhT.CopyTo(dh);
         if (Kind == CellKind.Lstm) { if (dcT.IsEmpty) dc.Clear(); else dcT.CopyTo(dc); }
@@ -363,6 +509,16 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
         bool packed = UsePacked(backwardSteps, batch);
         if (packed) (_packedBackward ??= new PackedMatrix()).Pack(Op.None, _gh, h, Floats(whh), h);
         if (_masked) { Ensure(ref _keepH, bh); Ensure(ref _keepC, bh); Ensure(ref _dyStep, bh); }
+        int I = InputSize;
+        ReadOnlySpan<T> wih = _store.Value(WeightIH);
+        Span<T> dxSteps = default; // (T,B,I) Mogrifier: the input gradient, written step by step
+        if (Mogrifier is not null)
+        {
+            Ensure(ref _dxStep, batch * I);
+            if (packed) (_packedInputBackward ??= new PackedMatrix()).Pack(Op.None, _gh, I, Floats(wih), I);
+            if (_tokenMode) { Ensure(ref _denseDx, rows * I); dxSteps = _denseDx.AsSpan(0, rows * I); }
+            else dxSteps = dx;
+        }
         for (int s = steps - 1; s >= firstStep; s--)
         {
             int t = TimeAt(s);
@@ -381,6 +537,15 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
                 case CellKind.RnnRelu:
                     RnnCell.Backward<T, TCell>(_output.AsSpan(t * bh, bh), dh, dyt, gi);
                     break;
+                case CellKind.Lstm when LayerNorm:
+                {
+                    ReadOnlySpan<T> cPrev = s == 0 ? _c0.AsSpan(0, bh) : _cells.AsSpan(TimeAt(s - 1) * bh, bh);
+                    LayerNormLstmCell.Backward<T, TGate, TCell>(_gates.AsSpan(t * batch * _gh, batch * _gh), _cellNorm.AsSpan(t * bh, bh),
+                        _cellRstd.AsSpan(t * batch, batch), _actC.AsSpan(t * bh, bh), cPrev, _store.Value(LayerNormCellGain!), dh, dyt, dc, gi,
+                        _store.Gradient(LayerNormCellGain!), _store.Gradient(LayerNormCellBias!), _dCellNorm.AsSpan(0, bh), batch, h);
+                    gi.CopyTo(gh); // the same pre-activations took both products; each side has its own normalisation below
+                    break;
+                }
                 case CellKind.Lstm:
                 {
                     ReadOnlySpan<T> cPrev = s == 0 ? _c0.AsSpan(0, bh) : _cells.AsSpan(TimeAt(s - 1) * bh, bh);
@@ -394,11 +559,21 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
                     direct = true;
                     break;
             }
+            if (LayerNorm) NormalizedRecurrentBackward(t, gh);
             // dh_{t-1} = dGates_hh · W_hh  (B,GH)·(GH,H) [+ GRU's direct z⊙dh path]: the only sequential product.
             if (packed)
                 Sgemm.Multiply(Op.None, batch, Floats(gh), _gh, _packedBackward!, FloatsW(dhPrev), h, accumulate: direct);
             else
                 Gemm.Multiply(Op.None, Op.None, batch, h, _gh, gh, _gh, whh, h, dhPrev, h, accumulate: direct);
+            if (Mogrifier is not null)
+            {
+                // dx̃ = dGates · W_ih (B,GH)·(GH,I); back through the rounds to ∂L/∂x_t and ∂L/∂h_{t-1} (dhPrev held ∂L/∂h̃).
+                Span<T> dxt = _dxStep.AsSpan(0, batch * I);
+                if (packed) Sgemm.Multiply(Op.None, batch, Floats(gi), _gh, _packedInputBackward!, FloatsW(dxt), I, accumulate: false);
+                else Gemm.Multiply(Op.None, Op.None, batch, I, _gh, gi, _gh, wih, I, dxt, I, accumulate: false);
+                Mogrifier.Backward(t, dxt, dhPrev);
+                if (!dxSteps.IsEmpty) Gemm.Axpy(T.One, dxt, dxSteps.Slice(t * batch * I, batch * I));
+            }
             if (skips) ReleaseSkippedRows(t, dhPrev, dc);
             Span<T> swap = dh; dh = dhPrev; dhPrev = swap;
         }
@@ -406,6 +581,17 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
         if (!dc0.IsEmpty && Kind == CellKind.Lstm) dc.CopyTo(dc0);
 
         AccumulateWeightGradients(dGih, dGhh, dx, firstStep);
+    }
+
+    // Step t's recurrent side under LayerNorm: gh (B, GH) holds ∂L/∂(γ_hh ⊙ LN(product) [+ b_hh]) and becomes
+    // ∂L/∂product; b_hh's and γ_hh's gradients are added here, from the gradient before normalisation's backward.
+    private void NormalizedRecurrentBackward(int t, Span<T> gh)
+    {
+        int batch = _batch;
+        Gemm.AddRowsInto<T>(gh, batch, _gh, _store.Gradient(BiasHH));
+        ReadOnlySpan<T> normalized = _lnHidden.AsSpan(t * batch * _gh, batch * _gh);
+        LayerNormRows.BackwardGain<T>(gh, normalized, _store.Value(LayerNormRecurrentGain!), batch, _gh, _store.Gradient(LayerNormRecurrentGain!), gh);
+        LayerNormRows.Backward<T>(gh, normalized, _lnHiddenRstd.AsSpan(t * batch, batch), batch, _gh, gh);
     }
 
     // For rows skipped at time t: keeps dh and dc, zeroes them, and returns dy with those rows zeroed.
@@ -443,16 +629,29 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
 
     // Weight and bias gradients as GEMMs over all backpropagated steps, and dx for those steps.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: compile optimised at once, not via tier 0
-    private void AccumulateWeightGradients(ReadOnlySpan<T> dGih, ReadOnlySpan<T> dGhh, Span<T> dx, int firstStep)
+    private void AccumulateWeightGradients(Span<T> dGih, ReadOnlySpan<T> dGhh, Span<T> dx, int firstStep)
     {
         int steps = _steps, batch = _batch, h = HiddenSize, bh = batch * h, I = InputSize;
         int count = steps - firstStep;
         // Backpropagated steps occupy a contiguous time range: [firstStep, T) forward, [0, count) reversed.
         int t0 = Reverse ? 0 : firstStep;
         int rows = count * batch;
-        ReadOnlySpan<T> gi = dGih.Slice(t0 * batch * _gh, rows * _gh);
-        Gemm.AddRowsInto(gi, rows, _gh, _store.Gradient(BiasIH));
-        Gemm.AddRowsInto(dGhh.Slice(t0 * batch * _gh, rows * _gh), rows, _gh, _store.Gradient(BiasHH));
+        Span<T> gi = dGih.Slice(t0 * batch * _gh, rows * _gh);
+        Gemm.AddRowsInto<T>(gi, rows, _gh, _store.Gradient(BiasIH));
+        if (!LayerNorm) Gemm.AddRowsInto(dGhh.Slice(t0 * batch * _gh, rows * _gh), rows, _gh, _store.Gradient(BiasHH)); // LayerNorm: per step
+        if (Mogrifier is not null)
+        {
+            // The products read the modulated x̃ and h̃ of the same step; dx was written step by step.
+            Gemm.Multiply(Op.Transpose, Op.None, _gh, I, rows, gi, _gh, _mogX.AsSpan(t0 * batch * I, rows * I), I, _store.Gradient(WeightIH), I, accumulate: true);
+            Span<T> dWhhMog = RecurrentWeightGradient();
+            Gemm.Multiply(Op.Transpose, Op.None, _gh, h, rows, dGhh.Slice(t0 * batch * _gh, rows * _gh), _gh, _mogH.AsSpan(t0 * bh, rows * h), h, dWhhMog, h, accumulate: true);
+            FinishRecurrentWeightGradient(dWhhMog);
+            if (_tokenMode && !_table.IsEmpty && !dx.IsEmpty)
+                for (int r = t0 * batch; r < t0 * batch + rows; r++)
+                    Gemm.Axpy(T.One, _denseDx.AsSpan(r * I, I), dx.Slice(_ids[r] * I, I));
+            return;
+        }
+        if (LayerNorm && !_tokenMode) NormalizedInputBackward(gi, _lnInput.AsSpan(t0 * batch * _gh, rows * _gh), _lnInputRstd.AsSpan(t0 * batch, rows), rows);
         if (_tokenMode)
             AccumulateTokenInputGradients(gi, t0 * batch, rows, dx);
         else
@@ -471,15 +670,7 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
         // whose previous state is h0.
         // With weight drop the products give dL/dW̃ into a cleared scratch, masked into the store's gradient below
         // (which may already hold values: it is added to, never overwritten).
-        int whhLength = _gh * h;
-        Span<T> dWhh;
-        if (_weightDropped)
-        {
-            Ensure(ref _dWhhDropped, whhLength);
-            dWhh = _dWhhDropped.AsSpan(0, whhLength);
-            dWhh.Clear();
-        }
-        else dWhh = _store.Gradient(WeightHH);
+        Span<T> dWhh = RecurrentWeightGradient();
         int withOutputPrev = firstStep == 0 ? count - 1 : count; // steps whose h_{prev} is in _output
         if (withOutputPrev > 0)
         {
@@ -497,17 +688,42 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
             Gemm.Multiply(Op.Transpose, Op.None, _gh, h, batch, dGhh.Slice(tFirst * batch * _gh, batch * _gh), _gh,
                 _h0.AsSpan(0, bh), h, dWhh, h, accumulate: true);
         }
-        if (_weightDropped)
-        {
-            // W̃ = W ⊙ M, so dL/dW = dL/dW̃ ⊙ M.
-            Span<T> dStored = _store.Gradient(WeightHH);
-            ReadOnlySpan<T> mask = _whhMask.AsSpan(0, whhLength);
-            for (int j = 0; j < whhLength; j++) dStored[j] += dWhh[j] * mask[j];
-        }
+        FinishRecurrentWeightGradient(dWhh);
+    }
+
+    // Where the products put ∂L/∂W_hh: the store's gradient (added to), or with weight drop a cleared scratch for dL/dW̃.
+    private Span<T> RecurrentWeightGradient()
+    {
+        if (!_weightDropped) return _store.Gradient(WeightHH);
+        int whhLength = _gh * HiddenSize;
+        Ensure(ref _dWhhDropped, whhLength);
+        Span<T> dWhh = _dWhhDropped.AsSpan(0, whhLength);
+        dWhh.Clear();
+        return dWhh;
+    }
+
+    // With weight drop, W̃ = W ⊙ M, so dL/dW = dL/dW̃ ⊙ M, added into the store's gradient (which may already hold values).
+    private void FinishRecurrentWeightGradient(ReadOnlySpan<T> dWhh)
+    {
+        if (!_weightDropped) return;
+        int whhLength = _gh * HiddenSize;
+        Span<T> dStored = _store.Gradient(WeightHH);
+        ReadOnlySpan<T> mask = _whhMask.AsSpan(0, whhLength);
+        for (int j = 0; j < whhLength; j++) dStored[j] += dWhh[j] * mask[j];
+    }
+
+    // The input side under LayerNorm: g (n, GH) holds ∂L/∂(γ_ih ⊙ LN(product)) for n rows (steps, or vocabulary entries)
+    // and becomes ∂L/∂product; γ_ih's gradient is added.
+    private void NormalizedInputBackward(Span<T> g, ReadOnlySpan<T> normalized, ReadOnlySpan<T> rstd, int n)
+    {
+        LayerNormRows.BackwardGain<T>(g, normalized, _store.Value(LayerNormInputGain!), n, _gh, _store.Gradient(LayerNormInputGain!), g);
+        LayerNormRows.Backward<T>(g, normalized, rstd, n, _gh, g);
     }
 
     // Packed recurrent weights (float only): W_hh^T for the forward steps, W_hh for dh in backward.
     private PackedMatrix? _packedForward, _packedBackward;
+    // Packed input weights for the Mogrifier's per-step products: W_ih^T forward, W_ih in backward.
+    private PackedMatrix? _packedInput, _packedInputBackward;
 
     // Packing pays off once the same weights serve several products; a single step or a single row
     // (sampling) uses the unpacked product, which streams the weights once.
@@ -537,6 +753,8 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
         agg.Clear();
         for (int r = 0; r < rows; r++)
             Gemm.Axpy(T.One, gi.Slice(r * _gh, _gh), agg.Slice(_ids[firstRow + r] * _gh, _gh));
+        // LN's backward is linear in the gradient for a fixed row, so the per-entry sums go through it once per entry.
+        if (LayerNorm) NormalizedInputBackward(agg, _lnInput.AsSpan(0, v * _gh), _lnInputRstd.AsSpan(0, v), v);
         Span<T> dWih = _store.Gradient(WeightIH);
         if (_table.IsEmpty)
         {

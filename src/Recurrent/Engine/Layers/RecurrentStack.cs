@@ -33,7 +33,10 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
 
     /// <summary>Creates the stack and registers its parameters in <paramref name="store"/> as
     /// <c>{prefix}weight_ih_l{k}[_reverse]</c>, <c>weight_hh</c>, <c>bias_ih</c>, <c>bias_hh</c> (and
-    /// <c>weight_peephole</c> for peephole LSTMs). <paramref name="gateActivation"/> (LSTM, GRU) and
+    /// <c>weight_peephole</c> for peephole LSTMs; <c>ln_ih_weight</c>, <c>ln_hh_weight</c> (and <c>ln_cell_weight</c>,
+    /// <c>ln_cell_bias</c> for LSTM) with <paramref name="layerNorm"/>; <c>mogrifier_{j}</c> (or <c>mogrifier_{j}_a</c>,
+    /// <c>mogrifier_{j}_b</c> with a <paramref name="mogrifierRank"/>) for <paramref name="mogrifierRounds"/> rounds).
+    /// <paramref name="gateActivation"/> (LSTM, GRU) and
     /// <paramref name="activation"/> (LSTM, GRU, tanh RNN) choose the cells' functions as ONNX's <c>activations</c>.
     /// In training, <paramref name="dropout"/> drops the inputs of layers 2..L (element-wise, or one mask per row for the
     /// whole window with <paramref name="lockedDropout"/>), <paramref name="inputDropout"/> the stack's input (locked), and
@@ -41,7 +44,8 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
     public RecurrentStack(ParameterStore<T> store, string prefix, CellKind kind, int inputSize, int hiddenSize,
         int layers, bool bidirectional = false, double dropout = 0, bool peepholes = false,
         GateActivation gateActivation = GateActivation.Sigmoid, CellActivation activation = CellActivation.Tanh,
-        double inputDropout = 0, bool lockedDropout = false, double weightDrop = 0)
+        double inputDropout = 0, bool lockedDropout = false, double weightDrop = 0,
+        bool layerNorm = false, int mogrifierRounds = 0, int mogrifierRank = 0)
     {
         if (inputSize <= 0) throw new ArgumentException($"inputSize must be positive, got {inputSize}.", nameof(inputSize));
         if (hiddenSize <= 0) throw new ArgumentException($"hiddenSize must be positive, got {hiddenSize}.", nameof(hiddenSize));
@@ -59,6 +63,10 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
         LockedDropout = lockedDropout;
         WeightDrop = weightDrop;
         RecurrentDirection<T>.CheckActivations(kind, gateActivation, activation);
+        RecurrentDirection<T>.CheckStructure(kind, peepholes, layerNorm, mogrifierRounds, mogrifierRank);
+        LayerNorm = layerNorm;
+        MogrifierRounds = mogrifierRounds;
+        MogrifierRank = mogrifierRank;
         GateActivation = gateActivation;
         Activation = activation;
         _layers = new RecurrentDirection<T>[layers][];
@@ -68,7 +76,7 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
             _layers[k] = new RecurrentDirection<T>[Directions];
             for (int d = 0; d < Directions; d++)
                 _layers[k][d] = new RecurrentDirection<T>(store, prefix, $"l{k}" + (d == 1 ? "_reverse" : ""), kind, inK, hiddenSize,
-                    reverse: d == 1, peepholes, gateActivation, activation);
+                    reverse: d == 1, peepholes, gateActivation, activation, layerNorm, mogrifierRounds, mogrifierRank);
         }
         _inputs = new T[layers][];
         _dropMasks = new T[layers][];
@@ -86,6 +94,12 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
     public GateActivation GateActivation { get; }
     /// <summary>The cell input and output function (LSTM g and h, GRU n, tanh RNN h).</summary>
     public CellActivation Activation { get; }
+    /// <summary>Whether the cells are layer-normalised (LSTM, GRU; Ba et al. 2016).</summary>
+    public bool LayerNorm { get; }
+    /// <summary>Mogrifier rounds before each LSTM step (Melis et al. 2019); 0 for none.</summary>
+    public int MogrifierRounds { get; }
+    /// <summary>Rank of the Mogrifier's matrices; 0 for full rank.</summary>
+    public int MogrifierRank { get; }
     /// <summary>Number of stacked layers.</summary>
     public int Layers { get; }
     /// <summary>1, or 2 when bidirectional.</summary>
