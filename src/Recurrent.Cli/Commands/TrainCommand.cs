@@ -58,6 +58,9 @@ internal static partial class TrainCommand
         public readonly Option<double?> DropoutOutput = new("--dropout-output") { HelpName = "P", Description = "Language models: locked dropout on the last layer's outputs before the output layer (AWD-LSTM dropout; default 0: off)." };
         public readonly Option<double?> DropoutEmbedding = new("--dropout-embedding") { HelpName = "P", Description = "Language models: drop whole tokens — each vocabulary row of the embedding table is zeroed with probability P per window, the others scaled by 1/(1−P) (AWD-LSTM dropoute; needs --embedding > 0; default 0: off)." };
         public readonly Option<double?> WeightDrop = new("--weight-drop") { HelpName = "P", Description = "Language models: DropConnect on the recurrent weights W_hh — each element dropped with probability P, one mask per window (AWD-LSTM wdrop; default 0: off)." };
+        public readonly Option<bool> LayerNorm = new("--layer-norm") { Description = "Language models: layer-normalised LSTM or GRU cells (Ba et al. 2016) — the input and recurrent products normalised over the gates, and the LSTM's cell inside its output." };
+        public readonly Option<int?> Mogrifier = new("--mogrifier") { HelpName = "ROUNDS", Description = "Language models: Mogrifier LSTM (Melis et al. 2019) — ROUNDS rounds in which each step's input and previous state gate each other before the step (the paper uses 5; default 0: off)." };
+        public readonly Option<int?> MogrifierRank = new("--mogrifier-rank") { HelpName = "K", Description = "With --mogrifier: each round's matrix as a product of rank K (fewer parameters; default 0: full rank)." };
         public readonly Option<int?> Batch = new("--batch") { Description = $"Batch size: parallel streams B for lm, sequences or windows for the others ({TaskDefaults.Batch})." };
         public readonly Option<int?> SeqLength = new("--seq-length") { Description = "Steps per window T, the BPTT length (default: lm sized for the corpus and budget with --data, built-in corpus 64; others 64)." };
         public readonly Option<string?> Optimizer = new("--optimizer") { HelpName = "NAME", Description = "sgd, momentum, nesterov, adagrad, rmsprop, adam (default) or adamw." };
@@ -101,7 +104,7 @@ internal static partial class TrainCommand
         public IEnumerable<Option> All =>
         [
             Task, Bidirectional,
-            Data, Encoding, Tokenizer, MaxVocab, UserDict, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, Layers, Hidden, Embedding, TieWeights, Dropout, DropoutMasks, DropoutInput, DropoutOutput, DropoutEmbedding, WeightDrop, Batch,
+            Data, Encoding, Tokenizer, MaxVocab, UserDict, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, Layers, Hidden, Embedding, TieWeights, Dropout, DropoutMasks, DropoutInput, DropoutOutput, DropoutEmbedding, WeightDrop, LayerNorm, Mogrifier, MogrifierRank, Batch,
             SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, Ar, Tar, AverageWeights, LrSchedule, LrDecay,
             LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, Epochs, Steps, Time, EvalEvery, Patience, LogEvery,
             SampleEvery, SampleLength, SampleTemperature, SamplePrime, RunDir, Resume, InitFrom, Seed, Quiet, CheckpointEvery, MaxBadSteps,
@@ -110,7 +113,7 @@ internal static partial class TrainCommand
         /// <summary>Options a resumed run takes from its checkpoint: giving them with --resume is an error.</summary>
         public IEnumerable<Option> FixedOnResume =>
         [
-            Data, Encoding, Tokenizer, MaxVocab, UserDict, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, Layers, Hidden, Embedding, TieWeights, Dropout, DropoutMasks, DropoutInput, DropoutOutput, DropoutEmbedding, WeightDrop, Batch,
+            Data, Encoding, Tokenizer, MaxVocab, UserDict, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, Layers, Hidden, Embedding, TieWeights, Dropout, DropoutMasks, DropoutInput, DropoutOutput, DropoutEmbedding, WeightDrop, LayerNorm, Mogrifier, MogrifierRank, Batch,
             SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, Ar, Tar, AverageWeights, LrSchedule, LrDecay,
             LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, RunDir, InitFrom, Seed,
         ];
@@ -120,6 +123,7 @@ internal static partial class TrainCommand
         {
             ["Layers"] = "--layers", ["Activation"] = "--activation", ["GateActivation"] = "--gate-activation", ["HiddenSize"] = "--hidden", ["EmbeddingSize"] = "--embedding", ["TieWeights"] = "--tie-weights", ["Dropout"] = "--dropout",
             ["InputDropout"] = "--dropout-input", ["OutputDropout"] = "--dropout-output", ["EmbeddingDropout"] = "--dropout-embedding", ["WeightDrop"] = "--weight-drop",
+            ["LayerNorm"] = "--layer-norm", ["MogrifierRounds"] = "--mogrifier", ["MogrifierRank"] = "--mogrifier-rank",
             ["BatchSize"] = "--batch", ["SequenceLength"] = "--seq-length", ["LearningRate"] = "--lr", ["Momentum"] = "--momentum",
             ["Beta1"] = "--beta1", ["Beta2"] = "--beta2", ["RmsPropAlpha"] = "--alpha", ["Epsilon"] = "--eps", ["ClipNorm"] = "--clip",
             ["ClipValue"] = "--clip-value", ["WeightDecay"] = "--weight-decay", ["ActivationRegularization"] = "--ar", ["TemporalActivationRegularization"] = "--tar", ["LrDecay"] = "--lr-decay",
@@ -359,7 +363,7 @@ internal static partial class TrainCommand
             x = x with { Cell = c.Cell, Layers = c.Layers, HiddenSize = c.HiddenSize, Dropout = c.Dropout,
                 EmbeddingSize = c.Input == InputKind.Embedding ? c.StackInputSize : 0, Activation = c.Activation, GateActivation = c.GateActivation,
                 InputDropout = c.InputDropout, OutputDropout = c.OutputDropout, EmbeddingDropout = c.EmbeddingDropout, WeightDrop = c.WeightDrop,
-                TieWeights = c.TieWeights };
+                TieWeights = c.TieWeights, LayerNorm = c.LayerNorm, MogrifierRounds = c.MogrifierRounds, MogrifierRank = c.MogrifierRank };
         }
         if (parse.GetValue(o.Model) is string cell) x = x with { Cell = CommonOptions.ParseCell(cell) };
         x = x with
@@ -384,6 +388,9 @@ internal static partial class TrainCommand
         if (parse.GetValue(o.DropoutOutput) is double outputDropout) x = x with { OutputDropout = outputDropout };
         if (parse.GetValue(o.DropoutEmbedding) is double embeddingDropout) x = x with { EmbeddingDropout = embeddingDropout };
         if (parse.GetValue(o.WeightDrop) is double weightDrop) x = x with { WeightDrop = weightDrop };
+        if (parse.GetValue(o.LayerNorm)) x = x with { LayerNorm = true };
+        if (parse.GetValue(o.Mogrifier) is int rounds) x = x with { MogrifierRounds = rounds };
+        if (parse.GetValue(o.MogrifierRank) is int rank) x = x with { MogrifierRank = rank };
         if (x.EmbeddingDropout > 0 && x.EmbeddingSize == 0)
             throw new UserFacingException($"--dropout-embedding drops rows of the embedding table, but --embedding 0 gives one-hot inputs (no table); use --dropout-input, or an --embedding size.");
         if (parse.GetValue(o.Batch) is int batch) x = x with { BatchSize = batch };
@@ -450,10 +457,12 @@ internal static partial class TrainCommand
         if (o.OutputDropout > 0) dropout += $", output dropout {Format.Number(o.OutputDropout, "G")}";
         if (o.EmbeddingDropout > 0) dropout += $", embedding dropout {Format.Number(o.EmbeddingDropout, "G")}";
         if (o.WeightDrop > 0) dropout += $", weight drop {Format.Number(o.WeightDrop, "G")}";
+        string structure = o.LayerNorm ? "layer-normalised "
+            : o.MogrifierRounds > 0 ? $"Mogrifier ({o.MogrifierRounds} rounds{(o.MogrifierRank > 0 ? $", rank {o.MogrifierRank}" : "")}) " : "";
         string cell = o.Cell switch
         {
-            CellKind.Lstm => "LSTM" + CommonOptions.ActivationsText(o.Activation, o.GateActivation),
-            CellKind.Gru => "GRU" + CommonOptions.ActivationsText(o.Activation, o.GateActivation),
+            CellKind.Lstm => structure + "LSTM" + CommonOptions.ActivationsText(o.Activation, o.GateActivation),
+            CellKind.Gru => structure + "GRU" + CommonOptions.ActivationsText(o.Activation, o.GateActivation),
             CellKind.RnnRelu => "RNN (ReLU)",
             _ => $"RNN ({CommonOptions.Name(o.Activation)})",
         };

@@ -52,6 +52,23 @@ public sealed record ModelConfig
     /// <summary>LSTM peephole connections (Graves 2013; DL4J GravesLSTM).</summary>
     public bool Peepholes { get; init; }
     /// <summary>
+    /// Layer-normalised cells (LSTM, GRU; Ba et al. 2016): the input and recurrent products are each normalised over the
+    /// gates and scaled by a learned gain (<c>ln_ih_weight</c>, <c>ln_hh_weight</c>) before the biases; the LSTM also
+    /// normalises its cell inside h = o⊙tanh(γ⊙LN(c) + β) (<c>ln_cell_weight</c>, <c>ln_cell_bias</c>). Left out of the
+    /// JSON when false.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool LayerNorm { get; init; }
+    /// <summary>
+    /// Mogrifier LSTM (Melis et al. 2019): rounds in which the step's input and the previous state gate each other
+    /// before the LSTM step (<c>mogrifier_{j}</c> per round j); 0 (default) for none. Left out of the JSON when 0.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int MogrifierRounds { get; init; }
+    /// <summary>Rank K of the Mogrifier's matrices, each a product of (out, K) and (K, in) factors; 0 (default) for full rank.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int MogrifierRank { get; init; }
+    /// <summary>
     /// The cell input/output function: LSTM g and h = o⊙act(c), GRU n, the <see cref="CellKind.RnnTanh"/> RNN's h
     /// (DL4J's <c>activation</c>; ONNX's g and h). Tanh (default) or Softsign.
     /// </summary>
@@ -109,6 +126,7 @@ public sealed record ModelConfig
         if (EmbeddingDropout > 0 && Input != InputKind.Embedding)
             throw new ArgumentException($"EmbeddingDropout drops rows of an embedding table; {Input} input has none (use InputDropout).", nameof(EmbeddingDropout));
         if (Peepholes && Cell != CellKind.Lstm) throw new ArgumentException($"Peepholes need an LSTM cell, not {Cell}.", nameof(Peepholes));
+        global::Recurrent.Layers.RecurrentDirection<float>.CheckStructure(Cell, Peepholes, LayerNorm, MogrifierRounds, MogrifierRank);
         if (!Enum.IsDefined(Activation)) throw new ArgumentException($"Activation must be Tanh or Softsign, got {(int)Activation}.", nameof(Activation));
         if (!Enum.IsDefined(GateActivation)) throw new ArgumentException($"GateActivation must be Sigmoid or HardSigmoid, got {(int)GateActivation}.", nameof(GateActivation));
         if (GateActivation != GateActivation.Sigmoid && Cell is not (CellKind.Lstm or CellKind.Gru))

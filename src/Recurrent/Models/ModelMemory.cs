@@ -35,7 +35,16 @@ public static class ModelMemory
         Int128 stackInput = config.StackInputSize;
         Int128 total = config.Input == InputKind.Embedding ? (Int128)config.InputSize * stackInput : 0;
         Int128 peepholes = config.Peepholes && config.Cell == CellKind.Lstm ? 3 * h : 0;
-        Int128 Layer(Int128 input) => directions * (gates * h * input + gates * h * h + 2 * gates * h + peepholes);
+        // Layer normalisation: the two gate gains (and the LSTM cell's gain and bias); the Mogrifier: its round matrices.
+        Int128 layerNorm = config.LayerNorm ? 2 * gates * h + (config.Cell == CellKind.Lstm ? 2 * h : 0) : 0;
+        Int128 Mogrifier(Int128 input)
+        {
+            Int128 sum = 0;
+            for (int j = 1; j <= config.MogrifierRounds; j++)
+                sum += config.MogrifierRank > 0 ? config.MogrifierRank * (input + h) : input * h;
+            return sum;
+        }
+        Int128 Layer(Int128 input) => directions * (gates * h * input + gates * h * h + 2 * gates * h + peepholes + layerNorm + Mogrifier(input));
         if (config.Layers > 0) total += Layer(stackInput) + (config.Layers - 1) * Layer(h * directions);
         // A tied head reuses the embedding table: only its bias and, when the widths differ, the (E, D*H) projection.
         if (config.TieWeights)
@@ -126,6 +135,10 @@ public static class ModelMemory
                         break;
                 }
                 tally.Add("the per-step buffers", b * gh + 9 * b * h + gh, Hidden);
+                if (config.LayerNorm) // normalised products (input, recurrent) and the recurrent side's gate gradients; LN(c)
+                    tally.Add($"the layer-normalised products of layer {k} (T·B = {rows}, {gh})", rows * gh, Hidden, arrays: 3 + (config.Cell == CellKind.Lstm ? 1 : 0));
+                if (config.MogrifierRounds > 0) // every x and h version per step, the scales, the modulated x̃ and h̃, the input gradient
+                    tally.Add($"the Mogrifier's per-step values of layer {k} (T·B = {rows}, {input} + H)", rows * (input + h), Hidden, arrays: config.MogrifierRounds + 4);
                 if (packed) tally.Add($"a packed copy of weight_hh_l{k} ({gh}, {h})", gh * h, Hidden, arrays: 2); // forward, backward
                 if (config.WeightDrop > 0) // mask, dropped copy, gradient of the dropped copy
                     tally.Add($"the weight-drop mask and copies of weight_hh_l{k} ({gh}, {h})", gh * h, Hidden, arrays: 3);

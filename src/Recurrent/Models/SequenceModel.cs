@@ -70,7 +70,7 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
             _embedding = new Embedding<T>(Parameters, "embedding.", config.InputSize, config.StackInputSize);
         Stack = new RecurrentStack<T>(Parameters, "rnn.", config.Cell, config.StackInputSize, config.HiddenSize,
             config.Layers, config.Bidirectional, config.Dropout, config.Peepholes, config.GateActivation, config.Activation,
-            config.InputDropout, config.LockedDropout, config.WeightDrop);
+            config.InputDropout, config.LockedDropout, config.WeightDrop, config.LayerNorm, config.MogrifierRounds, config.MogrifierRank);
         if (config.TieWeights)
             _head = _tiedHead = new TiedHead<T>(Parameters, "head.", _embedding!.Weight, Stack.OutputSize);
         else
@@ -534,6 +534,7 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
             }
             // Peepholes start at zero: the cell begins as a standard LSTM and learns to use them.
             if (dir.Peephole is not null) Parameters.Value(dir.Peephole).Clear();
+            InitCellStructure(dir, rng);
         }
         double linearDefault = 1.0 / Math.Sqrt(Stack.OutputSize);
         if (_tiedHead is not null)
@@ -561,4 +562,18 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
             }
         }
     }
+
+    // Layer normalisation starts as the identity on the normalised values (gains 1, cell bias 0, as nn.LayerNorm); each
+    // Mogrifier matrix (or factor) Xavier-uniform on its own (out, in) shape, so the first rounds scale by 2σ(small) ≈ 1.
+    internal static void InitCellStructure(RecurrentDirection<T> dir, ParameterStore<T> store, Rng rng)
+    {
+        foreach (var gain in new[] { dir.LayerNormInputGain, dir.LayerNormRecurrentGain, dir.LayerNormCellGain })
+            if (gain is not null) store.Value(gain).Fill(T.One);
+        if (dir.LayerNormCellBias is not null) store.Value(dir.LayerNormCellBias).Clear();
+        if (dir.Mogrifier is null) return;
+        foreach (var m in dir.Mogrifier.Parameters)
+            Initializers.XavierUniform(store.Value(m), m.Shape[0], m.Shape[1], rng);
+    }
+
+    private void InitCellStructure(RecurrentDirection<T> dir, Rng rng) => InitCellStructure(dir, Parameters, rng);
 }

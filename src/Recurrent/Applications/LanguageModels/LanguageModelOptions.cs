@@ -44,6 +44,15 @@ public sealed record LanguageModelOptions
     public double EmbeddingDropout { get; init; }
     /// <summary>DropConnect on the recurrent weights W_hh, in [0, 1); see <see cref="Models.ModelConfig.WeightDrop"/>.</summary>
     public double WeightDrop { get; init; }
+    /// <summary>Layer-normalised LSTM or GRU cells; see <see cref="Models.ModelConfig.LayerNorm"/>. Left out of the run spec's JSON when false.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool LayerNorm { get; init; }
+    /// <summary>Mogrifier rounds of an LSTM (0: none); see <see cref="Models.ModelConfig.MogrifierRounds"/>. Left out of the run spec's JSON when 0.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public int MogrifierRounds { get; init; }
+    /// <summary>Rank of the Mogrifier's matrices (0: full); see <see cref="Models.ModelConfig.MogrifierRank"/>. Left out of the run spec's JSON when 0.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public int MogrifierRank { get; init; }
     /// <summary>The cell input/output function (LSTM g and h, GRU n, tanh RNN h): tanh (default) or softsign; see <see cref="Models.ModelConfig.Activation"/>.</summary>
     public CellActivation Activation { get; init; } = CellActivation.Tanh;
     /// <summary>The gate function of LSTM and GRU: sigmoid (default) or hard sigmoid; see <see cref="Models.ModelConfig.GateActivation"/>.</summary>
@@ -91,6 +100,7 @@ public sealed record LanguageModelOptions
         Probability(OutputDropout, nameof(OutputDropout));
         Probability(EmbeddingDropout, nameof(EmbeddingDropout));
         Probability(WeightDrop, nameof(WeightDrop));
+        global::Recurrent.Layers.RecurrentDirection<float>.CheckStructure(Cell, false, LayerNorm, MogrifierRounds, MogrifierRank);
         if (EmbeddingDropout > 0 && EmbeddingSize == 0)
             throw Bad(nameof(EmbeddingDropout), $"drops rows of the embedding table, but EmbeddingSize 0 means one-hot inputs (no table); use InputDropout, or an embedding");
         if (TieWeights && EmbeddingSize == 0)
@@ -125,6 +135,9 @@ public sealed record LanguageModelOptions
         OutputDropout = OutputDropout,
         EmbeddingDropout = EmbeddingDropout,
         WeightDrop = WeightDrop,
+        LayerNorm = LayerNorm,
+        MogrifierRounds = MogrifierRounds,
+        MogrifierRank = MogrifierRank,
         OutputSize = vocabularySize,
         TieWeights = TieWeights,
     };

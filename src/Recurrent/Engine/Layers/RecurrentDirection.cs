@@ -128,21 +128,22 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
     }
 
     /// <summary>Throws ArgumentException unless the cell can carry the structure: layer normalisation needs an LSTM or GRU,
-    /// the Mogrifier an LSTM; neither combines with peepholes or with the other; rounds and rank are not negative.</summary>
+    /// the Mogrifier an LSTM; neither combines with peepholes or with the other; rounds and rank are not negative. ParamName is
+    /// the setting's name in ModelConfig and LanguageModelOptions.</summary>
     internal static void CheckStructure(CellKind kind, bool peepholes, bool layerNorm, int mogrifierRounds, int mogrifierRank)
     {
-        if (mogrifierRounds < 0) throw new ArgumentException($"Mogrifier rounds must be 0 (off) or positive, got {mogrifierRounds}.", nameof(mogrifierRounds));
-        if (mogrifierRank < 0) throw new ArgumentException($"Mogrifier rank must be 0 (full rank) or positive, got {mogrifierRank}.", nameof(mogrifierRank));
+        if (mogrifierRounds < 0) throw new ArgumentException($"Mogrifier rounds must be 0 (off) or positive, got {mogrifierRounds}.", "MogrifierRounds");
+        if (mogrifierRank < 0) throw new ArgumentException($"Mogrifier rank must be 0 (full rank) or positive, got {mogrifierRank}.", "MogrifierRank");
         if (mogrifierRank > 0 && mogrifierRounds == 0)
-            throw new ArgumentException($"A Mogrifier rank ({mogrifierRank}) needs Mogrifier rounds; set the rounds too.", nameof(mogrifierRank));
+            throw new ArgumentException($"A Mogrifier rank ({mogrifierRank}) needs Mogrifier rounds; set the rounds too.", "MogrifierRank");
         if (layerNorm && kind is not (CellKind.Lstm or CellKind.Gru))
-            throw new ArgumentException($"Layer normalisation is built for LSTM and GRU cells, not {kind}.", nameof(layerNorm));
+            throw new ArgumentException($"Layer normalisation is built for LSTM and GRU cells, not {kind}.", "LayerNorm");
         if (mogrifierRounds > 0 && kind != CellKind.Lstm)
-            throw new ArgumentException($"The Mogrifier is built for LSTM cells, not {kind}.", nameof(mogrifierRounds));
+            throw new ArgumentException($"The Mogrifier is built for LSTM cells, not {kind}.", "MogrifierRounds");
         if (layerNorm && mogrifierRounds > 0)
-            throw new ArgumentException("Layer normalisation and the Mogrifier are separate cell designs; choose one.", nameof(layerNorm));
+            throw new ArgumentException("Layer normalisation and the Mogrifier are separate cell designs; choose one.", "LayerNorm");
         if (peepholes && (layerNorm || mogrifierRounds > 0))
-            throw new ArgumentException($"Peephole connections are not built into the {(layerNorm ? "layer-normalised" : "Mogrifier")} LSTM; turn one of them off.", nameof(peepholes));
+            throw new ArgumentException($"Peephole connections are not built into the {(layerNorm ? "layer-normalised" : "Mogrifier")} LSTM; turn one of them off.", "Peepholes");
     }
 
     /// <summary>Throws ArgumentException unless the cell has what the activations act on: gates for a gate activation
