@@ -2,7 +2,9 @@
 // ../shared/reference/pytorch_charrnn_speed.py measures PyTorch: embedding of size H → stack → linear,
 // vocabulary 65, Adam lr 2e-3, global-norm clip 5, random (T,B) tokens and targets; training tokens/s over
 // timed steps after two warm-up steps, and batch-1 sampling tokens/s over 500 generated tokens. Several activation
-// variants of one configuration are measured interleaved, repetition by repetition.
+// variants of one configuration are measured interleaved, repetition by repetition. The cell-structure rows (LN256, GN256,
+// MG256: layer-normalised LSTM and GRU, Mogrifier LSTM) sit beside plain rows of the same size (L256, G256) so their cost
+// reads as a ratio; PyTorch has no built-in peer for them (bench/compare_pytorch.py keeps to the four standard rows).
 using System.Diagnostics;
 using Recurrent.Layers;
 using Recurrent.Models;
@@ -14,7 +16,8 @@ using Recurrent.Training;
 
 namespace Recurrent.Cli.Bench;
 
-internal sealed record BenchConfig(string Name, CellKind Cell, int Hidden, int Layers, int Batch, int Steps)
+internal sealed record BenchConfig(string Name, CellKind Cell, int Hidden, int Layers, int Batch, int Steps,
+    bool LayerNorm = false, int MogrifierRounds = 0)
 {
     public const int Vocabulary = 65;
 
@@ -25,7 +28,14 @@ internal sealed record BenchConfig(string Name, CellKind Cell, int Hidden, int L
         new("L512", CellKind.Lstm, 512, 2, 32, 64),
         new("G256", CellKind.Gru, 256, 2, 32, 64),
         new("R128", CellKind.RnnTanh, 128, 1, 50, 25),
+        new("L256", CellKind.Lstm, 256, 2, 32, 64),
+        new("LN256", CellKind.Lstm, 256, 2, 32, 64, LayerNorm: true),
+        new("GN256", CellKind.Gru, 256, 2, 32, 64, LayerNorm: true),
+        new("MG256", CellKind.Lstm, 256, 2, 32, 64, MogrifierRounds: 5),
     ];
+
+    /// <summary>The cell as the table prints it: the kind, with "+LN" or "+Mog5" for a structured cell.</summary>
+    public string CellName => Cell + (LayerNorm ? "+LN" : MogrifierRounds > 0 ? $"+Mog{MogrifierRounds}" : "");
 
     /// <summary>Arguments of the PyTorch reference script for the same configuration.</summary>
     public string PyTorchArgs => $"{(Cell == CellKind.Lstm ? "lstm" : Cell == CellKind.Gru ? "gru" : "rnn")} {Hidden} {Layers} {Batch} {Steps} {Vocabulary}";
@@ -96,7 +106,7 @@ internal static class CharRnnBenchmark
             {
                 Input = InputKind.Embedding, InputSize = BenchConfig.Vocabulary, EmbeddingSize = c.Hidden,
                 Cell = c.Cell, HiddenSize = c.Hidden, Layers = c.Layers, OutputSize = BenchConfig.Vocabulary,
-                Activation = activation, GateActivation = gate,
+                Activation = activation, GateActivation = gate, LayerNorm = c.LayerNorm, MogrifierRounds = c.MogrifierRounds,
                 WeightInit = Recurrent.Initialization.WeightInit.PyTorchDefault, RecurrentInit = Recurrent.Initialization.WeightInit.PyTorchDefault,
             }, seed: 1);
             _trainer = new Trainer<float>(Model, new Adam<float>(Model.Parameters.Count), new ConstantSchedule(2e-3),

@@ -28,7 +28,7 @@ internal static class BenchCommand
         var json = new Option<bool>("--json") { Description = "Print a JSON array instead of a table." };
         var configs = new Option<string[]>("--config")
         {
-            Description = "Configurations to run (L128, L512, G256, R128); default all.",
+            Description = "Configurations to run (L128, L512, G256, R128; L256 and the cell structures LN256, GN256, MG256); default all.",
             AllowMultipleArgumentsPerToken = true,
         };
         var steps = new Option<int>("--steps") { Description = "Timed training steps per repetition.", DefaultValueFactory = _ => 5 };
@@ -63,7 +63,7 @@ internal static class BenchCommand
             var gateActivations = (parse.GetValue(gates) is { Length: > 0 } g ? g : ["sigmoid"]).Select(v => CommonOptions.ParseGateActivation(v)).Distinct().ToArray();
             bool asJson = parse.GetValue(json);
             var results = new List<BenchResult>();
-            if (!asJson) Console.WriteLine($"{"config",-6} {"cell",-8} {"activation",-10} {"gate",-12} {"H",5} {"L",2} {"B",3} {"T",3} {"train tok/s",12} {"ms/step",9} {"sample tok/s",13}");
+            if (!asJson) Console.WriteLine($"{"config",-6} {"cell",-9} {"activation",-10} {"gate",-12} {"H",5} {"L",2} {"B",3} {"T",3} {"train tok/s",12} {"ms/step",9} {"sample tok/s",13}");
             foreach (var c in chosen)
             {
                 // An RNN has no gates and rnn-relu no squashing function to swap: those rows are left out for it.
@@ -75,7 +75,7 @@ internal static class BenchCommand
                 {
                     results.Add(res);
                     if (!asJson)
-                        Console.WriteLine($"{c.Name,-6} {c.Cell,-8} {CommonOptions.Name(res.Activation),-10} {CommonOptions.Name(res.GateActivation),-12} {c.Hidden,5} {c.Layers,2} {c.Batch,3} {c.Steps,3} " +
+                        Console.WriteLine($"{c.Name,-6} {c.CellName,-9} {CommonOptions.Name(res.Activation),-10} {CommonOptions.Name(res.GateActivation),-12} {c.Hidden,5} {c.Layers,2} {c.Batch,3} {c.Steps,3} " +
                             $"{res.TrainTokensPerSecond,12:F0} {res.TrainMsPerStep,9:F1} {res.SampleTokensPerSecond,13:F0}");
                 }
             }

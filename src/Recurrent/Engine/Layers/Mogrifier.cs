@@ -5,8 +5,12 @@
 // and the LSTM step then reads the modulated x and h (its c_{t−1} and its own output are untouched). With a rank K,
 // Q_j = A_j·B_j (A_j (out,K), B_j (K,in)): Melis et al.'s low-rank variant, fewer parameters when K is small.
 // Parameter names: {prefix}mogrifier_{j}_{suffix} (full rank) or mogrifier_{j}_a_ / mogrifier_{j}_b_ (rank K).
-// Every intermediate x and h version, scale and (rank K) product is kept per step for backward.
+// Structured as RecurrentDirection: the rounds are sequential per step (each reads the previous step's h), so each
+// step runs one small product per round against matrices packed once per pass (float); every x and h version, scale
+// and rank-K product is kept, stored version-major (version, t, B, ·) so that after backward each round's weight
+// gradient is one product over all backpropagated steps instead of one per step.
 using System.Numerics;
+using System.Runtime.InteropServices;
 using Recurrent.Kernels;
 using Recurrent.Tensors;
 
@@ -21,10 +25,15 @@ internal sealed class Mogrifier<T> where T : unmanaged, IFloatingPointIeee754<T>
     private readonly Parameter[] _left;    // [j-1] A_j (out_j, K) (rank K)
     private readonly Parameter[] _right;   // [j-1] B_j (K, in_j) (rank K)
 
-    // Per step t: x versions (XVersions, B, I), h versions (HVersions, B, H), scales of every round, rank-K products.
-    private T[] _xs = [], _hs = [], _scales = [], _mids = [];
-    private T[] _da = [], _dm = [];        // (B, max(I,H)), (B, K) backward scratch
-    private int _batch;
+    // Version-major per-step values: x versions (XVersions, T, B, I), h versions (HVersions, T, B, H); per round j the
+    // scales s_j = 2σ(a_j) and their gradients da_j (T, B, out_j), one region per round; rank K: m_j = operand·B_jᵀ and
+    // dm_j (R, T, B, K).
+    private T[] _xs = [], _hs = [], _scales = [], _dScales = [], _mids = [], _dMids = [];
+    private int _steps, _batch;
+    // Packed matrices (float, batch ≥ Gemm.SmallM): per round, the forward operand (Q_jᵀ, or B_jᵀ then A_jᵀ) and the
+    // backward one (Q_j, or A_j then B_j).
+    private PackedMatrix?[] _forwardFirst = [], _forwardSecond = [], _backwardFirst = [], _backwardSecond = [];
+    private bool _packed;
 
     public Mogrifier(ParameterStore<T> store, string prefix, string suffix, int inputSize, int hiddenSize, int rounds, int rank)
     {
@@ -61,109 +70,217 @@ internal sealed class Mogrifier<T> where T : unmanaged, IFloatingPointIeee754<T>
     private (int Output, int Input) Shape(int j) => j % 2 == 1 ? (_inputSize, _hidden) : (_hidden, _inputSize);
     private int XVersions => (Rounds + 1) / 2 + 1;
     private int HVersions => Rounds / 2 + 1;
-    private int ScalesPerStep(int batch) => batch * (XVersions - 1) * _inputSize + batch * (HVersions - 1) * _hidden;
+    // Values per step row of all rounds' scales together: Σ_j out_j.
+    private int ScaleWidth => (XVersions - 1) * _inputSize + (HVersions - 1) * _hidden;
 
     private static void Ensure(ref T[] buffer, int length)
     {
         if (buffer.Length < length) buffer = new T[length];
     }
 
-    /// <summary>Sizes the per-step buffers for a sequence of <paramref name="steps"/> steps of <paramref name="batch"/> rows.</summary>
+    /// <summary>Sizes the buffers for a pass over <paramref name="steps"/> steps of <paramref name="batch"/> rows and packs the
+    /// round matrices for its forward products.</summary>
     public void Begin(int steps, int batch)
     {
+        _steps = steps;
         _batch = batch;
-        Ensure(ref _xs, steps * XVersions * batch * _inputSize);
-        Ensure(ref _hs, steps * HVersions * batch * _hidden);
-        Ensure(ref _scales, steps * ScalesPerStep(batch));
-        if (Rank > 0) Ensure(ref _mids, steps * Rounds * batch * Rank);
-        Ensure(ref _da, batch * Math.Max(_inputSize, _hidden));
-        if (Rank > 0) Ensure(ref _dm, batch * Rank);
+        int rows = steps * batch;
+        Ensure(ref _xs, XVersions * rows * _inputSize);
+        Ensure(ref _hs, HVersions * rows * _hidden);
+        Ensure(ref _scales, rows * ScaleWidth);
+        if (Rank > 0) Ensure(ref _mids, Rounds * rows * Rank);
+        _packed = typeof(T) == typeof(float) && batch >= Gemm.SmallM && steps > 1;
+        if (!_packed) return;
+        if (_forwardFirst.Length != Rounds)
+        {
+            _forwardFirst = new PackedMatrix?[Rounds]; _forwardSecond = new PackedMatrix?[Rounds];
+            _backwardFirst = new PackedMatrix?[Rounds]; _backwardSecond = new PackedMatrix?[Rounds];
+        }
+        for (int j = 1; j <= Rounds; j++)
+        {
+            (int output, int input) = Shape(j);
+            if (Rank == 0) (_forwardFirst[j - 1] ??= new PackedMatrix()).Pack(Op.Transpose, input, output, Floats(_store.Value(_full[j - 1])), input);
+            else
+            {
+                (_forwardFirst[j - 1] ??= new PackedMatrix()).Pack(Op.Transpose, input, Rank, Floats(_store.Value(_right[j - 1])), input);
+                (_forwardSecond[j - 1] ??= new PackedMatrix()).Pack(Op.Transpose, Rank, output, Floats(_store.Value(_left[j - 1])), Rank);
+            }
+        }
     }
 
-    private Span<T> X(int t, int version) => _xs.AsSpan(((t * XVersions) + version) * _batch * _inputSize, _batch * _inputSize);
-    private Span<T> H(int t, int version) => _hs.AsSpan(((t * HVersions) + version) * _batch * _hidden, _batch * _hidden);
-    private Span<T> Mid(int t, int j) => _mids.AsSpan(((t * Rounds) + j - 1) * _batch * Rank, _batch * Rank);
+    private static ReadOnlySpan<float> Floats(ReadOnlySpan<T> x) => MemoryMarshal.Cast<T, float>(x);
+    private static Span<float> FloatsW(Span<T> x) => MemoryMarshal.Cast<T, float>(x);
 
-    // The scales of round j at step t, (B, out_j): rounds are laid out in order, each B·out_j long.
-    private Span<T> Scale(int t, int j)
+    private int Rows => _steps * _batch;
+    private Span<T> X(int t, int version) => _xs.AsSpan((version * Rows + t * _batch) * _inputSize, _batch * _inputSize);
+    private Span<T> H(int t, int version) => _hs.AsSpan((version * Rows + t * _batch) * _hidden, _batch * _hidden);
+    // Round j's scales (or their gradients) for all steps, (T, B, out_j): the rounds' regions follow one another.
+    private Span<T> Scales(T[] buffer, int j)
     {
-        int offset = t * ScalesPerStep(_batch);
-        for (int i = 1; i < j; i++) offset += _batch * Shape(i).Output;
-        return _scales.AsSpan(offset, _batch * Shape(j).Output);
+        int offset = 0;
+        for (int i = 1; i < j; i++) offset += Rows * Shape(i).Output;
+        return buffer.AsSpan(offset, Rows * Shape(j).Output);
+    }
+    private Span<T> Scale(T[] buffer, int t, int j) { int n = _batch * Shape(j).Output; return Scales(buffer, j).Slice(t * n, n); }
+    private Span<T> Mid(T[] buffer, int t, int j) => buffer.AsSpan(((j - 1) * Rows + t * _batch) * Rank, _batch * Rank);
+
+    // The operand (read) and target (scaled) of round j: odd rounds read h (after (j−1)/2 even rounds) and scale x; even
+    // rounds read x (after j/2 odd rounds) and scale h.
+    private (int Version, bool IsX) OperandOf(int j) => j % 2 == 1 ? ((j - 1) / 2, false) : (j / 2, true);
+    private Span<T> Operand(int t, int j) { var (v, isX) = OperandOf(j); return isX ? X(t, v) : H(t, v); }
+    private Span<T> Target(int t, int j) => j % 2 == 1 ? X(t, (j - 1) / 2) : H(t, j / 2 - 1);
+    private Span<T> Result(int t, int j) => j % 2 == 1 ? X(t, (j + 1) / 2) : H(t, j / 2);
+
+    // dest (B, n) = a (B, k) · Wᵀ, W stored (n, k): from the packed Wᵀ when packed.
+    private void ProductT(ReadOnlySpan<T> a, int k, ReadOnlySpan<T> w, int n, PackedMatrix? packed, Span<T> dest, bool accumulate)
+    {
+        if (_packed) Sgemm.Multiply(Op.None, _batch, Floats(a), k, packed!, FloatsW(dest), n, accumulate);
+        else Gemm.Multiply(Op.None, Op.Transpose, _batch, n, k, a, k, w, k, dest, n, accumulate);
+    }
+
+    // dest (B, n) += a (B, k) · W, W stored (k, n): from the packed W when packed.
+    private void Product(ReadOnlySpan<T> a, int k, ReadOnlySpan<T> w, int n, PackedMatrix? packed, Span<T> dest, bool accumulate)
+    {
+        if (_packed) Sgemm.Multiply(Op.None, _batch, Floats(a), k, packed!, FloatsW(dest), n, accumulate);
+        else Gemm.Multiply(Op.None, Op.None, _batch, n, k, a, k, w, n, dest, n, accumulate);
     }
 
     /// <summary>Step t: x (B,I), h (B,H) → the modulated xOut (B,I) and hOut (B,H).</summary>
     public void Forward(int t, ReadOnlySpan<T> x, ReadOnlySpan<T> h, Span<T> xOut, Span<T> hOut)
     {
-        int batch = _batch;
         x.CopyTo(X(t, 0));
         h.CopyTo(H(t, 0));
-        T two = T.CreateTruncating(2);
         for (int j = 1; j <= Rounds; j++)
         {
             (int output, int input) = Shape(j);
-            bool odd = j % 2 == 1;
-            ReadOnlySpan<T> operand = odd ? H(t, (j - 1) / 2) : X(t, j / 2);
-            ReadOnlySpan<T> target = odd ? X(t, (j - 1) / 2) : H(t, j / 2 - 1);
-            Span<T> result = odd ? X(t, (j + 1) / 2) : H(t, j / 2);
-            Span<T> s = Scale(t, j);
+            Span<T> s = Scale(_scales, t, j);
             if (Rank == 0)
-                Gemm.Multiply(Op.None, Op.Transpose, batch, output, input, operand, input, _store.Value(_full[j - 1]), input, s, output, accumulate: false);
+                ProductT(Operand(t, j), input, _store.Value(_full[j - 1]), output, _packed ? _forwardFirst[j - 1] : null, s, accumulate: false);
             else
             {
-                Span<T> m = Mid(t, j);
-                Gemm.Multiply(Op.None, Op.Transpose, batch, Rank, input, operand, input, _store.Value(_right[j - 1]), input, m, Rank, accumulate: false);
-                Gemm.Multiply(Op.None, Op.Transpose, batch, output, Rank, m, Rank, _store.Value(_left[j - 1]), Rank, s, output, accumulate: false);
+                Span<T> m = Mid(_mids, t, j);
+                ProductT(Operand(t, j), input, _store.Value(_right[j - 1]), Rank, _packed ? _forwardFirst[j - 1] : null, m, accumulate: false);
+                ProductT(m, Rank, _store.Value(_left[j - 1]), output, _packed ? _forwardSecond[j - 1] : null, s, accumulate: false);
             }
-            for (int k = 0; k < s.Length; k++)
-            {
-                s[k] = two * Activations.Sigmoid(s[k]);
-                result[k] = s[k] * target[k];
-            }
+            ScaleForward(s, Target(t, j), Result(t, j));
         }
         X(t, XVersions - 1).CopyTo(xOut);
         H(t, HVersions - 1).CopyTo(hOut);
     }
 
+    /// <summary>Sizes the gradient buffers and packs the round matrices for the backward products; call before the steps' <see cref="Backward"/>.</summary>
+    public void BeginBackward()
+    {
+        Ensure(ref _dScales, Rows * ScaleWidth);
+        if (Rank > 0) Ensure(ref _dMids, Rounds * Rows * Rank);
+        if (!_packed) return;
+        for (int j = 1; j <= Rounds; j++)
+        {
+            (int output, int input) = Shape(j);
+            if (Rank == 0) (_backwardFirst[j - 1] ??= new PackedMatrix()).Pack(Op.None, output, input, Floats(_store.Value(_full[j - 1])), input);
+            else
+            {
+                (_backwardFirst[j - 1] ??= new PackedMatrix()).Pack(Op.None, output, Rank, Floats(_store.Value(_left[j - 1])), Rank);
+                (_backwardSecond[j - 1] ??= new PackedMatrix()).Pack(Op.None, Rank, input, Floats(_store.Value(_right[j - 1])), input);
+            }
+        }
+    }
+
     /// <summary>
     /// Step t backward: dx (B,I) holds ∂L/∂xOut and becomes ∂L/∂x_t; dh (B,H) holds ∂L/∂hOut and becomes ∂L/∂h_{t−1}
-    /// (through the rounds only). Adds into the rounds' parameter gradients.
+    /// (through the rounds only). Keeps the rounds' gradients for <see cref="AccumulateWeightGradients"/>.
     /// </summary>
     public void Backward(int t, Span<T> dx, Span<T> dh)
     {
-        int batch = _batch;
-        T half = T.CreateTruncating(0.5);
         for (int j = Rounds; j >= 1; j--)
         {
             (int output, int input) = Shape(j);
             bool odd = j % 2 == 1;
-            ReadOnlySpan<T> operand = odd ? H(t, (j - 1) / 2) : X(t, j / 2);
-            ReadOnlySpan<T> target = odd ? X(t, (j - 1) / 2) : H(t, j / 2 - 1);
             Span<T> dTarget = odd ? dx : dh, dOperand = odd ? dh : dx;
-            ReadOnlySpan<T> s = Scale(t, j);
-            Span<T> da = _da.AsSpan(0, batch * output);
-            // result = s ⊙ target, s = 2σ(a): ds = dResult ⊙ target, da = ds ⊙ 2σ(1−σ) = ds ⊙ s ⊙ (1 − s/2).
-            for (int k = 0; k < da.Length; k++)
-            {
-                T g = dTarget[k];
-                da[k] = g * target[k] * s[k] * (T.One - half * s[k]);
-                dTarget[k] = g * s[k];
-            }
+            Span<T> da = Scale(_dScales, t, j);
+            ScaleBackward(Scale(_scales, t, j), Target(t, j), dTarget, da);
             if (Rank == 0)
-            {
-                Parameter q = _full[j - 1];
-                Gemm.Multiply(Op.Transpose, Op.None, output, input, batch, da, output, operand, input, _store.Gradient(q), input, accumulate: true);
-                Gemm.Multiply(Op.None, Op.None, batch, input, output, da, output, _store.Value(q), input, dOperand, input, accumulate: true);
-            }
+                Product(da, output, _store.Value(_full[j - 1]), input, _packed ? _backwardFirst[j - 1] : null, dOperand, accumulate: true);
             else
             {
-                Parameter a = _left[j - 1], b = _right[j - 1];
-                Span<T> dm = _dm.AsSpan(0, batch * Rank);
-                Gemm.Multiply(Op.Transpose, Op.None, output, Rank, batch, da, output, Mid(t, j), Rank, _store.Gradient(a), Rank, accumulate: true);
-                Gemm.Multiply(Op.None, Op.None, batch, Rank, output, da, output, _store.Value(a), Rank, dm, Rank, accumulate: false);
-                Gemm.Multiply(Op.Transpose, Op.None, Rank, input, batch, dm, Rank, operand, input, _store.Gradient(b), input, accumulate: true);
-                Gemm.Multiply(Op.None, Op.None, batch, input, Rank, dm, Rank, _store.Value(b), input, dOperand, input, accumulate: true);
+                Span<T> dm = Mid(_dMids, t, j);
+                Product(da, output, _store.Value(_left[j - 1]), Rank, _packed ? _backwardFirst[j - 1] : null, dm, accumulate: false);
+                Product(dm, Rank, _store.Value(_right[j - 1]), input, _packed ? _backwardSecond[j - 1] : null, dOperand, accumulate: true);
             }
+        }
+    }
+
+    /// <summary>Adds every round's weight gradient over the backpropagated steps [t0, t0 + count): one product per matrix.</summary>
+    public void AccumulateWeightGradients(int t0, int count)
+    {
+        int rows = count * _batch, first = t0 * _batch;
+        for (int j = 1; j <= Rounds; j++)
+        {
+            (int output, int input) = Shape(j);
+            var (version, isX) = OperandOf(j);
+            ReadOnlySpan<T> operand = isX ? _xs.AsSpan((version * Rows + first) * _inputSize, rows * _inputSize)
+                : _hs.AsSpan((version * Rows + first) * _hidden, rows * _hidden);
+            ReadOnlySpan<T> da = Scales(_dScales, j).Slice(first * output, rows * output);
+            if (Rank == 0)
+                Gemm.Multiply(Op.Transpose, Op.None, output, input, rows, da, output, operand, input, _store.Gradient(_full[j - 1]), input, accumulate: true);
+            else
+            {
+                Gemm.Multiply(Op.Transpose, Op.None, output, Rank, rows, da, output, _mids.AsSpan(((j - 1) * Rows + first) * Rank, rows * Rank), Rank,
+                    _store.Gradient(_left[j - 1]), Rank, accumulate: true);
+                Gemm.Multiply(Op.Transpose, Op.None, Rank, input, rows, _dMids.AsSpan(((j - 1) * Rows + first) * Rank, rows * Rank), Rank, operand, input,
+                    _store.Gradient(_right[j - 1]), input, accumulate: true);
+            }
+        }
+    }
+
+    // s ← 2σ(s) (s holds the pre-activations a), result = s ⊙ target; a Vector<float> path for float, the scalar reference for
+    // the rest and the tails.
+    internal static void ScaleForward(Span<T> s, ReadOnlySpan<T> target, Span<T> result)
+    {
+        int k = 0;
+        if (typeof(T) == typeof(float) && Vector.IsHardwareAccelerated)
+        {
+            Span<float> sf = MemoryMarshal.Cast<T, float>(s), rf = MemoryMarshal.Cast<T, float>(result);
+            ReadOnlySpan<float> tf = MemoryMarshal.Cast<T, float>(target);
+            var two = new Vector<float>(2f);
+            for (; k <= s.Length - Vector<float>.Count; k += Vector<float>.Count)
+            {
+                var scale = two * VectorMath.Sigmoid(new Vector<float>(sf.Slice(k)));
+                scale.CopyTo(sf.Slice(k));
+                (scale * new Vector<float>(tf.Slice(k))).CopyTo(rf.Slice(k));
+            }
+        }
+        T twoT = T.CreateTruncating(2);
+        for (; k < s.Length; k++)
+        {
+            s[k] = twoT * Activations.Sigmoid(s[k]);
+            result[k] = s[k] * target[k];
+        }
+    }
+
+    // result = s ⊙ target, s = 2σ(a): da = dResult ⊙ target ⊙ s ⊙ (1 − s/2) (2σ' = 2σ(1−σ)), and dTarget ← dResult ⊙ s.
+    internal static void ScaleBackward(ReadOnlySpan<T> s, ReadOnlySpan<T> target, Span<T> dTarget, Span<T> da)
+    {
+        int k = 0;
+        if (typeof(T) == typeof(float) && Vector.IsHardwareAccelerated)
+        {
+            ReadOnlySpan<float> sf = MemoryMarshal.Cast<T, float>(s), tf = MemoryMarshal.Cast<T, float>(target);
+            Span<float> df = MemoryMarshal.Cast<T, float>(dTarget), af = MemoryMarshal.Cast<T, float>(da);
+            var half = new Vector<float>(0.5f);
+            for (; k <= da.Length - Vector<float>.Count; k += Vector<float>.Count)
+            {
+                var g = new Vector<float>(df.Slice(k));
+                var sk = new Vector<float>(sf.Slice(k));
+                (g * new Vector<float>(tf.Slice(k)) * sk * (Vector<float>.One - half * sk)).CopyTo(af.Slice(k));
+                (g * sk).CopyTo(df.Slice(k));
+            }
+        }
+        T halfT = T.CreateTruncating(0.5);
+        for (; k < da.Length; k++)
+        {
+            T g = dTarget[k];
+            da[k] = g * target[k] * s[k] * (T.One - halfT * s[k]);
+            dTarget[k] = g * s[k];
         }
     }
 }

@@ -516,6 +516,7 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
         if (Mogrifier is not null)
         {
             Ensure(ref _dxStep, batch * I);
+            Mogrifier.BeginBackward();
             if (packed) (_packedInputBackward ??= new PackedMatrix()).Pack(Op.None, _gh, I, Floats(wih), I);
             if (_tokenMode) { Ensure(ref _denseDx, rows * I); dxSteps = _denseDx.AsSpan(0, rows * I); }
             else dxSteps = dx;
@@ -647,6 +648,7 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
             Span<T> dWhhMog = RecurrentWeightGradient();
             Gemm.Multiply(Op.Transpose, Op.None, _gh, h, rows, dGhh.Slice(t0 * batch * _gh, rows * _gh), _gh, _mogH.AsSpan(t0 * bh, rows * h), h, dWhhMog, h, accumulate: true);
             FinishRecurrentWeightGradient(dWhhMog);
+            Mogrifier.AccumulateWeightGradients(t0, count);
             if (_tokenMode && !_table.IsEmpty && !dx.IsEmpty)
                 for (int r = t0 * batch; r < t0 * batch + rows; r++)
                     Gemm.Axpy(T.One, _denseDx.AsSpan(r * I, I), dx.Slice(_ids[r] * I, I));

@@ -124,4 +124,48 @@ public sealed class CellStructureGradientTests(ITestOutputHelper log)
         Assert.Equal(dxTail, dx.AsSpan((T - K) * B * I).ToArray(), (a, b) => Math.Abs(a - b) <= 1e-12 * Math.Max(1, Math.Abs(a)));
         Assert.All(dx.AsSpan(0, (T - K) * B * I).ToArray(), v => Assert.Equal(0.0, v));
     }
+
+    // The float path — packed per-step products (batch ≥ 4, several steps), the vector kernels — against the double one
+    // (unpacked, scalar) on the same weights: outputs, states and every gradient.
+    [Theory]
+    [InlineData(Structure.LayerNormLstm)]
+    [InlineData(Structure.LayerNormGru)]
+    [InlineData(Structure.Mogrifier)]
+    [InlineData(Structure.MogrifierRank)]
+    public void FloatPathMatchesDouble(Structure structure)
+    {
+        const int I = Features, B = 9, T = 6;
+        var rng = new Rng(7700 + (ulong)structure);
+        var storeD = new ParameterStore<double>();
+        var stackD = Build(storeD, structure, I, 2, true);
+        storeD.Seal();
+        RandomizeAll(storeD, rng);
+        var storeF = new ParameterStore<float>();
+        var stackF = structure switch
+        {
+            Structure.LayerNormLstm => new RecurrentStack<float>(storeF, "", CellKind.Lstm, I, Hidden, 2, true, layerNorm: true),
+            Structure.LayerNormGru => new RecurrentStack<float>(storeF, "", CellKind.Gru, I, Hidden, 2, true, layerNorm: true),
+            Structure.Mogrifier => new RecurrentStack<float>(storeF, "", CellKind.Lstm, I, Hidden, 2, true, mogrifierRounds: 5),
+            _ => new RecurrentStack<float>(storeF, "", CellKind.Lstm, I, Hidden, 2, true, mogrifierRounds: 4, mogrifierRank: 2),
+        };
+        storeF.Seal();
+        for (int i = 0; i < storeD.Count; i++) storeF.Values[i] = (float)storeD.Values[i];
+        double[] x = Uniform(rng, T * B * I), wOut = Uniform(rng, T * B * stackD.OutputSize);
+        stackD.Forward(x, T, B, default, default, training: false, null);
+        stackF.Forward(x.Select(v => (float)v).ToArray(), T, B, default, default, training: false, null);
+        AssertClose(stackD.Output.ToArray(), stackF.Output.ToArray(), 1e-5, "output");
+        storeD.ZeroGradients(); storeF.ZeroGradients();
+        var dxD = new double[x.Length]; var dxF = new float[x.Length];
+        stackD.Backward(wOut, default, default, dxD, default, default, T);
+        stackF.Backward(wOut.Select(v => (float)v).ToArray(), default, default, dxF, default, default, T);
+        AssertClose(storeD.Gradients, storeF.Gradients, 1e-4, "parameter gradients");
+        AssertClose(dxD, dxF, 1e-4, "input gradient");
+    }
+
+    private static void AssertClose(double[] expected, float[] actual, double tol, string what)
+    {
+        double scale = Math.Max(1e-3, expected.Max(Math.Abs));
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tol * scale, $"{what}[{i}]: {actual[i]} vs {expected[i]} (scale {scale})");
+    }
 }
