@@ -117,6 +117,24 @@ public sealed class SequenceModelBuilder
         }, cell: method);
     }
 
+    /// <summary>
+    /// Layer-normalised cells (LSTM or GRU; Ba et al. 2016): each step's input and recurrent products are normalised over
+    /// the gates and scaled by learned gains, and the LSTM normalises its cell inside h = o⊙tanh(γ⊙LN(c) + β).
+    /// </summary>
+    public SequenceModelBuilder LayerNorm(bool layerNorm = true) => With(_config with { LayerNorm = layerNorm });
+
+    /// <summary>
+    /// A Mogrifier LSTM (Melis et al. 2019): before each step the input and the previous state gate each other for
+    /// <paramref name="rounds"/> rounds (the paper uses 5); <paramref name="rank"/> &gt; 0 factors each round's matrix into
+    /// rank-<paramref name="rank"/> factors. Call after <see cref="Lstm"/>.
+    /// </summary>
+    public SequenceModelBuilder Mogrifier(int rounds = 5, int rank = 0)
+    {
+        Positive(rounds, nameof(rounds), nameof(Mogrifier));
+        if (rank < 0) throw new ArgumentException($"Mogrifier: rank must be 0 (full rank) or positive, got {rank}.", nameof(rank));
+        return With(_config with { MogrifierRounds = rounds, MogrifierRank = rank });
+    }
+
     /// <summary>Makes every recurrent layer bidirectional (forward and reverse outputs concatenated, as <c>bidirectional=True</c>).</summary>
     public SequenceModelBuilder Bidirectional(bool bidirectional = true) => With(_config with { Bidirectional = bidirectional });
 

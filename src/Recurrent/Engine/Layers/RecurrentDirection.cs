@@ -132,18 +132,18 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
     /// the setting's name in ModelConfig and LanguageModelOptions.</summary>
     internal static void CheckStructure(CellKind kind, bool peepholes, bool layerNorm, int mogrifierRounds, int mogrifierRank)
     {
-        if (mogrifierRounds < 0) throw new ArgumentException($"Mogrifier rounds must be 0 (off) or positive, got {mogrifierRounds}.", "MogrifierRounds");
-        if (mogrifierRank < 0) throw new ArgumentException($"Mogrifier rank must be 0 (full rank) or positive, got {mogrifierRank}.", "MogrifierRank");
+        if (mogrifierRounds < 0) throw new ArgumentException($"MogrifierRounds must be 0 (off) or positive, got {mogrifierRounds}.", "MogrifierRounds");
+        if (mogrifierRank < 0) throw new ArgumentException($"MogrifierRank must be 0 (full rank) or positive, got {mogrifierRank}.", "MogrifierRank");
         if (mogrifierRank > 0 && mogrifierRounds == 0)
-            throw new ArgumentException($"A Mogrifier rank ({mogrifierRank}) needs Mogrifier rounds; set the rounds too.", "MogrifierRank");
+            throw new ArgumentException($"MogrifierRank {mogrifierRank} factors the Mogrifier's round matrices, but there are no rounds; set the rounds too.", "MogrifierRank");
         if (layerNorm && kind is not (CellKind.Lstm or CellKind.Gru))
-            throw new ArgumentException($"Layer normalisation is built for LSTM and GRU cells, not {kind}.", "LayerNorm");
+            throw new ArgumentException($"LayerNorm needs an LSTM or GRU cell; the cell is {kind}.", "LayerNorm");
         if (mogrifierRounds > 0 && kind != CellKind.Lstm)
-            throw new ArgumentException($"The Mogrifier is built for LSTM cells, not {kind}.", "MogrifierRounds");
+            throw new ArgumentException($"MogrifierRounds needs an LSTM cell; the cell is {kind}.", "MogrifierRounds");
         if (layerNorm && mogrifierRounds > 0)
-            throw new ArgumentException("Layer normalisation and the Mogrifier are separate cell designs; choose one.", "LayerNorm");
+            throw new ArgumentException("LayerNorm cannot be combined with the Mogrifier: they are separate cell designs; choose one.", "LayerNorm");
         if (peepholes && (layerNorm || mogrifierRounds > 0))
-            throw new ArgumentException($"Peephole connections are not built into the {(layerNorm ? "layer-normalised" : "Mogrifier")} LSTM; turn one of them off.", "Peepholes");
+            throw new ArgumentException($"Peepholes are not built into the {(layerNorm ? "layer-normalised" : "Mogrifier")} LSTM; turn one of them off.", "Peepholes");
     }
 
     /// <summary>Throws ArgumentException unless the cell has what the activations act on: gates for a gate activation
@@ -518,7 +518,7 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
             Ensure(ref _dxStep, batch * I);
             Mogrifier.BeginBackward();
             if (packed) (_packedInputBackward ??= new PackedMatrix()).Pack(Op.None, _gh, I, Floats(wih), I);
-            if (_tokenMode) { Ensure(ref _denseDx, rows * I); dxSteps = _denseDx.AsSpan(0, rows * I); }
+            if (_tokenMode) { Ensure(ref _denseDx, rows * I); dxSteps = _denseDx.AsSpan(0, rows * I); dxSteps.Clear(); } // added to below
             else dxSteps = dx;
         }
         for (int s = steps - 1; s >= firstStep; s--)

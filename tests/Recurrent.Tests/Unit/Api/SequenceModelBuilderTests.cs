@@ -25,6 +25,31 @@ public sealed class SequenceModelBuilderTests
     }
 
     [Fact]
+    public void CellStructuresReachTheConfigurationAndTheirCombinationsAreChecked()
+    {
+        var ln = Model.Sequence().Embedding(20, 8).Gru(6, layers: 2).LayerNorm().Dense(20).Build(seed: 3);
+        Assert.True(ln.Config.LayerNorm);
+        Assert.Contains(ln.Parameters.Parameters, p => p.Name == "rnn.ln_hh_weight_l1");
+        Assert.All(ln.Parameters.Parameters.Where(p => p.Name.Contains("ln_", StringComparison.Ordinal)),
+            p => Assert.All(ln.Parameters.Value(p).ToArray(), v => Assert.Equal(1f, v))); // gains start at 1 (a GRU has no cell bias)
+        var mog = Model.Sequence().Embedding(20, 8).Lstm(6).Mogrifier(4, rank: 2).Dense(20).Build(seed: 3);
+        Assert.Equal((4, 2), (mog.Config.MogrifierRounds, mog.Config.MogrifierRank));
+        Assert.Equal(4 * 2, mog.Parameters.Parameters.Count(p => p.Name.StartsWith("rnn.mogrifier_", StringComparison.Ordinal)));
+        Assert.Equal(ModelMemory.ParameterCount(mog.Config), mog.Parameters.Count);
+        Assert.Equal(ModelMemory.ParameterCount(ln.Config), ln.Parameters.Count);
+
+        var gruMogrifier = Assert.Throws<ArgumentException>(() => Model.Sequence().Embedding(5).Gru(4).Mogrifier().Dense(5).ToConfig());
+        Assert.Equal("MogrifierRounds", gruMogrifier.ParamName);
+        Assert.Contains("LSTM", gruMogrifier.Message, StringComparison.Ordinal);
+        var both = Assert.Throws<ArgumentException>(() => Model.Sequence().Embedding(5).Lstm(4).LayerNorm().Mogrifier().Dense(5).ToConfig());
+        Assert.Contains("choose one", both.Message, StringComparison.Ordinal);
+        var peep = Assert.Throws<ArgumentException>(() => Model.Sequence().Embedding(5).Lstm(4, peepholes: true).LayerNorm().Dense(5).ToConfig());
+        Assert.Equal("Peepholes", peep.ParamName);
+        Assert.Throws<ArgumentException>(() => Model.Sequence().Embedding(5).Rnn(4).LayerNorm().Dense(5).ToConfig());
+        Assert.Throws<ArgumentException>(() => Model.Sequence().Embedding(5).Lstm(4).Mogrifier(0).Dense(5).ToConfig());
+    }
+
+    [Fact]
     public void EveryOptionReachesTheConfiguration()
     {
         var config = Model.Sequence().OneHot(10).Rnn(8, layers: 3, activation: RnnActivation.Relu).Bidirectional()
