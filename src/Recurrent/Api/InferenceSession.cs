@@ -1,9 +1,10 @@
 // InferenceSession: stateful step-by-step inference (DL4J's rnnTimeStep) for one stream. Feed one token or one
 // feature frame, get that step's outputs, and the recurrent state is kept for the next call until Reset.
 // Weights are snapshotted when the session is created; later training does not change it, and the session
-// never touches the model's own carried state. Token models with a per-step head run on StepInference's
-// batch-1 kernels; other models (dense frames, last-step heads) run a private copy of the model one step at
-// a time (T = 1, B = 1) with its state carried. Shapes: frame (F), token id in [0, V), outputs (O).
+// never touches the model's own carried state. Token models with a per-step head run on StepInference (its
+// batch-1 kernels, or for layer-normalised and Mogrifier cells its one-step stack); other models (dense frames,
+// last-step heads) run a private copy of the model one step at a time (T = 1, B = 1) with its state carried.
+// Shapes: frame (F), token id in [0, V), outputs (O).
 using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Sampling;

@@ -11,6 +11,10 @@
 // whole h). The partition count depends only on the model's size, never on the machine's core count or on
 // whether the second thread was free, so the logits are the same bits either way.
 //
+// Layer-normalised and Mogrifier cells (ModelConfig.LayerNorm, MogrifierRounds) are not in these kernels: for them
+// the recurrent part of each step runs the engine's own stack, one step at a time, on a private copy of the model
+// (StackStepInference.cs), so their extra parameters are never skipped; the head below is shared by both paths.
+//
 // Its state is its own: sampling never disturbs the model's carried training state. Weights are read when
 // the object is created; create a new one after further training. Shapes: state h, c (L, H); logits (V).
 using System.Runtime.CompilerServices;
@@ -61,6 +65,7 @@ public sealed class StepInference : IPooledWork
     private readonly float[] _table;        // (V, GH) layer 0 input projection per token, biases included, partition-major columns
     private readonly PackedRowMatrix _headT;
     private readonly float[] _headBias, _logits;
+    private readonly StackStepInference? _stack; // layer-normalised or Mogrifier cells: the model's own stack steps
 
     // The step being run on the worker pool: which layer, its input, the token, and which partitions are taken.
     private int _layer, _token;
@@ -70,7 +75,8 @@ public sealed class StepInference : IPooledWork
     /// <summary>Snapshots <paramref name="model"/>, which must read token ids, run forward in time only and have a per-step head.</summary>
     public StepInference(SequenceModel<float> model) : this(model, partitions: null) { }
 
-    /// <summary>As the public constructor; <paramref name="partitions"/> (1 or 2) overrides the size rule (tests).</summary>
+    /// <summary>As the public constructor; <paramref name="partitions"/> (1 or 2) overrides the size rule (tests).
+    /// A layer-normalised or Mogrifier model runs on its stack in one piece (only 1 is accepted for it).</summary>
     internal StepInference(SequenceModel<float> model, int? partitions)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -90,6 +96,25 @@ public sealed class StepInference : IPooledWork
         _gh = _gates * _hidden;
         _vocabulary = c.InputSize;
         _outputs = c.OutputSize;
+
+        var headT = new float[_hidden * _outputs];
+        // head.weight, or a tied model's embedding table (times its projection): one (O, H) matrix either way.
+        Gemv.Transpose(model.OutputWeight(), _outputs, _hidden, headT);
+        _headT = new PackedRowMatrix(headT, _hidden, _outputs);
+        _headBias = store.Value(store["head.bias"]).ToArray();
+        _logits = new float[_outputs];
+
+        if (StackStepInference.IsNeededFor(c))
+        {
+            if (partitions is 2)
+                throw new ArgumentException("A layer-normalised or Mogrifier model steps through its own stack, in one partition.", nameof(partitions));
+            _stack = new StackStepInference(model);
+            _partitions = [];
+            _states = [];
+            _table = [];
+            _claimed = [];
+            return;
+        }
 
         long recurrentBytes = 0;
         for (int l = 0; l < c.Layers; l++) recurrentBytes += 4L * _gh * ((l == 0 ? 0 : _hidden) + _hidden);
@@ -135,13 +160,6 @@ public sealed class StepInference : IPooledWork
                 for (int g = 0; g < _gates; g++)
                     row.AsSpan(g * _hidden + part.First, part.Count).CopyTo(_table.AsSpan(v * _gh + part.TableOffset + g * part.Count));
         }
-
-        var headT = new float[_hidden * _outputs];
-        // head.weight, or a tied model's embedding table (times its projection): one (O, H) matrix either way.
-        Gemv.Transpose(model.OutputWeight(), _outputs, _hidden, headT);
-        _headT = new PackedRowMatrix(headT, _hidden, _outputs);
-        _headBias = store.Value(store["head.bias"]).ToArray();
-        _logits = new float[_outputs];
     }
 
     // The gate columns of units [first, first + n) of layer l, transposed, gate-major.
@@ -183,22 +201,24 @@ public sealed class StepInference : IPooledWork
     public int VocabularySize => _vocabulary;
 
     /// <summary>How many partitions the weights are cut into (1, or 2 for models large enough to share between cores).</summary>
-    internal int Partitions => _partitions.Length;
+    internal int Partitions => _stack is null ? _partitions.Length : 1;
 
     /// <summary>Sets every layer's state to zero (start of a new sequence).</summary>
     public void Reset()
     {
+        _stack?.Reset();
         foreach (var s in _states) { Array.Clear(s.H); Array.Clear(s.C); }
     }
 
     /// <summary>Hidden state of layer <paramref name="layer"/> after the last step, (H).</summary>
-    public ReadOnlySpan<float> HiddenState(int layer) => _states[layer].H;
+    public ReadOnlySpan<float> HiddenState(int layer) => _stack is null ? _states[layer].H : _stack.HiddenState(layer);
 
     /// <summary>Feeds one token, advances the state and returns the logits for the next token, (V).</summary>
     public ReadOnlySpan<float> Step(int token)
     {
         if ((uint)token >= (uint)_vocabulary)
             throw new ArgumentException($"Token id {token} is outside the vocabulary [0, {_vocabulary}).", nameof(token));
+        if (_stack is not null) return Logits(_stack.Step(token));
         _token = token;
         for (int l = 0; l < _states.Length; l++)
         {
@@ -209,8 +229,14 @@ public sealed class StepInference : IPooledWork
             (s.H, s.NewH) = (s.NewH, s.H);
             if (_cell == CellKind.Lstm) (s.C, s.NewC) = (s.NewC, s.C);
         }
+        return Logits(_states[^1].H);
+    }
+
+    // The head on the top layer's hidden state (H): logits (V) = head bias + h · W^T.
+    private ReadOnlySpan<float> Logits(ReadOnlySpan<float> top)
+    {
         _headBias.CopyTo(_logits, 0);
-        _headT.Multiply(_states[^1].H, _logits, accumulate: true);
+        _headT.Multiply(top, _logits, accumulate: true);
         return _logits;
     }
 
