@@ -26,6 +26,11 @@ What it does
    its architecture plus "Activation"/"GateActivation", exports it for PyTorch — model.py then defines the
    step-by-step ActivatedRecurrent module — and runs that model.py against Recurrent's outputs in the same way.
    Recorded under "activation_cases" in the same record file.
+4. Cell structures. The cases of STRUCTURED_CASES are layer-normalised LSTM/GRU and Mogrifier LSTM (full rank and
+   rank K) models: their fixtures come from StructuredTwin below (the math of the layer-normalised and Mogrifier cells,
+   written here independently of model.py), their arch.json carries "LayerNorm" / "MogrifierRounds" /
+   "MogrifierRank", and their export check runs the step-by-step StructuredRecurrent module of model.py. They are
+   recorded under "cases" like the others (activation_cases.json has structured bases too).
 
 How to run
 ----------
@@ -66,19 +71,125 @@ CASES = {
     "gru_2layer_bidir_dense_laststep": ("Dense", 4, 0, "Gru", 5, 2, True, "LastStep", 2, 106),
 }
 
+# Layer-normalised and Mogrifier cells: the same tuple plus the architecture's structure settings.
+STRUCTURED_CASES = {
+    "layernorm_lstm_2layer_bidir_embedding": ("Embedding", 11, 6, "Lstm", 7, 2, True, "PerStep", 11, 201, {"LayerNorm": True}),
+    "layernorm_gru_onehot": ("OneHot", 9, 0, "Gru", 6, 1, False, "PerStep", 9, 202, {"LayerNorm": True}),
+    "layernorm_gru_2layer_bidir_dense_laststep": ("Dense", 4, 0, "Gru", 5, 2, True, "LastStep", 2, 203, {"LayerNorm": True}),
+    "mogrifier_lstm_2layer_embedding": ("Embedding", 11, 6, "Lstm", 7, 2, False, "PerStep", 11, 204, {"MogrifierRounds": 5}),
+    "mogrifier_rank2_lstm_bidir_dense_laststep": ("Dense", 4, 0, "Lstm", 5, 1, True, "LastStep", 3, 205,
+                                                  {"MogrifierRounds": 4, "MogrifierRank": 2}),
+}
+
+
+class StructuredCore(nn.Module):
+    """Layer-normalised LSTM/GRU (Ba et al. 2016) or Mogrifier LSTM (Melis et al. 2019) over (T, B, I), with the
+    parameters of Recurrent's state_dict (weight_ih_l0, ..., ln_ih_weight_l0, ln_cell_bias_l0, mogrifier_1_l0,
+    mogrifier_1_a_l0, ..._reverse) and nn.LSTM's state layout. LN(v) = (v - mean) / sqrt(biased var + 1e-5)."""
+
+    def __init__(self, cell, features, hidden, layers, bidir, layer_norm, rounds, rank):
+        super().__init__()
+        self.lstm, self.hidden, self.layers, self.dirs = cell == "Lstm", hidden, layers, 2 if bidir else 1
+        self.layer_norm, self.rounds, self.rank = layer_norm, rounds, rank
+        gh, k = (4 if self.lstm else 3) * hidden, hidden ** -0.5
+
+        def add(name, shape, low, high):
+            self.register_parameter(name, nn.Parameter(torch.empty(shape).uniform_(low, high)))
+
+        for layer in range(layers):
+            size = features if layer == 0 else self.dirs * hidden
+            for d in range(self.dirs):
+                sfx = self.sfx(layer, d)
+                add("weight_ih" + sfx, (gh, size), -k, k)
+                add("weight_hh" + sfx, (gh, hidden), -k, k)
+                add("bias_ih" + sfx, (gh,), -k, k)
+                add("bias_hh" + sfx, (gh,), -k, k)
+                if layer_norm:
+                    add("ln_ih_weight" + sfx, (gh,), 0.5, 1.5)
+                    add("ln_hh_weight" + sfx, (gh,), 0.5, 1.5)
+                    if self.lstm:
+                        add("ln_cell_weight" + sfx, (hidden,), 0.5, 1.5)
+                        add("ln_cell_bias" + sfx, (hidden,), -0.5, 0.5)
+                for j in range(1, rounds + 1):
+                    rows, cols = (size, hidden) if j % 2 else (hidden, size)
+                    if rank:
+                        add(f"mogrifier_{j}_a" + sfx, (rows, rank), -0.5, 0.5)
+                        add(f"mogrifier_{j}_b" + sfx, (rank, cols), -0.5, 0.5)
+                    else:
+                        add(f"mogrifier_{j}" + sfx, (rows, cols), -0.5, 0.5)
+
+    @staticmethod
+    def sfx(layer, d):
+        return f"_l{layer}" + ("_reverse" if d else "")
+
+    @staticmethod
+    def ln(v):
+        mean = v.mean(dim=-1, keepdim=True)
+        var = ((v - mean) ** 2).mean(dim=-1, keepdim=True)
+        return (v - mean) / torch.sqrt(var + 1e-5)
+
+    def cell(self, p, x, h, c):
+        F = nn.functional
+        for j in range(1, self.rounds + 1):
+            q = p[f"mogrifier_{j}_a"] @ p[f"mogrifier_{j}_b"] if self.rank else p[f"mogrifier_{j}"]
+            if j % 2:
+                x = 2 * torch.sigmoid(F.linear(h, q)) * x
+            else:
+                h = 2 * torch.sigmoid(F.linear(x, q)) * h
+        a, b = F.linear(x, p["weight_ih"]), F.linear(h, p["weight_hh"])
+        if self.layer_norm:
+            a, b = p["ln_ih_weight"] * self.ln(a), p["ln_hh_weight"] * self.ln(b)
+        a, b = a + p["bias_ih"], b + p["bias_hh"]
+        H = self.hidden
+        if not self.lstm:
+            r = torch.sigmoid(a[:, :H] + b[:, :H])
+            z = torch.sigmoid(a[:, H:2 * H] + b[:, H:2 * H])
+            n = torch.tanh(a[:, 2 * H:] + r * b[:, 2 * H:])
+            return (1 - z) * n + z * h, None
+        pre = a + b
+        i, f = torch.sigmoid(pre[:, :H]), torch.sigmoid(pre[:, H:2 * H])
+        g, o = torch.tanh(pre[:, 2 * H:3 * H]), torch.sigmoid(pre[:, 3 * H:])
+        c = f * c + i * g
+        u = p["ln_cell_weight"] * self.ln(c) + p["ln_cell_bias"] if self.layer_norm else c
+        return o * torch.tanh(u), c
+
+    def forward(self, x, state):
+        h0, c0 = state if self.lstm else (state, None)
+        hs, cs = [], []
+        for layer in range(self.layers):
+            outs = []
+            for d in range(self.dirs):
+                sfx = self.sfx(layer, d)
+                p = {n[:-len(sfx)]: v for n, v in self.named_parameters() if n.endswith(sfx) and (d or not n.endswith("_reverse"))}
+                i = layer * self.dirs + d
+                h, c = h0[i], c0[i] if self.lstm else None
+                ys = {}
+                for t in (reversed(range(x.shape[0])) if d else range(x.shape[0])):
+                    h, c = self.cell(p, x[t], h, c)
+                    ys[t] = h
+                outs.append(torch.stack([ys[t] for t in range(x.shape[0])]))
+                hs.append(h)
+                cs.append(c)
+            x = torch.cat(outs, dim=2)
+        h_n = torch.stack(hs)
+        return x, ((h_n, torch.stack(cs)) if self.lstm else h_n)
+
 
 class Twin(nn.Module):
     """The torch model a Recurrent SequenceModel is meant to equal (written here independently of model.py)."""
 
-    def __init__(self, kind, size, emb, cell, hidden, layers, bidir, head, out):
+    def __init__(self, kind, size, emb, cell, hidden, layers, bidir, head, out, structure=None):
         super().__init__()
-        self.kind, self.size, self.head_kind, self.hidden = kind, size, head, hidden
+        self.kind, self.size, self.head_kind, self.hidden, self.layers = kind, size, head, hidden, layers
         features = size
         if kind == "Embedding":
             self.embedding = nn.Embedding(size, emb)
             features = emb
         module = {"Lstm": nn.LSTM, "Gru": nn.GRU}.get(cell)
-        if module is not None:
+        if structure:
+            self.rnn = StructuredCore(cell, features, hidden, layers, bidir, structure.get("LayerNorm", False),
+                                      structure.get("MogrifierRounds", 0), structure.get("MogrifierRank", 0))
+        elif module is not None:
             self.rnn = module(features, hidden, num_layers=layers, bidirectional=bidir)
         else:
             self.rnn = nn.RNN(features, hidden, num_layers=layers, bidirectional=bidir,
@@ -93,9 +204,9 @@ class Twin(nn.Module):
         y, state = self.rnn(x, state)
         if self.head_kind == "LastStep":
             # h_n of the top layer: forward direction after step T-1, reverse direction after step 0.
-            n = self.rnn.num_layers * (2 if self.rnn.bidirectional else 1)
             h_n = state[0] if isinstance(state, tuple) else state
-            y = torch.cat([h_n[i] for i in range(n - (2 if self.rnn.bidirectional else 1), n)], dim=1)
+            dirs = h_n.shape[0] // self.layers
+            y = torch.cat([h_n[i] for i in range(h_n.shape[0] - dirs, h_n.shape[0])], dim=1)
         return self.head(y), state
 
 
@@ -117,9 +228,10 @@ def write_safetensors(path, tensors):
 
 
 def make_fixture(name, case):
-    kind, size, emb, cell, hidden, layers, bidir, head, out, seed = case
+    kind, size, emb, cell, hidden, layers, bidir, head, out, seed, *structure = case
+    structure = structure[0] if structure else {}
     torch.manual_seed(seed)
-    model = Twin(kind, size, emb, cell, hidden, layers, bidir, head, out).eval()
+    model = Twin(kind, size, emb, cell, hidden, layers, bidir, head, out, structure).eval()
     if kind == "Dense":
         x = torch.randn(T, B, size)
     else:
@@ -139,7 +251,7 @@ def make_fixture(name, case):
     write_safetensors(os.path.join(FIXTURES, f"{name}.state_dict.safetensors"), model.state_dict())
     write_safetensors(os.path.join(FIXTURES, f"{name}.io.safetensors"), io)
     arch = {"Input": kind, "InputSize": size, "EmbeddingSize": emb, "Cell": cell, "HiddenSize": hidden,
-            "Layers": layers, "Bidirectional": bidir, "Head": head, "OutputSize": out}
+            "Layers": layers, "Bidirectional": bidir, "Head": head, "OutputSize": out, **structure}
     with open(os.path.join(FIXTURES, f"{name}.arch.json"), "w") as f:
         json.dump(arch, f, indent=2)
         f.write("\n")
@@ -191,16 +303,16 @@ def main():
     torch.set_num_threads(1)
     if not args.check:
         os.makedirs(FIXTURES, exist_ok=True)
-        for name, case in CASES.items():
+        for name, case in {**CASES, **STRUCTURED_CASES}.items():
             make_fixture(name, case)
-        print(f"wrote {len(CASES)} fixtures to {os.path.relpath(FIXTURES, ROOT)}")
+        print(f"wrote {len(CASES) + len(STRUCTURED_CASES)} fixtures to {os.path.relpath(FIXTURES, ROOT)}")
     if not os.path.exists(RNN_DLL):
         raise SystemExit(f"{RNN_DLL} not found; build first with `dotnet build -c Release`")
     results, activation_results = {}, {}
     with open(ACTIVATION_CASES) as f:
         activation_cases = json.load(f)
     with tempfile.TemporaryDirectory() as work:
-        for name in CASES:
+        for name in [*CASES, *STRUCTURED_CASES]:
             results[name] = check_export(name, work)
             worst = max(results[name]["max_abs_diff"].values())
             print(f"{name:34s} torch vs Recurrent max abs diff {worst:.3e}  {'ok' if results[name]['passed'] else 'FAIL'}")

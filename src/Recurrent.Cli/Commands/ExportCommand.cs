@@ -7,6 +7,8 @@
 // horizon (TaskSidecar) — as task.json in the folder, or as NAME.task.json beside the .onnx file and in its
 // metadata (recurrent.task). An encoder–decoder (seq2seq) exports as two ONNX graphs, NAME.encoder.onnx and
 // NAME.decoder.onnx, or as a PyTorch folder with an Encoder/Decoder module pair (Seq2SeqExport).
+// Layer-normalised and Mogrifier models export for PyTorch only (model.py computes them step by step); --format onnx
+// refuses them with exit code 2 and writes nothing; peephole LSTMs the other way round.
 using System.CommandLine;
 using Recurrent.Classification;
 using Recurrent.Forecasting;
@@ -85,6 +87,8 @@ internal static class ExportCommand
     {
         if (onnx)
         {
+            try { OnnxExport.CheckExportable(m.Config); }
+            catch (ArgumentException e) { throw new UserFacingException($"cannot export '{path}' to ONNX: {e.Message.Replace($" (Parameter '{e.ParamName}')", "")}"); }
             OnnxExport.Write(m, outPath, tokenizerJson, taskJson);
             string also = "";
             if (taskJson is not null)

@@ -2,6 +2,8 @@
 // state_dict saved as safetensors, checks every tensor name and shape against the architecture (a JSON file
 // as `rnn export --format pytorch` writes, and/or the flags below, which override it) and writes a Recurrent
 // model file. Any mismatch names the tensor and both shapes and exits with code 2; nothing is written then.
+// Layer-normalised and Mogrifier models (as `rnn export --format pytorch` writes them) import from their config.json,
+// or with --layer-norm / --mogrifier R [--mogrifier-rank K]; their extra tensors are checked like the others.
 using System.CommandLine;
 using Recurrent.Interop;
 using Recurrent.Layers;
@@ -26,9 +28,13 @@ internal static class ImportCommand
         var bidirectional = new Option<bool?>("--bidirectional") { Description = "Bidirectional layers." };
         var head = new Option<string?>("--head") { HelpName = "KIND", Description = "per-step or last-step." };
         var outputSize = new Option<int?>("--output-size") { Description = "Outputs of the head." };
+        var layerNorm = new Option<bool?>("--layer-norm") { Description = "Layer-normalised LSTM or GRU cells (tensors rnn.ln_*)." };
+        var mogrifier = new Option<int?>("--mogrifier") { HelpName = "ROUNDS", Description = "Mogrifier LSTM with ROUNDS rounds (tensors rnn.mogrifier_*); 0: none." };
+        var mogrifierRank = new Option<int?>("--mogrifier-rank") { HelpName = "K", Description = "With --mogrifier: rank of each round's matrix (tensors rnn.mogrifier_{j}_a_*, _b_*); 0: full rank." };
         var cmd = new Command("import", "Import a PyTorch state_dict (safetensors) into a Recurrent model file, given its architecture.")
         {
             stateDict, config, output, input, inputSize, embedding, cell, hidden, layers, bidirectional, head, outputSize,
+            layerNorm, mogrifier, mogrifierRank,
         };
         cmd.SetAction(parse =>
         {
@@ -66,13 +72,18 @@ internal static class ImportCommand
                     },
                 };
             if (parse.GetValue(outputSize) is int o) c = c with { OutputSize = o };
+            if (parse.GetValue(layerNorm) is bool ln) c = c with { LayerNorm = ln };
+            if (parse.GetValue(mogrifier) is int rounds) c = c with { MogrifierRounds = rounds };
+            if (parse.GetValue(mogrifierRank) is int rank) c = c with { MogrifierRank = rank };
             try { c.Validate(); }
             catch (ArgumentException ex) { throw new UserFacingException($"the architecture is impossible: {ex.Message.Replace($" (Parameter '{ex.ParamName}')", "")}"); }
 
             var model = PyTorchImport.Load(source, c);
             string outPath = Path.GetFullPath(parse.GetValue(output)!);
             ModelFile.Save(outPath, model);
-            Console.WriteLine($"Wrote {outPath}: {c.Cell}, {c.Layers} layer(s){(c.Bidirectional ? ", bidirectional" : "")}, hidden {c.HiddenSize}, {model.Parameters.Count} parameters from {source}.");
+            string structure = c.LayerNorm ? "layer-normalised "
+                : c.MogrifierRounds > 0 ? $"Mogrifier ({c.MogrifierRounds} rounds{(c.MogrifierRank > 0 ? $", rank {c.MogrifierRank}" : "")}) " : "";
+            Console.WriteLine($"Wrote {outPath}: {structure}{c.Cell}, {c.Layers} layer(s){(c.Bidirectional ? ", bidirectional" : "")}, hidden {c.HiddenSize}, {model.Parameters.Count} parameters from {source}.");
             return 0;
         });
         return cmd;

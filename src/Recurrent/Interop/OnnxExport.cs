@@ -13,6 +13,8 @@
 // Metadata: recurrent.config (the ModelConfig JSON) and, for language models, recurrent.tokenizer; for task models
 // recurrent.task (TaskSidecar: labels, vocabulary, standardisation, ...). Seq2SeqExport builds an encoder graph
 // (no head, no initial state) and a decoder graph with the same code.
+// Layer-normalised and Mogrifier models are refused (CheckExportable): the LSTM/GRU operators have no layer
+// normalisation and no input–state gating, and an unrolled Loop/Scan graph is not written; export them for PyTorch.
 using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Serialization;
@@ -50,6 +52,26 @@ public static class OnnxExport
     public const string TaskMetadata = TaskSidecar.OnnxMetadata;
 
     /// <summary>
+    /// Throws ArgumentException when the model's cells are more than ONNX's LSTM/GRU/RNN operators compute: a
+    /// layer-normalised LSTM/GRU or a Mogrifier LSTM. The message says why and to export with --format pytorch instead.
+    /// </summary>
+    public static void CheckExportable(ModelConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.LayerNorm)
+            throw new ArgumentException($"The model is a layer-normalised {config.Cell.ToString().ToUpperInvariant()} (rnn.ln_ih_weight_l0, ...), " +
+                $"which cannot be exported to ONNX: the ONNX {config.Cell.ToString().ToUpperInvariant()} operator has no layer normalisation, " +
+                "and an unrolled graph (Loop/Scan) is not implemented. Export it with --format pytorch instead " +
+                "(its model.py computes the layer-normalised cells step by step).", nameof(config));
+        if (config.MogrifierRounds > 0)
+            throw new ArgumentException($"The model is a Mogrifier LSTM ({config.MogrifierRounds} round{(config.MogrifierRounds > 1 ? "s" : "")}" +
+                $"{(config.MogrifierRank > 0 ? $", rank {config.MogrifierRank}, rnn.mogrifier_1_a_l0" : ", rnn.mogrifier_1_l0")}, ...), " +
+                "which cannot be exported to ONNX: the ONNX LSTM operator has no gating of the input and state by each other " +
+                "before a step, and an unrolled graph (Loop/Scan) is not implemented. Export it with --format pytorch instead " +
+                "(its model.py computes the Mogrifier step by step).", nameof(config));
+    }
+
+    /// <summary>
     /// Writes the ONNX file atomically (an existing file is replaced only when the write succeeds); the tokenizer
     /// JSON and the task description JSON, when given, go into its metadata.
     /// </summary>
@@ -66,6 +88,7 @@ public static class OnnxExport
     public static byte[] ToBytes(SequenceModel<float> model, string? tokenizerJson = null, string? taskJson = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        CheckExportable(model.Config);
         model = model.Untied();   // a weight-tied model goes out as its untied equivalent: head.weight = the shared table (· projection)
         CheckSize(model.Parameters.Count, nameof(model));
         var c = model.Config;

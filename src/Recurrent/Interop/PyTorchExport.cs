@@ -16,6 +16,9 @@
 // activations gets a small step-by-step module in model.py instead (ActivatedRecurrent: the same parameter names,
 // gate order and state layout, so load_state_dict(strict=True) still checks every tensor). A default model's
 // model.py is byte for byte what it was before (PyTorchExportRecordTests pin it).
+// Layer-normalised LSTM/GRU and Mogrifier LSTM models (ModelConfig.LayerNorm, MogrifierRounds/MogrifierRank) get the
+// same treatment: model.py defines StructuredRecurrent, a step-by-step module with the extra tensors under Recurrent's
+// names (rnn.ln_ih_weight_l0, rnn.ln_cell_bias_l0, rnn.mogrifier_1_l0, rnn.mogrifier_1_a_l0, ...) and any activations.
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -159,7 +162,22 @@ public static class PyTorchExport
         string description = $"{c.Cell} ({c.Layers} layer{(c.Layers > 1 ? "s" : "")}{(c.Bidirectional ? ", bidirectional" : "")}), " +
             $"{c.Input} input, {c.Head} head";
         string layer = DefaultLayerPython;
-        if (HasCustomActivations(c))
+        if (HasStructure(c))
+        {
+            string activation = c.Activation == CellActivation.Softsign ? "softsign" : "tanh";
+            string gate = c.GateActivation == GateActivation.HardSigmoid ? "hard_sigmoid" : "sigmoid";
+            string structure = c.LayerNorm
+                ? "layer-normalised (a step-by-step module: torch.nn's cells have no layer normalisation)"
+                : $"Mogrifier ({c.MogrifierRounds} round{(c.MogrifierRounds > 1 ? "s" : "")}{(c.MogrifierRank > 0 ? $", rank {c.MogrifierRank}" : "")}; " +
+                  "a step-by-step module: torch.nn.LSTM has no Mogrifier)";
+            description += ", " + structure;
+            if (HasCustomActivations(c)) description += $", activations: {activation} cell, {gate} gates";
+            config1 += $"\nSTRUCTURE = dict(layer_norm={(c.LayerNorm ? "True" : "False")}, mogrifier_rounds={c.MogrifierRounds}, " +
+                $"mogrifier_rank={c.MogrifierRank},\n                 activation=\"{activation}\", gate_activation=\"{gate}\")\n\n\n" +
+                StructuredRecurrentPython.TrimEnd('\n');
+            layer = "self.rnn = StructuredRecurrent(cell, features, hidden_size, **kwargs, **STRUCTURE)";
+        }
+        else if (HasCustomActivations(c))
         {
             string activation = c.Activation == CellActivation.Softsign ? "softsign" : "tanh";
             string gate = c.GateActivation == GateActivation.HardSigmoid ? "hard_sigmoid" : "sigmoid";
@@ -174,6 +192,9 @@ public static class PyTorchExport
     /// <summary>True when torch.nn's own module cannot compute the model's cells: LSTM/GRU gates or cells other than sigmoid/tanh, or a softsign RNN.</summary>
     internal static bool HasCustomActivations(ModelConfig c) =>
         c.Activation != CellActivation.Tanh || c.GateActivation != GateActivation.Sigmoid;
+
+    /// <summary>True when the cells have a structure torch.nn lacks: layer normalisation or the Mogrifier (model.py then defines StructuredRecurrent).</summary>
+    internal static bool HasStructure(ModelConfig c) => c.LayerNorm || c.MogrifierRounds > 0;
 
     // The torch.nn module of a default model (indented for its place in RecurrentModel.__init__).
     private const string DefaultLayerPython = """
@@ -256,6 +277,134 @@ public static class PyTorchExport
                         ys = [None] * steps
                         for t in (range(steps - 1, -1, -1) if d == 1 else range(steps)):
                             h, c = self.step(x[t], h, c, *weights)
+                            ys[t] = h
+                        outputs.append(torch.stack(ys))
+                        final_h.append(h)
+                        final_c.append(c)
+                    x = torch.cat(outputs, dim=2)
+                h_n = torch.stack(final_h)
+                return x, ((h_n, torch.stack(final_c)) if lstm else h_n)
+        """";
+
+    /// <summary>
+    /// Python source of StructuredRecurrent: the layer-normalised LSTM/GRU (Ba et al. 2016) and the Mogrifier LSTM (Melis
+    /// et al. 2019, full rank or rank K) step by step, as RecurrentDirection computes them, with <c>ACTIVATIONS</c>'
+    /// functions; parameters under Recurrent's names, so load_state_dict(strict=True) checks the extra tensors too.
+    /// </summary>
+    internal const string StructuredRecurrentPython = """"
+        def cell_function(name):
+            """The cell input/output non-linearity (LSTM g and h, GRU n): tanh or softsign x / (1 + |x|)."""
+            return torch.tanh if name == "tanh" else nn.functional.softsign
+
+
+        def gate_function(name):
+            """The gate non-linearity: sigmoid, or ONNX's HardSigmoid max(0, min(1, 0.2 x + 0.5)) (torch's hardsigmoid has slope 1/6)."""
+            if name == "sigmoid":
+                return torch.sigmoid
+            return lambda x: torch.clamp(0.2 * x + 0.5, 0.0, 1.0)
+
+
+        def normalize(v):
+            """Layer normalisation without affine over the last axis: (v - mean) / sqrt(biased variance + 1e-5)."""
+            return nn.functional.layer_norm(v, v.shape[-1:], eps=1e-5)
+
+
+        class StructuredRecurrent(nn.Module):
+            """A layer-normalised LSTM / GRU (Ba et al. 2016) or a Mogrifier LSTM (Melis et al. 2019), run step by step with
+            nn.LSTM's / nn.GRU's parameters (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, ..._reverse), gate order
+            (i, f, g, o; r, z, n with b_hn inside the reset product), state layout (L*D, B, H) and time-major input, plus
+              layer norm: ln_ih_weight, ln_hh_weight (G*H) gains of the normalised x @ W_ih^T and h @ W_hh^T (before the
+                          biases); LSTM also ln_cell_weight, ln_cell_bias (H): h = o * act(ln_cell_weight * LN(c) + ln_cell_bias),
+                          with c carried un-normalised;
+              Mogrifier:  before each step, for rounds j = 1..R, x = 2 sigmoid(h @ Q_j^T) * x (odd j, Q_j (I, H)) or
+                          h = 2 sigmoid(x @ Q_j^T) * h (even j, Q_j (H, I)); Q_j is mogrifier_{j} or, with a rank K, the product
+                          mogrifier_{j}_a (out, K) @ mogrifier_{j}_b (K, in). The modulated x and h feed that step only."""
+
+            def __init__(self, cell, input_size, hidden_size, num_layers, bidirectional, dropout, layer_norm,
+                         mogrifier_rounds, mogrifier_rank, activation, gate_activation):
+                super().__init__()
+                self.cell, self.hidden_size, self.num_layers = cell, hidden_size, num_layers
+                self.bidirectional, self.dropout, self.layer_norm = bidirectional, dropout, layer_norm
+                self.rounds, self.rank = mogrifier_rounds, mogrifier_rank
+                self.act, self.gate = cell_function(activation), gate_function(gate_activation)
+                gh, dirs = (4 if cell == "lstm" else 3) * hidden_size, 2 if bidirectional else 1
+                self.names = []
+                for k in range(num_layers):
+                    size = input_size if k == 0 else hidden_size * dirs
+                    shapes = [("weight_ih", (gh, size)), ("weight_hh", (gh, hidden_size)), ("bias_ih", (gh,)), ("bias_hh", (gh,))]
+                    if layer_norm:
+                        shapes += [("ln_ih_weight", (gh,)), ("ln_hh_weight", (gh,))]
+                        if cell == "lstm":
+                            shapes += [("ln_cell_weight", (hidden_size,)), ("ln_cell_bias", (hidden_size,))]
+                    for j in range(1, mogrifier_rounds + 1):
+                        out, inp = (size, hidden_size) if j % 2 == 1 else (hidden_size, size)
+                        if mogrifier_rank == 0:
+                            shapes.append((f"mogrifier_{j}", (out, inp)))
+                        else:
+                            shapes += [(f"mogrifier_{j}_a", (out, mogrifier_rank)), (f"mogrifier_{j}_b", (mogrifier_rank, inp))]
+                    if k == 0:
+                        self.names = [name for name, _ in shapes]
+                    for d in range(dirs):
+                        sfx = f"_l{k}" + ("_reverse" if d == 1 else "")
+                        for name, shape in shapes:
+                            self.register_parameter(name + sfx, nn.Parameter(torch.zeros(shape)))
+
+            def extra_repr(self):
+                return (f"{self.cell}, hidden_size={self.hidden_size}, num_layers={self.num_layers}, bidirectional={self.bidirectional}, "
+                        f"layer_norm={self.layer_norm}, mogrifier_rounds={self.rounds}, mogrifier_rank={self.rank}")
+
+            def mogrify(self, x, h, p):
+                """The Mogrifier rounds: x (B, I) and h (B, H) gate each other; returns the modulated x and h."""
+                for j in range(1, self.rounds + 1):
+                    source = h if j % 2 == 1 else x
+                    if self.rank == 0:
+                        scale = 2 * torch.sigmoid(source @ p[f"mogrifier_{j}"].T)
+                    else:
+                        scale = 2 * torch.sigmoid((source @ p[f"mogrifier_{j}_b"].T) @ p[f"mogrifier_{j}_a"].T)
+                    if j % 2 == 1:
+                        x = scale * x
+                    else:
+                        h = scale * h
+                return x, h
+
+            def step(self, x, h, c, p):
+                """One step for a batch: x (B, I), h and c (B, H), p the direction's parameters by name -> the new h and c."""
+                x, h = self.mogrify(x, h, p)
+                xw, hw = x @ p["weight_ih"].T, h @ p["weight_hh"].T
+                if self.layer_norm:
+                    xw, hw = p["ln_ih_weight"] * normalize(xw), p["ln_hh_weight"] * normalize(hw)
+                if self.cell == "gru":
+                    xr, xz, xn = (xw + p["bias_ih"]).chunk(3, 1)
+                    hr, hz, hn = (hw + p["bias_hh"]).chunk(3, 1)
+                    r, z = self.gate(xr + hr), self.gate(xz + hz)
+                    n = self.act(xn + r * hn)
+                    return (1 - z) * n + z * h, c
+                i, f, g, o = (xw + p["bias_ih"] + hw + p["bias_hh"]).chunk(4, 1)
+                i, f, g, o = self.gate(i), self.gate(f), self.act(g), self.gate(o)
+                c = f * c + i * g
+                if self.layer_norm:
+                    return o * self.act(p["ln_cell_weight"] * normalize(c) + p["ln_cell_bias"]), c
+                return o * self.act(c), c
+
+            def forward(self, x, state=None):
+                steps, batch, dirs = x.shape[0], x.shape[1], 2 if self.bidirectional else 1
+                lstm = self.cell == "lstm"
+                zeros = x.new_zeros(self.num_layers * dirs, batch, self.hidden_size)
+                if state is None:
+                    state = (zeros, zeros) if lstm else zeros
+                h0, c0 = state if lstm else (state, zeros)
+                final_h, final_c = [], []
+                for k in range(self.num_layers):
+                    if k > 0 and self.training and self.dropout > 0:
+                        x = nn.functional.dropout(x, self.dropout, training=True)
+                    outputs = []
+                    for d in range(dirs):
+                        sfx = f"_l{k}" + ("_reverse" if d == 1 else "")
+                        p = {name: getattr(self, name + sfx) for name in self.names}
+                        h, c = h0[k * dirs + d], c0[k * dirs + d]
+                        ys = [None] * steps
+                        for t in (range(steps - 1, -1, -1) if d == 1 else range(steps)):
+                            h, c = self.step(x[t], h, c, p)
                             ys[t] = h
                         outputs.append(torch.stack(ys))
                         final_h.append(h)

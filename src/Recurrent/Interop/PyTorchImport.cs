@@ -3,7 +3,11 @@
 // architecture needs must be present with its exact shape and no other tensor may be there; a mismatch is an
 // InvalidDataException naming the tensor, its shape in the file and the shape the architecture needs.
 // Names are those of the module in model.py: embedding.weight, rnn.weight_ih_l{k}[_reverse], rnn.weight_hh_*,
-// rnn.bias_ih_*, rnn.bias_hh_* (nn.LSTM/nn.GRU/nn.RNN), head.weight, head.bias (nn.Linear).
+// rnn.bias_ih_*, rnn.bias_hh_* (nn.LSTM/nn.GRU/nn.RNN), head.weight, head.bias (nn.Linear). A layer-normalised or
+// Mogrifier architecture ("LayerNorm": true, "MogrifierRounds": R, "MogrifierRank": K) also needs the tensors of
+// model.py's StructuredRecurrent — rnn.ln_ih_weight_*, rnn.ln_hh_weight_*, rnn.ln_cell_weight_*, rnn.ln_cell_bias_*
+// (LSTM), rnn.mogrifier_{j}_* or rnn.mogrifier_{j}_a_* / _b_* — checked the same way; when the file holds such tensors
+// and the architecture lacks the structure (or the other way round), the message says which setting to change.
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Recurrent.Models;
@@ -86,11 +90,41 @@ public static class PyTorchImport
             if (!model.Parameters.Contains(t.Name))
                 problems.Add($"tensor '{t.Name}' {Shape(t.Shape)} is not part of the architecture");
         if (problems.Count > 0)
-            throw new InvalidDataException($"'{source}' does not fit the architecture ({config.Cell}, hidden {config.HiddenSize}, {config.Layers} layer(s)" +
+            throw new InvalidDataException($"'{source}' does not fit the architecture ({Describe(config)}, hidden {config.HiddenSize}, {config.Layers} layer(s)" +
                 $"{(config.Bidirectional ? ", bidirectional" : "")}, {config.Input} input {config.InputSize}, output {config.OutputSize}): " +
-                string.Join("; ", problems.Take(3)) + (problems.Count > 3 ? $"; and {problems.Count - 3} more" : "") + ". Check the architecture against the module that saved the state_dict " +
+                string.Join("; ", problems.Take(3)) + (problems.Count > 3 ? $"; and {problems.Count - 3} more" : "") + "." + StructureHint(tensors, config) +
+                " Check the architecture against the module that saved the state_dict " +
                 "(names as in model.py: embedding.weight, rnn.weight_ih_l0, ..., head.weight, head.bias).");
         foreach (var p in model.Parameters.Parameters) byName[p.Name].Data.CopyTo(model.Parameters.Value(p));
         return model;
+    }
+
+    // The cell with its structure, as the error message names it: "Lstm", "layer-normalised Gru", "Mogrifier Lstm (5 rounds, rank 2)".
+    private static string Describe(ModelConfig c) =>
+        c.LayerNorm ? $"layer-normalised {c.Cell}"
+        : c.MogrifierRounds > 0 ? $"Mogrifier {c.Cell} ({c.MogrifierRounds} round{(c.MogrifierRounds > 1 ? "s" : "")}{(c.MogrifierRank > 0 ? $", rank {c.MogrifierRank}" : "")})"
+        : c.Cell.ToString();
+
+    // When the file's tensors and the architecture disagree about layer normalisation or the Mogrifier, which setting to change.
+    private static string StructureHint(IReadOnlyList<NamedTensor> tensors, ModelConfig c)
+    {
+        static bool Recurrent(NamedTensor t, string part) => t.Name.StartsWith("rnn." + part, StringComparison.Ordinal);
+        bool fileLayerNorm = tensors.Any(t => Recurrent(t, "ln_"));
+        bool fileMogrifier = tensors.Any(t => Recurrent(t, "mogrifier_"));
+        bool fileLowRank = tensors.Any(t => Recurrent(t, "mogrifier_1_a_"));
+        if (fileLayerNorm && !c.LayerNorm)
+            return " The file holds layer-normalisation tensors (rnn.ln_*): set \"LayerNorm\": true.";
+        if (!fileLayerNorm && c.LayerNorm)
+            return " The architecture is layer-normalised (\"LayerNorm\": true) but the file has no rnn.ln_* tensors: a plain nn.LSTM/nn.GRU state_dict needs \"LayerNorm\": false.";
+        if (fileMogrifier && c.MogrifierRounds == 0)
+            return " The file holds Mogrifier tensors (rnn.mogrifier_*): set \"MogrifierRounds\" to their number of rounds" +
+                (fileLowRank ? " and \"MogrifierRank\" to their rank." : ".");
+        if (!fileMogrifier && c.MogrifierRounds > 0)
+            return " The architecture is a Mogrifier LSTM (\"MogrifierRounds\": " + c.MogrifierRounds + ") but the file has no rnn.mogrifier_* tensors: a plain nn.LSTM state_dict needs \"MogrifierRounds\": 0.";
+        if (fileMogrifier && fileLowRank != (c.MogrifierRank > 0))
+            return fileLowRank
+                ? " The file's Mogrifier matrices are low-rank factors (rnn.mogrifier_{j}_a_*, _b_*): set \"MogrifierRank\" to their rank."
+                : " The file's Mogrifier matrices are full rank (rnn.mogrifier_{j}_*): set \"MogrifierRank\": 0.";
+        return "";
     }
 }

@@ -1,5 +1,7 @@
 // InteropFixtures: the PyTorch interop fixtures written by tools/interop/make_interop.py (torch 1.13):
-// per case a state_dict (safetensors), its architecture (JSON) and torch's input/initial state/outputs.
+// per case a state_dict (safetensors), its architecture (JSON) and torch's input/initial state/outputs. The
+// structured cases (layer-normalised LSTM/GRU, Mogrifier LSTM) come from the script's own torch twin of those cells;
+// ONNX cannot express them, so OnnxCases leaves them out and StructuredCases lists them.
 using Recurrent.Interop;
 using Recurrent.Layers;
 using Recurrent.Models;
@@ -12,12 +14,25 @@ public static class InteropFixtures
     public static string Directory => Path.Combine(AppContext.BaseDirectory, "Fixtures", "interop");
 
     /// <summary>Every case the script writes (one theory row each).</summary>
-    public static TheoryData<string> Cases()
+    public static TheoryData<string> Cases() => new(Names());
+
+    /// <summary>The cases ONNX's LSTM/GRU/RNN operators can express (no layer normalisation, no Mogrifier).</summary>
+    public static TheoryData<string> OnnxCases() => new(Names().Where(n => !IsStructured(n)));
+
+    /// <summary>The layer-normalised and Mogrifier cases.</summary>
+    public static TheoryData<string> StructuredCases() => new(StructuredNames());
+
+    /// <summary>The names of <see cref="StructuredCases"/>.</summary>
+    public static IReadOnlyList<string> StructuredNames() => Names().Where(IsStructured).ToList();
+
+    private static IEnumerable<string> Names() =>
+        System.IO.Directory.GetFiles(Directory, "*.arch.json").OrderBy(f => f, StringComparer.Ordinal).Select(f => Path.GetFileName(f)[..^".arch.json".Length]);
+
+    /// <summary>Whether the case's architecture has layer normalisation or the Mogrifier.</summary>
+    public static bool IsStructured(string name)
     {
-        var data = new TheoryData<string>();
-        foreach (string f in System.IO.Directory.GetFiles(Directory, "*.arch.json").OrderBy(f => f, StringComparer.Ordinal))
-            data.Add(Path.GetFileName(f)[..^".arch.json".Length]);
-        return data;
+        var c = PyTorchImport.ReadConfig(Arch(name));
+        return c.LayerNorm || c.MogrifierRounds > 0;
     }
 
     public static string StateDict(string name) => Path.Combine(Directory, name + ".state_dict.safetensors");

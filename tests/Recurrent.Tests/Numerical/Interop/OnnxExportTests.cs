@@ -5,6 +5,8 @@
 // operators' `activations` attribute — with non-zero initial states, for whole sequences and step by step with the
 // final states fed back as the next step's initial states; weight-tied models (written untied) too.
 // The PyTorch fixtures close the triangle: torch's outputs = ONNX Runtime's on the imported, exported model.
+// Layer-normalised and Mogrifier models are refused (library: ArgumentException; CLI: exit code 2) with a message
+// saying why and pointing to --format pytorch, and nothing is written or replaced.
 using Microsoft.ML.OnnxRuntime;
 using Recurrent.Interop;
 using Recurrent.Layers;
@@ -163,7 +165,7 @@ public sealed class OnnxExportTests(ITestOutputHelper log)
     }
 
     [Theory]
-    [MemberData(nameof(InteropFixtures.Cases), MemberType = typeof(InteropFixtures))]
+    [MemberData(nameof(InteropFixtures.OnnxCases), MemberType = typeof(InteropFixtures))]
     public void OnnxRuntime_OnImportedTorchModel_GivesTorchOutputs(string name)
     {
         var model = InteropFixtures.Import(name);
@@ -177,6 +179,87 @@ public sealed class OnnxExportTests(ITestOutputHelper log)
         Fixture.AssertClose(log, $"{name} torch vs ONNX Runtime output", InteropFixtures.D(io.Find("output")!.Data), output, Tolerance);
         Fixture.AssertClose(log, $"{name} torch vs ONNX Runtime final_h", InteropFixtures.D(io.Find("final_h")!.Data), h, Tolerance);
         if (io.Find("final_c") is { } fc) Fixture.AssertClose(log, $"{name} torch vs ONNX Runtime final_c", InteropFixtures.D(fc.Data), cc, Tolerance);
+    }
+
+    public static TheoryData<string> StructuredConfigs() => new(StructuredModels.Keys.Order(StringComparer.Ordinal));
+
+    private static readonly Dictionary<string, ModelConfig> StructuredModels = new()
+    {
+        ["layernorm_lstm"] = new() { Input = InputKind.Embedding, InputSize = 11, EmbeddingSize = 6, Cell = CellKind.Lstm, HiddenSize = 7, LayerNorm = true, OutputSize = 11 },
+        ["layernorm_gru_bidir_dense"] = new() { Input = InputKind.Dense, InputSize = 4, Cell = CellKind.Gru, HiddenSize = 5, Bidirectional = true, LayerNorm = true, OutputSize = 3 },
+        ["mogrifier_lstm"] = new() { Input = InputKind.Embedding, InputSize = 11, EmbeddingSize = 6, Cell = CellKind.Lstm, HiddenSize = 7, MogrifierRounds = 5, OutputSize = 11 },
+        ["mogrifier_lstm_rank2"] = new() { Input = InputKind.Dense, InputSize = 4, Cell = CellKind.Lstm, HiddenSize = 5, MogrifierRounds = 4, MogrifierRank = 2, Head = HeadKind.LastStep, OutputSize = 3 },
+    };
+
+    [Theory]
+    [MemberData(nameof(StructuredConfigs))]
+    public void StructuredModel_IsRefused_SayingWhy_AndLeavesAnExistingFileAlone(string name)
+    {
+        var c = StructuredModels[name];
+        var model = Build(c, 44);
+        var e = Assert.Throws<ArgumentException>(() => OnnxExport.ToBytes(model));
+        log.WriteLine(e.Message);
+        Assert.Contains(c.LayerNorm ? "no layer normalisation" : "no gating of the input and state", e.Message);
+        Assert.Contains($"ONNX {(c.Cell == CellKind.Gru ? "GRU" : "LSTM")} operator", e.Message);
+        Assert.Contains("Loop/Scan", e.Message);
+        Assert.Contains("--format pytorch", e.Message);
+        Assert.Equal(e.Message, Assert.Throws<ArgumentException>(() => OnnxExport.CheckExportable(c)).Message);
+
+        string dir = Directory.CreateTempSubdirectory("rnn-onnx-").FullName;
+        try
+        {
+            string fresh = Path.Combine(dir, "fresh.onnx"), existing = Path.Combine(dir, "existing.onnx");
+            File.WriteAllText(existing, "an earlier export");
+            Assert.Throws<ArgumentException>(() => OnnxExport.Write(model, fresh));
+            Assert.Throws<ArgumentException>(() => OnnxExport.Write(model, existing));
+            Assert.False(File.Exists(fresh));
+            Assert.Equal("an earlier export", File.ReadAllText(existing));
+            Assert.Equal(["existing.onnx"], Directory.GetFiles(dir).Select(Path.GetFileName));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Theory]
+    [MemberData(nameof(InteropFixtures.StructuredCases), MemberType = typeof(InteropFixtures))]
+    public void StructuredTorchFixture_IsRefused(string name)
+    {
+        var e = Assert.Throws<ArgumentException>(() => OnnxExport.ToBytes(InteropFixtures.Import(name)));
+        Assert.Contains("--format pytorch", e.Message);
+    }
+
+    [Fact]
+    public void Cli_ExportOnnx_OfStructuredModels_Exits2_SaysWhy_AndWritesNothing()
+    {
+        string dir = Directory.CreateTempSubdirectory("rnn-onnx-").FullName;
+        try
+        {
+            foreach (var (name, c) in new[] { ("layernorm_lstm", StructuredModels["layernorm_lstm"]), ("mogrifier_lstm_rank2", StructuredModels["mogrifier_lstm_rank2"]) })
+            {
+                string model = Path.Combine(dir, name + ".safetensors"), onnx = Path.Combine(dir, name + ".onnx");
+                global::Recurrent.Serialization.ModelFile.Save(model, Build(c, 6));
+                var r = CliRunner.Run("export", model, "--format", "onnx", "--out", onnx);
+                log.WriteLine(r.Stderr);
+                Assert.Equal(2, r.ExitCode);
+                Assert.Contains($"cannot export '{model}' to ONNX", r.Stderr);
+                Assert.Contains(c.LayerNorm ? "layer-normalised" : "Mogrifier", r.Stderr);
+                Assert.Contains("Loop/Scan", r.Stderr);
+                Assert.Contains("--format pytorch", r.Stderr);
+                Assert.DoesNotContain("(Parameter", r.Stderr);
+                Assert.False(File.Exists(onnx));
+                // An existing file of that name is left as it was.
+                File.WriteAllText(onnx, "an earlier export");
+                r = CliRunner.Run("export", model, "--format", "onnx", "--out", onnx);
+                Assert.Equal(2, r.ExitCode);
+                Assert.Equal("an earlier export", File.ReadAllText(onnx));
+                File.Delete(onnx);
+                // The PyTorch export takes it.
+                r = CliRunner.Run("export", model, "--format", "pytorch", "--out", Path.Combine(dir, name + "-pt"));
+                Assert.True(r.ExitCode == 0, r.Stderr);
+            }
+            Assert.Empty(Directory.GetFiles(dir, "*.onnx"));
+            Assert.Empty(Directory.GetFiles(dir, "*.json"));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
     }
 
     [Fact]

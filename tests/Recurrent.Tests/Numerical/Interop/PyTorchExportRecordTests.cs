@@ -5,6 +5,9 @@
 // The same for the activation cases (Fixtures/interop/activation_cases.json: a fixture's weights with softsign and/or
 // hard-sigmoid, whose model.py defines a step-by-step module), which together cover LSTM and GRU with every
 // non-default (gate, cell) pair and the softsign RNN.
+// The structured fixtures (layer-normalised LSTM and GRU, Mogrifier LSTM of full rank and of rank 2; torch twin in the
+// script) are cases like the others: their model.py defines the step-by-step StructuredRecurrent, loads every extra
+// tensor strictly and matched Recurrent's example under torch; activation_cases.json puts activations on them too.
 // CI also reruns the script itself where torch is installed.
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -83,7 +86,9 @@ public sealed class PyTorchExportRecordTests(ITestOutputHelper log)
         var config = PyTorchImport.ReadConfig(InteropFixtures.Arch(baseName)) with { Activation = activation, GateActivation = gate };
         var model = PyTorchImport.Load(InteropFixtures.StateDict(baseName), config);
         Assert.True(PyTorchExport.HasCustomActivations(model.Config));
-        Assert.Contains("class ActivatedRecurrent(nn.Module):", PyTorchExport.Snippet(model.Config));
+        // A layer-normalised or Mogrifier base gets the structured module, which takes the activations too.
+        Assert.Contains(PyTorchExport.HasStructure(model.Config) ? "class StructuredRecurrent(nn.Module):" : "class ActivatedRecurrent(nn.Module):",
+            PyTorchExport.Snippet(model.Config));
         string dir = Directory.CreateTempSubdirectory("rnn-export-").FullName;
         try
         {
@@ -109,6 +114,78 @@ public sealed class PyTorchExportRecordTests(ITestOutputHelper log)
                     if (gate != GateActivation.Sigmoid || activation != CellActivation.Tanh)
                         Assert.Contains((cell, activation, gate), covered);
         Assert.Contains((CellKind.RnnTanh, CellActivation.Softsign, GateActivation.Sigmoid), covered);
+    }
+
+    [Fact]
+    public void StructuredCases_CoverLayerNormLstmAndGru_AndMogrifierOfFullAndLowRank_AndTorchMatchedEach()
+    {
+        var record = Record().GetProperty("cases");
+        var structured = InteropFixtures.StructuredNames();
+        var configs = structured.Select(n => PyTorchImport.ReadConfig(InteropFixtures.Arch(n))).ToList();
+        Assert.Contains(configs, c => c.LayerNorm && c.Cell == CellKind.Lstm);
+        Assert.Contains(configs, c => c.LayerNorm && c.Cell == CellKind.Gru);
+        Assert.Contains(configs, c => c.MogrifierRounds > 0 && c.MogrifierRank == 0);
+        Assert.Contains(configs, c => c.MogrifierRounds > 0 && c.MogrifierRank == 2);
+        Assert.Contains(configs, c => c.Bidirectional && c.Head == HeadKind.LastStep);
+        foreach (string name in structured)
+        {
+            Assert.True(record.TryGetProperty(name, out var entry), $"the record has no case '{name}'; rerun tools/interop/make_interop.py");
+            Assert.True(entry.GetProperty("passed").GetBoolean());
+            log.WriteLine($"{name}: torch ran model.py, largest difference {entry.GetProperty("max_abs_diff").EnumerateObject().Max(d => d.Value.GetDouble()):E2}");
+        }
+    }
+
+    public static TheoryData<string> StructuredSnippetCases() => new("layernorm_lstm", "layernorm_gru", "mogrifier", "mogrifier_rank2");
+
+    private static ModelConfig StructuredConfig(string name) => name switch
+    {
+        "layernorm_lstm" => new() { Input = InputKind.Embedding, InputSize = 9, EmbeddingSize = 4, Cell = CellKind.Lstm, HiddenSize = 5, Layers = 2, LayerNorm = true, OutputSize = 9 },
+        "layernorm_gru" => new() { Input = InputKind.Dense, InputSize = 3, Cell = CellKind.Gru, HiddenSize = 5, Bidirectional = true, LayerNorm = true, Head = HeadKind.LastStep, OutputSize = 2 },
+        "mogrifier" => new() { Input = InputKind.OneHot, InputSize = 7, Cell = CellKind.Lstm, HiddenSize = 5, Layers = 2, MogrifierRounds = 5, OutputSize = 7 },
+        _ => new() { Input = InputKind.Dense, InputSize = 3, Cell = CellKind.Lstm, HiddenSize = 5, Bidirectional = true, MogrifierRounds = 4, MogrifierRank = 2, OutputSize = 2 },
+    };
+
+    [Theory]
+    [MemberData(nameof(StructuredSnippetCases))]
+    public void StructuredModel_ModelPyDeclaresEveryExtraTensor_UnderItsStateDictName(string name)
+    {
+        var config = StructuredConfig(name);
+        var model = new SequenceModel<float>(config, seed: 5);
+        string snippet = PyTorchExport.Snippet(config);
+        Assert.Contains("class StructuredRecurrent(nn.Module):", snippet);
+        Assert.Contains("self.rnn = StructuredRecurrent(cell, features, hidden_size, **kwargs, **STRUCTURE)", snippet);
+        Assert.Contains($"STRUCTURE = dict(layer_norm={(config.LayerNorm ? "True" : "False")}, mogrifier_rounds={config.MogrifierRounds}, mogrifier_rank={config.MogrifierRank},", snippet);
+        Assert.DoesNotContain("nn.LSTM(features", snippet);
+        Assert.DoesNotContain("class ActivatedRecurrent", snippet);
+        var names = PyTorchExport.StateDict(model).Select(t => t.Name).ToList();
+        Assert.Equal(model.Parameters.Parameters.Select(p => p.Name), names);
+        if (config.LayerNorm)
+        {
+            Assert.Contains("rnn.ln_ih_weight_l0", names);
+            Assert.Contains("rnn.ln_hh_weight_l0", names);
+            Assert.Equal(config.Cell == CellKind.Lstm, names.Contains("rnn.ln_cell_bias_l0"));
+        }
+        else
+        {
+            Assert.Contains(config.MogrifierRank == 0 ? "rnn.mogrifier_1_l0" : "rnn.mogrifier_1_a_l0", names);
+            Assert.Contains($"rnn.mogrifier_{config.MogrifierRounds}{(config.MogrifierRank == 0 ? "" : "_b")}_l0", names);
+        }
+        // Every extra tensor's base name appears in the module's registration code (ln_*, mogrifier_{j}[_a|_b]).
+        foreach (string n in names.Where(n => n.StartsWith("rnn.", StringComparison.Ordinal)).Select(n => n[4..n.LastIndexOf("_l", StringComparison.Ordinal)]).Distinct())
+        {
+            string pattern = n.StartsWith("mogrifier_", StringComparison.Ordinal) ? (config.MogrifierRank == 0 ? "f\"mogrifier_{j}\"" : $"f\"mogrifier_{{j}}{n[^2..]}\"") : $"\"{n}\"";
+            Assert.Contains(pattern, snippet);
+        }
+    }
+
+    [Fact]
+    public void DefaultModel_ModelPyHasNoStepByStepModule()
+    {
+        var config = new ModelConfig { Input = InputKind.Embedding, InputSize = 9, Cell = CellKind.Lstm, HiddenSize = 5, OutputSize = 9 };
+        string snippet = PyTorchExport.Snippet(config);
+        Assert.DoesNotContain("StructuredRecurrent", snippet);
+        Assert.DoesNotContain("STRUCTURE", snippet);
+        Assert.Contains("self.rnn = nn.LSTM(features, hidden_size, **kwargs)", snippet);
     }
 
     [Fact]
