@@ -22,7 +22,6 @@ public sealed class CellStructureParityTests(ITestOutputHelper log)
     {
         var fx = Fixture.Load(file);
         int I = fx.MetaInt("input_size"), H = fx.MetaInt("hidden_size"), L = fx.MetaInt("num_layers");
-        int B = fx.MetaInt("batch"), T = fx.MetaInt("steps");
         bool bidi = fx.Meta.GetProperty("bidirectional").GetBoolean();
         int rounds = layerNorm ? 0 : fx.MetaInt("rounds"), rank = layerNorm ? 0 : fx.MetaInt("rank");
         var store = new ParameterStore<float>();
@@ -33,22 +32,6 @@ public sealed class CellStructureParityTests(ITestOutputHelper log)
         var theirs = fx.Names.Where(n => !n.StartsWith("grad.", StringComparison.Ordinal) && !n.StartsWith("w_", StringComparison.Ordinal)
             && n is not ("input" or "h0" or "c0" or "output" or "hn" or "cn" or "loss")).OrderBy(n => n, StringComparer.Ordinal);
         Assert.Equal(theirs, store.Parameters.Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal));
-        bool lstm = kind == CellKind.Lstm;
-
-        stack.Forward(fx.Floats("input"), T, B, fx.Floats("h0"), lstm ? fx.Floats("c0") : default, training: false, null);
-        Fixture.AssertClose(log, "output", fx.Doubles("output"), stack.Output, 1e-5);
-        Fixture.AssertClose(log, "hn", fx.Doubles("hn"), stack.FinalH, 1e-5);
-        if (lstm) Fixture.AssertClose(log, "cn", fx.Doubles("cn"), stack.FinalC, 1e-5);
-
-        var dx = new float[T * B * I];
-        var dh0 = new float[stack.StateSize(B)];
-        var dc0 = lstm ? new float[stack.StateSize(B)] : [];
-        stack.Backward(fx.Floats("w_output"), fx.Floats("w_hn"), lstm ? fx.Floats("w_cn") : default, dx, dh0, dc0, T);
-        double tolerance = layerNorm ? 3e-4 : 1e-4;
-        foreach (var p in store.Parameters)
-            Fixture.AssertClose(log, "grad." + p.Name, fx.Doubles("grad." + p.Name), store.Gradient(p), tolerance);
-        Fixture.AssertClose(log, "grad.input", fx.Doubles("grad.input"), dx, tolerance);
-        Fixture.AssertClose(log, "grad.h0", fx.Doubles("grad.h0"), dh0, tolerance);
-        if (lstm) Fixture.AssertClose(log, "grad.c0", fx.Doubles("grad.c0"), dc0, tolerance);
+        RecurrentStackParityTests.AssertMatches(log, fx, stack, store, kind == CellKind.Lstm, gradientTolerance: layerNorm ? 3e-4 : 1e-4);
     }
 }
