@@ -24,12 +24,12 @@ What it does
 3. Activation check. torch.nn has no softsign or hard-sigmoid cells, so for each case of
    Fixtures/interop/activation_cases.json (a fixture's weights with other activations) it imports the fixture with
    its architecture plus "Activation"/"GateActivation", exports it for PyTorch — model.py then defines the
-   step-by-step ActivatedRecurrent module — and runs that model.py against Recurrent's outputs in the same way.
+   step-by-step StepRecurrent module (structures off) — and runs that model.py against Recurrent's outputs in the same way.
    Recorded under "activation_cases" in the same record file.
 4. Cell structures. The cases of STRUCTURED_CASES are layer-normalised LSTM/GRU and Mogrifier LSTM (full rank and
    rank K) models: their fixtures come from StructuredTwin below (the math of the layer-normalised and Mogrifier cells,
    written here independently of model.py), their arch.json carries "LayerNorm" / "MogrifierRounds" /
-   "MogrifierRank", and their export check runs the step-by-step StructuredRecurrent module of model.py. They are
+   "MogrifierRank", and their export check runs the same StepRecurrent module of model.py, structure on. They are
    recorded under "cases" like the others (activation_cases.json has structured bases too).
 
 How to run

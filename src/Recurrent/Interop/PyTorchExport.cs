@@ -12,13 +12,14 @@
 // A weight-tied model (ModelConfig.TieWeights) is written as its untied equivalent: head.weight holds the embedding
 // table (times head.proj.weight when the widths differ), so model.py, config.json and `rnn import` need nothing new.
 // PyTorch has no peephole LSTM, so peephole models are refused (their ONNX export keeps the peepholes).
-// torch.nn's LSTM and GRU are fixed to sigmoid gates and tanh, and nn.RNN has no softsign: a model with other
-// activations gets a small step-by-step module in model.py instead (ActivatedRecurrent: the same parameter names,
-// gate order and state layout, so load_state_dict(strict=True) still checks every tensor). A default model's
-// model.py is byte for byte what it was before (PyTorchExportRecordTests pin it).
-// Layer-normalised LSTM/GRU and Mogrifier LSTM models (ModelConfig.LayerNorm, MogrifierRounds/MogrifierRank) get the
-// same treatment: model.py defines StructuredRecurrent, a step-by-step module with the extra tensors under Recurrent's
-// names (rnn.ln_ih_weight_l0, rnn.ln_cell_bias_l0, rnn.mogrifier_1_l0, rnn.mogrifier_1_a_l0, ...) and any activations.
+// torch.nn's LSTM and GRU are fixed to sigmoid gates and tanh, nn.RNN has no softsign, and none has layer
+// normalisation or the Mogrifier: a model with other activations (ModelConfig.Activation/GateActivation) or a
+// layer-normalised LSTM/GRU or Mogrifier LSTM (ModelConfig.LayerNorm, MogrifierRounds/MogrifierRank) gets one small
+// step-by-step module in model.py instead, StepRecurrent, configured by STEP = dict(layer_norm, mogrifier_rounds,
+// mogrifier_rank, activation, gate_activation): torch.nn's parameter names, gate order and state layout, plus the
+// extra tensors under Recurrent's names (rnn.ln_ih_weight_l0, rnn.ln_cell_bias_l0, rnn.mogrifier_1_l0,
+// rnn.mogrifier_1_a_l0, ...), so load_state_dict(strict=True) still checks every tensor. A default model's model.py
+// is byte for byte what it was before (PyTorchExportRecordTests pin it).
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -162,28 +163,23 @@ public static class PyTorchExport
         string description = $"{c.Cell} ({c.Layers} layer{(c.Layers > 1 ? "s" : "")}{(c.Bidirectional ? ", bidirectional" : "")}), " +
             $"{c.Input} input, {c.Head} head";
         string layer = DefaultLayerPython;
-        if (HasStructure(c))
+        if (NeedsStepModule(c))
         {
             string activation = c.Activation == CellActivation.Softsign ? "softsign" : "tanh";
             string gate = c.GateActivation == GateActivation.HardSigmoid ? "hard_sigmoid" : "sigmoid";
-            string structure = c.LayerNorm
-                ? "layer-normalised (a step-by-step module: torch.nn's cells have no layer normalisation)"
-                : $"Mogrifier ({c.MogrifierRounds} round{(c.MogrifierRounds > 1 ? "s" : "")}{(c.MogrifierRank > 0 ? $", rank {c.MogrifierRank}" : "")}; " +
-                  "a step-by-step module: torch.nn.LSTM has no Mogrifier)";
-            description += ", " + structure;
-            if (HasCustomActivations(c)) description += $", activations: {activation} cell, {gate} gates";
-            config1 += $"\nSTRUCTURE = dict(layer_norm={(c.LayerNorm ? "True" : "False")}, mogrifier_rounds={c.MogrifierRounds}, " +
-                $"mogrifier_rank={c.MogrifierRank},\n                 activation=\"{activation}\", gate_activation=\"{gate}\")\n\n\n" +
-                StructuredRecurrentPython.TrimEnd('\n');
-            layer = "self.rnn = StructuredRecurrent(cell, features, hidden_size, **kwargs, **STRUCTURE)";
-        }
-        else if (HasCustomActivations(c))
-        {
-            string activation = c.Activation == CellActivation.Softsign ? "softsign" : "tanh";
-            string gate = c.GateActivation == GateActivation.HardSigmoid ? "hard_sigmoid" : "sigmoid";
-            description += $", activations: {activation} cell, {gate} gates (a step-by-step module: torch.nn's cells have no such choice)";
-            config1 += $"\nACTIVATIONS = dict(activation=\"{activation}\", gate_activation=\"{gate}\")\n\n\n" + ActivatedRecurrentPython.TrimEnd('\n');
-            layer = "self.rnn = ActivatedRecurrent(cell, features, hidden_size, **kwargs, **ACTIVATIONS)";
+            if (HasStructure(c))
+            {
+                description += ", " + (c.LayerNorm
+                    ? "layer-normalised (a step-by-step module: torch.nn's cells have no layer normalisation)"
+                    : $"Mogrifier ({c.MogrifierRounds} round{(c.MogrifierRounds > 1 ? "s" : "")}{(c.MogrifierRank > 0 ? $", rank {c.MogrifierRank}" : "")}; " +
+                      "a step-by-step module: torch.nn.LSTM has no Mogrifier)");
+                if (HasCustomActivations(c)) description += $", activations: {activation} cell, {gate} gates";
+            }
+            else description += $", activations: {activation} cell, {gate} gates (a step-by-step module: torch.nn's cells have no such choice)";
+            config1 += $"\nSTEP = dict(layer_norm={(c.LayerNorm ? "True" : "False")}, mogrifier_rounds={c.MogrifierRounds}, " +
+                $"mogrifier_rank={c.MogrifierRank},\n            activation=\"{activation}\", gate_activation=\"{gate}\")\n\n\n" +
+                StepRecurrentPython.TrimEnd('\n');
+            layer = "self.rnn = StepRecurrent(cell, features, hidden_size, **kwargs, **STEP)";
         }
         return Template.Replace("@DESCRIPTION@", description).Replace("@CONFIG@", config1).Replace("@RECURRENT_LAYER@", layer)
             .Replace("@LOAD_SAFETENSORS@", LoadSafetensorsPython);
@@ -193,8 +189,11 @@ public static class PyTorchExport
     internal static bool HasCustomActivations(ModelConfig c) =>
         c.Activation != CellActivation.Tanh || c.GateActivation != GateActivation.Sigmoid;
 
-    /// <summary>True when the cells have a structure torch.nn lacks: layer normalisation or the Mogrifier (model.py then defines StructuredRecurrent).</summary>
+    /// <summary>True when the cells have a structure torch.nn lacks: layer normalisation or the Mogrifier.</summary>
     internal static bool HasStructure(ModelConfig c) => c.LayerNorm || c.MogrifierRounds > 0;
+
+    /// <summary>True when model.py defines the step-by-step StepRecurrent instead of using torch.nn's module: other activations or a structure.</summary>
+    internal static bool NeedsStepModule(ModelConfig c) => HasCustomActivations(c) || HasStructure(c);
 
     // The torch.nn module of a default model (indented for its place in RecurrentModel.__init__).
     private const string DefaultLayerPython = """
@@ -207,93 +206,15 @@ public static class PyTorchExport
         """;
 
     /// <summary>
-    /// Python source of ActivatedRecurrent: nn.LSTM / nn.GRU / nn.RNN(tanh) computed step by step with the activations
-    /// of <c>ACTIVATIONS</c> — softsign x/(1+|x|) for the cell, ONNX's HardSigmoid max(0, min(1, 0.2x+0.5)) for the gates.
+    /// Python source of StepRecurrent: nn.LSTM / nn.GRU / nn.RNN(tanh) step by step, as RecurrentDirection computes them,
+    /// with <c>STEP</c>'s activations — softsign x/(1+|x|) for the cell, ONNX's HardSigmoid max(0, min(1, 0.2x+0.5)) for
+    /// the gates — and structures: the layer-normalised LSTM/GRU (Ba et al. 2016) and the Mogrifier LSTM (Melis et al.
+    /// 2019, full rank or rank K). Parameters under torch.nn's names plus Recurrent's for the extra tensors, so
+    /// load_state_dict(strict=True) checks every tensor.
     /// </summary>
-    internal const string ActivatedRecurrentPython = """"
+    internal const string StepRecurrentPython = """"
         def cell_function(name):
             """The cell input/output non-linearity (LSTM g and h, GRU n, the RNN's h): tanh or softsign x / (1 + |x|)."""
-            return torch.tanh if name == "tanh" else nn.functional.softsign
-
-
-        def gate_function(name):
-            """The gate non-linearity: sigmoid, or ONNX's HardSigmoid max(0, min(1, 0.2 x + 0.5)) (torch's hardsigmoid has slope 1/6)."""
-            if name == "sigmoid":
-                return torch.sigmoid
-            return lambda x: torch.clamp(0.2 * x + 0.5, 0.0, 1.0)
-
-
-        class ActivatedRecurrent(nn.Module):
-            """nn.LSTM / nn.GRU / nn.RNN with other activations, run step by step: the same parameters under the same names
-            (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, ..._reverse), gate order (i, f, g, o; r, z, n with b_hn
-            inside the reset product), state layout (L*D, B, H) and time-major input as torch.nn's modules."""
-
-            def __init__(self, cell, input_size, hidden_size, num_layers, bidirectional, dropout, activation, gate_activation):
-                super().__init__()
-                self.cell, self.hidden_size, self.num_layers = cell, hidden_size, num_layers
-                self.bidirectional, self.dropout = bidirectional, dropout
-                self.act, self.gate = cell_function(activation), gate_function(gate_activation)
-                gates, dirs = {"lstm": 4, "gru": 3}.get(cell, 1), 2 if bidirectional else 1
-                for k in range(num_layers):
-                    for d in range(dirs):
-                        sfx = f"_l{k}" + ("_reverse" if d == 1 else "")
-                        size = input_size if k == 0 else hidden_size * dirs
-                        self.register_parameter("weight_ih" + sfx, nn.Parameter(torch.zeros(gates * hidden_size, size)))
-                        self.register_parameter("weight_hh" + sfx, nn.Parameter(torch.zeros(gates * hidden_size, hidden_size)))
-                        self.register_parameter("bias_ih" + sfx, nn.Parameter(torch.zeros(gates * hidden_size)))
-                        self.register_parameter("bias_hh" + sfx, nn.Parameter(torch.zeros(gates * hidden_size)))
-
-            def step(self, x, h, c, w_ih, w_hh, b_ih, b_hh):
-                """One step for a batch: x (B, I), h and c (B, H) -> the new h and c."""
-                if self.cell == "lstm":
-                    i, f, g, o = (x @ w_ih.T + b_ih + h @ w_hh.T + b_hh).chunk(4, 1)
-                    i, f, g, o = self.gate(i), self.gate(f), self.act(g), self.gate(o)
-                    c = f * c + i * g
-                    return o * self.act(c), c
-                if self.cell == "gru":
-                    xr, xz, xn = (x @ w_ih.T + b_ih).chunk(3, 1)
-                    hr, hz, hn = (h @ w_hh.T + b_hh).chunk(3, 1)
-                    r, z = self.gate(xr + hr), self.gate(xz + hz)
-                    n = self.act(xn + r * hn)
-                    return (1 - z) * n + z * h, c
-                return self.act(x @ w_ih.T + b_ih + h @ w_hh.T + b_hh), c
-
-            def forward(self, x, state=None):
-                steps, batch, dirs = x.shape[0], x.shape[1], 2 if self.bidirectional else 1
-                lstm = self.cell == "lstm"
-                zeros = x.new_zeros(self.num_layers * dirs, batch, self.hidden_size)
-                if state is None:
-                    state = (zeros, zeros) if lstm else zeros
-                h0, c0 = state if lstm else (state, zeros)
-                final_h, final_c = [], []
-                for k in range(self.num_layers):
-                    if k > 0 and self.training and self.dropout > 0:
-                        x = nn.functional.dropout(x, self.dropout, training=True)
-                    outputs = []
-                    for d in range(dirs):
-                        sfx = f"_l{k}" + ("_reverse" if d == 1 else "")
-                        weights = [getattr(self, name + sfx) for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
-                        h, c = h0[k * dirs + d], c0[k * dirs + d]
-                        ys = [None] * steps
-                        for t in (range(steps - 1, -1, -1) if d == 1 else range(steps)):
-                            h, c = self.step(x[t], h, c, *weights)
-                            ys[t] = h
-                        outputs.append(torch.stack(ys))
-                        final_h.append(h)
-                        final_c.append(c)
-                    x = torch.cat(outputs, dim=2)
-                h_n = torch.stack(final_h)
-                return x, ((h_n, torch.stack(final_c)) if lstm else h_n)
-        """";
-
-    /// <summary>
-    /// Python source of StructuredRecurrent: the layer-normalised LSTM/GRU (Ba et al. 2016) and the Mogrifier LSTM (Melis
-    /// et al. 2019, full rank or rank K) step by step, as RecurrentDirection computes them, with <c>ACTIVATIONS</c>'
-    /// functions; parameters under Recurrent's names, so load_state_dict(strict=True) checks the extra tensors too.
-    /// </summary>
-    internal const string StructuredRecurrentPython = """"
-        def cell_function(name):
-            """The cell input/output non-linearity (LSTM g and h, GRU n): tanh or softsign x / (1 + |x|)."""
             return torch.tanh if name == "tanh" else nn.functional.softsign
 
 
@@ -309,10 +230,13 @@ public static class PyTorchExport
             return nn.functional.layer_norm(v, v.shape[-1:], eps=1e-5)
 
 
-        class StructuredRecurrent(nn.Module):
-            """A layer-normalised LSTM / GRU (Ba et al. 2016) or a Mogrifier LSTM (Melis et al. 2019), run step by step with
-            nn.LSTM's / nn.GRU's parameters (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, ..._reverse), gate order
-            (i, f, g, o; r, z, n with b_hn inside the reset product), state layout (L*D, B, H) and time-major input, plus
+        class StepRecurrent(nn.Module):
+            """nn.LSTM / nn.GRU / nn.RNN(tanh) run step by step, for the cells torch.nn's modules cannot compute: other
+            activations (activation: LSTM g and h, GRU n, the RNN's h; gate_activation: the gates), a layer-normalised
+            LSTM / GRU (Ba et al. 2016), a Mogrifier LSTM (Melis et al. 2019). The same parameters under the same names as
+            torch.nn's modules (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, ..._reverse), gate order (i, f, g, o;
+            r, z, n with b_hn inside the reset product), state layout (L*D, B, H) and time-major input; the structures
+            add tensors under Recurrent's names:
               layer norm: ln_ih_weight, ln_hh_weight (G*H) gains of the normalised x @ W_ih^T and h @ W_hh^T (before the
                           biases); LSTM also ln_cell_weight, ln_cell_bias (H): h = o * act(ln_cell_weight * LN(c) + ln_cell_bias),
                           with c carried un-normalised;
@@ -326,8 +250,9 @@ public static class PyTorchExport
                 self.cell, self.hidden_size, self.num_layers = cell, hidden_size, num_layers
                 self.bidirectional, self.dropout, self.layer_norm = bidirectional, dropout, layer_norm
                 self.rounds, self.rank = mogrifier_rounds, mogrifier_rank
+                self.activations = activation, gate_activation
                 self.act, self.gate = cell_function(activation), gate_function(gate_activation)
-                gh, dirs = (4 if cell == "lstm" else 3) * hidden_size, 2 if bidirectional else 1
+                gh, dirs = {"lstm": 4, "gru": 3}.get(cell, 1) * hidden_size, 2 if bidirectional else 1
                 self.names = []
                 for k in range(num_layers):
                     size = input_size if k == 0 else hidden_size * dirs
@@ -351,7 +276,8 @@ public static class PyTorchExport
 
             def extra_repr(self):
                 return (f"{self.cell}, hidden_size={self.hidden_size}, num_layers={self.num_layers}, bidirectional={self.bidirectional}, "
-                        f"layer_norm={self.layer_norm}, mogrifier_rounds={self.rounds}, mogrifier_rank={self.rank}")
+                        f"layer_norm={self.layer_norm}, mogrifier_rounds={self.rounds}, mogrifier_rank={self.rank}, "
+                        f"activation={self.activations[0]}, gate_activation={self.activations[1]}")
 
             def mogrify(self, x, h, p):
                 """The Mogrifier rounds: x (B, I) and h (B, H) gate each other; returns the modulated x and h."""
@@ -379,6 +305,8 @@ public static class PyTorchExport
                     r, z = self.gate(xr + hr), self.gate(xz + hz)
                     n = self.act(xn + r * hn)
                     return (1 - z) * n + z * h, c
+                if self.cell == "rnn":
+                    return self.act(xw + p["bias_ih"] + hw + p["bias_hh"]), c
                 i, f, g, o = (xw + p["bias_ih"] + hw + p["bias_hh"]).chunk(4, 1)
                 i, f, g, o = self.gate(i), self.gate(f), self.act(g), self.gate(o)
                 c = f * c + i * g

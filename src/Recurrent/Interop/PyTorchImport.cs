@@ -5,7 +5,7 @@
 // Names are those of the module in model.py: embedding.weight, rnn.weight_ih_l{k}[_reverse], rnn.weight_hh_*,
 // rnn.bias_ih_*, rnn.bias_hh_* (nn.LSTM/nn.GRU/nn.RNN), head.weight, head.bias (nn.Linear). A layer-normalised or
 // Mogrifier architecture ("LayerNorm": true, "MogrifierRounds": R, "MogrifierRank": K) also needs the tensors of
-// model.py's StructuredRecurrent — rnn.ln_ih_weight_*, rnn.ln_hh_weight_*, rnn.ln_cell_weight_*, rnn.ln_cell_bias_*
+// model.py's StepRecurrent — rnn.ln_ih_weight_*, rnn.ln_hh_weight_*, rnn.ln_cell_weight_*, rnn.ln_cell_bias_*
 // (LSTM), rnn.mogrifier_{j}_* or rnn.mogrifier_{j}_a_* / _b_* — checked the same way; when the file holds such tensors
 // and the architecture lacks the structure (or the other way round), the message says which setting to change.
 using System.Text.Json;

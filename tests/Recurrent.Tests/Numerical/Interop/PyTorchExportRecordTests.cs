@@ -3,10 +3,10 @@
 // SHA-256 of the exported files. These tests re-export each model and require the very files the record vouches
 // for (so any change to the export needs a rerun of the script), and the recorded differences within 1e-5.
 // The same for the activation cases (Fixtures/interop/activation_cases.json: a fixture's weights with softsign and/or
-// hard-sigmoid, whose model.py defines a step-by-step module), which together cover LSTM and GRU with every
+// hard-sigmoid, whose model.py defines the step-by-step StepRecurrent), which together cover LSTM and GRU with every
 // non-default (gate, cell) pair and the softsign RNN.
 // The structured fixtures (layer-normalised LSTM and GRU, Mogrifier LSTM of full rank and of rank 2; torch twin in the
-// script) are cases like the others: their model.py defines the step-by-step StructuredRecurrent, loads every extra
+// script) are cases like the others: their model.py defines the same StepRecurrent with the structure on, loads every extra
 // tensor strictly and matched Recurrent's example under torch; activation_cases.json puts activations on them too.
 // CI also reruns the script itself where torch is installed.
 using System.Security.Cryptography;
@@ -86,9 +86,11 @@ public sealed class PyTorchExportRecordTests(ITestOutputHelper log)
         var config = PyTorchImport.ReadConfig(InteropFixtures.Arch(baseName)) with { Activation = activation, GateActivation = gate };
         var model = PyTorchImport.Load(InteropFixtures.StateDict(baseName), config);
         Assert.True(PyTorchExport.HasCustomActivations(model.Config));
-        // A layer-normalised or Mogrifier base gets the structured module, which takes the activations too.
-        Assert.Contains(PyTorchExport.HasStructure(model.Config) ? "class StructuredRecurrent(nn.Module):" : "class ActivatedRecurrent(nn.Module):",
-            PyTorchExport.Snippet(model.Config));
+        // Plain and layer-normalised or Mogrifier bases alike get the one step-by-step module, with the structure on or off.
+        string snippet = PyTorchExport.Snippet(model.Config);
+        Assert.Contains("class StepRecurrent(nn.Module):", snippet);
+        Assert.Contains($"STEP = dict(layer_norm={(model.Config.LayerNorm ? "True" : "False")}, mogrifier_rounds={model.Config.MogrifierRounds}, ", snippet);
+        Assert.Contains("self.rnn = StepRecurrent(cell, features, hidden_size, **kwargs, **STEP)", snippet);
         string dir = Directory.CreateTempSubdirectory("rnn-export-").FullName;
         try
         {
@@ -152,11 +154,10 @@ public sealed class PyTorchExportRecordTests(ITestOutputHelper log)
         var config = StructuredConfig(name);
         var model = new SequenceModel<float>(config, seed: 5);
         string snippet = PyTorchExport.Snippet(config);
-        Assert.Contains("class StructuredRecurrent(nn.Module):", snippet);
-        Assert.Contains("self.rnn = StructuredRecurrent(cell, features, hidden_size, **kwargs, **STRUCTURE)", snippet);
-        Assert.Contains($"STRUCTURE = dict(layer_norm={(config.LayerNorm ? "True" : "False")}, mogrifier_rounds={config.MogrifierRounds}, mogrifier_rank={config.MogrifierRank},", snippet);
+        Assert.Contains("class StepRecurrent(nn.Module):", snippet);
+        Assert.Contains("self.rnn = StepRecurrent(cell, features, hidden_size, **kwargs, **STEP)", snippet);
+        Assert.Contains($"STEP = dict(layer_norm={(config.LayerNorm ? "True" : "False")}, mogrifier_rounds={config.MogrifierRounds}, mogrifier_rank={config.MogrifierRank},", snippet);
         Assert.DoesNotContain("nn.LSTM(features", snippet);
-        Assert.DoesNotContain("class ActivatedRecurrent", snippet);
         var names = PyTorchExport.StateDict(model).Select(t => t.Name).ToList();
         Assert.Equal(model.Parameters.Parameters.Select(p => p.Name), names);
         if (config.LayerNorm)
@@ -183,8 +184,8 @@ public sealed class PyTorchExportRecordTests(ITestOutputHelper log)
     {
         var config = new ModelConfig { Input = InputKind.Embedding, InputSize = 9, Cell = CellKind.Lstm, HiddenSize = 5, OutputSize = 9 };
         string snippet = PyTorchExport.Snippet(config);
-        Assert.DoesNotContain("StructuredRecurrent", snippet);
-        Assert.DoesNotContain("STRUCTURE", snippet);
+        Assert.DoesNotContain("StepRecurrent", snippet);
+        Assert.DoesNotContain("STEP", snippet);
         Assert.Contains("self.rnn = nn.LSTM(features, hidden_size, **kwargs)", snippet);
     }
 
