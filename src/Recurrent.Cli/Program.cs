@@ -14,6 +14,7 @@ public static class Program
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(LrFindCommand.Create());
         root.Subcommands.Add(SampleCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());

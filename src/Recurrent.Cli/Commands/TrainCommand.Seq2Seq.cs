@@ -21,7 +21,7 @@ internal static partial class TrainCommand
         t.ReverseSource, t.MaxOutput, .. OptimizationFlags(o), .. FitFlags(o),
     ];
 
-    private static int ExecuteSeq2Seq(ParseResult parse, Flags o, TaskFlags t, CancellationToken cancellation)
+    private static int ExecuteSeq2Seq(ParseResult parse, Flags o, TaskFlags t, CancellationToken cancellation, LrFindCommand.Sweep? sweep)
     {
         // The encoder–decoder (its model file, ONNX and PyTorch exports, step decoding) is built on the standard cells.
         foreach (var option in new Option[] { o.Activation, o.GateActivation })
@@ -71,6 +71,9 @@ internal static partial class TrainCommand
             Data = new SupervisedDataSpec { Path = Path.GetFullPath(data), Validation = val is null ? null : Path.GetFullPath(val), Encoding = encoding },
             InitFrom = initFrom,
         };
+        if (sweep is not null)
+            return sweep.Run(Seq2SeqRunSpec.RunKind, options.Optimization, (directory, optimization, fit) =>
+                Seq2SeqRun.Start(spec with { Training = options with { Optimization = optimization, Fit = fit } }, directory).Loop, cancellation);
         string runDir = parse.GetValue(o.RunDir) ?? DefaultRunDirectory();
         if (new RunDirectory(runDir).HoldsRun)
             throw new UserFacingException($"the run directory '{Path.GetFullPath(runDir)}' already holds a run; continue it with --resume {runDir}, or choose another --run-dir. Nothing was changed.");

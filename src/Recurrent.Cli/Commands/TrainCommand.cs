@@ -141,7 +141,8 @@ internal static partial class TrainCommand
 
     // One entry per kind of model: how `rnn train --task KIND` starts a run and how `rnn train --resume DIR` continues
     // one whose checkpoint says it is of that kind (its fit state's run "kind").
-    private static int Execute(ParseResult parse, Flags o, TaskFlags t)
+    // `rnn lr-find` comes through here too, with a sweep: each kind then hands its start code to the sweep instead of training.
+    internal static int Execute(ParseResult parse, Flags o, TaskFlags t, LrFindCommand.Sweep? sweep = null)
     {
         using var signals = new TrainingSignals();
         if (parse.GetValue(o.Resume) is string resume)
@@ -167,10 +168,10 @@ internal static partial class TrainCommand
         string task = parse.GetValue(o.Task)?.ToLowerInvariant() ?? "lm";
         return task switch
         {
-            "lm" => ExecuteLanguageModel(parse, o, t, signals.Token),
-            "classify" or "tag" => TrainSupervised.Execute(parse, o, t, task, signals.Token),
-            "forecast" => TrainForecast.Execute(parse, o, t, signals.Token),
-            Seq2SeqRunSpec.RunKind => ExecuteSeq2Seq(parse, o, t, signals.Token),
+            "lm" => ExecuteLanguageModel(parse, o, t, signals.Token, sweep),
+            "classify" or "tag" => TrainSupervised.Execute(parse, o, t, task, signals.Token, sweep),
+            "forecast" => TrainForecast.Execute(parse, o, t, signals.Token, sweep),
+            Seq2SeqRunSpec.RunKind => ExecuteSeq2Seq(parse, o, t, signals.Token, sweep),
             _ => throw new UserFacingException($"unknown --task '{task}'; use lm, classify, tag, forecast or seq2seq."),
         };
     }
@@ -198,15 +199,15 @@ internal static partial class TrainCommand
             $"'{checkpoint}' holds no training state this build can resume (it was written by an older version); start a new run with --init-from to keep its weights.");
     }
 
-    private static int ExecuteLanguageModel(ParseResult parse, Flags o, TaskFlags t, CancellationToken cancellation)
+    private static int ExecuteLanguageModel(ParseResult parse, Flags o, TaskFlags t, CancellationToken cancellation, LrFindCommand.Sweep? sweep)
     {
         RejectOthers(parse, "lm", [], t.All);
         if (parse.GetValue(o.Bidirectional))
             throw new UserFacingException("--bidirectional needs --task classify or tag: a language model reads only the past.");
-        return ExecuteNew(parse, o, cancellation);
+        return ExecuteNew(parse, o, cancellation, sweep);
     }
 
-    private static int ExecuteNew(ParseResult parse, Flags o, CancellationToken cancellation)
+    private static int ExecuteNew(ParseResult parse, Flags o, CancellationToken cancellation, LrFindCommand.Sweep? sweep)
     {
         string[]? dataPaths = parse.GetValue(o.Data) is { Length: > 0 } d ? d : null;
         bool builtIn = dataPaths is null;
@@ -236,19 +237,24 @@ internal static partial class TrainCommand
             throw new UserFacingException("--val and --encoding need --data: the built-in corpus is UTF-8 and split by --val-fraction.");
 
         LanguageModelOptions options = BuildOptions(parse, o, builtIn, init);
+        // lr-find's --steps is the sweep's length: the model is sized as `rnn train` sizes it for its default budget.
+        if (sweep is not null) options = options with { Fit = options.Fit with { Steps = null, TimeBudgetSeconds = null, Epochs = 10 }, SampleEvery = 0 };
         Map(() => spec.Validate());
         Map(() => options.Validate());
 
-        string runDir = parse.GetValue(o.RunDir) ?? DefaultRunDirectory();
-        var run = new RunDirectory(runDir);
-        if (run.HoldsRun)
-            throw new UserFacingException($"the run directory '{run.Path}' already holds a run; continue it with --resume {runDir}, or choose another --run-dir. Nothing was changed.");
+        string runDir = sweep is not null ? "" : parse.GetValue(o.RunDir) ?? DefaultRunDirectory();
+        if (sweep is null && new RunDirectory(runDir).HoldsRun)
+            throw new UserFacingException($"the run directory '{new RunDirectory(runDir).Path}' already holds a run; continue it with --resume {runDir}, or choose another --run-dir. Nothing was changed.");
 
         bool quiet = parse.GetValue(o.Quiet);
         using LanguageDataset data = LoadData(spec, init?.Tokenizer, quiet);
         options = SizeForBudget(parse, o, options, data, builtIn, init, quiet);
         Map(() => options.Validate());
         CheckWindow(data, options, spec, builtIn);
+        if (sweep is not null)
+            return sweep.Run("lm", options.Optimization, (directory, optimization, fit) =>
+                LanguageModelRun.Start(options with { Optimization = optimization, Fit = fit }, data, directory, spec, init?.Content.Parameters, init?.Path).Loop,
+                cancellation);
         AnnounceSetup(options.ModelConfig(data.Tokenizer.VocabularySize), options.BatchSize, options.SequenceLength, options.Optimization);
         LanguageModelRun trainer = Map(() =>
             LanguageModelRun.Start(options, data, runDir, spec, init?.Content.Parameters, init?.Path));

@@ -25,7 +25,8 @@ internal static class TrainForecast
     ];
 
     /// <summary>Starts a new --task forecast run.</summary>
-    public static int Execute(ParseResult parse, TrainCommand.Flags o, TrainCommand.TaskFlags t, CancellationToken cancellation)
+    public static int Execute(ParseResult parse, TrainCommand.Flags o, TrainCommand.TaskFlags t, CancellationToken cancellation,
+        LrFindCommand.Sweep? sweep = null)
     {
         TrainCommand.RejectOthers(parse, Task, Used(o, t), [.. o.All, .. t.All]);
         if (parse.GetValue(o.Data) is not { Length: 1 } data)
@@ -80,6 +81,9 @@ internal static class TrainForecast
             },
             InitFrom = initFrom,
         };
+        if (sweep is not null)
+            return sweep.Run(Task, options.Optimization, (directory, optimization, fit) =>
+                ForecastRun.Start(spec with { Training = options with { Optimization = optimization, Fit = fit } }, directory).Loop, cancellation);
         string runDir = parse.GetValue(o.RunDir) ?? TrainCommand.DefaultRunDirectory();
         if (new RunDirectory(runDir).HoldsRun)
             throw new UserFacingException($"the run directory '{Path.GetFullPath(runDir)}' already holds a run; continue it with --resume {runDir}, or choose another --run-dir. Nothing was changed.");

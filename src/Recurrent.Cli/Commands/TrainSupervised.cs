@@ -24,7 +24,8 @@ internal static class TrainSupervised
     ];
 
     /// <summary>Trains --task classify or tag; the options of <paramref name="t"/> other than classify's --features-per-step are refused.</summary>
-    public static int Execute(ParseResult parse, TrainCommand.Flags o, TrainCommand.TaskFlags t, string task, CancellationToken cancellation)
+    public static int Execute(ParseResult parse, TrainCommand.Flags o, TrainCommand.TaskFlags t, string task, CancellationToken cancellation,
+        LrFindCommand.Sweep? sweep = null)
     {
         TrainCommand.RejectOthers(parse, task, Used(o, t, task), [.. o.All, .. t.All]);
         string data = Single(parse.GetValue(o.Data), "--data")
@@ -85,6 +86,9 @@ internal static class TrainSupervised
             Data = new SupervisedDataSpec { Path = Path.GetFullPath(data), Validation = val is null ? null : Path.GetFullPath(val), Encoding = encoding },
             InitFrom = initFrom,
         };
+        if (sweep is not null)
+            return sweep.Run(task, options.Optimization, (directory, optimization, fit) =>
+                SupervisedRun.Start(spec with { Training = options with { Optimization = optimization, Fit = fit } }, directory).Loop, cancellation);
         string runDir = parse.GetValue(o.RunDir) ?? TrainCommand.DefaultRunDirectory();
         if (new RunDirectory(runDir).HoldsRun)
             throw new UserFacingException($"the run directory '{Path.GetFullPath(runDir)}' already holds a run; continue it with --resume {runDir}, or choose another --run-dir. Nothing was changed.");

@@ -41,6 +41,11 @@ public enum LearningRateScheduleKind
     Exponential,
     /// <summary>Linear warm-up, then cosine down to MinLearningRate at ScheduleSteps.</summary>
     Cosine,
+    /// <summary>
+    /// The learning-rate range test's sweep (<see cref="LearningRateFinder"/>): from LearningRate up to
+    /// RangeEndLearningRate, geometrically, over ScheduleSteps updates.
+    /// </summary>
+    RangeTest,
 }
 
 /// <summary>Optimizer, clipping, weight decay and schedule of a run.</summary>
@@ -92,6 +97,8 @@ public sealed record OptimizationOptions
     public long? ScheduleSteps { get; init; }
     /// <summary>Cosine schedule: the final learning rate.</summary>
     public double MinLearningRate { get; init; }
+    /// <summary>Range-test schedule: the rate of the sweep's last update (it starts at LearningRate); null for other schedules.</summary>
+    public double? RangeEndLearningRate { get; init; }
 
     /// <summary>Throws ArgumentException (ParamName = the property) naming the first impossible setting.</summary>
     public void Validate()
@@ -115,6 +122,12 @@ public sealed record OptimizationOptions
         if (LrDecayEvery <= 0) throw Bad(nameof(LrDecayEvery), $"must be positive, got {LrDecayEvery}");
         if (WarmupSteps < 0) throw Bad(nameof(WarmupSteps), $"must be >= 0, got {WarmupSteps}");
         if (ScheduleSteps is long ss && ss < WarmupSteps) throw Bad(nameof(ScheduleSteps), $"must be >= the warm-up ({WarmupSteps}), got {ss}");
+        if (Schedule == LearningRateScheduleKind.RangeTest)
+        {
+            if (!(RangeEndLearningRate is double end && end > LearningRate && double.IsFinite(end)))
+                throw Bad(nameof(RangeEndLearningRate), $"must be finite and above the start rate {LearningRate}, got {RangeEndLearningRate?.ToString() ?? "none"}");
+            if (ScheduleSteps is not long sweep || sweep < 2) throw Bad(nameof(ScheduleSteps), $"must be 2 or more for the range test, got {ScheduleSteps?.ToString() ?? "none"}");
+        }
         if (!(MinLearningRate >= 0 && MinLearningRate <= LearningRate)) throw Bad(nameof(MinLearningRate), $"must be in [0, learning rate {LearningRate}], got {MinLearningRate}");
     }
 
@@ -165,6 +178,9 @@ public sealed record OptimizationOptions
         LearningRateScheduleKind.Cosine => new CosineWarmupSchedule(LearningRate, WarmupSteps,
             ScheduleSteps ?? throw Bad(nameof(ScheduleSteps), "is needed by the cosine schedule: set it, or give a step or epoch budget"),
             MinLearningRate),
+        LearningRateScheduleKind.RangeTest => new ExponentialRangeSchedule(LearningRate,
+            RangeEndLearningRate ?? throw Bad(nameof(RangeEndLearningRate), "is needed by the range test: the rate of its last update"),
+            ScheduleSteps ?? throw Bad(nameof(ScheduleSteps), "is needed by the range test: the number of updates of the sweep")),
         _ => throw new ArgumentOutOfRangeException(nameof(Schedule), Schedule, "Unknown schedule."),
     };
 
