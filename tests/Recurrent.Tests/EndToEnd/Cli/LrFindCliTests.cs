@@ -53,6 +53,24 @@ public sealed class LrFindCliTests
         Assert.Contains("--task classify", r.Stdout);
     }
 
+    [Fact]
+    public void ForecastAndSeq2SeqSweepsWork()
+    {
+        using var dir = new TempDirectory();
+        string series = dir.File("series.csv", "y\n" + string.Concat(Enumerable.Range(0, 400).Select(i =>
+            (Math.Sin(i / 5.0) + 0.05 * ((i * 7919) % 13) / 13.0).ToString("F4", CultureInfo.InvariantCulture) + "\n")));
+        string output = Path.Combine(dir.Path, "forecast");
+        var r = CliRunner.Run("lr-find", "--task", "forecast", "--data", series, "--hidden", "12", "--steps", "40", "--out", output);
+        AssertSweepFiles(output, r, 1e-7, 40);
+
+        var rng = new Recurrent.Randomness.Rng(5);
+        string Word() => new(Enumerable.Range(0, 3 + rng.NextInt(5)).Select(_ => "abcdef"[rng.NextInt(6)]).ToArray());
+        string pairs = dir.File("pairs.tsv", string.Concat(Enumerable.Range(0, 150).Select(_ => Word()).Select(w => $"{w}\t{new string(w.Reverse().ToArray())}\n")));
+        output = Path.Combine(dir.Path, "seq2seq");
+        r = CliRunner.Run("lr-find", "--task", "seq2seq", "--data", pairs, "--hidden", "16", "--steps", "40", "--out", output);
+        AssertSweepFiles(output, r, 1e-7, 40);
+    }
+
     [Theory]
     [InlineData("--start-lr", "0", "--start-lr must be positive")]
     [InlineData("--start-lr", "-1", "--start-lr must be positive")]
