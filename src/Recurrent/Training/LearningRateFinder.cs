@@ -57,8 +57,8 @@ public enum LearningRateFinderStop
 /// <summary>
 /// The recorded curve and the rates it suggests: <see cref="Steepest"/> (fastai's "steep": the rate where the
 /// smoothed loss falls fastest against log(rate)) and <see cref="MinimumOverTen"/> (fastai's "minimum": a tenth of
-/// the rate with the lowest smoothed loss). <see cref="Suggested"/> is the steepest point, or minimum/10 when the
-/// curve is too short for a slope; null when nothing finite was recorded.
+/// the rate with the lowest smoothed loss; null when the loss never fell). <see cref="Suggested"/> is minimum/10 (see
+/// docs/lr-find.md for why not the steepest point); null when nothing finite was recorded.
 /// </summary>
 public sealed record LearningRateFinderResult(
     IReadOnlyList<LearningRatePoint> Points, LearningRateFinderStop Stop, double? Steepest, double? MinimumOverTen, double? Suggested, string Rule);
@@ -171,9 +171,10 @@ public static class LearningRateFinder
                 steepest = window[i].LearningRate;
             }
         }
-        return steepest is double s && bestSlope < 0
-            ? new(points, stop, s, minimumOverTen, s, "steepest descent of the smoothed loss against log(lr)")
-            : new(points, stop, steepest, minimumOverTen, minimumOverTen, "minimum of the smoothed loss / 10 (the loss never fell)");
+        // The suggestion is minimum / 10: measured on tinyshakespeare (docs/lr-find.md), the steepest point of a short
+        // sweep sits right of the true one (the smoothing lags) and trained worse than both minimum / 10 and the docs' rate.
+        return new(points, stop, bestSlope < 0 ? steepest : null, minimumOverTen, minimumOverTen,
+            bestSlope < 0 ? "a tenth of the rate at the minimum of the smoothed loss" : "a tenth of the rate at the minimum of the smoothed loss; the loss never fell");
     }
 
     /// <summary>fastai's debiased exponential moving average and its stop rule.</summary>

@@ -14,7 +14,7 @@ public sealed class LrFindCliTests
     private static void AssertSweepFiles(string output, CliRunner.Result r, double start, int steps)
     {
         Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
-        Assert.Matches(@"suggested learning rate: [0-9.eE+-]+ \((steepest descent|minimum)", r.Stdout);
+        Assert.Matches(@"suggested learning rate: [0-9.eE+-]+ \(a tenth of the rate at the minimum", r.Stdout);
         foreach (string file in new[] { "lr_find.csv", "lr_find.png", "lr_find.svg" })
             Assert.True(new FileInfo(Path.Combine(output, file)).Length > 100, file);
         Assert.Contains("<svg", File.ReadAllText(Path.Combine(output, "lr_find.svg")));

@@ -48,8 +48,8 @@ public sealed class LearningRateFinderTests
         Assert.NotNull(result.Steepest);
         double ratio = Math.Pow(1e8, 1.0 / 100);
         Assert.InRange(result.Steepest!.Value, 1e-3 / ratio * 0.999, 1e-3 * 1.001);
-        Assert.Equal(result.Steepest, result.Suggested);
-        Assert.Contains("steepest", result.Rule);
+        Assert.Equal(result.MinimumOverTen, result.Suggested);
+        Assert.Contains("minimum", result.Rule);
         // The minimum of this curve is at its end (within the points the rule reads: the last 5 are left out).
         Assert.Equal(result.Points[^(LearningRateFinder.SkipEnd + 1)].LearningRate / 10, result.MinimumOverTen!.Value, 1e-12);
     }
