@@ -565,8 +565,9 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
 
     // Layer normalisation starts as the identity on the normalised values (gains 1, cell bias 0, as nn.LayerNorm); each
     // Mogrifier matrix (or factor) Xavier-uniform on its own (out, in) shape, so the first rounds scale by 2σ(small) ≈ 1.
-    internal static void InitCellStructure(RecurrentDirection<T> dir, ParameterStore<T> store, Rng rng)
+    private void InitCellStructure(RecurrentDirection<T> dir, Rng rng)
     {
+        ParameterStore<T> store = Parameters;
         foreach (var gain in new[] { dir.LayerNormInputGain, dir.LayerNormRecurrentGain, dir.LayerNormCellGain })
             if (gain is not null) store.Value(gain).Fill(T.One);
         if (dir.LayerNormCellBias is not null) store.Value(dir.LayerNormCellBias).Clear();
@@ -574,6 +575,4 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
         foreach (var m in dir.Mogrifier.Parameters)
             Initializers.XavierUniform(store.Value(m), m.Shape[0], m.Shape[1], rng);
     }
-
-    private void InitCellStructure(RecurrentDirection<T> dir, Rng rng) => InitCellStructure(dir, Parameters, rng);
 }
