@@ -2,7 +2,7 @@
 // `rnn train`'s data, model and optimizer flags (TrainCommand.Flags, TaskFlags) and goes through the same start
 // code as `rnn train --task KIND` (TrainCommand.Execute with a Sweep): the task builds its run from the sweep's
 // options, in a temporary run directory that is deleted afterwards, and the library's LearningRateFinder trains it
-// on the one fit loop. The sweep's curve goes to --out as lr_find.csv, lr_find.png and lr_find.svg; one line says
+// on the one fit loop. The sweep's curve goes to --out as lr_find.csv, lr_find.png, lr_find.svg and lr_find.json (`rnn ui` draws it); one line says
 // the suggested rate and the rule that chose it. Flags that only a training run uses (budgets, schedules, the run
 // directory, samples) are refused.
 using System.CommandLine;
@@ -35,14 +35,14 @@ internal static class LrFindCommand
     {
         public readonly Option<double?> StartLr = new("--start-lr") { Description = $"Learning rate of the first update (default {new LearningRateFinderOptions().StartLearningRate:G})." };
         public readonly Option<double?> EndLr = new("--end-lr") { Description = $"Learning rate of the last update (default {new LearningRateFinderOptions().EndLearningRate:G})." };
-        public readonly Option<string?> Out = new("--out") { HelpName = "DIR", Description = "Directory for lr_find.csv, lr_find.png and lr_find.svg (default runs/lr-find-DATE-TIME)." };
+        public readonly Option<string?> Out = new("--out") { HelpName = "DIR", Description = "Directory for lr_find.csv, lr_find.png, lr_find.svg and lr_find.json (default runs/lr-find-DATE-TIME)." };
         public IEnumerable<Option> All => [StartLr, EndLr, Out];
     }
 
     /// <summary>`rnn train` flags that describe a training run, not the model or its optimizer: refused here.</summary>
     private static Option[] TrainingOnly(TrainCommand.Flags o) =>
     [
-        o.Resume, o.RunDir, o.Epochs, o.Time, o.Patience, o.EvalEvery, o.LogEvery, o.CheckpointEvery, o.MaxBadSteps,
+        o.Resume, o.RunDir, o.Ui, o.UiHost, o.Epochs, o.Time, o.Patience, o.EvalEvery, o.LogEvery, o.CheckpointEvery, o.MaxBadSteps,
         o.SampleEvery, o.SampleLength, o.SampleTemperature, o.SamplePrime,
         o.Lr, o.LrSchedule, o.LrDecay, o.LrDecayAfter, o.LrDecayEvery, o.Warmup, o.ScheduleSteps, o.MinLr, o.AverageWeights,
     ];

@@ -4,6 +4,7 @@
 // loop in a run directory: the progress display, Ctrl+C/SIGTERM, divergence turned into a one-line error, the loss
 // plot, and the closing lines (why it stopped, the metrics, the files, how to continue).
 using System.CommandLine;
+using Recurrent.Cli.Dashboard;
 using Recurrent.Cli.Reporting;
 using Recurrent.LanguageModels;
 using Recurrent.Training;
@@ -70,6 +71,20 @@ internal static partial class TrainCommand
     /// </summary>
     internal static Option[] ActivationPenaltyFlags(Flags o) => [o.Ar, o.Tar];
 
+    /// <summary>--ui and --ui-host: every kind of run takes them, also when resumed.</summary>
+    internal static Option[] UiFlags(Flags o) => [o.Ui, o.UiHost];
+
+    /// <summary>The dashboard asked for with --ui [PORT] (and --ui-host), or null.</summary>
+    internal static DashboardRequest? ReadUi(ParseResult parse, Flags o)
+    {
+        if (!CommonOptions.Given(parse, o.Ui))
+        {
+            if (CommonOptions.Given(parse, o.UiHost)) throw new UserFacingException("--ui-host needs --ui: it says where the dashboard listens.");
+            return null;
+        }
+        return new DashboardRequest(parse.GetValue(o.Ui) ?? 0, parse.GetValue(o.UiHost));
+    }
+
     /// <summary>The flags <see cref="ReadFit"/> reads.</summary>
     internal static Option[] FitFlags(Flags o) => [o.Epochs, o.Steps, o.Time, o.Patience, o.EvalEvery, o.LogEvery, o.CheckpointEvery, o.MaxBadSteps];
 
@@ -78,10 +93,17 @@ internal static partial class TrainCommand
     /// divergence into a one-line error, draws the loss plot and prints why it stopped, the last and best evaluation
     /// and the files. Returns the exit code: 130 when interrupted (a checkpoint was written), else 0.
     /// </summary>
-    internal static int RunFit(FitLoop loop, RunDirectory run, bool quiet, CancellationToken cancellation, TextSampler? sampler = null,
-        Action<FitOutcome>? more = null)
+    internal static int RunFit(FitLoop loop, RunDirectory run, bool quiet, DashboardRequest? ui, CancellationToken cancellation,
+        TextSampler? sampler = null, Action<FitOutcome>? more = null)
     {
         if (!quiet && AveragingLine(loop) is string averaging) Console.WriteLine(averaging);
+        // The dashboard reads the run directory's files, so it is the same for every kind of model; it lives while the run trains.
+        DashboardServer? dashboard = ui is null ? null : DashboardServer.StartAsync([run.Path], ui.Host, ui.Port).GetAwaiter().GetResult();
+        if (dashboard is not null)
+        {
+            Console.WriteLine($"dashboard: {dashboard.Url} (live while this run trains; afterwards: rnn ui {run.Path})");
+            if (dashboard.RequiresToken) Console.WriteLine("dashboard listens beyond this machine: requests without the token in this address are refused.");
+        }
         FitOutcome outcome;
         try
         {
@@ -90,6 +112,10 @@ internal static partial class TrainCommand
         catch (TrainingDivergedException e)
         {
             throw new UserFacingException(e.Message);
+        }
+        finally
+        {
+            dashboard?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
         string plots;
         try

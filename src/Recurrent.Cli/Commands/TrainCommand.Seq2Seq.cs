@@ -18,7 +18,7 @@ internal static partial class TrainCommand
     private static Option[] Seq2SeqFlags(Flags o, TaskFlags t) =>
     [
         o.Task, o.Data, o.Val, o.ValFraction, o.Encoding, o.Model, o.Layers, o.Hidden, o.Embedding, o.Batch, o.RunDir, o.Resume, o.InitFrom, o.Seed, o.Quiet,
-        t.ReverseSource, t.MaxOutput, .. OptimizationFlags(o), .. FitFlags(o),
+        t.ReverseSource, t.MaxOutput, .. OptimizationFlags(o), .. FitFlags(o), .. UiFlags(o),
     ];
 
     private static int ExecuteSeq2Seq(ParseResult parse, Flags o, TaskFlags t, CancellationToken cancellation, LrFindCommand.Sweep? sweep)
@@ -80,13 +80,13 @@ internal static partial class TrainCommand
         bool quiet = parse.GetValue(o.Quiet);
         var run = Map(() => Seq2SeqRun.Start(spec, runDir));
         if (!quiet) PrintSeq2SeqHeader(run);
-        return TrainSeq2Seq(run, quiet, cancellation);
+        return TrainSeq2Seq(run, quiet, ReadUi(parse, o), cancellation);
     }
 
     /// <summary>`rnn train --resume DIR` for a seq2seq run: only the run controls may change.</summary>
     private static int ResumeSeq2Seq(ParseResult parse, Flags o, TaskFlags t, string checkpoint, CancellationToken cancellation)
     {
-        Option[] allowed = [o.Task, o.Resume, o.Quiet, .. FitFlags(o)];
+        Option[] allowed = [o.Task, o.Resume, o.Quiet, .. FitFlags(o), .. UiFlags(o)];
         foreach (var option in Seq2SeqFlags(o, t).Except(allowed))
             if (CommonOptions.Given(parse, option))
                 throw new UserFacingException($"{option.Name} cannot be used with --resume: a resumed run keeps the settings it started with " +
@@ -102,11 +102,11 @@ internal static partial class TrainCommand
             PrintSeq2SeqHeader(run);
             Console.WriteLine($"resuming at step {run.Loop.Step}, epoch {Format.Number(run.Loop.FractionalEpoch, "F2")}");
         }
-        return TrainSeq2Seq(run, quiet, cancellation);
+        return TrainSeq2Seq(run, quiet, ReadUi(parse, o), cancellation);
     }
 
-    private static int TrainSeq2Seq(Seq2SeqRun run, bool quiet, CancellationToken cancellation) =>
-        RunFit(run.Loop, run.RunDirectory, quiet, cancellation, more: outcome =>
+    private static int TrainSeq2Seq(Seq2SeqRun run, bool quiet, Recurrent.Cli.Dashboard.DashboardRequest? ui, CancellationToken cancellation) =>
+        RunFit(run.Loop, run.RunDirectory, quiet, ui, cancellation, more: outcome =>
         {
             string model = File.Exists(run.RunDirectory.Best) ? run.RunDirectory.Best : run.RunDirectory.Last;
             Console.WriteLine($"model: {model} ({run.Vocabulary.Size - Seq2SeqVocabulary.Specials} characters, outputs up to {run.Model.Config.MaxTargetLength})");

@@ -99,6 +99,8 @@ internal static partial class TrainCommand
         public readonly Option<ulong?> Seed = new("--seed") { Description = "Random seed (default 1)." };
         public readonly Option<bool> Quiet = new("--quiet") { Description = "Print only the summary and the final sample." };
         public readonly Option<int?> CheckpointEvery = new("--checkpoint-every") { Description = "Also write last.safetensors every N updates (default 0: at evaluations and at the end)." };
+        public readonly Option<int?> Ui = new("--ui") { HelpName = "PORT", Arity = ArgumentArity.ZeroOrOne, Description = "Serve a live dashboard of this run in the browser at http://127.0.0.1:PORT (default: a free port, printed at start); after the run, `rnn ui RUN_DIR` shows it again." };
+        public readonly Option<string?> UiHost = new("--ui-host") { HelpName = "ADDRESS", Description = "With --ui: listen on this address instead of 127.0.0.1 (e.g. 0.0.0.0); every request then needs the token printed in the dashboard's address." };
         public readonly Option<int?> MaxBadSteps = new("--max-bad-steps") { Description = "Stop after N windows in a row with a non-finite loss or gradient; each is skipped, not applied (default 10)." };
 
         public IEnumerable<Option> All =>
@@ -107,7 +109,7 @@ internal static partial class TrainCommand
             Data, Encoding, Tokenizer, MaxVocab, UserDict, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, Layers, Hidden, Embedding, TieWeights, Dropout, DropoutMasks, DropoutInput, DropoutOutput, DropoutEmbedding, WeightDrop, LayerNorm, Mogrifier, MogrifierRank, Batch,
             SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, Ar, Tar, AverageWeights, LrSchedule, LrDecay,
             LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, Epochs, Steps, Time, EvalEvery, Patience, LogEvery,
-            SampleEvery, SampleLength, SampleTemperature, SamplePrime, RunDir, Resume, InitFrom, Seed, Quiet, CheckpointEvery, MaxBadSteps,
+            SampleEvery, SampleLength, SampleTemperature, SamplePrime, RunDir, Resume, InitFrom, Seed, Quiet, CheckpointEvery, MaxBadSteps, Ui, UiHost,
         ];
 
         /// <summary>Options a resumed run takes from its checkpoint: giving them with --resume is an error.</summary>
@@ -259,7 +261,7 @@ internal static partial class TrainCommand
         LanguageModelRun trainer = Map(() =>
             LanguageModelRun.Start(options, data, runDir, spec, init?.Content.Parameters, init?.Path));
         if (!quiet) PrintHeader(trainer, data, spec, builtIn, init);
-        return Train(trainer, quiet, cancellation);
+        return Train(trainer, quiet, ReadUi(parse, o), cancellation);
     }
 
     /// <summary>
@@ -330,11 +332,11 @@ internal static partial class TrainCommand
             PrintHeader(trainer, data, state.Data, builtIn, null);
             Console.WriteLine($"resuming at step {trainer.Loop.Step}, epoch {Format.Number(trainer.Loop.FractionalEpoch, "F2")}");
         }
-        return Train(trainer, quiet, cancellation);
+        return Train(trainer, quiet, ReadUi(parse, o), cancellation);
     }
 
-    private static int Train(LanguageModelRun trainer, bool quiet, CancellationToken cancellation) =>
-        RunFit(trainer.Loop, trainer.RunDirectory, quiet, cancellation, trainer.Sampler, outcome =>
+    private static int Train(LanguageModelRun trainer, bool quiet, Recurrent.Cli.Dashboard.DashboardRequest? ui, CancellationToken cancellation) =>
+        RunFit(trainer.Loop, trainer.RunDirectory, quiet, ui, cancellation, trainer.Sampler, outcome =>
         {
             var run = trainer.RunDirectory;
             double temperature = trainer.Options.SampleTemperature;

@@ -21,7 +21,7 @@ internal static class TrainForecast
     [
         o.Task, o.Data, o.Encoding, o.ValFraction, .. t.ForecastShape,
         o.Model, o.Activation, o.GateActivation, o.Hidden, o.Layers, o.Batch, o.RunDir, o.Resume, o.InitFrom, o.Seed, o.Quiet,
-        .. TrainCommand.OptimizationFlags(o), .. TrainCommand.ActivationPenaltyFlags(o), .. TrainCommand.FitFlags(o),
+        .. TrainCommand.OptimizationFlags(o), .. TrainCommand.ActivationPenaltyFlags(o), .. TrainCommand.FitFlags(o), .. TrainCommand.UiFlags(o),
     ];
 
     /// <summary>Starts a new --task forecast run.</summary>
@@ -90,13 +90,13 @@ internal static class TrainForecast
         var run = TrainCommand.Map(() => ForecastRun.Start(spec, runDir));
         bool quiet = parse.GetValue(o.Quiet);
         if (!quiet) PrintHeader(run);
-        return Train(run, quiet, cancellation);
+        return Train(run, quiet, TrainCommand.ReadUi(parse, o), cancellation);
     }
 
     /// <summary>`rnn train --resume DIR` for a forecast run: only the run controls may change.</summary>
     public static int Resume(ParseResult parse, TrainCommand.Flags o, TrainCommand.TaskFlags t, string checkpoint, CancellationToken cancellation)
     {
-        var mayChange = new HashSet<Option>([o.Task, o.Resume, o.Quiet, .. TrainCommand.FitFlags(o)]);
+        var mayChange = new HashSet<Option>([o.Task, o.Resume, o.Quiet, .. TrainCommand.FitFlags(o), .. TrainCommand.UiFlags(o)]);
         if (Used(o, t).FirstOrDefault(f => !mayChange.Contains(f) && CommonOptions.Given(parse, f)) is Option fixedFlag)
             throw new UserFacingException($"{fixedFlag.Name} cannot be used with --resume: a resumed forecast run keeps the series, model and optimizer it " +
                 "started with; only the budgets and intervals (--epochs, --steps, --time, --patience, --eval-every, --log-every, --checkpoint-every, --max-bad-steps) may change.");
@@ -111,11 +111,11 @@ internal static class TrainForecast
             PrintHeader(run);
             Console.WriteLine($"resuming at step {run.Loop.Step}, epoch {Format.Number(run.Loop.FractionalEpoch, "F2")}");
         }
-        return Train(run, quiet, cancellation);
+        return Train(run, quiet, TrainCommand.ReadUi(parse, o), cancellation);
     }
 
-    private static int Train(ForecastRun run, bool quiet, CancellationToken cancellation) =>
-        TrainCommand.RunFit(run.Loop, run.RunDirectory, quiet, cancellation, more: outcome =>
+    private static int Train(ForecastRun run, bool quiet, Recurrent.Cli.Dashboard.DashboardRequest? ui, CancellationToken cancellation) =>
+        TrainCommand.RunFit(run.Loop, run.RunDirectory, quiet, ui, cancellation, more: outcome =>
         {
             var dir = run.RunDirectory;
             string model = File.Exists(dir.Best) ? dir.Best : dir.Last;

@@ -20,7 +20,7 @@ internal static class TrainSupervised
     [
         o.Task, o.Bidirectional, o.Data, o.Val, o.ValFraction, o.Encoding, .. task == "classify" ? [o.Tokenizer, t.FeaturesPerStep] : Array.Empty<Option>(),
         o.Model, o.Activation, o.GateActivation, o.Layers, o.Hidden, o.Embedding, o.Dropout, o.Batch, o.RunDir, o.Resume, o.InitFrom, o.Seed, o.Quiet,
-        .. TrainCommand.OptimizationFlags(o), .. TrainCommand.ActivationPenaltyFlags(o), .. TrainCommand.FitFlags(o),
+        .. TrainCommand.OptimizationFlags(o), .. TrainCommand.ActivationPenaltyFlags(o), .. TrainCommand.FitFlags(o), .. TrainCommand.UiFlags(o),
     ];
 
     /// <summary>Trains --task classify or tag; the options of <paramref name="t"/> other than classify's --features-per-step are refused.</summary>
@@ -95,13 +95,13 @@ internal static class TrainSupervised
         bool quiet = parse.GetValue(o.Quiet);
         var run = TrainCommand.Map(() => SupervisedRun.Start(spec, runDir));
         if (!quiet) PrintHeader(run);
-        return Train(run, quiet, cancellation);
+        return Train(run, quiet, TrainCommand.ReadUi(parse, o), cancellation);
     }
 
     /// <summary>`rnn train --resume DIR` for a classify or tag run: only the run controls may change.</summary>
     public static int Resume(ParseResult parse, TrainCommand.Flags o, TrainCommand.TaskFlags t, string task, string checkpoint, CancellationToken cancellation)
     {
-        Option[] allowed = [o.Task, o.Resume, o.Quiet, .. TrainCommand.FitFlags(o)];
+        Option[] allowed = [o.Task, o.Resume, o.Quiet, .. TrainCommand.FitFlags(o), .. TrainCommand.UiFlags(o)];
         foreach (var option in Used(o, t, task).Except(allowed))
             if (CommonOptions.Given(parse, option))
                 throw new UserFacingException($"{option.Name} cannot be used with --resume: a resumed run keeps the settings it started with " +
@@ -117,11 +117,11 @@ internal static class TrainSupervised
             PrintHeader(run);
             Console.WriteLine($"resuming at step {run.Loop.Step}, epoch {Format.Number(run.Loop.FractionalEpoch, "F2")}");
         }
-        return Train(run, quiet, cancellation);
+        return Train(run, quiet, TrainCommand.ReadUi(parse, o), cancellation);
     }
 
-    private static int Train(SupervisedRun run, bool quiet, CancellationToken cancellation) =>
-        TrainCommand.RunFit(run.Loop, run.RunDirectory, quiet, cancellation, more: outcome =>
+    private static int Train(SupervisedRun run, bool quiet, Recurrent.Cli.Dashboard.DashboardRequest? ui, CancellationToken cancellation) =>
+        TrainCommand.RunFit(run.Loop, run.RunDirectory, quiet, ui, cancellation, more: outcome =>
         {
             string model = File.Exists(run.RunDirectory.Best) ? run.RunDirectory.Best : run.RunDirectory.Last;
             string what = run.Task is SequenceClassifier c ? $"{c.Labels.Count} labels: {string.Join(", ", c.Labels.Names)}"

@@ -47,7 +47,7 @@ internal static partial class HtmlReport
         var records = MetricsLog.Read(run.Metrics);
         var samples = File.Exists(run.Samples) ? ReadSamples(File.ReadAllText(run.Samples)) : [];
         string name = Path.GetFileName(run.Path.TrimEnd(Path.DirectorySeparatorChar));
-        var (checkpoint, checkpointPath, checkpointError) = ReadCheckpoint(run);
+        var (checkpoint, checkpointPath, checkpointError) = RunConfiguration.ReadCheckpoint(run);
 
         var h = new StringBuilder();
         h.Append("<!DOCTYPE html>\n<html lang=\"en\" data-report=\"pending\">\n<head>\n<meta charset=\"utf-8\">\n");
@@ -62,7 +62,7 @@ internal static partial class HtmlReport
         h.Append("<section><h2>Curves</h2><div class=\"charts\">\n");
         var trainLoss = records.Where(r => r.TrainLoss is not null).Select(r => ((double)r.Step, r.TrainLoss!.Value)).ToList();
         var valLoss = records.Where(r => r.ValidationLoss is not null).Select(r => ((double)r.Step, r.ValidationLoss!.Value)).ToList();
-        string? kind = checkpoint?.Training is string state ? RunKind(state) : null;
+        string? kind = checkpoint?.Training is string state ? RunConfiguration.RunKind(state) : null;
         h.Append(Figure(SvgLineChart.Render("chart-loss", "Loss", "step", LossAxis.Label(run),
             [new ChartSeries("train", trainLoss, "#1f77b4"), new ChartSeries("validation", valLoss, "#d62728")])));
         h.Append(Figure(SvgLineChart.Render("chart-lr", "Learning rate", "step", "learning rate",
@@ -118,7 +118,7 @@ internal static partial class HtmlReport
         var lastTrain = records.LastOrDefault(r => r.TrainLoss is not null);
         var bestVal = records.Where(r => r.ValidationLoss is double v && double.IsFinite(v)).MinBy(r => r.ValidationLoss!.Value);
         // Bits per token and tokens only mean something for a language model; other kinds read time steps.
-        bool languageModel = checkpoint?.Training is not string training || RunKind(training) is null or "lm";
+        bool languageModel = checkpoint?.Training is not string training || RunConfiguration.RunKind(training) is null or "lm";
         var speeds = records.Where(r => r.TokensPerSecond > 0).Select(r => r.TokensPerSecond).Order().ToList();
         List<(string, string)> rows =
         [
@@ -147,76 +147,21 @@ internal static partial class HtmlReport
     private static void AppendConfiguration(StringBuilder h, ModelFileContent content, string path)
     {
         h.Append(CultureInfo.InvariantCulture, $"<p class=\"note\">From <code>{Esc(Path.GetFileName(path))}</code>.</p>\n<div class=\"config\">\n");
-        h.Append("<div><h3>Model</h3>\n");
-        using (var config = JsonDocument.Parse(JsonSerializer.Serialize(content.Config, ModelFile.JsonOptions)))
-            Table(h, "model", Flatten(config.RootElement));
-        if (content.Tokenizer is string tokenizer)
+        // Consecutive tables with the same title (the model and its tokenizer) share one block.
+        string? open = null;
+        foreach (var table in RunConfiguration.Tables(content))
         {
-            using var doc = TryParse(tokenizer);
-            if (doc is not null)
+            if (table.Title != open)
             {
-                var e = doc.RootElement;
-                string kind = e.TryGetProperty("kind", out var k) ? k.ToString() : "?";
-                Table(h, "tokenizer", [("tokenizer", kind)]);
+                if (open is not null) h.Append("</div>\n");
+                h.Append(CultureInfo.InvariantCulture, $"<div><h3>{Esc(table.Title)}</h3>\n");
+                open = table.Title;
             }
+            Table(h, table.Class, table.Rows);
         }
-        h.Append("</div>\n");
-        if (content.Training is string training)
-        {
-            using var doc = TryParse(training);
-            if (doc is not null)
-            {
-                // The fit state's "run" is the application's description: its option groups (options, model,
-                // optimization, fit, data, ...) as objects, and a few plain values (kind, train_tokens).
-                if (doc.RootElement.TryGetProperty("run", out var run) && run.ValueKind == JsonValueKind.Object)
-                {
-                    var plain = run.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Object).Select(p => (p.Name, p.Value.ToString())).ToList();
-                    foreach (var group in run.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Object))
-                    {
-                        var rows = Flatten(group.Value);
-                        // The BPE encoding is a default carried by every run; show it only where a BPE tokenizer used it.
-                        if (!rows.Any(r => r.Item1 == "tokenizer" && r.Item2 == "bpe")) rows.RemoveAll(r => r.Item1 == "bpe_encoding");
-                        string title = group.Name switch { "options" => "Training", "model" => "Architecture", _ => char.ToUpperInvariant(group.Name[0]) + group.Name[1..] };
-                        h.Append(CultureInfo.InvariantCulture, $"<div><h3>{Esc(title)}</h3>\n");
-                        Table(h, group.Name == "options" ? "training" : group.Name, rows);
-                        h.Append("</div>\n");
-                    }
-                    if (plain.Count > 0)
-                    {
-                        h.Append("<div><h3>Run</h3>\n");
-                        Table(h, "run", plain);
-                        h.Append("</div>\n");
-                    }
-                }
-            }
-        }
+        if (open is not null) h.Append("</div>\n");
         h.Append("</div>\n");
     }
-
-    // The kind of run a checkpoint's fit state describes ("lm", "classify", ...), or null when it does not say.
-    private static string? RunKind(string training)
-    {
-        using var doc = TryParse(training);
-        return doc is not null && doc.RootElement.TryGetProperty("run", out var run) && run.ValueKind == JsonValueKind.Object
-            && run.TryGetProperty("kind", out var kind) && kind.ValueKind == JsonValueKind.String ? kind.GetString() : null;
-    }
-
-    private static JsonDocument? TryParse(string json)
-    {
-        try { return JsonDocument.Parse(json); }
-        catch (JsonException) { return null; }
-    }
-
-    private static List<(string, string)> Flatten(JsonElement e) =>
-        e.ValueKind == JsonValueKind.Object
-            ? e.EnumerateObject().Select(p => (p.Name, p.Value.ValueKind switch
-            {
-                JsonValueKind.Array => string.Join(", ", p.Value.EnumerateArray().Select(v => v.ToString())),
-                JsonValueKind.Null => "-",
-                JsonValueKind.String => p.Value.GetString() ?? "",
-                _ => p.Value.GetRawText(),
-            })).ToList()
-            : [];
 
     private static void Table(StringBuilder h, string cls, IEnumerable<(string Key, string Value)> rows)
     {
@@ -224,20 +169,6 @@ internal static partial class HtmlReport
         foreach (var (key, value) in rows)
             h.Append(CultureInfo.InvariantCulture, $"<tr><th>{Esc(key)}</th><td>{Esc(value)}</td></tr>");
         h.Append("</table>\n");
-    }
-
-    private static (ModelFileContent? Content, string? Path, string? Error) ReadCheckpoint(RunDirectory run)
-    {
-        foreach (string path in new[] { run.Last, run.Best })
-        {
-            if (!File.Exists(path)) continue;
-            try { return (ModelFile.Read(path), path, null); }
-            catch (Exception e) when (e is InvalidDataException or IOException)
-            {
-                return (null, null, $"The configuration could not be read: {e.Message}");
-            }
-        }
-        return (null, null, null);
     }
 
     /// <summary>The samples of samples.txt ("---- step N ----" then the text), in file order.</summary>

@@ -1,8 +1,10 @@
 // LrFindPlot: the learning-rate range test's picture — raw and smoothed loss against the learning rate on a log axis,
 // with the suggested rate (and the other rule's rate) marked — drawn with ScottPlot as lr_find.png and lr_find.svg,
-// and the curve itself as lr_find.csv (lr, loss, smoothed). Files are written atomically.
+// the curve itself as lr_find.csv (lr, loss, smoothed), and the suggestion with its rule as lr_find.json (for the
+// dashboard). Files are written atomically.
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Recurrent.Serialization;
 using Recurrent.Training;
 using ScottPlot;
@@ -11,7 +13,7 @@ namespace Recurrent.Cli.Reporting;
 
 internal static class LrFindPlot
 {
-    public const string CsvFile = "lr_find.csv", PngFile = "lr_find.png", SvgFile = "lr_find.svg";
+    public const string CsvFile = "lr_find.csv", PngFile = "lr_find.png", SvgFile = "lr_find.svg", JsonFile = "lr_find.json";
     private const int Width = 900, Height = 520;
 
     /// <summary>Writes the three files into <paramref name="directory"/> (which must exist); returns their paths.</summary>
@@ -61,7 +63,15 @@ internal static class LrFindPlot
         ModelFile.WriteAtomically(csvPath, s => s.Write(csvBytes));
         ModelFile.WriteAtomically(pngPath, s => s.Write(png));
         ModelFile.WriteAtomically(svgPath, s => s.Write(svg));
-        return [csvPath, pngPath, svgPath];
+        // The suggestion and how it was chosen, for the dashboard (`rnn ui DIR` draws the sweep with them).
+        string jsonPath = Path.Combine(directory, JsonFile);
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
+        {
+            ["suggested"] = result.Suggested, ["rule"] = result.Rule, ["steepest"] = result.Steepest,
+            ["minimum_over_ten"] = result.MinimumOverTen, ["stop"] = result.Stop.ToString(), ["title"] = title,
+        });
+        ModelFile.WriteAtomically(jsonPath, s => s.Write(json));
+        return [csvPath, pngPath, svgPath, jsonPath];
     }
 
     private static void Mark(Plot plot, double? lr, string rule, bool suggested, Color color)
