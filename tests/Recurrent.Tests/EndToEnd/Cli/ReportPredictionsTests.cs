@@ -1,5 +1,5 @@
 // `rnn report` shows predictions.json: a real classify run writes the file (and lists it) and its report holds the
-// confusion matrix with the file's counts and the example predictions; a forecaster's windows become charts with
+// confusion matrix with the file's counts and the example predictions; a tagger's sentences mark the wrong tags; a forecaster's windows become charts with
 // data, which the page's chart count includes; seq2seq outputs become a table; a damaged file gives a note and the
 // report is still written; a run without the file has no such section.
 using System.Text.Json.Nodes;
@@ -66,6 +66,20 @@ public sealed class ReportPredictionsTests
         // Both forecast lines start at the last history value: 4 + (1 + 2) + (1 + 1: the null is left out); 3 + (1 + 1) + (1 + 1).
         Assert.Equal([9, 7], forecasts.Select(m => int.Parse(m.Groups[2].Value)));
         Assert.Contains("Forecast 2 — series b — load", html);
+    }
+
+    [Fact]
+    public void ATaggersSentencesShowTheWrongTags()
+    {
+        using var dir = new TempDirectory();
+        WriteMetrics(dir.Path);
+        File.WriteAllText(Path.Combine(dir.Path, RunDirectory.PredictionsFile), """
+            {"step":20,"kind":"confusion","labels":["O","B-PER"],"matrix":[[5,1],[0,2]],"examples":[
+              {"tokens":["john","runs"],"target":["B-PER","O"],"predicted":["B-PER","B-PER"]}]}
+            """);
+        string html = Report(dir.Path);
+        Assert.Contains("7 of 8 right (87.5%)", html);
+        Assert.Contains("<tr><td>john<span class=\"tag\">/B-PER</span> runs<span class=\"tag\">/O</span><span class=\"wrong\">(B-PER)</span> </td><td>1/2</td></tr>", html);
     }
 
     [Fact]
