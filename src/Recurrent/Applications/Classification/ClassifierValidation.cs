@@ -12,7 +12,7 @@ using Recurrent.Training;
 namespace Recurrent.Classification;
 
 /// <summary>val_loss, val_accuracy and val_macro_f1 of a classifier, and what it predicted.</summary>
-// inputs: what each example reads, for people (its text, or its first numbers), parallel to examples.
+// inputs: what the first examples read (at least the first PredictionJson.MaxExamples), for people: text, or first numbers.
 internal sealed class ClassifierValidation(SequenceModel<float> model, IReadOnlyList<SequenceExample> examples, IReadOnlyList<string> inputs,
     int batchSize, Vocabulary labels) : IEvaluator, IEvaluationDetails
 {
