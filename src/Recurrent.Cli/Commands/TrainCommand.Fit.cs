@@ -143,6 +143,7 @@ internal static partial class TrainCommand
         if (File.Exists(run.Best)) files.Add(RunDirectory.BestFile);
         files.Add(RunDirectory.MetricsFile);
         if (File.Exists(run.Samples)) files.Add(RunDirectory.SamplesFile);
+        if (File.Exists(run.Predictions)) files.Add(RunDirectory.PredictionsFile);
         Console.WriteLine($"run directory {run.Path}: {string.Join(", ", files)}{plots}");
         more?.Invoke(outcome);
         return outcome.Reason == StopReason.Cancelled ? 130 : 0;

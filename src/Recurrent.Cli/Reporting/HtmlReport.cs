@@ -1,7 +1,8 @@
 // HtmlReport: `rnn report`'s page — one self-contained HTML file for a run directory: a summary, inline SVG
 // charts (SvgLineChart) of training and validation loss, learning rate, gradient norm and tokens/s from
-// metrics.jsonl, the samples printed during training (samples.txt), and the configuration stored in the run's
-// checkpoint (model architecture, training options, data). No network: CSS and the one small script are
+// metrics.jsonl, what the latest evaluation predicted (predictions.json: PredictionsSection), the samples printed
+// during training (samples.txt), and the configuration stored in the run's checkpoint (model architecture, training
+// options, data). No network: CSS and the one small script are
 // inline, nothing is fetched. The script marks the page (<html data-report="ok">) once every chart with data
 // has a drawn series and no error was raised or logged, so a headless browser can check the page
 // (tests/report-screenshot.sh).
@@ -79,6 +80,8 @@ internal static partial class HtmlReport
             h.Append(Figure(SvgLineChart.Render("chart-" + metric.Replace('_', '-'), metric, "step", metric, [new ChartSeries(metric, points, "#17becf")])));
         }
         h.Append("</div></section>\n");
+
+        PredictionsSection.Append(h, run);
 
         // Only language models print samples; for other kinds an empty section would only puzzle.
         bool languageModel = kind is null or "lm";
@@ -249,6 +252,8 @@ svg.chart .note { fill: var(--muted); font-size: 14px; }
 .sample { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 4px 12px; margin-bottom: 10px; }
 .sample h3 { color: var(--muted); font-weight: 500; font-size: 13px; }
 pre { margin: 0 0 8px; white-space: pre-wrap; font: 13px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; }
+table.confusion td { text-align: right; min-width: 48px; } table.confusion td.dark { color: #fff; }
+table.examples td { word-break: normal; } .wrong { color: #b5181b; font-weight: 600; } .tag { color: var(--muted); font-size: 12px; }
 .config { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
 
 """;

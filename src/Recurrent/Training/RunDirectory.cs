@@ -1,6 +1,6 @@
 // RunDirectory: the files of a training run of any kind of model — last.safetensors, best.safetensors, metrics.jsonl,
-// samples.txt (and the plots the CLI adds) — and the checks made before a run writes there: the directory can
-// be created and written, and a new run never overwrites an existing one (that needs --resume). A resumed run
+// samples.txt, predictions.json (and the plots the CLI adds) — and the checks made before a run writes there: the
+// directory can be created and written, and a new run never overwrites an existing one (that needs --resume). A resumed run
 // removes the temporary files that writes of a killed process left behind (ModelFile.WriteAtomically's
 // ".NAME.tmp-PID"); the files they were meant to replace are intact.
 
@@ -17,6 +17,8 @@ public sealed class RunDirectory
     public const string MetricsFile = "metrics.jsonl";
     /// <summary>Samples generated during training.</summary>
     public const string SamplesFile = "samples.txt";
+    /// <summary>What the latest evaluation predicted (a confusion matrix, examples), for kinds whose evaluator says.</summary>
+    public const string PredictionsFile = "predictions.json";
 
     /// <summary>Wraps <paramref name="path"/> (made absolute); does not touch the disk.</summary>
     public RunDirectory(string path)
@@ -35,6 +37,8 @@ public sealed class RunDirectory
     public string Metrics => File(MetricsFile);
     /// <summary>samples.txt.</summary>
     public string Samples => File(SamplesFile);
+    /// <summary>predictions.json.</summary>
+    public string Predictions => File(PredictionsFile);
 
     /// <summary>A file in the directory.</summary>
     public string File(string name) => System.IO.Path.Combine(Path, name);

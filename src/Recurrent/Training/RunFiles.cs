@@ -20,6 +20,7 @@ public static class RunFiles
         loop.RunDescription = description;
         var checkpoints = new CheckpointWriter(run, save);
         loop.Add(new MetricsLogWriter(run.Metrics)).Add(checkpoints);
+        if (loop.Evaluator is IEvaluationDetails details) loop.Add(new PredictionsWriter(run.Predictions, details)); // predictions.json
         return checkpoints;
     }
 }

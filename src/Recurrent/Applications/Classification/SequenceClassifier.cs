@@ -104,7 +104,10 @@ public sealed class SequenceClassifier : ISupervisedModel
         ArgumentNullException.ThrowIfNull(options);
         List<SequenceExample> trainExamples = Examples(train, "training", unknownLabelIsError: true);
         List<SequenceExample> valExamples = Examples(validation, "validation", unknownLabelIsError: false);
-        IEvaluator? evaluator = valExamples.Count > 0 ? new ClassifierValidation(Model, valExamples, options.BatchSize, Labels.Count) : null;
+        // What the first validation examples read, for predictions.json: Examples keeps the records whose label is absent or known.
+        var valInputs = validation.Where(r => r.Label is null || Labels.TryGetId(r.Label, out _)).Take(PredictionJson.MaxExamples)
+            .Select(r => Format == ClassificationFormat.Tsv ? r.Text : ClassifierValidation.Describe(r.Values)).ToList();
+        IEvaluator? evaluator = valExamples.Count > 0 ? new ClassifierValidation(Model, valExamples, valInputs, options.BatchSize, Labels) : null;
         return SupervisedFit.Create(Model, trainExamples, options, evaluator, valExamples.Count);
     }
 

@@ -21,9 +21,12 @@ public sealed record ForecastEvaluation(double Loss, ForecastAccuracy Overall, I
 
     /// <summary>
     /// Runs <paramref name="model"/> over <paramref name="windows"/> of <paramref name="series"/> in batches of
-    /// <paramref name="batchSize"/>. Throws ArgumentException when there is no window.
+    /// <paramref name="batchSize"/>. Throws ArgumentException when there is no window. <paramref name="observe"/>, when
+    /// given, sees each window's index in <paramref name="windows"/> and its point forecast (H, C_target) in the
+    /// series' units (a buffer reused for the next window: copy what you keep).
     /// </summary>
-    public static ForecastEvaluation Run(SequenceModel<float> model, ForecastSeries series, IReadOnlyList<ForecastWindowRef> windows, int batchSize = DefaultBatch)
+    public static ForecastEvaluation Run(SequenceModel<float> model, ForecastSeries series, IReadOnlyList<ForecastWindowRef> windows, int batchSize = DefaultBatch,
+        Action<int, double[]>? observe = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(series);
@@ -57,6 +60,7 @@ public sealed record ForecastEvaluation(double Loss, ForecastAccuracy Overall, I
                 var window = chunk[k];
                 series.Decode(window, output.Slice(k * block * q, block * q), decoded);
                 for (int i = 0; i < block; i++) predictions[i] = decoded[i * q + point];
+                observe?.Invoke(at + k, predictions);
                 series.Baselines(window, naive, seasonal);
                 if (!builders.TryGetValue(window.Segment, out var builder))
                     builders[window.Segment] = builder = new ForecastAccuracy.Builder(ct, spec.Season, series.MaseScale(window.Segment), spec.Quantiles);

@@ -1,7 +1,10 @@
 // ConfusionMatrix: counts of (true class, predicted class) pairs and the metrics derived from them —
 // accuracy, per-class precision, recall and F1, and macro-F1 (the unweighted mean of the per-class F1
 // over the classes that occur in the truth or the predictions, as scikit-learn's f1_score(average="macro")
-// with labels = the union of both; a class with no true and no predicted items is left out).
+// with labels = the union of both; a class with no true and no predicted items is left out). Its counts as JSON rows
+// are the "matrix" of predictions.json.
+using System.Text.Json.Nodes;
+
 namespace Recurrent.Supervised;
 
 /// <summary>Classification counts: <c>Count(actual, predicted)</c>, and accuracy / precision / recall / F1.</summary>
@@ -40,6 +43,19 @@ public sealed class ConfusionMatrix
 
     /// <summary>Items predicted as <paramref name="c"/>.</summary>
     public long PredictedCount(int c) { long s = 0; for (int a = 0; a < Classes; a++) s += Count(a, c); return s; }
+
+    /// <summary>The counts as C JSON arrays of C numbers: row = actual class, column = predicted class.</summary>
+    public JsonArray ToJsonRows()
+    {
+        var rows = new JsonArray();
+        for (int a = 0; a < Classes; a++)
+        {
+            var row = new JsonArray();
+            for (int p = 0; p < Classes; p++) row.Add(Count(a, p));
+            rows.Add(row);
+        }
+        return rows;
+    }
 
     /// <summary>Fraction predicted correctly (0 when empty).</summary>
     public double Accuracy

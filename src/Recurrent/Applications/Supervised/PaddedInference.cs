@@ -13,10 +13,11 @@ public static class PaddedInference
 {
     /// <summary>
     /// Mean cross-entropy and accuracy over the labelled targets of <paramref name="examples"/>, in one forward pass;
-    /// each (target, arg-max prediction) pair is also added to <paramref name="matrix"/> when one is given.
+    /// each (target, arg-max prediction) pair is also added to <paramref name="matrix"/> when one is given, and handed
+    /// to <paramref name="observe"/> (with the example, step and the prediction's probability) when one is given.
     /// </summary>
     public static (double Loss, double Accuracy) Evaluate(SequenceModel<float> model, IReadOnlyList<SequenceExample> examples, int batchSize,
-        ConfusionMatrix? matrix = null)
+        ConfusionMatrix? matrix = null, Action<PredictedTarget>? observe = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(examples);
@@ -33,13 +34,16 @@ public static class PaddedInference
             double loss = SoftmaxCrossEntropy.LossAndGradient(logits, batch.Targets, classes, Span<float>.Empty, out int n);
             lossSum += loss * n;
             counted += n;
-            ReadOnlySpan<int> targets = batch.Targets;
+            ReadOnlySpan<int> targets = batch.Targets; // (B) or (T,B): row r = t*B + b
             for (int r = 0; r < targets.Length; r++)
             {
                 if (targets[r] < 0) continue;
-                int predicted = ArgMax(logits.Slice(r * classes, classes));
+                ReadOnlySpan<float> row = logits.Slice(r * classes, classes);
+                int predicted = ArgMax(row);
                 if (predicted == targets[r]) right++;
                 matrix?.Add(targets[r], predicted);
+                if (observe is not null)
+                    observe(new PredictedTarget(start + r % indices.Length, r / indices.Length, targets[r], predicted, MaxProbability(row, predicted)));
             }
         }
         return counted == 0 ? (double.NaN, double.NaN) : (lossSum / counted, (double)right / counted);
@@ -93,6 +97,14 @@ public static class PaddedInference
 
     private static int FeaturesPerStep(SequenceModel<float> model) =>
         model.Config.Input == InputKind.Dense ? model.Config.InputSize : 0;
+
+    // The softmax probability of the arg-max class `best` of logits z: 1 / Σ exp(z_j − z_best), in double.
+    private static float MaxProbability(ReadOnlySpan<float> z, int best)
+    {
+        double sum = 0;
+        for (int j = 0; j < z.Length; j++) sum += Math.Exp(z[j] - z[best]);
+        return (float)(1 / sum);
+    }
 
     // softmax in double for the probabilities shown to users.
     private static void Softmax(ReadOnlySpan<float> z, Span<float> p)
