@@ -74,7 +74,7 @@ internal static partial class TrainCommand
     /// <summary>--ui and --ui-host: every kind of run takes them, also when resumed.</summary>
     internal static Option[] UiFlags(Flags o) => [o.Ui, o.UiHost];
 
-    /// <summary>The dashboard asked for with --ui [PORT] (and --ui-host), or null.</summary>
+    /// <summary>The dashboard asked for with --ui [PORT] (and --ui-host), or null; a bad port or host is refused here, before any work.</summary>
     internal static DashboardRequest? ReadUi(ParseResult parse, Flags o)
     {
         if (!CommonOptions.Given(parse, o.Ui))
@@ -82,7 +82,10 @@ internal static partial class TrainCommand
             if (CommonOptions.Given(parse, o.UiHost)) throw new UserFacingException("--ui-host needs --ui: it says where the dashboard listens.");
             return null;
         }
-        return new DashboardRequest(parse.GetValue(o.Ui) ?? 0, parse.GetValue(o.UiHost));
+        var request = new DashboardRequest(parse.GetValue(o.Ui) ?? 0, parse.GetValue(o.UiHost));
+        DashboardServer.CheckPort(request.Port);
+        DashboardServer.ParseHost(request.Host);
+        return request;
     }
 
     /// <summary>The flags <see cref="ReadFit"/> reads.</summary>

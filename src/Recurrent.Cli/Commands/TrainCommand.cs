@@ -147,6 +147,7 @@ internal static partial class TrainCommand
     internal static int Execute(ParseResult parse, Flags o, TaskFlags t, LrFindCommand.Sweep? sweep = null)
     {
         using var signals = new TrainingSignals();
+        if (sweep is null) ReadUi(parse, o); // --ui mistakes are reported before the data is read
         if (parse.GetValue(o.Resume) is string resume)
         {
             // The data, model and optimizer of a run are fixed when it starts, whatever its kind.

@@ -62,7 +62,7 @@ internal sealed partial class DashboardServer : IAsyncDisposable
     /// </summary>
     public static async Task<DashboardServer> StartAsync(IReadOnlyList<string> runDirectories, string? host, int port)
     {
-        if (port is < 0 or > 65535) throw new UserFacingException($"the dashboard port must be between 0 (a free port) and 65535, got {port}.");
+        CheckPort(port);
         IPAddress address = ParseHost(host);
         bool loopback = IPAddress.IsLoopback(address);
         var runs = Name(runDirectories);
@@ -104,7 +104,14 @@ internal sealed partial class DashboardServer : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private static IPAddress ParseHost(string? host)
+    /// <summary>Throws UserFacingException unless <paramref name="port"/> is 0 (a free port) to 65535.</summary>
+    internal static void CheckPort(int port)
+    {
+        if (port is < 0 or > 65535) throw new UserFacingException($"the dashboard port must be between 0 (a free port) and 65535, got {port}.");
+    }
+
+    /// <summary>The address to bind for --ui-host / --host (null or localhost: 127.0.0.1; *: all).</summary>
+    internal static IPAddress ParseHost(string? host)
     {
         if (string.IsNullOrWhiteSpace(host) || host == "localhost") return IPAddress.Loopback;
         if (host == "*") return IPAddress.Any;

@@ -305,7 +305,8 @@
   function examples(body, list) {
     if (!list.length) return;
     body.appendChild(el('h3', null, 'Examples'));
-    var keys = Object.keys(list[0]).filter(function (k) { return typeof list[0][k] !== 'object'; });
+    // Plain values and lists (a tagger's tokens and tags, shown space-separated); nested objects are left out.
+    var keys = Object.keys(list[0]).filter(function (k) { var v = list[0][k]; return v === null || typeof v !== 'object' || Array.isArray(v); });
     var t = el('table', 'examples');
     var head = el('tr');
     keys.forEach(function (k) { head.appendChild(el('th', null, k)); });
@@ -314,7 +315,7 @@
       var tr = el('tr');
       keys.forEach(function (k) {
         var v = x[k];
-        var td = el('td', null, typeof v === 'number' ? fmt(v, 3) : String(v));
+        var td = el('td', null, typeof v === 'number' ? fmt(v, 3) : Array.isArray(v) ? v.join(' ') : v === null ? '-' : String(v));
         if (k === 'correct') td.className = v ? 'ok' : 'bad';
         tr.appendChild(td);
       });
