@@ -268,7 +268,7 @@ from blue (0) to red (1).</footer>
   function valueAt(i, t) { var u = d.units[i]; return u.min + bytes[i * T + t] * (u.max - u.min) / 255; }
   function colour(x) {  // x in [-1, 1]: blue .. white .. red
     x = Math.max(-1, Math.min(1, x));
-    var a = Math.round(255 * (1 - Math.abs(x)));
+    var a = Math.round(255 - 200 * Math.abs(x));
     return x >= 0 ? 'rgb(255,' + a + ',' + a + ')' : 'rgb(' + a + ',' + a + ',255)';
   }
   function show(i) {
@@ -331,17 +331,19 @@ from blue (0) to red (1).</footer>
   });
 
   var tip = document.getElementById('tip');
-  text.addEventListener('mouseover', function (e) {
-    var s = e.target.closest('span[data-t]');
-    if (!s) return;
-    var t = Number(s.getAttribute('data-t')), lines = [];
-    lines.push('<b>after ' + escapeHtml(visible(d.strings[d.tokens[t]])) + '</b> (value ' + valueAt(current, t).toFixed(3) + ')');
+  function tipHtml(t) {  // the predictions after token t, the actual next token marked
+    var lines = ['<b>after ' + escapeHtml(visible(d.strings[d.tokens[t]])) + '</b> (value ' + valueAt(current, t).toFixed(3) + ')'];
     for (var j = 0; j < K; j++) {
       var tok = d.strings[d.topIds[t * K + j]], next = t + 1 < T && d.topIds[t * K + j] === d.tokens[t + 1];
       lines.push('<span class="p' + (next ? ' hit' : '') + '">' + escapeHtml(visible(tok)) + '</span> ' + pct(d.topP[t * K + j]));
     }
     if (d.nextP[t] !== null) lines.push('next: ' + escapeHtml(visible(d.strings[d.tokens[t + 1]])) + ' ' + pct(d.nextP[t]));
-    tip.innerHTML = lines.join('<br>');
+    return lines.join('<br>');
+  }
+  text.addEventListener('mouseover', function (e) {
+    var s = e.target.closest('span[data-t]');
+    if (!s) return;
+    tip.innerHTML = tipHtml(Number(s.getAttribute('data-t')));
     tip.hidden = false;
     var box = s.getBoundingClientRect(), below = box.bottom + 6, height = tip.offsetHeight;
     tip.style.left = Math.max(4, Math.min(window.innerWidth - tip.offsetWidth - 4, box.left)) + window.scrollX + 'px';
@@ -351,6 +353,7 @@ from blue (0) to red (1).</footer>
   function escapeHtml(str) { return str.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'); }
 
   show(d.selected);
+  tipHtml(0); tipHtml(T - 1); // build the hover text of the first and last positions once, so an error in it shows now
   var coloured = spans.filter(function (s) { return s.style.backgroundColor !== ''; }).length;
   window.inspectDone(spans.length !== T || T === 0 ? 'drew ' + spans.length + ' of ' + T + ' tokens'
     : coloured !== T ? 'coloured ' + coloured + ' of ' + T + ' tokens' : '');
