@@ -3,9 +3,9 @@
 // text coloured by the chosen unit's value (red positive, blue negative; gates from blue 0 to red 1), selectors for
 // layer, quantity and unit, the feature-correlation table (a click shows that row's unit), the chosen unit's r with
 // every feature, and on hover the model's top-5 next-token predictions at that position.
-// Size: each embedded unit is T bytes (8-bit, scaled to its own min..max, base64 in the page). A 2×256 LSTM over 5000
-// characters has 3072 units, 15 MB; so the page holds units in priority order — the table's and the chosen one, every
-// h, then the rest by their strongest |r| — until SeriesBudget bytes, and says how many it left out.
+// Size: each embedded unit is T bytes (8-bit, scaled to its own min..max; 4T/3 as base64 in the page). A 2×256 LSTM over
+// 5000 characters has 3072 units, 15 MB; so the page holds units in priority order — the table's and the chosen one,
+// every h, then the rest by their strongest |r| — while the whole page stays under PageBudget, and says how many it left out.
 // The script marks the page (<html data-inspect="ok">) once it has drawn the text and the chosen unit with no error
 // raised or logged, so a headless browser can check it (tests/inspect-screenshot.sh); written atomically.
 using System.Globalization;
@@ -21,8 +21,12 @@ internal static class InspectPage
 {
     public const string DefaultFile = "inspect.html";
 
-    /// <summary>Bytes of unit values the page embeds at most (before base64): about 4 MB in the page.</summary>
-    public const int SeriesBudget = 3_000_000;
+    /// <summary>The page's size at most, in bytes, unless the table's units alone need more.</summary>
+    public const int PageBudget = 4_500_000;
+
+    // Bytes a unit takes in the data besides its values: {"l":1,"q":"c","u":215,"gate":false,"min":..,"max":..,"r":[F values]}.
+    private const int UnitEntryBytes = 80;
+    private const int BytesPerR = 8;
 
     /// <summary>What the page shows.</summary>
     /// <param name="Pieces">Each token's text as decoded (their concatenation is the text shown).</param>
@@ -44,16 +48,25 @@ internal static class InspectPage
         ModelFile.WriteAtomically(path, s => s.Write(bytes));
     }
 
-    /// <summary>The HTML of the page, embedding at most <paramref name="budget"/> bytes of unit values.</summary>
-    public static string Build(Content content, int budget = SeriesBudget)
+    /// <summary>The HTML of the page, kept under <paramref name="budget"/> bytes by embedding fewer units.</summary>
+    public static string Build(Content content, int budget = PageBudget)
     {
         var trace = content.Trace;
-        List<UnitKey> units = Embedded(content, budget);
         int total = trace.Layers * trace.Quantities.Count * trace.HiddenSize;
+        // What the page takes without any unit (with room for the note below), and then what each unit adds.
+        long fixedBytes = Encoding.UTF8.GetByteCount(Page(content, [], [.. content.Notes, new string('x', 300)]));
+        long perUnit = (trace.Steps + 2) / 3 * 4 + UnitEntryBytes + BytesPerR * content.Correlation.Features;
+        List<UnitKey> units = Embedded(content, (int)Math.Clamp((budget - fixedBytes) / perUnit, 0, total));
         var notes = content.Notes.ToList();
         if (units.Count < total)
-            notes.Add($"The page holds {units.Count:N0} of the {total:N0} units ({trace.Steps:N0} bytes each, {budget / 1_000_000.0:0.#} MB at most): " +
+            notes.Add($"The page holds {units.Count:N0} of the {total:N0} units, to stay under {budget / 1_000_000.0:0.#} MB: " +
                       "those in the table, every h, and the rest by their strongest correlation. Choose fewer characters (--max-chars) to see all.");
+        return Page(content, units, notes);
+    }
+
+    private static string Page(Content content, List<UnitKey> units, IReadOnlyList<string> notes)
+    {
+        var trace = content.Trace;
 
         var h = new StringBuilder();
         h.Append("<!DOCTYPE html>\n<html lang=\"en\" data-inspect=\"pending\">\n<head>\n<meta charset=\"utf-8\">\n");
@@ -94,8 +107,8 @@ from blue (0) to red (1).</footer>
     }
 
     // The units the page embeds: the chosen one and the table's first, then every h, then by strongest |r|, then the
-    // rest, while they fit the budget (the chosen and the table's always); ordered by (layer, quantity, unit).
-    private static List<UnitKey> Embedded(Content content, int budget)
+    // rest, as many as `fit` (the chosen and the table's always); ordered by (layer, quantity, unit).
+    private static List<UnitKey> Embedded(Content content, int fit)
     {
         var trace = content.Trace;
         var order = new List<UnitKey> { content.Selected };
@@ -107,7 +120,7 @@ from blue (0) to red (1).</footer>
         for (int l = 0; l < trace.Layers; l++)
             foreach (TraceQuantity q in trace.Quantities)
                 for (int u = 0; u < trace.HiddenSize; u++) order.Add(new UnitKey(l, q, u));
-        int fit = Math.Max(required, budget / Math.Max(1, trace.Steps));
+        fit = Math.Max(required, fit);
         var quantityIndex = trace.Quantities.Select((q, i) => (q, i)).ToDictionary(x => x.q, x => x.i);
         return order.Distinct().Take(fit)
             .OrderBy(k => k.Layer).ThenBy(k => quantityIndex[k.Quantity]).ThenBy(k => k.Unit).ToList();
@@ -195,7 +208,9 @@ from blue (0) to red (1).</footer>
             }
             w.WriteEndArray();
             w.WriteNumber("selected", units.IndexOf(content.Selected));
-            w.WriteString("values", Convert.ToBase64String(values));
+            // Base64 needs no escaping; written raw, because the writer's HTML-safe encoder would spell each + as \u002B.
+            w.WritePropertyName("values");
+            w.WriteRawValue("\"" + Convert.ToBase64String(values) + "\"", skipInputValidation: true);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray());

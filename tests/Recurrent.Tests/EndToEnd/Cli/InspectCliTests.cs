@@ -71,6 +71,25 @@ public sealed class InspectCliTests(TrainedCharModel trained) : IClassFixture<Tr
     }
 
     [Fact]
+    public void ALongTextKeepsThePageSmallAndSaysWhichUnitsItHolds()
+    {
+        // 40,000 positions × 96 units (1 layer × 16 units × h, c, i, f, g, o) = 5.1 MB of values as base64, over the 4.5 MB
+        // the page may take with its text and predictions: it holds fewer units, every h among them, and says how many.
+        string text = TextFile("long.txt", Recurrent.Tests.LanguageModels.LanguageModelTestSupport.Corpus(40_000, seed: 9));
+        string page = Path.Combine(trained.Scratch, "inspect", "long.html");
+        var r = CliRunner.Run("inspect", trained.Model, "--text", text, "--out", page, "--max-chars", "40000");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        string html = File.ReadAllText(page);
+        var note = System.Text.RegularExpressions.Regex.Match(html, "The page holds (\\d+) of the 96 units, to stay under 4.5 MB");
+        Assert.True(note.Success, "no note about the units left out");
+        int held = int.Parse(note.Groups[1].Value);
+        Assert.InRange(held, 17, 95);
+        Assert.Equal(held, System.Text.RegularExpressions.Regex.Matches(html, "\\{\"l\":\\d+,\"q\":").Count);
+        Assert.Equal(16, System.Text.RegularExpressions.Regex.Matches(html, "\"q\":\"h\"").Count);
+        Assert.InRange(new FileInfo(page).Length, 4_000_000, 4_500_000);
+    }
+
+    [Fact]
     public void UserErrorsGiveOneLineAndExitCode2()
     {
         string text = TextFile("d.txt", trained.Text[..200]);
