@@ -82,7 +82,7 @@ internal static class InspectCommand
         if (content.Length > max)
         {
             int cut = char.IsHighSurrogate(content[max - 1]) ? max - 1 : max;
-            notes.Add($"the text has {content.Length:N0} characters; using the first {cut:N0} (--max-chars {max}).");
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"the text has {content.Length:N0} characters; using the first {cut:N0} (--max-chars {max})."));
             content = content[..cut];
         }
         return content;
@@ -130,7 +130,7 @@ internal static class InspectCommand
 
     private static void PrintTable(IReadOnlyList<UnitFeatureCorrelation> table, ActivationTrace trace)
     {
-        Console.WriteLine($"units most correlated with text features ({trace.Steps:N0} positions, Pearson r):");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"units most correlated with text features ({trace.Steps:N0} positions, Pearson r):"));
         Console.WriteLine($"  {"layer",5}  {"quantity",8}  {"unit",5}  {"feature",-18}  {"r",7}");
         foreach (var row in table)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -59,7 +59,7 @@ internal static class InspectPage
         List<UnitKey> units = Embedded(content, (int)Math.Clamp((budget - fixedBytes) / perUnit, 0, total));
         var notes = content.Notes.ToList();
         if (units.Count < total)
-            notes.Add($"The page holds {units.Count:N0} of the {total:N0} units, to stay under {budget / 1_000_000.0:0.#} MB: " +
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"The page holds {units.Count:N0} of the {total:N0} units, to stay under {budget / 1_000_000.0:0.#} MB: ") +
                       "those in the table, every h, and the rest by their strongest correlation. Choose fewer characters (--max-chars) to see all.");
         return Page(content, units, notes);
     }
