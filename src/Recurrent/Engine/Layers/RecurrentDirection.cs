@@ -163,6 +163,14 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
     /// <summary>h_t for every step, (T,B,H), valid after <see cref="Forward"/>.</summary>
     public ReadOnlySpan<T> Output => _output.AsSpan(0, _steps * _batch * HiddenSize);
 
+    /// <summary>Post-activation gates of every step of the last forward, (T,B,GH) with each row's gates in blocks of H
+    /// (LSTM i,f,g,o; GRU r,z,n); empty for plain RNN cells. Read by Inspection/ActivationTrace.</summary>
+    internal ReadOnlySpan<T> Gates => Kind is CellKind.Lstm or CellKind.Gru ? _gates.AsSpan(0, _steps * _batch * _gh) : ReadOnlySpan<T>.Empty;
+
+    /// <summary>LSTM cell states c_t of every step of the last forward, (T,B,H) (raw c_t, also under layer
+    /// normalisation); empty for other cells. Read by Inspection/ActivationTrace.</summary>
+    internal ReadOnlySpan<T> Cells => Kind == CellKind.Lstm ? _cells.AsSpan(0, _steps * _batch * HiddenSize) : ReadOnlySpan<T>.Empty;
+
     /// <summary>The state after the last processed step (t = T-1, or t = 0 when reversed), (B,H).</summary>
     public ReadOnlySpan<T> FinalH => _output.AsSpan(TimeAt(_steps - 1) * _batch * HiddenSize, _batch * HiddenSize);
 
