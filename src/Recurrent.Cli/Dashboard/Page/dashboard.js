@@ -442,11 +442,13 @@
       if (r.y < y0 || r.y > y1) return;
       svg.appendChild(svgEl('line', { class: 'ref', x1: L, x2: L + pw, y1: Y(r.y), y2: Y(r.y) }));
     });
-    (options.vlines || []).forEach(function (v) {
+    (options.vlines || []).forEach(function (v, i) {
       var x = X(tx(v.x));
       if (!(x >= L && x <= L + pw)) return;
       svg.appendChild(svgEl('line', { x1: x, x2: x, y1: T, y2: T + ph, stroke: v.color, 'stroke-width': 1.5 }));
-      svg.appendChild(svgText(x + 4, T + 12, v.label, null, 'start'));
+      // Labels one under the other (two rates are often close); on the left of the line near the right edge.
+      var right = x > L + pw * 0.75;
+      svg.appendChild(svgText(right ? x - 4 : x + 4, T + ph - 8 - i * 14, v.label, null, right ? 'end' : 'start'));
     });
     var clip = 'clip-' + id;
     var defs = svgEl('defs', {});
