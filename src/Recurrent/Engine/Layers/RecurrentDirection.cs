@@ -163,6 +163,13 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
     /// <summary>h_t for every step, (T,B,H), valid after <see cref="Forward"/>.</summary>
     public ReadOnlySpan<T> Output => _output.AsSpan(0, _steps * _batch * HiddenSize);
 
+    /// <summary>Post-activation gates of the last forward, (T,B,G*H) with each row's gates in order (LSTM i,f,g,o; GRU
+    /// r,z,n), H values each; empty for a plain RNN. Read by the training statistics' activation probe.</summary>
+    public ReadOnlySpan<T> Gates => Kind is CellKind.Lstm or CellKind.Gru ? _gates.AsSpan(0, _steps * _batch * _gh) : ReadOnlySpan<T>.Empty;
+
+    /// <summary>LSTM cell states c_t of the last forward (before the output function), (T,B,H); empty for other cells.</summary>
+    public ReadOnlySpan<T> Cells => Kind == CellKind.Lstm ? _cells.AsSpan(0, _steps * _batch * HiddenSize) : ReadOnlySpan<T>.Empty;
+
     /// <summary>The state after the last processed step (t = T-1, or t = 0 when reversed), (B,H).</summary>
     public ReadOnlySpan<T> FinalH => _output.AsSpan(TimeAt(_steps - 1) * _batch * HiddenSize, _batch * HiddenSize);
 

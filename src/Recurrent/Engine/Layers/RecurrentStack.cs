@@ -121,6 +121,16 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>The parameters of each layer and direction, for initialisation.</summary>
     internal IEnumerable<RecurrentDirection<T>> AllDirections => _layers.SelectMany(l => l);
 
+    /// <summary>Layer <paramref name="layer"/>'s direction <paramref name="direction"/> (1 = reverse), whose buffers hold the
+    /// last forward's activations.</summary>
+    internal RecurrentDirection<T> Direction(int layer, int direction) => _layers[layer][direction];
+
+    /// <summary>Time steps of the last forward.</summary>
+    internal int StepsOfLastForward => _steps;
+
+    /// <summary>Batch rows of the last forward.</summary>
+    internal int BatchOfLastForward => _batch;
+
     /// <summary>Outputs of the top layer, (T,B,D*H), valid after <see cref="Forward"/>.</summary>
     public ReadOnlySpan<T> Output => Directions == 1 && !_masked
         ? _layers[^1][0].Output
