@@ -1,11 +1,13 @@
 // StatisticsWriter in real runs with run directories: attaching it changes nothing — a language model with dropout
-// and carried state, a bidirectional classifier with dropout and a seq2seq model end with bit-identical weights and
+// and carried state, a bidirectional classifier with dropout, a seq2seq model and a GRU forecaster end with bit-identical weights and
 // optimizer moments and the same metrics.jsonl (timing fields aside) as with --stats-every 0, which writes no
 // stats.jsonl. The lines it writes hold every parameter (histograms adding up to its size, ratio_log10 equal to
 // log10(mean|Δθ|/mean|θ|) computed by hand from the weights before and after the logged update) and the probe's
 // activations (h, c, every gate; gate values in [0, 1], saturated fractions in [0, 1]).
 using System.Text.Json.Nodes;
+using System.Globalization;
 using Recurrent.Classification;
+using Recurrent.Forecasting;
 using Recurrent.LanguageModels;
 using Recurrent.Seq2Seq;
 using Recurrent.Serialization;
@@ -164,5 +166,32 @@ public sealed class StatisticsWriterTests
 
         AssertSameRun(with, without);
         CheckLines(with, run.Loop, 5, ["encoder.layer0.h", "encoder.layer0.c", "decoder.layer0.h", "decoder.layer0.gate_f"]);
+    }
+
+    [Fact]
+    public void AGruForecasterTrainsIdenticallyWithStatistics()
+    {
+        using var dir = new TempDirectory();
+        string csv = dir.File("series.csv", "t,a,b\n" + string.Concat(Enumerable.Range(0, 150).Select(t =>
+            string.Create(CultureInfo.InvariantCulture, $"{t},{Math.Sin(0.2 * t):R},{Math.Cos(0.05 * t) * 3 + 7:R}\n"))));
+        ForecastRunSpec Spec(int statsEvery) => new()
+        {
+            Model = new ForecastModelSettings { HiddenSize = 12, Cell = Recurrent.Layers.CellKind.Gru },
+            Training = new ForecastOptions
+            {
+                Window = 12, Horizon = 2, BatchSize = 16, ValidationFraction = 0.2, Seed = 5,
+                Optimization = new OptimizationOptions { LearningRate = 0.01 },
+                Fit = new FitOptions { Steps = 9, EvalEvery = 4, LogEvery = 3, StatsEvery = statsEvery },
+            },
+            Data = new ForecastDataSpec { Path = csv, Inputs = ["a", "b"], Targets = ["a"] },
+        };
+        string with = Path.Combine(dir.Path, "with"), without = Path.Combine(dir.Path, "without");
+        var run = ForecastRun.Start(Spec(1), with);
+        run.Run();
+        ForecastRun.Start(Spec(0), without).Run();
+
+        AssertSameRun(with, without);
+        var records = CheckLines(with, run.Loop, 1, ["layer0.h", "layer0.gate_r", "layer0.gate_z", "layer0.gate_n"]);
+        Assert.DoesNotContain(records[0].Activations!, a => a.Name.EndsWith(".c"));
     }
 }
