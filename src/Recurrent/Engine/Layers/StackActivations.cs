@@ -3,6 +3,7 @@
 // the gate buffer (T,B,G*H) — keeping only the valid positions (t < length[b]) of a padded batch. The training
 // statistics' activation probe calls it right after an inference forward on its fixed probe batch.
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Recurrent.Layers;
 
@@ -54,7 +55,9 @@ internal static class StackActivations
             {
                 if (t >= stack.Length(b)) continue;
                 ReadOnlySpan<T> row = rows.Slice((t * batch + b) * width + offset, count);
-                for (int j = 0; j < count; j++) values[at++] = float.CreateTruncating(row[j]);
+                if (typeof(T) == typeof(float)) MemoryMarshal.Cast<T, float>(row).CopyTo(values.AsSpan(at, count));
+                else for (int j = 0; j < count; j++) values[at + j] = float.CreateTruncating(row[j]);
+                at += count;
             }
         return values;
     }
