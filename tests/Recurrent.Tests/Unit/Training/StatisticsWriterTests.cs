@@ -1,5 +1,6 @@
 // StatisticsWriter in real runs with run directories: attaching it changes nothing — a language model with dropout
-// and carried state, a bidirectional classifier with dropout, a seq2seq model and a GRU forecaster end with bit-identical weights and
+// and carried state, a bidirectional classifier with dropout, a seq2seq model, a GRU forecaster (and, in memory with the
+// writer added by hand, the one-to-many generator) end with bit-identical weights and
 // optimizer moments and the same metrics.jsonl (timing fields aside) as with --stats-every 0, which writes no
 // stats.jsonl. The lines it writes hold every parameter (histograms adding up to its size, ratio_log10 equal to
 // log10(mean|Δθ|/mean|θ|) computed by hand from the weights before and after the logged update) and the probe's
@@ -8,6 +9,7 @@ using System.Text.Json.Nodes;
 using System.Globalization;
 using Recurrent.Classification;
 using Recurrent.Forecasting;
+using Recurrent.Randomness;
 using Recurrent.LanguageModels;
 using Recurrent.Seq2Seq;
 using Recurrent.Serialization;
@@ -193,5 +195,32 @@ public sealed class StatisticsWriterTests
         AssertSameRun(with, without);
         var records = CheckLines(with, run.Loop, 1, ["layer0.h", "layer0.gate_r", "layer0.gate_z", "layer0.gate_n"]);
         Assert.DoesNotContain(records[0].Activations!, a => a.Name.EndsWith(".c"));
+    }
+
+    [Fact]
+    public void TheOneToManyGeneratorTrainsIdenticallyWithStatistics()
+    {
+        using var dir = new TempDirectory();
+        var vocab = Seq2SeqVocabulary.FromTexts(["abc"]);
+        string[] texts = ["abc", "ba", "cab", "aaa", "c", "bb"];
+        const int F = 4;
+        var rng = new Rng(17);
+        var examples = texts.Select(t => new ConditionedExample(
+            Enumerable.Range(0, F).Select(_ => (float)rng.Uniform(-1, 1)).ToArray(), vocab.Encode(t))).ToList();
+        float[] Train(string? stats)
+        {
+            var model = new ConditionedGenerator<float>(new ConditionedGeneratorConfig
+            {
+                Features = F, Vocabulary = vocab.Size, EmbeddingSize = 6, Cell = Recurrent.Layers.CellKind.Lstm, HiddenSize = 10, Layers = 2, MaxLength = 6,
+            }, 3);
+            ConditionedGeneratorTraining.Train(model, examples, batchSize: 4, new OptimizationOptions { LearningRate = 0.01 },
+                new FitOptions { Steps = 8, StatsEvery = 2 }, callbacks: stats is null ? null : [new StatisticsWriter(stats)]);
+            return model.Parameters.Values;
+        }
+        string path = Path.Combine(dir.Path, RunDirectory.StatsFile);
+        Assert.Equal(Train(null), Train(path));
+        var records = TrainingStatistics.Read(path);
+        Assert.Equal([2L, 4L, 6L, 8L], records.Select(r => r.Step));
+        Assert.Contains(records[^1].Activations!, a => a.Name == "decoder.layer1.gate_f");
     }
 }
