@@ -1,6 +1,6 @@
 // TrainCommand.Fit: what every kind of model shares on the command line — the optimizer, clipping, weight-decay
 // and schedule flags read into OptimizationOptions, the run-control flags (--epochs, --steps, --time, --patience,
-// --eval-every, --log-every, --checkpoint-every, --max-bad-steps) read into FitOptions, and one way to run a fit
+// --eval-every, --log-every, --stats-every, --checkpoint-every, --max-bad-steps) read into FitOptions, and one way to run a fit
 // loop in a run directory: the progress display, Ctrl+C/SIGTERM, divergence turned into a one-line error, the loss
 // plot, and the closing lines (why it stopped, the metrics, the files, how to continue).
 using System.CommandLine;
@@ -55,6 +55,7 @@ internal static partial class TrainCommand
         if (parse.GetValue(o.Patience) is int patience) x = x with { Patience = patience };
         if (parse.GetValue(o.EvalEvery) is int evalEvery) x = x with { EvalEvery = evalEvery };
         if (parse.GetValue(o.LogEvery) is int logEvery) x = x with { LogEvery = logEvery };
+        if (parse.GetValue(o.StatsEvery) is int statsEvery) x = x with { StatsEvery = statsEvery };
         if (parse.GetValue(o.CheckpointEvery) is int checkpointEvery) x = x with { CheckpointEvery = checkpointEvery };
         if (parse.GetValue(o.MaxBadSteps) is int maxBad) x = x with { MaxBadSteps = maxBad };
         return x;
@@ -89,7 +90,7 @@ internal static partial class TrainCommand
     }
 
     /// <summary>The flags <see cref="ReadFit"/> reads.</summary>
-    internal static Option[] FitFlags(Flags o) => [o.Epochs, o.Steps, o.Time, o.Patience, o.EvalEvery, o.LogEvery, o.CheckpointEvery, o.MaxBadSteps];
+    internal static Option[] FitFlags(Flags o) => [o.Epochs, o.Steps, o.Time, o.Patience, o.EvalEvery, o.LogEvery, o.StatsEvery, o.CheckpointEvery, o.MaxBadSteps];
 
     /// <summary>
     /// Runs <paramref name="loop"/> (whose callbacks write <paramref name="run"/>) with the progress display, turns a

@@ -90,7 +90,7 @@ internal static partial class TrainCommand
         foreach (var option in Seq2SeqFlags(o, t).Except(allowed))
             if (CommonOptions.Given(parse, option))
                 throw new UserFacingException($"{option.Name} cannot be used with --resume: a resumed run keeps the settings it started with " +
-                    "(only --epochs, --steps, --time, --patience, --eval-every, --log-every, --checkpoint-every and --max-bad-steps may change).");
+                    "(only --epochs, --steps, --time, --patience, --eval-every, --log-every, --stats-every, --checkpoint-every and --max-bad-steps may change).");
         RejectOthers(parse, "seq2seq", Seq2SeqFlags(o, t), [.. o.All, .. t.All]);
         var stored = Seq2SeqRunSpec.FromJsonNode(FitState.FromJson(Recurrent.Serialization.ModelFile.Read(checkpoint).Training!, checkpoint).Run, checkpoint);
         var controls = ReadFit(parse, o, stored.Training.Fit, resuming: true);

@@ -89,6 +89,7 @@ internal static partial class TrainCommand
         public readonly Option<int?> EvalEvery = new("--eval-every") { Description = $"Evaluate on validation data every N updates; 0 = only at the end ({TaskDefaults.EvalEvery})." };
         public readonly Option<int?> Patience = new("--patience") { Description = $"Stop after N evaluations without improvement ({TaskDefaults.Patience})." };
         public readonly Option<int?> LogEvery = new("--log-every") { Description = $"Write a metrics line every N updates ({TaskDefaults.LogEvery})." };
+        public readonly Option<int?> StatsEvery = new("--stats-every") { Description = "Write weight, gradient, update and activation statistics to stats.jsonl every N updates (default: as --log-every; 0 = none)." };
         public readonly Option<int?> SampleEvery = new("--sample-every") { Description = "Print a sample every N updates (default 500; 0 = none during training)." };
         public readonly Option<int?> SampleLength = new("--sample-length") { Description = "Tokens per sample (default 200)." };
         public readonly Option<double?> SampleTemperature = new("--sample-temperature") { Description = "Temperature of the samples (default 1; built-in corpus 0.8)." };
@@ -108,7 +109,7 @@ internal static partial class TrainCommand
             Task, Bidirectional,
             Data, Encoding, Tokenizer, MaxVocab, UserDict, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, Layers, Hidden, Embedding, TieWeights, Dropout, DropoutMasks, DropoutInput, DropoutOutput, DropoutEmbedding, WeightDrop, LayerNorm, Mogrifier, MogrifierRank, Batch,
             SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, Ar, Tar, AverageWeights, LrSchedule, LrDecay,
-            LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, Epochs, Steps, Time, EvalEvery, Patience, LogEvery,
+            LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, Epochs, Steps, Time, EvalEvery, Patience, LogEvery, StatsEvery,
             SampleEvery, SampleLength, SampleTemperature, SamplePrime, RunDir, Resume, InitFrom, Seed, Quiet, CheckpointEvery, MaxBadSteps, Ui, UiHost,
         ];
 
@@ -131,7 +132,7 @@ internal static partial class TrainCommand
             ["ClipValue"] = "--clip-value", ["WeightDecay"] = "--weight-decay", ["ActivationRegularization"] = "--ar", ["TemporalActivationRegularization"] = "--tar", ["LrDecay"] = "--lr-decay",
             ["LrDecayAfter"] = "--lr-decay-after", ["LrDecayEvery"] = "--lr-decay-every", ["WarmupSteps"] = "--warmup",
             ["ScheduleSteps"] = "--schedule-steps", ["MinLearningRate"] = "--min-lr", ["Epochs"] = "--epochs", ["Steps"] = "--steps",
-            ["TimeBudgetSeconds"] = "--time", ["Patience"] = "--patience", ["EvalEvery"] = "--eval-every", ["LogEvery"] = "--log-every",
+            ["TimeBudgetSeconds"] = "--time", ["Patience"] = "--patience", ["EvalEvery"] = "--eval-every", ["LogEvery"] = "--log-every", ["StatsEvery"] = "--stats-every",
             ["SampleEvery"] = "--sample-every", ["SampleLength"] = "--sample-length", ["SampleTemperature"] = "--sample-temperature", ["SamplePrime"] = "--sample-prime",
             ["CheckpointEvery"] = "--checkpoint-every", ["MaxBadSteps"] = "--max-bad-steps",
             ["ValidationFraction"] = "--val-fraction", ["MaxVocabulary"] = "--max-vocab", ["Tokenizer"] = "--tokenizer",
@@ -154,7 +155,7 @@ internal static partial class TrainCommand
             foreach (var option in o.FixedOnResume)
                 if (CommonOptions.Given(parse, option))
                     throw new UserFacingException($"{option.Name} cannot be used with --resume: a resumed run keeps the settings it started with " +
-                        "(only --epochs, --steps, --time, --patience, --eval-every, --log-every, --checkpoint-every, --max-bad-steps and the --sample-* options may change).");
+                        "(only --epochs, --steps, --time, --patience, --eval-every, --log-every, --stats-every, --checkpoint-every, --max-bad-steps and the --sample-* options may change).");
             string checkpoint = ResumeCheckpoint(resume);
             string kind = RunKind(checkpoint);
             if (CommonOptions.Given(parse, o.Task) && parse.GetValue(o.Task)!.ToLowerInvariant() != kind)
@@ -315,7 +316,7 @@ internal static partial class TrainCommand
         foreach (var option in o.FixedOnResume)
             if (CommonOptions.Given(parse, option))
                 throw new UserFacingException($"{option.Name} cannot be used with --resume: a resumed run keeps the settings it started with " +
-                    "(only --epochs, --steps, --time, --patience, --eval-every, --log-every, --checkpoint-every, --max-bad-steps and the --sample-* options may change).");
+                    "(only --epochs, --steps, --time, --patience, --eval-every, --log-every, --stats-every, --checkpoint-every, --max-bad-steps and the --sample-* options may change).");
         var checkpoint = LanguageModelFile.LoadCheckpoint(checkpointPath);
         LanguageModelRunSpec state = checkpoint.RunSpec!;
         if (state.Data is null)

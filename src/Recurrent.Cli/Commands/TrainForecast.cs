@@ -99,7 +99,7 @@ internal static class TrainForecast
         var mayChange = new HashSet<Option>([o.Task, o.Resume, o.Quiet, .. TrainCommand.FitFlags(o), .. TrainCommand.UiFlags(o)]);
         if (Used(o, t).FirstOrDefault(f => !mayChange.Contains(f) && CommonOptions.Given(parse, f)) is Option fixedFlag)
             throw new UserFacingException($"{fixedFlag.Name} cannot be used with --resume: a resumed forecast run keeps the series, model and optimizer it " +
-                "started with; only the budgets and intervals (--epochs, --steps, --time, --patience, --eval-every, --log-every, --checkpoint-every, --max-bad-steps) may change.");
+                "started with; only the budgets and intervals (--epochs, --steps, --time, --patience, --eval-every, --log-every, --stats-every, --checkpoint-every, --max-bad-steps) may change.");
         TrainCommand.RejectOthers(parse, Task, Used(o, t), [.. o.All, .. t.All]);
         var stored = ForecastRunSpec.FromJsonNode(FitState.ReadRun(Recurrent.Serialization.ModelFile.Read(checkpoint).Training!, checkpoint), checkpoint);
         var controls = TrainCommand.ReadFit(parse, o, stored.Training.Fit, resuming: true);

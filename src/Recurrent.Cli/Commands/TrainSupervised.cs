@@ -105,7 +105,7 @@ internal static class TrainSupervised
         foreach (var option in Used(o, t, task).Except(allowed))
             if (CommonOptions.Given(parse, option))
                 throw new UserFacingException($"{option.Name} cannot be used with --resume: a resumed run keeps the settings it started with " +
-                    "(only --epochs, --steps, --time, --patience, --eval-every, --log-every, --checkpoint-every and --max-bad-steps may change).");
+                    "(only --epochs, --steps, --time, --patience, --eval-every, --log-every, --stats-every, --checkpoint-every and --max-bad-steps may change).");
         TrainCommand.RejectOthers(parse, task, Used(o, t, task), [.. o.All, .. t.All]);
         var stored = SupervisedRunSpec.FromJsonNode(FitState.FromJson(Recurrent.Serialization.ModelFile.Read(checkpoint).Training!, checkpoint).Run, checkpoint);
         var controls = TrainCommand.ReadFit(parse, o, stored.Training.Fit, resuming: true);

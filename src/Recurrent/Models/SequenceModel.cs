@@ -54,6 +54,7 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
     private T[] _outputMask = []; // (T,B,D*H) locked output-dropout mask
     private T[] _headInput = [];  // (T,B,D*H) stack outputs ⊙ output mask: what the head read
     private bool _outputDropped;  // the last forward read _headInput
+    private T[] _probeX = [];     // (T,B,E) the activation probe's looked-up embedding rows
 
     /// <summary>
     /// Builds the model and initialises its parameters from <paramref name="seed"/>. Throws ArgumentException for an
@@ -302,6 +303,43 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
         Stack.Forward(x, steps, batch, _h0.AsSpan(0, stateLen),
             Config.Cell.HasCellState() ? _c0.AsSpan(0, stateLen) : default, training, _dropoutRng, lengths);
         return RunHead(steps, batch, training);
+    }
+
+    /// <summary>
+    /// Runs the recurrent stack alone in inference mode (no dropout: the dropout generator is not drawn from) over token
+    /// ids (T,B) from a zero state, and returns its activations (<see cref="StackActivations"/>; the valid positions
+    /// only, with <paramref name="lengths"/>). The carried state (<see cref="InitialH"/>) is not read or changed; the
+    /// stack's forward caches are overwritten, so call it between an update and the next training forward.
+    /// </summary>
+    internal List<ProbedActivation> ProbeActivations(ReadOnlySpan<int> tokens, int steps, int batch, ReadOnlySpan<int> lengths = default)
+    {
+        if (Config.Input == InputKind.Dense)
+            throw new InvalidOperationException("This model takes dense features; probe it with feature values.");
+        CheckSizes(tokens.Length, steps, batch, 1, nameof(tokens));
+        InputChecks.TokenIds(tokens, Config.InputSize);
+        if (_embedding is null)
+        {
+            // One-hot: the stack projects each vocabulary entry once (no (T,B,V) input is materialised).
+            Stack.ForwardTokens(tokens, default, Config.InputSize, steps, batch, default, default, training: false, null, lengths);
+        }
+        else
+        {
+            int n = steps * batch * _embedding.Dimension;
+            Ensure(ref _probeX, n);
+            _embedding.Forward(tokens, _probeX.AsSpan(0, n));
+            Stack.Forward(_probeX.AsSpan(0, n), steps, batch, default, default, training: false, null, lengths);
+        }
+        return StackActivations.Collect(Stack, "");
+    }
+
+    /// <summary>As the token overload, on dense features (T,B,F).</summary>
+    internal List<ProbedActivation> ProbeActivations(ReadOnlySpan<T> features, int steps, int batch, ReadOnlySpan<int> lengths = default)
+    {
+        if (Config.Input != InputKind.Dense)
+            throw new InvalidOperationException("This model takes token ids; probe it with token ids.");
+        CheckSizes(features.Length, steps, batch, Config.InputSize, nameof(features));
+        Stack.Forward(features, steps, batch, default, default, training: false, null, lengths);
+        return StackActivations.Collect(Stack, "");
     }
 
     /// <summary>Embedding dropout's row scales (V) of the last training forward that used them; for tests.</summary>

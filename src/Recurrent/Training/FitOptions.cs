@@ -18,6 +18,9 @@ public sealed record FitOptions
     public int? EvalEvery { get; init; }
     /// <summary>Write a metrics line every this many updates (and at every evaluation).</summary>
     public int LogEvery { get; init; } = 10;
+    /// <summary>Write a line of training statistics (stats.jsonl: weight, gradient, update and activation histograms) every
+    /// this many updates; null = every <see cref="LogEvery"/>; 0 = none.</summary>
+    public int? StatsEvery { get; init; }
     /// <summary>Also write the last checkpoint every this many updates (0 = only at evaluations and at the end).</summary>
     public int CheckpointEvery { get; init; }
     /// <summary>Stop after this many steps in a row whose loss or gradient was not finite (or grew past the limit).</summary>
@@ -39,6 +42,7 @@ public sealed record FitOptions
         if (Patience is int p && p <= 0) throw Bad(nameof(Patience), $"must be positive, got {p}");
         if (EvalEvery is int ev && ev < 0) throw Bad(nameof(EvalEvery), $"must be >= 0, got {ev}");
         if (LogEvery <= 0) throw Bad(nameof(LogEvery), $"must be positive, got {LogEvery}");
+        if (StatsEvery is int st && st < 0) throw Bad(nameof(StatsEvery), $"must be >= 0 (0 = off), got {st}");
         if (CheckpointEvery < 0) throw Bad(nameof(CheckpointEvery), $"must be >= 0, got {CheckpointEvery}");
         if (MaxBadSteps <= 0) throw Bad(nameof(MaxBadSteps), $"must be positive, got {MaxBadSteps}");
         if (!(DivergenceFactor >= 0 && double.IsFinite(DivergenceFactor))) throw Bad(nameof(DivergenceFactor), $"must be >= 0 and finite, got {DivergenceFactor}");

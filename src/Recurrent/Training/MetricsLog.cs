@@ -84,14 +84,21 @@ public static class MetricsLog
     }
 
     /// <summary>Rewrites the file (atomically) without the records after <paramref name="step"/>: what a resume from that step has not done yet.</summary>
-    public static void TruncateAfter(string path, long step)
+    public static void TruncateAfter(string path, long step) =>
+        TruncateAfter(path, step, line => TryParse(line, out var r) ? r.Step : null);
+
+    /// <summary>
+    /// Rewrites a JSON-lines file (atomically) keeping only the lines whose step (<paramref name="stepOf"/>; null for a
+    /// line that is not a record) is at most <paramref name="step"/>; shared by the run's .jsonl files.
+    /// </summary>
+    internal static void TruncateAfter(string path, long step, Func<string, long?> stepOf)
     {
         if (!System.IO.File.Exists(path)) return;
         var kept = new StringBuilder();
         bool dropped = false;
         foreach (string line in System.IO.File.ReadLines(path))
         {
-            if (TryParse(line, out var r) && r.Step <= step) kept.Append(line).Append('\n');
+            if (stepOf(line) is long s && s <= step) kept.Append(line).Append('\n');
             else dropped = true;
         }
         if (!dropped) return;

@@ -1,5 +1,5 @@
 // RunDirectory: the files of a training run of any kind of model — last.safetensors, best.safetensors, metrics.jsonl,
-// samples.txt, predictions.json (and the plots the CLI adds) — and the checks made before a run writes there: the
+// stats.jsonl, samples.txt, predictions.json (and the plots the CLI adds) — and the checks made before a run writes there: the
 // directory can be created and written, and a new run never overwrites an existing one (that needs --resume). A resumed run
 // removes the temporary files that writes of a killed process left behind (ModelFile.WriteAtomically's
 // ".NAME.tmp-PID"); the files they were meant to replace are intact.
@@ -15,6 +15,8 @@ public sealed class RunDirectory
     public const string BestFile = "best.safetensors";
     /// <summary>One JSON object per log line.</summary>
     public const string MetricsFile = "metrics.jsonl";
+    /// <summary>Per-tensor training statistics, one JSON object per logged update (<see cref="TrainingStatistics"/>).</summary>
+    public const string StatsFile = "stats.jsonl";
     /// <summary>Samples generated during training.</summary>
     public const string SamplesFile = "samples.txt";
     /// <summary>What the latest evaluation predicted (a confusion matrix, examples), for kinds whose evaluator says.</summary>
@@ -35,6 +37,8 @@ public sealed class RunDirectory
     public string Best => File(BestFile);
     /// <summary>metrics.jsonl.</summary>
     public string Metrics => File(MetricsFile);
+    /// <summary>stats.jsonl.</summary>
+    public string Stats => File(StatsFile);
     /// <summary>samples.txt.</summary>
     public string Samples => File(SamplesFile);
     /// <summary>predictions.json.</summary>
@@ -60,7 +64,7 @@ public sealed class RunDirectory
 
     /// <summary>
     /// Gets the directory ready for a run resumed at <paramref name="step"/>: it must be writable, temporary files of
-    /// a killed writer are removed, and metrics.jsonl and samples.txt are cut back to that step (what a killed run
+    /// a killed writer are removed, and metrics.jsonl, stats.jsonl and samples.txt are cut back to that step (what a killed run
     /// wrote after its last checkpoint would otherwise appear twice).
     /// </summary>
     public void PrepareResume(long step)
@@ -68,6 +72,7 @@ public sealed class RunDirectory
         EnsureWritable();
         RemoveInterruptedWrites();
         MetricsLog.TruncateAfter(Metrics, step);
+        TrainingStatistics.TruncateAfter(Stats, step);
         TruncateSamplesAfter(step);
     }
 

@@ -4,9 +4,11 @@
 // (Trainer.TrainQuantiles). The head is linear. Each epoch's order is a shuffle made from the seed and the epoch
 // number alone, so (epoch, position) says exactly which batch comes next and a resumed run sees the batches an
 // uninterrupted one would. Every window starts from a zero state; nothing is carried between batches. The last
-// batch of an epoch may be smaller.
+// batch of an epoch may be smaller. Its activation probe (the training statistics) is the first ≤8 training windows,
+// in their stored order, run through the stack in inference mode.
 // Shapes: inputs (W, B, F) time-major, targets (B, H·C_target); outputs (B, H·C_target·Q).
 using Recurrent.Data;
+using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Randomness;
 using Recurrent.Training;
@@ -14,7 +16,7 @@ using Recurrent.Training;
 namespace Recurrent.Forecasting;
 
 /// <summary>Shuffled batches of forecast windows, trained with MSE or the pinball loss.</summary>
-public sealed class ForecastWindows : IBatchSource
+public sealed class ForecastWindows : IBatchSource, IActivationProbe
 {
     private readonly SequenceModel<float> _model;
     private readonly Trainer<float> _trainer;
@@ -25,6 +27,7 @@ public sealed class ForecastWindows : IBatchSource
     private readonly float[] _inputs, _targets;
     private ForecastWindowRef[] _order = [];
     private int _orderEpoch = -1;
+    private float[]? _probe;             // (W, B_p, F) the first ≤8 training windows, for the activation probe
 
     /// <summary>
     /// Batches of <paramref name="batchSize"/> training windows of <paramref name="series"/> for
@@ -83,6 +86,20 @@ public sealed class ForecastWindows : IBatchSource
         return _quantiles is null
             ? _trainer.TrainRegression(x, y, ReadOnlySpan<float>.Empty, w, b)
             : _trainer.TrainQuantiles(x, y, _quantiles, w, b);
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<ProbedActivation> Probe()
+    {
+        var spec = _series.Spec;
+        int rows = Math.Min(_series.Train.Count, IActivationProbe.MaxRows);
+        if (_probe is null)
+        {
+            ForecastWindowRef[] first = _series.Train.Take(rows).ToArray();
+            _probe = new float[spec.Window * rows * spec.FeatureCount];
+            _series.Fill(first, _probe, new float[rows * spec.Horizon * spec.Targets.Count]);
+        }
+        return _model.ProbeActivations(_probe, spec.Window, rows);
     }
 
     /// <inheritdoc/>

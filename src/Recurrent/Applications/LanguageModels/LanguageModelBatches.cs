@@ -2,20 +2,24 @@
 // training stream is cut into B contiguous streams read in windows of T (ContiguousBatcher); each window is one
 // update, and the hidden state is carried into the next window (truncated BPTT), reset at every epoch start and
 // after a skipped window (whose state may hold the same non-finite values). The carried state is this source's
-// checkpoint state. Shapes: inputs and targets (T,B) token ids.
+// checkpoint state. Shapes: inputs and targets (T,B) token ids. Its activation probe (the training statistics) is the
+// first ≤8 streams of epoch 0's first window (its first ≤32 steps), run through the stack from a zero state: the
+// carried state is untouched.
 using Recurrent.Data;
+using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Training;
 
 namespace Recurrent.LanguageModels;
 
 /// <summary>Contiguous next-token windows with the hidden state carried between them.</summary>
-internal sealed class LanguageModelBatches : IBatchSource
+internal sealed class LanguageModelBatches : IBatchSource, IActivationProbe
 {
     private readonly SequenceModel<float> _model;
     private readonly Trainer<float> _trainer;
     private readonly ContiguousBatcher _batcher;
     private readonly int[] _inputs, _targets; // (T,B)
+    private int[]? _probe;                    // (T_p,B_p) the activation probe's tokens, T_p ≤ 32, B_p ≤ 8
 
     public LanguageModelBatches(SequenceModel<float> model, StepEngine<float> engine, TokenStream train, int batch, int sequenceLength)
     {
@@ -48,6 +52,21 @@ internal sealed class LanguageModelBatches : IBatchSource
         _batcher.Next(_inputs, _targets);
         Attempts++;
         return _trainer.Train(_inputs, _targets, _batcher.SequenceLength, _batcher.BatchSize);
+    }
+
+    public IReadOnlyList<ProbedActivation> Probe()
+    {
+        int t = _batcher.SequenceLength, b = _batcher.BatchSize, rows = Math.Min(b, IActivationProbe.MaxRows);
+        int steps = Math.Min(t, IActivationProbe.MaxSteps);
+        if (_probe is null)
+        {
+            // Window 0 of every epoch (the streams are not shuffled), read without moving the batcher.
+            var inputs = new int[t * b];
+            _batcher.Window(0, inputs, new int[t * b]);
+            _probe = new int[steps * rows];
+            for (int s = 0; s < steps; s++) inputs.AsSpan(s * b, rows).CopyTo(_probe.AsSpan(s * rows, rows));
+        }
+        return _model.ProbeActivations(_probe, steps, rows);
     }
 
     public void AfterStep(bool applied)

@@ -3,8 +3,10 @@
 // (Data/EpochOrder) and cut into batches; a batch — features (B,F), teacher-forced decoder inputs
 // [start, y...] and targets [y..., end] (T_d,B) from Seq2SeqData.DecoderBatch, padding ignored — runs forward,
 // its softmax cross-entropy and backward through the decoder and the feature projection, and the shared
-// StepEngine finishes the step. Nothing is carried between batches.
+// StepEngine finishes the step. Nothing is carried between batches. Its activation probe (the training statistics) is
+// the first ≤8 examples as one batch, run through the decoder in inference mode.
 using Recurrent.Data;
+using Recurrent.Layers;
 using Recurrent.Training;
 
 namespace Recurrent.Seq2Seq;
@@ -15,13 +17,16 @@ namespace Recurrent.Seq2Seq;
 public sealed record ConditionedExample(float[] Features, int[] Target);
 
 /// <summary>Shuffled batches of (features, sequence) examples, trained with teacher forcing and cross-entropy.</summary>
-public sealed class ConditionedBatches : IBatchSource
+public sealed class ConditionedBatches : IBatchSource, IActivationProbe
 {
     private readonly ConditionedGenerator<float> _model;
     private readonly IReadOnlyList<ConditionedExample> _examples;
     private readonly EpochOrder _order;
     private float[] _features = [];  // (B,F)
     private readonly TeacherForcedLoss _loss;
+    private float[]? _probeFeatures;     // (B_p,F) the first ≤8 examples, for the activation probe
+    private int[] _probeInput = [];      // (T,B_p) their teacher-forced decoder inputs
+    private int _probeSteps;
 
     /// <summary>
     /// Batches of <paramref name="batchSize"/> of <paramref name="examples"/> for <paramref name="model"/>, finished by
@@ -81,6 +86,19 @@ public sealed class ConditionedBatches : IBatchSource
         StepResult result = _loss.Finish(logits, output, _model.Backward);
         ItemsPerBatch = _loss.Counted;
         return result;
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<ProbedActivation> Probe()
+    {
+        int b = Math.Min(_examples.Count, IActivationProbe.MaxRows), f = _model.Config.Features;
+        if (_probeFeatures is null)
+        {
+            _probeFeatures = new float[b * f];
+            for (int i = 0; i < b; i++) _examples[i].Features.CopyTo(_probeFeatures, i * f);
+            (_probeInput, _, _probeSteps) = Seq2SeqData.DecoderBatch(_examples.Take(b).Select(e => e.Target).ToList());
+        }
+        return _model.ProbeActivations(_probeFeatures, _probeInput, _probeSteps, b);
     }
 
     /// <inheritdoc/>

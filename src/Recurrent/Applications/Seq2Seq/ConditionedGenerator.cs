@@ -117,6 +117,17 @@ public sealed class ConditionedGenerator<T> : ITrainableModel<T> where T : unman
         return Decoder.Forward(decoderInput, steps, batch, InitialH, InitialC, training);
     }
 
+    /// <summary>
+    /// Runs a teacher-forced forward in inference mode over features (B,F) and decoder inputs (T,B) and returns the
+    /// decoder stack's activations, named "decoder.layer0.h", ... (the training statistics' probe). Overwrites the
+    /// forward caches: call it between an update and the next training forward.
+    /// </summary>
+    internal List<ProbedActivation> ProbeActivations(ReadOnlySpan<T> features, ReadOnlySpan<int> decoderInput, int steps, int batch)
+    {
+        Forward(features, decoderInput, steps, batch, training: false);
+        return StackActivations.Collect(Decoder.Stack, "decoder.");
+    }
+
     /// <summary>Backpropagates dLogits (T,B,V) through the decoder and the feature projection.</summary>
     public void Backward(ReadOnlySpan<T> dLogits)
     {

@@ -3,19 +3,22 @@
 // sources (T_s,B), teacher-forced decoder inputs and targets (T_d,B)) runs forward, its softmax cross-entropy over
 // the counted target positions (padding ignored) and backward through decoder and encoder, and the shared
 // StepEngine finishes the step. No state is carried between batches, so (epoch, position) is all a resume needs.
+// Its activation probe (the training statistics) is the first ≤8 training pairs as one batch, run in inference mode.
 using Recurrent.Data;
+using Recurrent.Layers;
 using Recurrent.Training;
 
 namespace Recurrent.Seq2Seq;
 
 /// <summary>Shuffled batches of source/target pairs, trained with teacher forcing and cross-entropy.</summary>
-public sealed class Seq2SeqBatches : IBatchSource
+public sealed class Seq2SeqBatches : IBatchSource, IActivationProbe
 {
     private readonly Seq2SeqModel<float> _model;
     private readonly Seq2SeqVocabulary _vocabulary;
     private readonly IReadOnlyList<Seq2SeqPair> _pairs;
     private readonly EpochOrder _order;
     private readonly TeacherForcedLoss _loss;
+    private Seq2SeqBatch? _probe;        // the first ≤8 pairs, for the activation probe
 
     /// <summary>
     /// Batches of <paramref name="batchSize"/> of <paramref name="pairs"/> for <paramref name="model"/>, finished by
@@ -60,6 +63,14 @@ public sealed class Seq2SeqBatches : IBatchSource
         StepResult result = _loss.Finish(logits, batch.Targets, _model.Backward);
         ItemsPerBatch = _loss.Counted;
         return result;
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<ProbedActivation> Probe()
+    {
+        _probe ??= Seq2SeqData.MakeBatch(_vocabulary, _model.Config, _pairs,
+            Enumerable.Range(0, Math.Min(_pairs.Count, IActivationProbe.MaxRows)).ToArray());
+        return _model.ProbeActivations(_probe);
     }
 
     /// <inheritdoc/>

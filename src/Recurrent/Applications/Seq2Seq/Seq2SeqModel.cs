@@ -72,6 +72,20 @@ public sealed class Seq2SeqModel<T> : ITrainableModel<T> where T : unmanaged, IF
         return Decoder.Forward(decoderInput, decoderSteps, batch, EncodedH, EncodedC, training);
     }
 
+    /// <summary>
+    /// Runs a teacher-forced forward in inference mode over a probe batch and returns the activations of both stacks,
+    /// named "encoder.layer0.h", "decoder.layer0.gate_f", ... (the training statistics' probe). Overwrites the forward
+    /// caches: call it between an update and the next training forward.
+    /// </summary>
+    internal List<ProbedActivation> ProbeActivations(Seq2SeqBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        Forward(batch.Source, batch.SourceSteps, batch.DecoderInput, batch.DecoderSteps, batch.Batch, training: false);
+        var activations = StackActivations.Collect(Encoder.Stack, "encoder.");
+        activations.AddRange(StackActivations.Collect(Decoder.Stack, "decoder."));
+        return activations;
+    }
+
     /// <summary>Backpropagates dLogits (T_d,B,V) through decoder and encoder, adding into <see cref="ParameterStore{T}.Gradients"/>.</summary>
     public void Backward(ReadOnlySpan<T> dLogits)
     {

@@ -4,7 +4,8 @@
 // batches, each pool sorted by length and cut into batches (sequences of similar length, little padding, in a
 // random mix), and the batch order shuffled. So (epoch, position) says exactly which batch comes next, and a
 // resumed run sees the batches an uninterrupted one would. Cross-entropy over the counted targets: (B) for a
-// last-step head, (T,B) with −1 at padding for a per-step head.
+// last-step head, (T,B) with −1 at padding for a per-step head. Its activation probe (the training statistics) is the
+// first ≤8 training examples in one padded batch, run through the stack in inference mode.
 using Recurrent.Data;
 using Recurrent.Layers;
 using Recurrent.Models;
@@ -14,7 +15,7 @@ using Recurrent.Training;
 namespace Recurrent.Supervised;
 
 /// <summary>Bucketed padded batches of labelled sequences, trained with cross-entropy.</summary>
-public sealed class LabelledBatches : IBatchSource
+public sealed class LabelledBatches : IBatchSource, IActivationProbe
 {
     private const int PoolBatches = 16;
     private readonly SequenceModel<float> _model;
@@ -24,6 +25,7 @@ public sealed class LabelledBatches : IBatchSource
     private readonly bool _perStep;
     private readonly ulong _seed;
     private readonly PaddedBatch _batch = new();
+    private PaddedBatch? _probe;     // the first ≤8 examples, for the activation probe
     private List<int[]> _order = [];
     private int _orderEpoch = -1;
 
@@ -75,6 +77,20 @@ public sealed class LabelledBatches : IBatchSource
         return _featuresPerStep == 0
             ? _trainer.TrainPadded(_batch.Tokens, _batch.Lengths, _batch.Targets, _batch.Steps, _batch.Batch)
             : _trainer.TrainPadded(_batch.Features, _batch.Lengths, _batch.Targets, _batch.Steps, _batch.Batch);
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<ProbedActivation> Probe()
+    {
+        if (_probe is null)
+        {
+            _probe = new PaddedBatch();
+            int[] first = Enumerable.Range(0, Math.Min(_examples.Count, IActivationProbe.MaxRows)).ToArray();
+            _probe.Fill(_examples, first, _featuresPerStep, _perStep);
+        }
+        return _featuresPerStep == 0
+            ? _model.ProbeActivations(_probe.Tokens, _probe.Steps, _probe.Batch, _probe.Lengths)
+            : _model.ProbeActivations(_probe.Features, _probe.Steps, _probe.Batch, _probe.Lengths);
     }
 
     /// <inheritdoc/>

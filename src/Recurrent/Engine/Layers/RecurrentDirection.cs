@@ -163,12 +163,13 @@ internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointI
     /// <summary>h_t for every step, (T,B,H), valid after <see cref="Forward"/>.</summary>
     public ReadOnlySpan<T> Output => _output.AsSpan(0, _steps * _batch * HiddenSize);
 
-    /// <summary>Post-activation gates of every step of the last forward, (T,B,GH) with each row's gates in blocks of H
-    /// (LSTM i,f,g,o; GRU r,z,n); empty for plain RNN cells. Read by Inspection/ActivationTrace.</summary>
+    /// <summary>Post-activation gates of every step of the last forward, (T,B,G*H) with each row's gates in blocks of H
+    /// (LSTM i,f,g,o; GRU r,z,n); empty for a plain RNN. Read by the training statistics' activation probe
+    /// (StackActivations) and by Inspection/ActivationTrace.</summary>
     internal ReadOnlySpan<T> Gates => Kind is CellKind.Lstm or CellKind.Gru ? _gates.AsSpan(0, _steps * _batch * _gh) : ReadOnlySpan<T>.Empty;
 
-    /// <summary>LSTM cell states c_t of every step of the last forward, (T,B,H) (raw c_t, also under layer
-    /// normalisation); empty for other cells. Read by Inspection/ActivationTrace.</summary>
+    /// <summary>LSTM cell states c_t of every step of the last forward (raw c_t, before the output function, also under
+    /// layer normalisation), (T,B,H); empty for other cells. Read by the same two.</summary>
     internal ReadOnlySpan<T> Cells => Kind == CellKind.Lstm ? _cells.AsSpan(0, _steps * _batch * HiddenSize) : ReadOnlySpan<T>.Empty;
 
     /// <summary>The state after the last processed step (t = T-1, or t = 0 when reversed), (B,H).</summary>

@@ -121,9 +121,15 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>The parameters of each layer and direction, for initialisation.</summary>
     internal IEnumerable<RecurrentDirection<T>> AllDirections => _layers.SelectMany(l => l);
 
-    /// <summary>Layer <paramref name="layer"/>, direction <paramref name="direction"/> (0 forward, 1 reverse): read by
-    /// Inspection/ActivationTrace for the gates and cell states its last forward kept.</summary>
+    /// <summary>Layer <paramref name="layer"/>'s direction <paramref name="direction"/> (0 forward, 1 reverse), whose buffers
+    /// hold the last forward's gates and cell states (read by StackActivations and Inspection/ActivationTrace).</summary>
     internal RecurrentDirection<T> Direction(int layer, int direction) => _layers[layer][direction];
+
+    /// <summary>Time steps of the last forward.</summary>
+    internal int StepsOfLastForward => _steps;
+
+    /// <summary>Batch rows of the last forward.</summary>
+    internal int BatchOfLastForward => _batch;
 
     /// <summary>Outputs of the top layer, (T,B,D*H), valid after <see cref="Forward"/>.</summary>
     public ReadOnlySpan<T> Output => Directions == 1 && !_masked
