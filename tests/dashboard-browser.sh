@@ -6,7 +6,9 @@
 #   1. the page's status marker <html data-dashboard="ok"> (its script sets it only when no error, unhandled
 #      rejection or console.error happened and every chart with data drew a series) at two reads 4 s apart;
 #   2. the step (data-step) advance between the two reads: the page follows the run live;
-#   3. at least the charts every run has drawn (loss, learning rate, gradient norm, speed; more per task below);
+#   3. every chart of a complete page drawn: loss, learning rate, gradient norm, speed and the task's metrics; the
+#      update:parameter ratios, one tensor's weight, gradient and update histograms, and the probe batch's activations
+#      (h, c, each gate per layer, encoder and decoder for seq2seq); a forecast's example windows;
 #   4. no console error, no uncaught exception and no browser log error (failed request, blocked content).
 # Negative controls, so the checks can fail: `rnn ui` on the finished lm run must NOT advance between two reads,
 # and a page that logs an error and throws must be reported by the driver.
@@ -95,11 +97,11 @@ task() {
   case $verdict in BAD*) fail "$name: ${verdict#BAD }" ;; *) pass "$name: live page $verdict" ;; esac
 }
 
-task lm 4 --data "$work/corpus.txt" --layers 1 --hidden 48 --embedding 16 --batch 8 --seq-length 32 --eval-every 50 --sample-every 60 --sample-length 80
-task classify 6 --task classify --data "$work/classify.tsv" --tokenizer word --hidden 24 --embedding 8 --batch 8 --eval-every 20 --epochs 1000
-task tag 6 --task tag --data "$work/tag.conll" --hidden 24 --embedding 8 --batch 8 --eval-every 20 --epochs 1000
-task forecast 6 --task forecast --data "$work/series.csv" --targets value --window 32 --horizon 2 --hidden 24 --batch 16 --eval-every 20 --epochs 1000
-task seq2seq 5 --task seq2seq --data "$work/pairs.tsv" --hidden 48 --embedding 8 --batch 16 --eval-every 20 --epochs 1000
+task lm 14 --data "$work/corpus.txt" --layers 1 --hidden 48 --embedding 16 --batch 8 --seq-length 32 --eval-every 50 --sample-every 60 --sample-length 80
+task classify 16 --task classify --data "$work/classify.tsv" --tokenizer word --hidden 24 --embedding 8 --batch 8 --eval-every 20 --epochs 1000
+task tag 16 --task tag --data "$work/tag.conll" --hidden 24 --embedding 8 --batch 8 --eval-every 20 --epochs 1000
+task forecast 21 --task forecast --data "$work/series.csv" --targets value --window 32 --horizon 2 --hidden 24 --batch 16 --eval-every 20 --epochs 1000
+task seq2seq 22 --task seq2seq --data "$work/pairs.tsv" --hidden 48 --embedding 8 --batch 16 --eval-every 20 --epochs 1000
 
 # Negative control 1: the finished lm run served by `rnn ui` does not advance, so check 2 can fail.
 dotnet "$rnn" ui "$work/lm" >"$work/ui.log" 2>&1 &

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Must-show check for `rnn report`: train a tiny run, write its HTML report, open it in headless Chromium
 # (Debian's `chromium`, installed if missing), and check that the page drew its charts with no console errors:
-#   1. the page's own script sets <html data-report="ok" data-charts="4"> only when every chart with data has a
+#   1. the page's own script sets <html data-report="ok" data-charts="5"> only when every chart with data has a
 #      drawn series and no error, unhandled rejection or console.error happened (read back with --dump-dom);
 #   2. Chromium's own console log (--enable-logging=stderr) has no CONSOLE lines for the page;
 #   3. a negative control — the same report with a throwing script added — must fail both checks, so the
@@ -49,7 +49,7 @@ browse() {  # browse HTML OUT_DOM OUT_LOG [extra chromium args...]
 check() {  # check DOM LOG -> prints problems, returns 1 if any
   local dom=$1 log=$2 bad=0
   grep -q 'data-report="ok"' "$dom" || { echo "  page status: $(grep -o 'data-report="[^"]*"' "$dom" || echo 'no marker (script did not run)')"; bad=1; }
-  grep -q 'data-charts="4"' "$dom" || { echo "  charts drawn: $(grep -o 'data-charts="[^"]*"' "$dom" || echo none), expected 4"; bad=1; }
+  grep -q 'data-charts="5"' "$dom" || { echo "  charts drawn: $(grep -o 'data-charts="[^"]*"' "$dom" || echo none), expected 5 (loss, learning rate, gradient norm, speed, update ratios)"; bad=1; }
   if grep -q 'CONSOLE' "$log"; then echo "  console:"; grep 'CONSOLE' "$log" | sed 's/^/    /'; bad=1; fi
   return $bad
 }
@@ -70,4 +70,4 @@ browse "$work/report.html" /dev/null "$work/shot.log" --window-size=1400,2000 --
 [ -s "$shot" ] && [ "$(head -c 8 "$shot" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] \
   || { echo "report-screenshot: FAILED — no PNG screenshot"; cat "$work/shot.log" | tail -5; exit 1; }
 
-echo "report-screenshot: ok — 4 charts drawn, no console errors (negative control caught), screenshot $(stat -c %s "$shot") bytes at $shot, $(( $(date +%s) - start ))s"
+echo "report-screenshot: ok — 5 charts drawn, no console errors (negative control caught), screenshot $(stat -c %s "$shot") bytes at $shot, $(( $(date +%s) - start ))s"

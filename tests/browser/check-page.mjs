@@ -4,9 +4,10 @@
 //               of them (the status) is no longer "pending" (waiting up to --wait ms);
 //   console     every console.error / console.assert message, and every uncaught exception;
 //   log         every error entry of the browser's log (failed requests, policy violations);
-//   screenshot  written to --screenshot (PNG of the whole page at --width px) when given.
+//   screenshot  written to --screenshot (PNG of the page laid out --width px wide, at most --max-height px tall,
+//               drawn at --scale) when given.
 // Usage: node --experimental-websocket check-page.mjs --url URL [--attrs data-dashboard,data-step,data-charts]
-//        [--reads 2] [--gap 4000] [--wait 30000] [--screenshot FILE] [--width 1400] [--chromium /usr/bin/chromium]
+//        [--reads 2] [--gap 4000] [--wait 30000] [--screenshot FILE] [--width 1400] [--max-height 6000] [--scale 1] [--chromium /usr/bin/chromium]
 // Exit code 0 when the page could be read (the caller judges the values), 1 when the browser could not be driven.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
@@ -18,6 +19,7 @@ for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^
 const url = args.url;
 const attrs = (args.attrs || 'data-dashboard,data-step,data-charts').split(',');
 const reads = Number(args.reads || 2), gap = Number(args.gap || 4000), wait = Number(args.wait || 30000), width = Number(args.width || 1400);
+const maxHeight = Number(args['max-height'] || 6000), scale = Number(args.scale || 1);
 if (!url) { console.error('check-page: --url is required'); process.exit(1); }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -95,9 +97,9 @@ try {
   }
   if (args.screenshot) {
     const metrics = await send('Page.getLayoutMetrics', {}, sessionId);
-    const height = Math.min(Math.ceil(metrics.cssContentSize.height), 6000);
+    const height = Math.min(Math.ceil(metrics.cssContentSize.height), maxHeight);
     const shot = await send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true,
-      clip: { x: 0, y: 0, width, height, scale: 1 } }, sessionId);
+      clip: { x: 0, y: 0, width, height, scale } }, sessionId);
     writeFileSync(args.screenshot, Buffer.from(shot.data, 'base64'));
   }
   clearTimeout(deadline);

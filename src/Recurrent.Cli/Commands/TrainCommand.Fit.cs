@@ -146,6 +146,7 @@ internal static partial class TrainCommand
         var files = new List<string> { RunDirectory.LastFile };
         if (File.Exists(run.Best)) files.Add(RunDirectory.BestFile);
         files.Add(RunDirectory.MetricsFile);
+        if (File.Exists(run.Stats)) files.Add(RunDirectory.StatsFile);
         if (File.Exists(run.Samples)) files.Add(RunDirectory.SamplesFile);
         if (File.Exists(run.Predictions)) files.Add(RunDirectory.PredictionsFile);
         Console.WriteLine($"run directory {run.Path}: {string.Join(", ", files)}{plots}");

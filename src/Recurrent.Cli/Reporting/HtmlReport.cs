@@ -1,6 +1,6 @@
 // HtmlReport: `rnn report`'s page — one self-contained HTML file for a run directory: a summary, inline SVG
 // charts (SvgLineChart) of training and validation loss, learning rate, gradient norm and tokens/s from
-// metrics.jsonl, what the latest evaluation predicted (predictions.json: PredictionsSection), the samples printed
+// metrics.jsonl, the update:parameter ratio per tensor from stats.jsonl, what the latest evaluation predicted (predictions.json: PredictionsSection), the samples printed
 // during training (samples.txt), and the configuration stored in the run's checkpoint (model architecture, training
 // options, data). No network: CSS and the one small script are
 // inline, nothing is fetched. The script marks the page (<html data-report="ok">) once every chart with data
@@ -79,6 +79,9 @@ internal static partial class HtmlReport
                 records.Where(r => r.Validation?.Any(v => v.Key == metric) == true), (v, r) => ((double)r.Step, v.Value)).ToList();
             h.Append(Figure(SvgLineChart.Render("chart-" + metric.Replace('_', '-'), metric, "step", metric, [new ChartSeries(metric, points, "#17becf")])));
         }
+        // DL4J's update:parameter ratio per tensor, from stats.jsonl — the same file the dashboard draws it from.
+        if (File.Exists(run.Stats) && RatioSeries(TrainingStatistics.Read(run.Stats)) is { Count: > 0 } ratios)
+            h.Append(Figure(SvgLineChart.Render("chart-ratios", "Update : parameter ratio (log10; about −3 is healthy)", "step", "log10(mean |Δθ| / mean |θ|)", ratios)));
         h.Append("</div></section>\n");
 
         PredictionsSection.Append(h, run);
@@ -111,6 +114,18 @@ internal static partial class HtmlReport
     }
 
     private static string Figure(string svg) => $"<figure>{svg}</figure>\n";
+
+    private static readonly string[] Palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"];
+
+    // One series per parameter tensor: its log10 update ratio at every stats line that has one.
+    private static List<ChartSeries> RatioSeries(List<StatisticsRecord> records)
+    {
+        var names = records.SelectMany(r => r.Tensors.Select(t => t.Name)).Distinct(StringComparer.Ordinal).ToList();
+        return names.Select((name, i) => new ChartSeries(name,
+                records.SelectMany(r => r.Tensors.Where(t => t.Name == name && t.RatioLog10 is double v && double.IsFinite(v))
+                    .Select(t => ((double)r.Step, t.RatioLog10!.Value))).ToList(), Palette[i % Palette.Length]))
+            .Where(series => series.Points.Count > 0).ToList();
+    }
 
     private static List<string> ValidationMetricNames(List<MetricsRecord> records) =>
         records.SelectMany(r => r.Validation ?? []).Select(v => v.Key).Distinct(StringComparer.Ordinal).ToList();

@@ -73,7 +73,7 @@
   function schedule() {
     if (pending) return;
     pending = true;
-    setTimeout(function () { pending = false; render(); }, 150);
+    setTimeout(function () { pending = false; render(); }, 1000); // at most one redraw a second: the page may share the training machine's cores
   }
 
   function connection() {

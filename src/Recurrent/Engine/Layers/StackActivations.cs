@@ -29,7 +29,7 @@ internal static class StackActivations
                 result.Add(new(name + ".h", Gather(stack, dir.Output, steps, batch, h, 0, h),
                     stack.Kind == CellKind.RnnRelu ? ActivationKind.Unbounded : ActivationKind.Squashed));
                 if (stack.Kind == CellKind.Lstm)
-                    result.Add(new(name + ".c", Gather(stack, dir.Cells, steps, batch, h, 0, h), ActivationKind.Squashed));
+                    result.Add(new(name + ".c", Gather(stack, dir.Cells, steps, batch, h, 0, h), ActivationKind.Unbounded)); // c itself is not squashed (its tanh is h/o)
                 int gh = gateNames.Length * h;
                 for (int g = 0; g < gateNames.Length; g++)
                 {

@@ -25,6 +25,28 @@ public sealed class ReportCommandTests
     }
 
     [Fact]
+    public void DrawsTheUpdateRatioOfEveryTensorFromStatsJsonl()
+    {
+        using var dir = new TempDirectory();
+        WriteRun(dir.Path);
+        static string Tensor(string name, string ratio) =>
+            $"{{\"name\":\"{name}\",\"shape\":[2],\"count\":2,\"mean_abs\":1,\"update_mean_abs\":0.001,\"ratio_log10\":{ratio}," +
+            "\"weights\":{\"min\":0,\"max\":1,\"counts\":[1,1]},\"gradients\":{\"min\":0,\"max\":1,\"counts\":[1,1]},\"updates\":null}";
+        File.WriteAllText(Path.Combine(dir.Path, RunDirectory.StatsFile),
+            $"{{\"step\":10,\"epoch\":0.1,\"tensors\":[{Tensor("w_ih", "null")},{Tensor("w_hh", "-3.2")}]}}\n" +
+            $"{{\"step\":20,\"epoch\":0.2,\"tensors\":[{Tensor("w_ih", "-2.5")},{Tensor("w_hh", "-3.1")}]}}\n" +
+            "{\"step\":30,\"epo");  // a line cut short by a crash
+        var r = CliRunner.Run("report", dir.Path);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        string html = File.ReadAllText(Path.Combine(dir.Path, "report.html"));
+        var charts = Regex.Matches(html, "<svg id=\"(chart-[a-z]+)\" class=\"chart\" data-points=\"(\\d+)\"");
+        Assert.Equal(["chart-loss", "chart-lr", "chart-grad", "chart-speed", "chart-ratios"], charts.Select(m => m.Groups[1].Value));
+        Assert.Equal(3, int.Parse(charts[^1].Groups[2].Value)); // w_ih has a ratio at step 20 only, w_hh at both
+        Assert.Contains("data-name=\"w_hh\" data-count=\"2\"", html);
+        Assert.Contains("data-name=\"w_ih\" data-count=\"1\"", html);
+    }
+
+    [Fact]
     public void WritesASelfContainedPageWithChartsSamplesAndConfiguration()
     {
         using var dir = new TempDirectory();
@@ -66,7 +88,7 @@ public sealed class ReportCommandTests
         var r = CliRunner.Run("report", run, "--out", output);
         Assert.True(r.ExitCode == 0, r.Stderr);
         string html = File.ReadAllText(output);
-        Assert.Equal(4, Regex.Matches(html, "class=\"chart\" data-points=\"[1-9]").Count);
+        Assert.Equal(5, Regex.Matches(html, "class=\"chart\" data-points=\"[1-9]").Count); // with the update ratios of stats.jsonl
         Assert.Equal(2, Regex.Matches(html, "<h3>step (20|40)</h3>").Count);
         Assert.Contains("<th>hidden_size</th><td>16</td>", html);
         Assert.Contains("<th>tokenizer</th><td>char</td>", html);
