@@ -17,17 +17,7 @@
 # Exit code 0 when all checks pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
-start=$(date +%s)
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-for pkg in chromium:chromium node:nodejs; do
-  command -v "${pkg%%:*}" >/dev/null 2>&1 && continue
-  echo "dashboard-browser: installing ${pkg#*:}"
-  $sudo apt-get install -y "${pkg#*:}" >/dev/null 2>&1 || { $sudo apt-get update >/dev/null && $sudo apt-get install -y "${pkg#*:}" >/dev/null; }
-done
-rnn="$root/src/Recurrent.Cli/bin/Release/net10.0/rnn.dll"
-[ -f "$rnn" ] || dotnet build src/Recurrent.Cli -c Release >/dev/null
+source tests/browser/setup.sh dashboard-browser chromium:chromium node:nodejs
 # Node 20 has WebSocket behind a flag; from Node 22 it is always there.
 node_flags=(); node --experimental-websocket -e '' 2>/dev/null && node_flags=(--experimental-websocket)
 check_page() { node "${node_flags[@]}" "$root/tests/browser/check-page.mjs" "$@"; }

@@ -10,17 +10,7 @@
 # Needs a built rnn (dotnet build -c Release). Exit code 0 when all checks pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
-start=$(date +%s)
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "inspect-screenshot: installing chromium"
-  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get install -y chromium >/dev/null 2>&1 || { $sudo apt-get update >/dev/null && $sudo apt-get install -y chromium >/dev/null; }
-fi
-rnn="$root/src/Recurrent.Cli/bin/Release/net10.0/rnn.dll"
-[ -f "$rnn" ] || dotnet build src/Recurrent.Cli -c Release >/dev/null
+source tests/browser/setup.sh inspect-screenshot chromium:chromium
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -1,5 +1,5 @@
 // DashboardServer: the live training dashboard (`rnn train --ui`, `rnn ui RUN_DIR...`) — Kestrel from ASP.NET Core's
-// shared framework, no package. It serves exactly: the page (/, /dashboard.js, /dashboard.css, from the assembly), the
+// shared framework, no package. It serves exactly: the page (/, /dashboard.js, /dashboard.css from the assembly, /page-errors.js), the
 // list of runs it was given (/api/runs), one server-sent-event stream that follows their files (/api/events, see
 // RunFeed), and a run's `rnn inspect` page (/api/runs/N/inspect). Runs are named by their index in the list given at
 // start, so no request ever names a file: every other path, `..` or not, is 404.
@@ -165,6 +165,10 @@ internal sealed partial class DashboardServer : IAsyncDisposable
                 return;
             case "/dashboard.js":
                 await Resource(response, "dashboard.js", "text/javascript; charset=utf-8", null).ConfigureAwait(false);
+                return;
+            case "/page-errors.js":
+                response.ContentType = "text/javascript; charset=utf-8";
+                await response.WriteAsync(Reporting.PageErrors.Script, context.RequestAborted).ConfigureAwait(false);
                 return;
             case "/dashboard.css":
                 await Resource(response, "dashboard.css", "text/css; charset=utf-8", null).ConfigureAwait(false);

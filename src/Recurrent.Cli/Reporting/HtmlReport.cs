@@ -54,7 +54,7 @@ internal static partial class HtmlReport
         h.Append("<!DOCTYPE html>\n<html lang=\"en\" data-report=\"pending\">\n<head>\n<meta charset=\"utf-8\">\n");
         h.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         h.Append(CultureInfo.InvariantCulture, $"<title>rnn report — {Esc(name)}</title>\n");
-        h.Append("<script>\n").Append(StatusScript).Append("</script>\n");
+        h.Append("<script>\n").Append(PageErrors.Script).Append(StatusScript).Append("</script>\n");
         h.Append("<style>\n").Append(Css).Append("</style>\n</head>\n<body>\n");
         h.Append(CultureInfo.InvariantCulture, $"<header><h1>Training report <span class=\"run\">{Esc(name)}</span></h1><p class=\"path\">{Esc(run.Path)}</p></header>\n");
 
@@ -211,17 +211,11 @@ internal static partial class HtmlReport
 
     private static string Esc(string text) => WebUtility.HtmlEncode(text);
 
-    // Runs first: records any error (uncaught exceptions, failed resources, console.error), then after load checks
-    // that every chart with data drew a visible series, and sets <html data-report> to "ok" or "error: ...".
+    // Runs right after PageErrors.Script (which records every error): after load it checks that every chart with data
+    // drew a visible series, and sets <html data-report> to "ok" or "error: ...".
     private const string StatusScript = """
 (function () {
-  var problems = [];
-  window.addEventListener('error', function (e) {
-    problems.push('error: ' + (e.message || (e.target && (e.target.src || e.target.href)) || e.type));
-  }, true);
-  window.addEventListener('unhandledrejection', function (e) { problems.push('unhandled rejection: ' + e.reason); });
-  var consoleError = console.error;
-  console.error = function () { problems.push('console.error: ' + Array.prototype.join.call(arguments, ' ')); consoleError.apply(console, arguments); };
+  var problems = window.rnnPageProblems; // PageErrors.Script, which runs first, fills it
   window.addEventListener('load', function () {
     var charts = document.querySelectorAll('svg.chart');
     var drawn = 0;

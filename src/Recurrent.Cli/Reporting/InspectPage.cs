@@ -71,7 +71,7 @@ internal static class InspectPage
         var h = new StringBuilder();
         h.Append("<!DOCTYPE html>\n<html lang=\"en\" data-inspect=\"pending\">\n<head>\n<meta charset=\"utf-8\">\n");
         h.Append("<title>rnn inspect — ").Append(Esc(Path.GetFileName(content.ModelPath))).Append("</title>\n");
-        h.Append("<script>\n").Append(StatusScript).Append("</script>\n");
+        h.Append("<script>\n").Append(PageErrors.Script).Append(StatusScript).Append("</script>\n");
         h.Append("<style>\n").Append(Css).Append("</style>\n</head>\n<body>\n");
         h.Append("<h1>rnn inspect <span class=\"sub\">").Append(Esc(Path.GetFileName(content.ModelPath))).Append("</span></h1>\n");
         h.Append("<p class=\"path\">model ").Append(Esc(content.ModelPath)).Append(" — ").Append(Esc(trace.Cell.ToString())).Append(' ')
@@ -225,17 +225,11 @@ from blue (0) to red (1).</footer>
 
     private static string Esc(string text) => WebUtility.HtmlEncode(text);
 
-    // Runs first: records any error (uncaught exceptions, failed resources, unhandled rejections, console.error); the page
-    // script calls window.inspectDone(check) after drawing, and the page is marked "ok" only if the check and the log are clean.
+    // Runs right after PageErrors.Script (which records every error); the page script calls window.inspectDone(check)
+    // after drawing, and the page is marked "ok" only if the check and the error log are clean.
     private const string StatusScript = """
 (function () {
-  var problems = [];
-  window.addEventListener('error', function (e) {
-    problems.push('error: ' + (e.message || (e.target && (e.target.src || e.target.href)) || e.type));
-  }, true);
-  window.addEventListener('unhandledrejection', function (e) { problems.push('unhandled rejection: ' + e.reason); });
-  var consoleError = console.error;
-  console.error = function () { problems.push('console.error: ' + Array.prototype.join.call(arguments, ' ')); consoleError.apply(console, arguments); };
+  var problems = window.rnnPageProblems; // PageErrors.Script, which runs first, fills it
   var drawn = null;
   window.inspectDone = function (problem) { drawn = problem; };
   window.addEventListener('load', function () {

@@ -9,14 +9,9 @@
 (function () {
   'use strict';
 
-  // ---- status marker: any error, unhandled rejection or console.error makes the page say so ----
-  var problems = [];
-  window.addEventListener('error', function (e) {
-    problems.push('error: ' + (e.message || (e.target && (e.target.src || e.target.href)) || e.type));
-  }, true);
-  window.addEventListener('unhandledrejection', function (e) { problems.push('unhandled rejection: ' + e.reason); });
-  var consoleError = console.error;
-  console.error = function () { problems.push('console.error: ' + Array.prototype.join.call(arguments, ' ')); consoleError.apply(console, arguments); };
+  // ---- status marker: any error, unhandled rejection or console.error (collected by /page-errors.js, which the page
+  // loads first: Reporting/PageErrors.cs) makes the page say so ----
+  var problems = window.rnnPageProblems || ['/page-errors.js did not run'];
 
   var SVG = 'http://www.w3.org/2000/svg';
   var PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22'];

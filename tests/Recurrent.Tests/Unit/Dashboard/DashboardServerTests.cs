@@ -62,6 +62,7 @@ public sealed class DashboardServerTests
         Assert.Contains("X-Content-Type-Options: nosniff", page.Headers);
         Assert.Equal(200, Raw(url, "/dashboard.js").Status);
         Assert.Equal(200, Raw(url, "/dashboard.css").Status);
+        Assert.Contains("window.rnnPageProblems", Raw(url, "/page-errors.js").Body);
         var runs = Raw(url, "/api/runs");
         Assert.Contains("\"name\":\"run1\"", runs.Body);
 
