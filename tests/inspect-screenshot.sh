@@ -41,12 +41,6 @@ fi
 dotnet "$rnn" inspect "$model" --text "$text" --out "$work/inspect.html" > "$work/inspect.out"
 grep -q '^page: ' "$work/inspect.out" || { echo "inspect-screenshot: FAILED — rnn inspect printed no page"; cat "$work/inspect.out"; exit 1; }
 
-browse() {  # browse HTML OUT_DOM OUT_LOG [extra chromium args...]
-  local page=$1 dom=$2 log=$3; shift 3
-  timeout 90 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run \
-    --user-data-dir="$work/profile" --enable-logging=stderr --v=0 --virtual-time-budget=5000 "$@" \
-    "file://$page" >"$dom" 2>"$log"
-}
 check() {  # check DOM LOG -> prints problems, returns 1 if any
   local dom=$1 log=$2 bad=0
   grep -q 'data-inspect="ok"' "$dom" || { echo "  page status: $(grep -o 'data-inspect="[^"]*"' "$dom" || echo 'no marker (script did not run)')"; bad=1; }

@@ -30,12 +30,6 @@ dotnet "$rnn" train --data "$work/text.txt" --layers 1 --hidden 48 --embedding 1
   --run-dir "$work/run" --quiet >/dev/null
 dotnet "$rnn" report "$work/run" --out "$work/report.html"
 
-browse() {  # browse HTML OUT_DOM OUT_LOG [extra chromium args...]
-  local page=$1 dom=$2 log=$3; shift 3
-  timeout 90 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run \
-    --user-data-dir="$work/profile" --enable-logging=stderr --v=0 --virtual-time-budget=5000 "$@" \
-    "file://$page" >"$dom" 2>"$log"
-}
 check() {  # check DOM LOG -> prints problems, returns 1 if any
   local dom=$1 log=$2 bad=0
   grep -q 'data-report="ok"' "$dom" || { echo "  page status: $(grep -o 'data-report="[^"]*"' "$dom" || echo 'no marker (script did not run)')"; bad=1; }

@@ -1,4 +1,5 @@
-# setup.sh: what the browser checks (tests/report-screenshot.sh, inspect-screenshot.sh, dashboard-browser.sh) share.
+# setup.sh: what the browser checks (tests/report-screenshot.sh, inspect-screenshot.sh, dashboard-browser.sh) share:
+# the set-up below and browse() (a static page through chromium --dump-dom).
 # Sourced from the repository root as `source tests/browser/setup.sh NAME COMMAND:PACKAGE...`: it sets root, start,
 # rnn (the Release build of the tool, built when missing) and the .NET variables, and installs each Debian PACKAGE
 # whose COMMAND is missing (e.g. chromium:chromium node:nodejs), saying so as NAME.
@@ -15,3 +16,12 @@ for setup_need in "$@"; do
 done
 rnn="$root/src/Recurrent.Cli/bin/Release/net10.0/rnn.dll"
 [ -f "$rnn" ] || dotnet build src/Recurrent.Cli -c Release >/dev/null
+
+# browse HTML OUT_DOM OUT_LOG [extra chromium args...]: a static page in headless Chromium (profile under $work, which
+# the sourcing script sets), its DOM after scripts ran (with --dump-dom) and Chromium's console log.
+browse() {
+  local page=$1 dom=$2 log=$3; shift 3
+  timeout 90 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run \
+    --user-data-dir="$work/profile" --enable-logging=stderr --v=0 --virtual-time-budget=5000 "$@" \
+    "file://$page" >"$dom" 2>"$log"
+}
