@@ -1,0 +1,42 @@
+// RecurrentCatalog: the entry points of Recurrent.ML, as extension methods on ML.NET's catalogs — the trainer on
+// mlContext.MulticlassClassification.Trainers (two forms, as ML.NET's trainers have: column names and a few
+// settings, or an options object), and the loader of a saved classifier on mlContext.Model.
+using Microsoft.ML;
+
+namespace Recurrent.ML;
+
+/// <summary>Recurrent's trainers in ML.NET's catalogs.</summary>
+public static class RecurrentCatalog
+{
+    /// <summary>
+    /// A recurrent network (LSTM by default) that reads <paramref name="textColumnName"/> character by character and
+    /// predicts the key-typed <paramref name="labelColumnName"/>. Its transformer adds Score and PredictedLabel as
+    /// ML.NET's multiclass trainers do, so <c>MulticlassClassification.Evaluate</c> and <c>CrossValidate</c> work on it.
+    /// </summary>
+    public static RecurrentTextEstimator RecurrentText(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string textColumnName = "Text", int hiddenSize = 64, int epochs = 20)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new RecurrentTextEstimator(new RecurrentTextOptions
+        {
+            LabelColumnName = labelColumnName, TextColumnName = textColumnName, HiddenSize = hiddenSize, Epochs = epochs,
+        });
+    }
+
+    /// <summary>The recurrent text classifier with every setting of <paramref name="options"/>.</summary>
+    public static RecurrentTextEstimator RecurrentText(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, RecurrentTextOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new RecurrentTextEstimator(options);
+    }
+
+    /// <summary>
+    /// Reads a classifier saved with <see cref="RecurrentTextTransformer.SaveRecurrentModel"/>: the transformer that
+    /// scores <paramref name="textColumnName"/> as the saved one did.
+    /// </summary>
+    public static RecurrentTextTransformer LoadRecurrentText(this ModelOperationsCatalog catalog, string path, string textColumnName = "Text")
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return RecurrentTextTransformer.LoadRecurrentModel(path, textColumnName);
+    }
+}
