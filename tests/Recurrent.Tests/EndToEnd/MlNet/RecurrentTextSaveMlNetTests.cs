@@ -31,7 +31,10 @@ public sealed class RecurrentTextSaveMlNetTests : IDisposable
     {
         var (ml, keys, trained, validation) = Train();
         var chain = new TransformerChain<ITransformer>(keys, trained);
-        var e = Assert.ThrowsAny<Exception>(() => ml.Model.Save(chain, validation.Schema, Path.Combine(_dir, "model.zip")));
+        string zip = Path.Combine(_dir, "model.zip");
+        var e = Assert.ThrowsAny<Exception>(() => ml.Model.Save(chain, validation.Schema, zip));
+        // Whatever ML.NET wrote before the throw is no model: it does not load.
+        if (File.Exists(zip)) Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(zip, out _));
         var notSupported = e as NotSupportedException ?? e.InnerException as NotSupportedException;
         Assert.NotNull(notSupported);
         Assert.Contains("SaveRecurrentModel", notSupported.Message);
