@@ -24,6 +24,9 @@ internal sealed class KeyedTextClassifier
         KeyValues = keyValues ?? NamesAnnotation(KeyNames);
     }
 
+    /// <summary>The classes of a binary classifier, in output order: false (key 1), true (key 2).</summary>
+    public static readonly string[] BinaryClasses = ["False", "True"];
+
     /// <summary>The Recurrent classifier; its label id c is key value c + 1.</summary>
     public SequenceClassifier Classifier { get; }
     /// <summary>(K) the name of each key value.</summary>

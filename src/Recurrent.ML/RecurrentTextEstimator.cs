@@ -3,7 +3,7 @@
 // SequenceClassifier over all K classes and trains it through the library's one training loop
 // (SequenceClassifier.CreateFit → SupervisedFit.RunInMemory: bucketed padded batches, Adam, early stopping on the
 // validation rows with the best weights kept). Rows with a missing label (key 0) or an empty text are skipped, as
-// ML.NET's trainers skip rows they cannot use.
+// ML.NET's trainers skip rows they cannot use. The binary form reads a Boolean label as the classes "False" and "True".
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Recurrent.Classification;
@@ -12,21 +12,23 @@ using Recurrent.Training.Callbacks;
 
 namespace Recurrent.ML;
 
-/// <summary>Trains a recurrent text classifier on an <see cref="IDataView"/>; made by <c>mlContext.MulticlassClassification.Trainers.RecurrentText</c>.</summary>
+/// <summary>Trains a recurrent text classifier on an <see cref="IDataView"/>; made by <c>mlContext.MulticlassClassification.Trainers.RecurrentText</c> or <c>mlContext.BinaryClassification.Trainers.RecurrentText</c>.</summary>
 public sealed class RecurrentTextEstimator : IEstimator<RecurrentTextTransformer>
 {
     private readonly RecurrentTextOptions _options;
+    private readonly ScoreKind _kind;
 
-    internal RecurrentTextEstimator(RecurrentTextOptions options)
+    internal RecurrentTextEstimator(RecurrentTextOptions options, ScoreKind kind)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        _kind = kind;
     }
 
     /// <summary>
     /// Trains on <paramref name="input"/>. ArgumentOutOfRangeException naming the column when the text column is
-    /// missing or not a string, or the label column missing or not a key; InvalidOperationException when no row is
+    /// missing or not a string, or the label column missing or not a key (Boolean for the binary classifier); InvalidOperationException when no row is
     /// usable or the validation data's label has other classes; OperationCanceledException when
     /// <see cref="RecurrentTextOptions.CancellationToken"/> stopped training.
     /// </summary>
@@ -34,8 +36,7 @@ public sealed class RecurrentTextEstimator : IEstimator<RecurrentTextTransformer
     {
         ArgumentNullException.ThrowIfNull(input);
         var label = SchemaChecks.Find(input.Schema, "label", _options.LabelColumnName, nameof(input));
-        int keyCount = SchemaChecks.RequireKey(label, "label", nameof(input));
-        string[] classNames = KeyedTextClassifier.NamesOf(label, keyCount);
+        string[] classNames = ClassNames(label, nameof(input));
         var train = Read(input, classNames, nameof(input));
         if (train.Count == 0)
             throw new InvalidOperationException($"No training row has both a label in '{_options.LabelColumnName}' and a text in '{_options.TextColumnName}'.");
@@ -43,8 +44,7 @@ public sealed class RecurrentTextEstimator : IEstimator<RecurrentTextTransformer
         if (_options.ValidationData is { } validationData)
         {
             var validationLabel = SchemaChecks.Find(validationData.Schema, "label", _options.LabelColumnName, nameof(RecurrentTextOptions.ValidationData));
-            int validationKeys = SchemaChecks.RequireKey(validationLabel, "label", nameof(RecurrentTextOptions.ValidationData));
-            if (!KeyedTextClassifier.NamesOf(validationLabel, validationKeys).SequenceEqual(classNames))
+            if (!ClassNames(validationLabel, nameof(RecurrentTextOptions.ValidationData)).SequenceEqual(classNames))
                 throw new InvalidOperationException($"The validation data's label column '{_options.LabelColumnName}' has other key values than the training data's; " +
                     "map both with the same MapValueToKey transformer.");
             validation = Read(validationData, classNames, nameof(RecurrentTextOptions.ValidationData));
@@ -55,7 +55,7 @@ public sealed class RecurrentTextEstimator : IEstimator<RecurrentTextTransformer
         FitCallback[] callbacks = _options.Progress is { } progress ? [new LambdaCallback { Logged = progress }] : [];
         classifier.CreateFit(train, validation, training).RunInMemory(callbacks, _options.CancellationToken);
         _options.CancellationToken.ThrowIfCancellationRequested();
-        return new RecurrentTextTransformer(new KeyedTextClassifier(classifier, KeyedTextClassifier.KeyValuesOf(label)), _options.TextColumnName);
+        return new RecurrentTextTransformer(new KeyedTextClassifier(classifier, KeyedTextClassifier.KeyValuesOf(label)), _options.TextColumnName, _kind);
     }
 
     /// <summary>
@@ -66,16 +66,32 @@ public sealed class RecurrentTextEstimator : IEstimator<RecurrentTextTransformer
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         SchemaChecks.FindText(inputSchema, "text", _options.TextColumnName, nameof(inputSchema));
-        SchemaChecks.FindKey(inputSchema, "label", _options.LabelColumnName, nameof(inputSchema));
-        // SchemaShape.Column has no public constructor, so the two promises are taken from ML.NET's own estimators
-        // over the label: its one-hot vector is the shape of the class probabilities (Single × K, slot names = key
-        // values), its copy the shape of the predicted key.
+        string label = _options.LabelColumnName;
+        // SchemaShape.Column has no public constructor, so the promises are taken from ML.NET's own estimators over the
+        // label. Multiclass: its one-hot vector is the shape of the class probabilities (Single × K, slot names = key
+        // values), its copy the shape of the predicted key. Binary: its conversion to Single the shape of Score and
+        // Probability, its copy the shape of the predicted Boolean.
         var ml = new MLContext(seed: 0);
-        var score = ml.Transforms.Conversion.MapKeyToVector("Score", _options.LabelColumnName).GetOutputSchema(inputSchema);
-        var predicted = ml.Transforms.CopyColumns("PredictedLabel", _options.LabelColumnName).GetOutputSchema(inputSchema);
-        var scoreColumn = SchemaChecks.Lookup(score, "Score")!.Value;
-        var predictedColumn = SchemaChecks.Lookup(predicted, "PredictedLabel")!.Value;
-        return new SchemaShape(inputSchema.Where(c => c.Name is not ("Score" or "PredictedLabel")).Append(scoreColumn).Append(predictedColumn));
+        (string Name, IEstimator<ITransformer> From)[] added = _kind == ScoreKind.Multiclass
+            ? [("Score", ml.Transforms.Conversion.MapKeyToVector("Score", label)), ("PredictedLabel", ml.Transforms.CopyColumns("PredictedLabel", label))]
+            : [("Score", ml.Transforms.Conversion.ConvertType("Score", label, DataKind.Single)),
+               ("Probability", ml.Transforms.Conversion.ConvertType("Probability", label, DataKind.Single)),
+               ("PredictedLabel", ml.Transforms.CopyColumns("PredictedLabel", label))];
+        if (_kind == ScoreKind.Multiclass) SchemaChecks.FindKey(inputSchema, "label", label, nameof(inputSchema));
+        else SchemaChecks.FindBoolean(inputSchema, "label", label, nameof(inputSchema));
+        var columns = added.Select(a => SchemaChecks.Lookup(a.From.GetOutputSchema(inputSchema), a.Name)!.Value).ToList();
+        return new SchemaShape(inputSchema.Where(c => added.All(a => a.Name != c.Name)).Concat(columns));
+    }
+
+    // The class names of the label column: its key values (multiclass) or False, True (binary); the schema errors.
+    private string[] ClassNames(DataViewSchema.Column label, string paramName)
+    {
+        if (_kind == ScoreKind.Binary)
+        {
+            SchemaChecks.RequireBoolean(label, "label", paramName);
+            return KeyedTextClassifier.BinaryClasses;
+        }
+        return KeyedTextClassifier.NamesOf(label, SchemaChecks.RequireKey(label, "label", paramName));
     }
 
     // The usable rows of data as records: label = the class name of its key, Line = the row's 1-based position.
@@ -101,11 +117,13 @@ public sealed class RecurrentTextEstimator : IEstimator<RecurrentTextTransformer
         return records;
     }
 
-    // The key value (0 = missing, 1..K) of the current row, whatever unsigned type the key is stored in.
+    // The key value (0 = missing, 1..K) of the current row, whatever unsigned type the key is stored in; a Boolean
+    // label reads as key 1 (false) or 2 (true).
     private static Func<ulong> KeyGetter(DataViewRow row, DataViewSchema.Column label)
     {
         switch (Type.GetTypeCode(label.Type.RawType))
         {
+            case TypeCode.Boolean: { var g = row.GetGetter<bool>(label); bool v = false; return () => { g(ref v); return v ? 2UL : 1UL; }; }
             case TypeCode.Byte: { var g = row.GetGetter<byte>(label); byte v = 0; return () => { g(ref v); return v; }; }
             case TypeCode.UInt16: { var g = row.GetGetter<ushort>(label); ushort v = 0; return () => { g(ref v); return v; }; }
             case TypeCode.UInt32: { var g = row.GetGetter<uint>(label); uint v = 0; return () => { g(ref v); return v; }; }

@@ -27,6 +27,21 @@ internal static class SchemaChecks
         return (int)key.Count;
     }
 
+    /// <summary>Checks <paramref name="column"/> is Boolean (the label of a binary classifier).</summary>
+    public static void RequireBoolean(DataViewSchema.Column column, string role, string paramName)
+    {
+        if (column.Type is not BooleanDataViewType) throw Mismatch(role, column.Name, "Boolean", column.Type.ToString() ?? "?", paramName);
+    }
+
+    /// <summary>The Boolean label column of a schema shape.</summary>
+    public static SchemaShape.Column FindBoolean(SchemaShape shape, string role, string name, string paramName)
+    {
+        var column = Lookup(shape, name) ?? throw Missing(role, name, paramName);
+        if (column.Kind != SchemaShape.Column.VectorKind.Scalar || column.IsKey || column.ItemType is not BooleanDataViewType)
+            throw Mismatch(role, name, "Boolean", Describe(column), paramName);
+        return column;
+    }
+
     /// <summary>The same checks on a schema shape (the promises of an estimator chain).</summary>
     public static SchemaShape.Column FindText(SchemaShape shape, string role, string name, string paramName)
     {

@@ -1,6 +1,6 @@
-// ScoredDataView: what RecurrentTextTransformer.Transform returns — the input IDataView, lazily, with Score and
-// PredictedLabel appended (ScoredColumns). Nothing is computed until a cursor reads a scored column; each row's text
-// is classified once however many of the two columns are read. One cursor at a time serves a cursor set (the
+// ScoredDataView: what RecurrentTextTransformer.Transform returns — the input IDataView, lazily, with the scored
+// columns appended (ScoredColumns). Nothing is computed until a cursor reads a scored column; each row's text is
+// classified once however many of them are read. One cursor at a time serves a cursor set (the
 // network's forward is sequential anyway).
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -22,7 +22,7 @@ internal sealed class ScoredDataView(IDataView input, ScoredColumns columns) : I
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
         [GetRowCursor(columnsNeeded, rand)];
 
-    // The input cursor with the two scored columns: ScoredRow's logic, moving.
+    // The input cursor with the scored columns: ScoredRow's logic, moving.
     private sealed class Cursor : DataViewRowCursor
     {
         private readonly DataViewRowCursor _input;

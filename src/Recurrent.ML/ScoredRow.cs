@@ -1,12 +1,12 @@
 // ScoredRow and TextScoringMapper: the row-to-row form of the fitted text classifier, which PredictionEngine and
-// ML.NET's transformer chains ask for (IRowToRowMapper): the input row's columns pass through, Score and
-// PredictedLabel are computed from its text when read (ScoredColumns).
+// ML.NET's transformer chains ask for (IRowToRowMapper): the input row's columns pass through, the scored columns
+// (Score, PredictedLabel, and Probability for the binary classifier) are computed from its text when read (ScoredColumns).
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
 namespace Recurrent.ML;
 
-/// <summary>Maps a row of <see cref="InputSchema"/> to one of <see cref="OutputSchema"/> (its columns + Score + PredictedLabel).</summary>
+/// <summary>Maps a row of <see cref="InputSchema"/> to one of <see cref="OutputSchema"/> (its columns + the scored columns).</summary>
 internal sealed class TextScoringMapper(ScoredColumns columns) : IRowToRowMapper
 {
     public DataViewSchema InputSchema => columns.Input;
@@ -23,12 +23,12 @@ internal sealed class TextScoringMapper(ScoredColumns columns) : IRowToRowMapper
     }
 }
 
-/// <summary>An input row seen with the two scored columns appended.</summary>
+/// <summary>An input row seen with the scored columns appended.</summary>
 internal sealed class ScoredRow : DataViewRow
 {
     private readonly DataViewRow _input;
     private readonly ScoredColumns _columns;
-    private readonly bool[] _active; // (input columns + 2)
+    private readonly bool[] _active; // (output columns)
     private RowScores? _cache;
 
     public ScoredRow(DataViewRow input, ScoredColumns columns, IEnumerable<DataViewSchema.Column> activeColumns)
