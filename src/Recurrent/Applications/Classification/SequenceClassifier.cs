@@ -52,10 +52,13 @@ public sealed class SequenceClassifier : ISupervisedModel
     /// initialised from <paramref name="seed"/>. Records must all carry labels. With <paramref name="memoryCheck"/>,
     /// a model too large to train in this machine's memory with those options is refused before anything is allocated.
     /// Numeric records hold <see cref="ClassifierSettings.FeaturesPerStep"/> numbers per step; the per-channel
-    /// standardisation is fitted on their steps.
+    /// standardisation is fitted on their steps. <paramref name="labels"/>, when given, is the label set in output order
+    /// (it may hold labels the training records never show, which then get outputs too, e.g. an ML.NET key type's
+    /// every value); a training label outside it is an ArgumentException naming the line. Without it the labels are
+    /// those of the records, ordinally sorted.
     /// </summary>
     public static SequenceClassifier Create(IReadOnlyList<ClassificationRecord> train, ClassificationFormat format, ClassifierSettings settings, ulong seed,
-        SupervisedOptions? memoryCheck = null)
+        SupervisedOptions? memoryCheck = null, IReadOnlyList<string>? labels = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(settings);
@@ -64,7 +67,18 @@ public sealed class SequenceClassifier : ISupervisedModel
         if (f < 1) throw new ArgumentException($"FeaturesPerStep must be positive, got {f}.", nameof(ClassifierSettings.FeaturesPerStep));
         if (format == ClassificationFormat.Tsv && f != 1)
             throw new ArgumentException($"FeaturesPerStep is for numeric (CSV) data; text (TSV) is read as tokens, so it must be 1, got {f}.", nameof(ClassifierSettings.FeaturesPerStep));
-        var labels = Vocabulary.OfLabels(train.Select(r => r.Label ?? throw new ArgumentException($"The training example on line {r.Line} has no label.", nameof(train))));
+        var seen = train.Select(r => r.Label ?? throw new ArgumentException($"The training example on line {r.Line} has no label.", nameof(train))).ToList();
+        Vocabulary labelSet;
+        if (labels is null) labelSet = Vocabulary.OfLabels(seen);
+        else
+        {
+            if (labels.Count == 0 || labels.Distinct().Count() != labels.Count)
+                throw new ArgumentException($"The label set must be distinct names, got [{string.Join(", ", labels)}].", nameof(labels));
+            labelSet = new Vocabulary(labels);
+            foreach (var r in train)
+                if (!labelSet.TryGetId(r.Label!, out _))
+                    throw new ArgumentException($"The training example on line {r.Line} has the label '{r.Label}', which is not in the label set ({string.Join(", ", labels)}).", nameof(train));
+        }
         TextEncoder? encoder = format == ClassificationFormat.Tsv ? TextEncoder.Build(settings.Tokens, train.Select(r => r.Text)) : null;
         ChannelStandardisation? standardisation = null;
         if (encoder is null)
@@ -85,12 +99,12 @@ public sealed class SequenceClassifier : ISupervisedModel
             Bidirectional = settings.Bidirectional,
             Dropout = settings.Dropout,
             Head = HeadKind.LastStep,
-            OutputSize = labels.Count,
+            OutputSize = labelSet.Count,
             WeightInit = WeightInit.XavierUniform,
         };
         if (memoryCheck is not null)
             ModelMemory.Check(config, memoryCheck.BatchSize, train.Max(r => Math.Max(r.Values.Length / f, r.Text.Length)), memoryCheck.Optimization.OptimizerBuffers);
-        return new SequenceClassifier(new SequenceModel<float>(config, seed), labels, format, encoder, standardisation);
+        return new SequenceClassifier(new SequenceModel<float>(config, seed), labelSet, format, encoder, standardisation);
     }
 
     /// <summary>

@@ -1,0 +1,72 @@
+// RecurrentCatalog: the entry points of Recurrent.ML, as extension methods on ML.NET's catalogs — the trainer on
+// mlContext.MulticlassClassification.Trainers and mlContext.BinaryClassification.Trainers (two forms each, as
+// ML.NET's trainers have: column names and a few settings, or an options object), and the loaders of a saved
+// classifier on mlContext.Model.
+using Microsoft.ML;
+
+namespace Recurrent.ML;
+
+/// <summary>Recurrent's trainers in ML.NET's catalogs.</summary>
+public static class RecurrentCatalog
+{
+    /// <summary>
+    /// A recurrent network (LSTM by default) that reads <paramref name="textColumnName"/> character by character (options: word by word) and
+    /// predicts the key-typed <paramref name="labelColumnName"/>. Its transformer adds Score and PredictedLabel as
+    /// ML.NET's multiclass trainers do, so <c>MulticlassClassification.Evaluate</c> and <c>CrossValidate</c> work on it.
+    /// </summary>
+    public static RecurrentTextEstimator RecurrentText(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string textColumnName = "Text", int hiddenSize = 64, int epochs = 20)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new RecurrentTextEstimator(new RecurrentTextOptions
+        {
+            LabelColumnName = labelColumnName, TextColumnName = textColumnName, HiddenSize = hiddenSize, Epochs = epochs,
+        }, ScoreKind.Multiclass);
+    }
+
+    /// <summary>The recurrent text classifier with every setting of <paramref name="options"/>.</summary>
+    public static RecurrentTextEstimator RecurrentText(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, RecurrentTextOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new RecurrentTextEstimator(options, ScoreKind.Multiclass);
+    }
+
+    /// <summary>
+    /// The binary form: a Boolean <paramref name="labelColumnName"/>; the transformer adds Score (log-odds),
+    /// Probability and PredictedLabel (Boolean) as ML.NET's calibrated binary trainers do, so
+    /// <c>BinaryClassification.Evaluate</c> and <c>CrossValidate</c> work on it.
+    /// </summary>
+    public static RecurrentTextEstimator RecurrentText(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
+        string labelColumnName = "Label", string textColumnName = "Text", int hiddenSize = 64, int epochs = 20)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new RecurrentTextEstimator(new RecurrentTextOptions
+        {
+            LabelColumnName = labelColumnName, TextColumnName = textColumnName, HiddenSize = hiddenSize, Epochs = epochs,
+        }, ScoreKind.Binary);
+    }
+
+    /// <summary>The binary recurrent text classifier with every setting of <paramref name="options"/>.</summary>
+    public static RecurrentTextEstimator RecurrentText(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, RecurrentTextOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new RecurrentTextEstimator(options, ScoreKind.Binary);
+    }
+
+    /// <summary>
+    /// Reads a classifier saved with <see cref="RecurrentTextTransformer.SaveRecurrentModel"/>: the transformer that
+    /// scores <paramref name="textColumnName"/> as the saved one did.
+    /// </summary>
+    public static RecurrentTextTransformer LoadRecurrentText(this ModelOperationsCatalog catalog, string path, string textColumnName = "Text")
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return RecurrentTextTransformer.LoadRecurrentModel(path, textColumnName);
+    }
+
+    /// <summary>Reads a binary classifier saved with <see cref="RecurrentTextTransformer.SaveRecurrentModel"/>.</summary>
+    public static RecurrentTextTransformer LoadRecurrentBinaryText(this ModelOperationsCatalog catalog, string path, string textColumnName = "Text")
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return RecurrentTextTransformer.LoadRecurrentModel(path, textColumnName, binary: true);
+    }
+}
