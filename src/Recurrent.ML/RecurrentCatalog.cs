@@ -18,10 +18,7 @@ public static class RecurrentCatalog
         string labelColumnName = "Label", string textColumnName = "Text", int hiddenSize = 64, int epochs = 20)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new RecurrentTextEstimator(new RecurrentTextOptions
-        {
-            LabelColumnName = labelColumnName, TextColumnName = textColumnName, HiddenSize = hiddenSize, Epochs = epochs,
-        }, ScoreKind.Multiclass);
+        return new RecurrentTextEstimator(Simple(labelColumnName, textColumnName, hiddenSize, epochs), ScoreKind.Multiclass);
     }
 
     /// <summary>The recurrent text classifier with every setting of <paramref name="options"/>.</summary>
@@ -40,10 +37,7 @@ public static class RecurrentCatalog
         string labelColumnName = "Label", string textColumnName = "Text", int hiddenSize = 64, int epochs = 20)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new RecurrentTextEstimator(new RecurrentTextOptions
-        {
-            LabelColumnName = labelColumnName, TextColumnName = textColumnName, HiddenSize = hiddenSize, Epochs = epochs,
-        }, ScoreKind.Binary);
+        return new RecurrentTextEstimator(Simple(labelColumnName, textColumnName, hiddenSize, epochs), ScoreKind.Binary);
     }
 
     /// <summary>The binary recurrent text classifier with every setting of <paramref name="options"/>.</summary>
@@ -69,4 +63,8 @@ public static class RecurrentCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         return RecurrentTextTransformer.LoadRecurrentModel(path, textColumnName, binary: true);
     }
+
+    // The options of the short forms: the columns and the two settings they take, the rest default.
+    private static RecurrentTextOptions Simple(string label, string text, int hiddenSize, int epochs) =>
+        new() { LabelColumnName = label, TextColumnName = text, HiddenSize = hiddenSize, Epochs = epochs };
 }
