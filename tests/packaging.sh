@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Must-show check for packaging: `dotnet pack -c Release` makes the Recurrent library package, the Recurrent.Chinese
-# package (the jieba tokenizer, its dictionary inside the assembly) and the Recurrent.Cli dotnet-tool package; the
+# package (the jieba tokenizer, its dictionary inside the assembly), the Recurrent.ML package (ML.NET trainers) and
+# the Recurrent.Cli dotnet-tool package; the
 # tool is installed from that folder into a temporary tool path and runs `rnn --help`, a tiny train / sample /
 # report, jieba's cut of a sentence and a tiny Chinese word-level run; a temporary console project outside the
 # repository references the library packages from the folder (nuget.config: the pack folder plus the normal
 # source), uses the fluent API, trains a few steps with callbacks, streams generated text, segments Chinese and
 # samples the tool's jieba model; a second one with only the Recurrent package gets the error that names the
-# package to add. Both find jieba's data with no copying: XDG_DATA_HOME points at an empty folder, so the data
+# package to add; a third references the Recurrent.ML package and fits Recurrent's trainer in an ML.NET pipeline
+# (Microsoft.ML restored from the feed). The first two find jieba's data with no copying: XDG_DATA_HOME points at an empty folder, so the data
 # is extracted anew from the installed assemblies.
 # After packing, NuGet's global packages folder is a temporary one (the usual one is read as a local source), so a package
 # cached by an earlier run can never stand in for the one just packed. Exit code 0 when everything passed.
@@ -41,18 +43,23 @@ $( [ -d "$usual_cache" ] && echo "    <add key=\"usual-cache\" value=\"$usual_ca
 </configuration>
 XML
 
-step "dotnet pack -c Release (library, Recurrent.Chinese and tool)"
-# Build once (incremental; the tool project builds the library too), then pack both projects from that build.
-dotnet build src/Recurrent.Cli -c Release --nologo -v quiet >"$work/pack.log" 2>&1 || { tail -20 "$work/pack.log"; fail "dotnet build"; }
-for project in src/Recurrent src/Recurrent.Chinese src/Recurrent.Cli; do
+step "dotnet pack -c Release (library, Recurrent.Chinese, Recurrent.ML and tool)"
+# Build once (incremental; the tool project builds the library too), then pack the projects from that build.
+for project in src/Recurrent.Cli src/Recurrent.ML; do
+  dotnet build "$project" -c Release --nologo -v quiet >>"$work/pack.log" 2>&1 || { tail -20 "$work/pack.log"; fail "dotnet build $project"; }
+done
+for project in src/Recurrent src/Recurrent.Chinese src/Recurrent.ML src/Recurrent.Cli; do
   dotnet pack "$project" -c Release --no-build -o "$pack" --nologo -v quiet >>"$work/pack.log" 2>&1 || { tail -20 "$work/pack.log"; fail "dotnet pack $project"; }
 done
 # From here on NuGet extracts into a temporary global packages folder (the pack above used the usual one).
 export NUGET_PACKAGES="$work/nuget-packages"
-for p in "Recurrent.$version.nupkg" "Recurrent.Chinese.$version.nupkg" "Recurrent.Cli.$version.nupkg"; do [ -f "$pack/$p" ] || fail "no $p in $(ls "$pack")"; done
+for p in "Recurrent.$version.nupkg" "Recurrent.Chinese.$version.nupkg" "Recurrent.ML.$version.nupkg" "Recurrent.Cli.$version.nupkg"; do [ -f "$pack/$p" ] || fail "no $p in $(ls "$pack")"; done
 unzip -p "$pack/Recurrent.Chinese.$version.nupkg" Recurrent.Chinese.nuspec | grep 'id="jieba.NET"' >/dev/null || fail "Recurrent.Chinese does not depend on jieba.NET"
 unzip -p "$pack/Recurrent.Chinese.$version.nupkg" Recurrent.Chinese.nuspec | grep 'id="Recurrent"' >/dev/null || fail "Recurrent.Chinese does not depend on Recurrent"
 unzip -p "$pack/Recurrent.$version.nupkg" Recurrent.nuspec | grep -i 'jieba' >/dev/null && fail "the core package depends on jieba"
+unzip -p "$pack/Recurrent.ML.$version.nupkg" Recurrent.ML.nuspec | grep 'id="Microsoft.ML" version="6.0.0"' >/dev/null || fail "Recurrent.ML does not depend on Microsoft.ML 6.0.0"
+unzip -p "$pack/Recurrent.ML.$version.nupkg" Recurrent.ML.nuspec | grep 'id="Recurrent"' >/dev/null || fail "Recurrent.ML does not depend on Recurrent"
+unzip -p "$pack/Recurrent.$version.nupkg" Recurrent.nuspec | grep -i 'Microsoft.ML"' >/dev/null && fail "the core package depends on ML.NET"
 [ "$(unzip -p "$pack/Recurrent.Chinese.$version.nupkg" lib/net10.0/Recurrent.Chinese.dll | wc -c)" -gt 6000000 ] || fail "Recurrent.Chinese.dll does not carry jieba's dictionary"
 unzip -l "$pack/Recurrent.$version.nupkg" | grep 'lib/net10.0/Recurrent.xml' >/dev/null || fail "the library package has no XML docs"
 unzip -l "$pack/Recurrent.$version.nupkg" | grep ' README.md' >/dev/null || fail "the library package has no readme"
@@ -164,4 +171,30 @@ CS
 grep -q "refused: .*dotnet add package Recurrent.Chinese" "$work/consumer-core.txt" || { cat "$work/consumer-core.txt"; fail "loading a jieba model without Recurrent.Chinese did not name the package"; }
 cat "$work/consumer-core.txt"
 
-echo "packaging: ok — packed Recurrent, Recurrent.Chinese and Recurrent.Cli $version, installed rnn, trained/sampled/reported, segmented Chinese with jieba, console projects built and ran ($(( $(date +%s) - start ))s)"
+step "console project referencing the Recurrent.ML package: an ML.NET pipeline with Recurrent's trainer"
+mkdir -p "$work/consumer-ml"
+cp "$work/nuget.config" "$work/consumer-ml/nuget.config"
+sed 's|<PackageReference Include="Recurrent" Version="\([^"]*\)" />|<PackageReference Include="Recurrent.ML" Version="\1" />|; /Recurrent.Chinese/d' \
+  "$work/consumer/Consumer.csproj" > "$work/consumer-ml/Consumer.csproj"
+cat > "$work/consumer-ml/Program.cs" <<'CS'
+using Microsoft.ML;
+using Recurrent.ML;
+
+// Two classes decided by the first word; ML.NET's loader, MapValueToKey, Recurrent's trainer, ML.NET's Evaluate.
+var rows = Enumerable.Range(0, 200).Select(i => new Row { Label = i % 2 == 0 ? "red" : "blue", Text = (i % 2 == 0 ? "red " : "blue ") + "thing " + i % 7 });
+var ml = new MLContext(seed: 1);
+var data = ml.Data.LoadFromEnumerable(rows);
+var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
+    .Append(ml.MulticlassClassification.Trainers.RecurrentText(new RecurrentTextOptions { Tokens = "word", HiddenSize = 16, Epochs = 8, Seed = 1 }));
+var model = pipeline.Fit(data);
+var metrics = ml.MulticlassClassification.Evaluate(model.Transform(data));
+Console.WriteLine($"consumer-ml ok: micro-accuracy {metrics.MicroAccuracy:F3}");
+
+public sealed class Row { public string Label { get; set; } = ""; public string Text { get; set; } = ""; }
+CS
+(cd "$work/consumer-ml" && dotnet run -c Release > "$work/consumer-ml.txt" 2>&1) || { tail -30 "$work/consumer-ml.txt"; fail "the Recurrent.ML console project did not build or run"; }
+grep -q "consumer-ml ok: micro-accuracy 1.000" "$work/consumer-ml.txt" || { cat "$work/consumer-ml.txt"; fail "unexpected output of the Recurrent.ML console project"; }
+[ -d "$NUGET_PACKAGES/recurrent.ml/$version" ] || fail "the Recurrent.ML console project did not restore Recurrent.ML $version from the pack folder"
+grep "consumer-ml" "$work/consumer-ml.txt"
+
+echo "packaging: ok — packed Recurrent, Recurrent.Chinese, Recurrent.ML and Recurrent.Cli $version, installed rnn, trained/sampled/reported, segmented Chinese with jieba, console projects (library, jieba, ML.NET) built and ran ($(( $(date +%s) - start ))s)"
