@@ -2,7 +2,9 @@
 // classification (does the largest value come before the smallest?) and regression (first half's sum minus the
 // second half's). Evaluate gives the metrics of the underlying Recurrent model's own predictions on the same rows
 // (Score and PredictedLabel are its outputs, row by row), the models learn the order (better than chance / than
-// predicting the mean), variable-length vectors with two features per step work, and CrossValidate runs.
+// predicting the mean), variable-length vectors with two features per step work (padding never changes a
+// prediction), and CrossValidate runs. Margins seen: accuracy 0.875 (asserted > 0.75), MAE a third of predicting the
+// mean (asserted < half), cross-validated accuracy ≈ 0.76 (> 0.65) and R² ≈ 0.87 (> 0.3).
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Recurrent.Classification;
@@ -116,5 +118,11 @@ public sealed class RecurrentSequenceMlNetTests
         Assert.Equal(3, folds.Count);
         foreach (var fold in folds)
             Assert.True(fold.Metrics.RSquared > 0.3, $"fold {fold.Fold}: R² {fold.Metrics.RSquared}");
+
+        // Padding never changes a prediction: rows of 4..8 steps batched together give what each gives alone.
+        var regressor = ((RecurrentSequenceRegressionTransformer)folds[0].Model).Regressor;
+        var inputs = MlNetSequenceData.VariableRegression(40, seed: 7, featuresPerStep: 2).Select(r => r.Features).ToList();
+        double[] batched = regressor.Predict(inputs, batchSize: 40);
+        for (int i = 0; i < inputs.Count; i++) Assert.Equal(regressor.Predict([inputs[i]], batchSize: 1)[0], batched[i], 1e-4);
     }
 }
