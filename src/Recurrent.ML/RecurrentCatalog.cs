@@ -1,7 +1,8 @@
-// RecurrentCatalog: the entry points of Recurrent.ML, as extension methods on ML.NET's catalogs — the trainer on
-// mlContext.MulticlassClassification.Trainers and mlContext.BinaryClassification.Trainers (two forms each, as
-// ML.NET's trainers have: column names and a few settings, or an options object), and the loaders of a saved
-// classifier on mlContext.Model.
+// RecurrentCatalog: the entry points of Recurrent.ML, as extension methods on ML.NET's catalogs — the text trainer on
+// mlContext.MulticlassClassification.Trainers and mlContext.BinaryClassification.Trainers, the numeric-sequence
+// trainer on mlContext.MulticlassClassification.Trainers and mlContext.Regression.Trainers (two forms each, as
+// ML.NET's trainers have: column names and a few settings, or an options object), and the loaders of saved models
+// on mlContext.Model.
 using Microsoft.ML;
 
 namespace Recurrent.ML;
@@ -63,6 +64,61 @@ public static class RecurrentCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         return RecurrentTextTransformer.LoadRecurrentModel(path, textColumnName, binary: true);
     }
+
+    /// <summary>
+    /// A recurrent network (LSTM by default) that reads the vector <paramref name="featuresColumnName"/> as a sequence of
+    /// steps of <paramref name="featuresPerStep"/> numbers (T·F, step-major) and predicts the key-typed
+    /// <paramref name="labelColumnName"/>. Adds Score and PredictedLabel as ML.NET's multiclass trainers do.
+    /// </summary>
+    public static RecurrentSequenceEstimator RecurrentSequence(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string featuresColumnName = "Features", int featuresPerStep = 1, int hiddenSize = 64, int epochs = 20)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new RecurrentSequenceEstimator(Sequence(labelColumnName, featuresColumnName, featuresPerStep, hiddenSize, epochs));
+    }
+
+    /// <summary>The recurrent numeric-sequence classifier with every setting of <paramref name="options"/>.</summary>
+    public static RecurrentSequenceEstimator RecurrentSequence(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, RecurrentSequenceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new RecurrentSequenceEstimator(options);
+    }
+
+    /// <summary>
+    /// The regression form: the Single <paramref name="labelColumnName"/> is predicted from the sequence; adds Score
+    /// (Single) as ML.NET's regression trainers do, so <c>Regression.Evaluate</c> and <c>CrossValidate</c> work on it.
+    /// </summary>
+    public static RecurrentSequenceRegressionEstimator RecurrentSequence(this RegressionCatalog.RegressionTrainers catalog,
+        string labelColumnName = "Label", string featuresColumnName = "Features", int featuresPerStep = 1, int hiddenSize = 64, int epochs = 20)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new RecurrentSequenceRegressionEstimator(Sequence(labelColumnName, featuresColumnName, featuresPerStep, hiddenSize, epochs));
+    }
+
+    /// <summary>The recurrent numeric-sequence regressor with every setting of <paramref name="options"/>.</summary>
+    public static RecurrentSequenceRegressionEstimator RecurrentSequence(this RegressionCatalog.RegressionTrainers catalog, RecurrentSequenceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new RecurrentSequenceRegressionEstimator(options);
+    }
+
+    /// <summary>Reads a classifier saved with <see cref="RecurrentSequenceTransformer.SaveRecurrentModel"/>, scoring <paramref name="featuresColumnName"/>.</summary>
+    public static RecurrentSequenceTransformer LoadRecurrentSequence(this ModelOperationsCatalog catalog, string path, string featuresColumnName = "Features")
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return RecurrentSequenceTransformer.LoadRecurrentModel(path, featuresColumnName);
+    }
+
+    /// <summary>Reads a regressor saved with <see cref="RecurrentSequenceRegressionTransformer.SaveRecurrentModel"/>, scoring <paramref name="featuresColumnName"/>.</summary>
+    public static RecurrentSequenceRegressionTransformer LoadRecurrentSequenceRegression(this ModelOperationsCatalog catalog, string path, string featuresColumnName = "Features")
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return RecurrentSequenceRegressionTransformer.LoadRecurrentModel(path, featuresColumnName);
+    }
+
+    // The options of the short sequence forms.
+    private static RecurrentSequenceOptions Sequence(string label, string features, int featuresPerStep, int hiddenSize, int epochs) =>
+        new() { LabelColumnName = label, FeaturesColumnName = features, FeaturesPerStep = featuresPerStep, HiddenSize = hiddenSize, Epochs = epochs };
 
     // The options of the short forms: the columns and the two settings they take, the rest default.
     private static RecurrentTextOptions Simple(string label, string text, int hiddenSize, int epochs) =>

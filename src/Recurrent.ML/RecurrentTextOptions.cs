@@ -1,74 +1,28 @@
 // RecurrentTextOptions: the settings of the RecurrentText trainer, in ML.NET's style (one options class per trainer,
-// column names beside the hyper-parameters). Each maps onto a record of the core library — the architecture onto
-// ClassifierSettings, the training onto SupervisedOptions (batch, OptimizationOptions, FitOptions, seed) — so the
-// ML.NET trainer trains exactly what `rnn train --task classify` would with the same numbers.
+// column names beside the hyper-parameters): the shared ones (RecurrentOptionsBase) plus the text column and how the
+// text becomes tokens (characters or words, embedded or one-hot). The architecture maps onto ClassifierSettings.
 using Microsoft.ML;
 using Recurrent.Classification;
-using Recurrent.Layers;
-using Recurrent.Supervised;
-using Recurrent.Training;
 
 namespace Recurrent.ML;
-
-/// <summary>The recurrent cell of <see cref="RecurrentTextOptions.Cell"/>.</summary>
-public enum RecurrentCell
-{
-    /// <summary>Long short-term memory (Hochreiter and Schmidhuber 1997), PyTorch's <c>nn.LSTM</c>.</summary>
-    Lstm,
-    /// <summary>Gated recurrent unit (Cho et al. 2014), PyTorch's <c>nn.GRU</c>.</summary>
-    Gru,
-}
 
 /// <summary>
 /// Options of <see cref="RecurrentCatalog.RecurrentText(MulticlassClassificationCatalog.MulticlassClassificationTrainers, RecurrentTextOptions)"/>:
 /// a recurrent network reads the text token by token (characters or words) and its last step is classified.
 /// </summary>
-public sealed class RecurrentTextOptions
+public sealed class RecurrentTextOptions : RecurrentOptionsBase
 {
-    /// <summary>The key-typed label column (as made by <c>MapValueToKey</c>). Default "Label".</summary>
-    public string LabelColumnName { get; set; } = "Label";
     /// <summary>The text column (string). Default "Text".</summary>
     public string TextColumnName { get; set; } = "Text";
     /// <summary>Text tokens: "char" (default) or "word" (whitespace and punctuation split).</summary>
     public string Tokens { get; set; } = "char";
-    /// <summary>The recurrent cell (default LSTM).</summary>
-    public RecurrentCell Cell { get; set; } = RecurrentCell.Lstm;
-    /// <summary>Hidden units per layer and direction (default 64).</summary>
-    public int HiddenSize { get; set; } = 64;
-    /// <summary>Stacked recurrent layers (default 1).</summary>
-    public int Layers { get; set; } = 1;
-    /// <summary>Read the text in both directions (default false).</summary>
-    public bool Bidirectional { get; set; }
     /// <summary>Token embedding size (default 32; 0 = one-hot inputs).</summary>
     public int EmbeddingSize { get; set; } = 32;
-    /// <summary>Passes over the training data (default 20; fewer when early stopping ends the run).</summary>
-    public int Epochs { get; set; } = 20;
-    /// <summary>Texts per batch, padded to the longest in the batch (default 32).</summary>
-    public int BatchSize { get; set; } = 32;
-    /// <summary>Adam's learning rate (default 5e-3), with a gradient-norm clip of 5.</summary>
-    public double LearningRate { get; set; } = 5e-3;
-    /// <summary>Seed of the initialisation and the shuffling (default 1): the same seed and data give the same model.</summary>
-    public ulong Seed { get; set; } = 1;
-    /// <summary>
-    /// Labelled rows (same column names) evaluated at every epoch end for early stopping: training stops after
-    /// <see cref="Patience"/> evaluations without a lower validation loss and the best evaluation's weights are kept.
-    /// Null (default): every epoch is trained and the last weights are kept.
-    /// </summary>
-    public IDataView? ValidationData { get; set; }
-    /// <summary>Evaluations without improvement before early stopping (default 3; only with <see cref="ValidationData"/>).</summary>
-    public int Patience { get; set; } = 3;
-    /// <summary>Called with each metrics line of the run (every 10 updates and at each evaluation): loss, epoch, validation metrics.</summary>
-    public Action<MetricsRecord>? Progress { get; set; }
-    /// <summary>
-    /// Stops training between updates; <c>Fit</c> then throws <see cref="OperationCanceledException"/>. ML.NET 6 has no
-    /// public way for a trainer outside ML.NET to observe <c>MLContext</c>'s own cancellation, so this token is the hook.
-    /// </summary>
-    public CancellationToken CancellationToken { get; set; }
 
     /// <summary>The architecture in the core library's terms.</summary>
     internal ClassifierSettings ToSettings() => new()
     {
-        Cell = Cell == RecurrentCell.Gru ? CellKind.Gru : CellKind.Lstm,
+        Cell = CellKind,
         HiddenSize = HiddenSize,
         Layers = Layers,
         Bidirectional = Bidirectional,
@@ -76,27 +30,12 @@ public sealed class RecurrentTextOptions
         Tokens = Tokens,
     };
 
-    /// <summary>The training in the core library's terms (validated there: an impossible value is an ArgumentException naming it).</summary>
-    internal SupervisedOptions ToTraining() => new()
-    {
-        BatchSize = BatchSize,
-        Optimization = new SupervisedOptions().Optimization with { LearningRate = LearningRate },
-        Fit = new FitOptions { Epochs = Epochs, Patience = ValidationData is null ? null : Patience },
-        ValidationFraction = 0,
-        Seed = Seed,
-    };
-
     /// <summary>Throws ArgumentOutOfRangeException naming the first impossible setting the core's own checks do not cover.</summary>
     internal void Validate()
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(LabelColumnName, nameof(LabelColumnName));
         ArgumentException.ThrowIfNullOrWhiteSpace(TextColumnName, nameof(TextColumnName));
         if (Tokens is not ("char" or "word")) throw new ArgumentOutOfRangeException(nameof(Tokens), Tokens, "Tokens must be \"char\" or \"word\".");
-        if (HiddenSize < 1) throw new ArgumentOutOfRangeException(nameof(HiddenSize), HiddenSize, "HiddenSize must be positive.");
-        if (Layers < 1) throw new ArgumentOutOfRangeException(nameof(Layers), Layers, "Layers must be positive.");
         if (EmbeddingSize < 0) throw new ArgumentOutOfRangeException(nameof(EmbeddingSize), EmbeddingSize, "EmbeddingSize must be 0 (one-hot) or positive.");
-        if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Epochs must be positive.");
-        if (Patience < 1) throw new ArgumentOutOfRangeException(nameof(Patience), Patience, "Patience must be positive.");
-        ToTraining().Validate();
+        ValidateShared();
     }
 }

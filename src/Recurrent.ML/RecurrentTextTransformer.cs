@@ -2,9 +2,8 @@
 // ITransformer. Transform appends, lazily, the columns of ML.NET's multiclass trainers (Score: class probabilities in
 // the label's key order; PredictedLabel: a key of the label's type) or of its calibrated binary trainers (Score,
 // Probability, PredictedLabel: Boolean); it is a row-to-row mapper, so PredictionEngine and transformer chains work.
-// mlContext.Model.Save cannot hold it: ML.NET 6 gives a transformer outside ML.NET no way to write itself into its
-// model zip (ModelSaveContext has no public members; dotnet/machinelearning#4911, #6839), so Save throws
-// NotSupportedException instead of writing a model that would not load, and the classifier is saved to and
+// mlContext.Model.Save cannot hold it (RecurrentTransformerBase: Save throws NotSupportedException; ML.NET 6 gives a
+// transformer outside ML.NET no way into its model zip, dotnet/machinelearning#4911, #6839), so the classifier is saved to and
 // loaded from a Recurrent model file (SaveRecurrentModel / LoadRecurrentModel) that keeps the key order.
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -13,12 +12,12 @@ using Recurrent.Classification;
 namespace Recurrent.ML;
 
 /// <summary>A trained Recurrent text classifier in an ML.NET pipeline (made by <c>RecurrentText(...).Fit</c>).</summary>
-public sealed class RecurrentTextTransformer : ITransformer
+public sealed class RecurrentTextTransformer : RecurrentTransformerBase
 {
-    private readonly KeyedTextClassifier _classifier;
+    private readonly KeyedClassifier _classifier;
     private readonly ScoreKind _kind;
 
-    internal RecurrentTextTransformer(KeyedTextClassifier classifier, string textColumnName, ScoreKind kind)
+    internal RecurrentTextTransformer(KeyedClassifier classifier, string textColumnName, ScoreKind kind)
     {
         _classifier = classifier;
         _kind = kind;
@@ -40,39 +39,10 @@ public sealed class RecurrentTextTransformer : ITransformer
     /// <summary>The trained Recurrent classifier (its label id c is key value c + 1); e.g. for its own Evaluate or ONNX export.</summary>
     public SequenceClassifier Classifier => _classifier.Classifier;
 
-    /// <inheritdoc/>
-    public bool IsRowToRowMapper => true;
-
-    /// <summary>
-    /// <paramref name="inputSchema"/> with Score and PredictedLabel appended. ArgumentOutOfRangeException naming the
-    /// text column when it is missing or not a string.
-    /// </summary>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        return Columns(inputSchema).Output;
-    }
-
-    /// <summary>The rows of <paramref name="input"/>, lazily, with Score and PredictedLabel.</summary>
-    public IDataView Transform(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return new ScoredDataView(input, Columns(input.Schema));
-    }
-
-    /// <inheritdoc/>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        return new TextScoringMapper(Columns(inputSchema));
-    }
-
-    /// <summary>Always throws: see the class remarks. Save the classifier with <see cref="SaveRecurrentModel"/> instead.</summary>
-    void ICanSaveModel.Save(ModelSaveContext ctx) => throw new NotSupportedException(
-        "A Recurrent text classifier cannot be saved with mlContext.Model.Save: ML.NET 6 lets no transformer outside ML.NET write " +
-        "itself into its model file. Save it with RecurrentTextTransformer.SaveRecurrentModel(path) and load it with " +
-        "mlContext.Model.LoadRecurrentText(path) (LoadRecurrentBinaryText for the binary classifier); the transforms before it, " +
-        "e.g. MapValueToKey, are saved with mlContext.Model.Save on their own.");
+    private protected override string What => "Recurrent text classifier";
+    private protected override string SaveAdvice =>
+        "Save it with RecurrentTextTransformer.SaveRecurrentModel(path) and load it with mlContext.Model.LoadRecurrentText(path) " +
+        "(LoadRecurrentBinaryText for the binary classifier).";
 
     /// <summary>
     /// Writes the classifier (network, tokenizer, the class names in key order) to a Recurrent model file, atomically.
@@ -97,10 +67,10 @@ public sealed class RecurrentTextTransformer : ITransformer
         var classifier = SequenceClassifier.Load(path);
         if (classifier.Format != ClassificationFormat.Tsv)
             throw new InvalidDataException($"'{Path.GetFullPath(path)}' classifies numeric sequences, not text.");
-        if (binary && !classifier.Labels.Names.SequenceEqual(KeyedTextClassifier.BinaryClasses))
+        if (binary && !classifier.Labels.Names.SequenceEqual(KeyedClassifier.BinaryClasses))
             throw new InvalidDataException($"'{Path.GetFullPath(path)}' classifies into [{string.Join(", ", classifier.Labels.Names)}], not the binary classifier's [False, True].");
-        return new RecurrentTextTransformer(new KeyedTextClassifier(classifier, keyValues: null), textColumnName, binary ? ScoreKind.Binary : ScoreKind.Multiclass);
+        return new RecurrentTextTransformer(new KeyedClassifier(classifier, keyValues: null), textColumnName, binary ? ScoreKind.Binary : ScoreKind.Multiclass);
     }
 
-    private ScoredColumns Columns(DataViewSchema input) => new(input, _classifier, TextColumnName, _kind);
+    private protected override ScoredColumns Columns(DataViewSchema input) => new(input, new TextRowScorer(_classifier, TextColumnName), _kind, _classifier);
 }

@@ -1,7 +1,7 @@
 // SchemaChecks: the column checks of the Recurrent trainers, worded as ML.NET words its own — a missing column is
 // "Could not find label column 'Label'", a column of the wrong type is "Schema mismatch for text column 'Text':
 // expected String, got Single" — both ArgumentOutOfRangeException with the schema as the parameter, as ML.NET's
-// trainers throw them. Checked on a DataViewSchema (Fit, Transform) and on a SchemaShape (GetOutputSchema).
+// trainers throw them; a features vector that is not whole steps of F numbers names the column and F. Checked on a DataViewSchema (Fit, Transform) and on a SchemaShape (GetOutputSchema).
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -31,6 +31,50 @@ internal static class SchemaChecks
     public static void RequireBoolean(DataViewSchema.Column column, string role, string paramName)
     {
         if (column.Type is not BooleanDataViewType) throw Mismatch(role, column.Name, "Boolean", column.Type.ToString() ?? "?", paramName);
+    }
+
+    /// <summary>Checks <paramref name="column"/> is a Single scalar (the label of a regression).</summary>
+    public static void RequireSingle(DataViewSchema.Column column, string role, string paramName)
+    {
+        if (column.Type != NumberDataViewType.Single) throw Mismatch(role, column.Name, "Single", column.Type.ToString() ?? "?", paramName);
+    }
+
+    /// <summary>
+    /// Checks <paramref name="column"/> is a vector of Single whose known size, if any, is a whole number of steps of
+    /// <paramref name="featuresPerStep"/> numbers (a variable-size vector is checked row by row as it is read).
+    /// </summary>
+    public static void RequireSteps(DataViewSchema.Column column, string role, int featuresPerStep, string paramName)
+    {
+        if (column.Type is not VectorDataViewType { ItemType: var item } vector || item != NumberDataViewType.Single)
+            throw Mismatch(role, column.Name, "Vector<Single>", column.Type.ToString() ?? "?", paramName);
+        if (vector.Size % featuresPerStep != 0) throw NotSteps(column.Name, vector.Size, featuresPerStep, paramName);
+    }
+
+    /// <summary>The error for a vector of <paramref name="size"/> numbers in column <paramref name="name"/> that is not whole steps of F.</summary>
+    public static ArgumentOutOfRangeException NotSteps(string name, int size, int featuresPerStep, string paramName) =>
+        new(paramName, StepsMessage(name, size, featuresPerStep));
+
+    /// <summary>The words of <see cref="NotSteps"/>.</summary>
+    public static string StepsMessage(string name, int size, int featuresPerStep) =>
+        $"Schema mismatch for features column '{name}': a vector of {size} numbers is not a whole number of steps of " +
+        $"{featuresPerStep} features (FeaturesPerStep); give T·{featuresPerStep} numbers, step by step.";
+
+    /// <summary>The Single label column of a schema shape.</summary>
+    public static SchemaShape.Column FindSingle(SchemaShape shape, string role, string name, string paramName)
+    {
+        var column = Lookup(shape, name) ?? throw Missing(role, name, paramName);
+        if (column.Kind != SchemaShape.Column.VectorKind.Scalar || column.IsKey || column.ItemType != NumberDataViewType.Single)
+            throw Mismatch(role, name, "Single", Describe(column), paramName);
+        return column;
+    }
+
+    /// <summary>The vector-of-Single features column of a schema shape (its size is not part of a shape, so it is checked at Fit and Transform).</summary>
+    public static SchemaShape.Column FindVector(SchemaShape shape, string role, string name, string paramName)
+    {
+        var column = Lookup(shape, name) ?? throw Missing(role, name, paramName);
+        if (column.Kind == SchemaShape.Column.VectorKind.Scalar || column.IsKey || column.ItemType != NumberDataViewType.Single)
+            throw Mismatch(role, name, "Vector<Single>", Describe(column), paramName);
+        return column;
     }
 
     /// <summary>The Boolean label column of a schema shape.</summary>

@@ -1,13 +1,14 @@
-// ScoredRow and TextScoringMapper: the row-to-row form of the fitted text classifier, which PredictionEngine and
+// ScoredRow and ScoringMapper: the row-to-row form of a fitted Recurrent model, which PredictionEngine and
 // ML.NET's transformer chains ask for (IRowToRowMapper): the input row's columns pass through, the scored columns
-// (Score, PredictedLabel, and Probability for the binary classifier) are computed from its text when read (ScoredColumns).
+// (Score, PredictedLabel, and Probability for the binary classifier; Score alone for a regressor) are computed from
+// its text or numbers when read (ScoredColumns).
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
 namespace Recurrent.ML;
 
 /// <summary>Maps a row of <see cref="InputSchema"/> to one of <see cref="OutputSchema"/> (its columns + the scored columns).</summary>
-internal sealed class TextScoringMapper(ScoredColumns columns) : IRowToRowMapper
+internal sealed class ScoringMapper(ScoredColumns columns) : IRowToRowMapper
 {
     public DataViewSchema InputSchema => columns.Input;
     public DataViewSchema OutputSchema => columns.Output;

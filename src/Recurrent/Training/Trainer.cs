@@ -101,6 +101,16 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>
+    /// MSE step on a padded batch of dense sequences (T,B,F) with per-row <paramref name="lengths"/> (B), so padding
+    /// never changes a result: targets (B, OutputSize) for a last-step head, each row read at its own last step.
+    /// </summary>
+    public StepResult TrainRegressionPadded(ReadOnlySpan<T> features, ReadOnlySpan<int> lengths, ReadOnlySpan<T> targets, int steps, int batch)
+    {
+        Model.Forward(features, steps, batch, training: true, lengths);
+        return Finish(MseGradient(targets, ReadOnlySpan<T>.Empty), 0, lengths);
+    }
+
+    /// <summary>
     /// Pinball (quantile) loss step on dense inputs (T,B,F), see <see cref="PinballLoss"/>. The output row holds
     /// V = OutputSize/Q values of Q quantile predictions each, quantile innermost: (B, V·Q) for a last-step head,
     /// (T·B, V·Q) per step; targets are (B, V) or (T,B,V), i.e. Output.Length/Q values. Counted is the number of

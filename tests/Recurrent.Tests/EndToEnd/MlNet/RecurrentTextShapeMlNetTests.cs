@@ -11,7 +11,7 @@ namespace Recurrent.Tests.EndToEnd.MlNet;
 
 public sealed class RecurrentTextShapeMlNetTests
 {
-    private static SchemaShape ShapeOf(DataViewSchema schema) =>
+    internal static SchemaShape ShapeOf(DataViewSchema schema) =>
         (SchemaShape)typeof(SchemaShape).GetMethod("Create", BindingFlags.NonPublic | BindingFlags.Static, [typeof(DataViewSchema)])!.Invoke(null, [schema])!;
 
     private static SchemaShape.Column Column(SchemaShape shape, string name) => shape.Single(c => c.Name == name);

@@ -1,4 +1,4 @@
-// KeyedTextClassifier: a trained Recurrent SequenceClassifier seen through an ML.NET key-typed label. The classifier
+// KeyedClassifier: a trained Recurrent SequenceClassifier (text, or numeric sequences) seen through an ML.NET key-typed label. The classifier
 // is built with the key's K values as its label set, in key order (SequenceClassifier.Create's labels), so output c
 // is key c+1 and its Score vector is already in ML.NET's order, K long even when the training rows never showed a
 // class — and a model file written by SaveRecurrentModel keeps that order. Also holds the key-value annotations the
@@ -9,16 +9,14 @@ using Recurrent.Classification;
 
 namespace Recurrent.ML;
 
-internal sealed class KeyedTextClassifier
+internal sealed class KeyedClassifier
 {
     private readonly object _forward = new(); // the network's forward buffers are its own: one prediction at a time
 
-    /// <param name="classifier">A text classifier whose labels are the key names in key order.</param>
+    /// <param name="classifier">A classifier whose labels are the key names in key order.</param>
     /// <param name="keyValues">The label column's annotations holding its KeyValues; null builds them from the label names.</param>
-    public KeyedTextClassifier(SequenceClassifier classifier, DataViewSchema.Annotations? keyValues)
+    public KeyedClassifier(SequenceClassifier classifier, DataViewSchema.Annotations? keyValues)
     {
-        if (classifier.Format != ClassificationFormat.Tsv || classifier.Encoder is null)
-            throw new ArgumentException("The classifier reads numbers; the ML.NET text trainer needs a text classifier.", nameof(classifier));
         Classifier = classifier;
         KeyNames = [.. classifier.Labels.Names];
         KeyValues = keyValues ?? NamesAnnotation(KeyNames);
@@ -41,17 +39,28 @@ internal sealed class KeyedTextClassifier
     /// returns the predicted key (1-based). A text without a single token has no prediction: NaN scores and key 0
     /// (missing), as ML.NET scores a row it cannot read.
     /// </summary>
-    public uint Score(string text, Span<float> score)
+    public uint Score(string text, Span<float> score) =>
+        Classifier.Encoder!.Encode(text).Length == 0 ? None(score) : Score(new ClassificationRecord(null, text, [], 1), score);
+
+    /// <summary>
+    /// As for text, for a numeric classifier's sequence (T·F numbers, step-major, raw units: the classifier
+    /// standardises them); an empty sequence has no prediction.
+    /// </summary>
+    public uint Score(float[] values, Span<float> score) =>
+        values.Length == 0 ? None(score) : Score(new ClassificationRecord(null, "", values, 1), score);
+
+    private uint Score(ClassificationRecord record, Span<float> score)
     {
-        if (Classifier.Encoder!.Encode(text).Length == 0)
-        {
-            score.Fill(float.NaN);
-            return 0;
-        }
         ClassificationPrediction prediction;
-        lock (_forward) prediction = Classifier.Predict([new ClassificationRecord(null, text, [], 1)], batchSize: 1)[0];
+        lock (_forward) prediction = Classifier.Predict([record], batchSize: 1)[0];
         prediction.Probabilities.CopyTo(score);
         return (uint)prediction.LabelId + 1;
+    }
+
+    private static uint None(Span<float> score)
+    {
+        score.Fill(float.NaN);
+        return 0;
     }
 
     /// <summary>

@@ -1,0 +1,57 @@
+// RecurrentSequenceEstimator: the RecurrentSequence classifier — reads a numeric-sequence column (a vector of Single,
+// T·F numbers step-major; fixed size, a multiple of F, or variable size, each row a multiple of F) and a key-typed
+// label into numeric classification records and trains a Recurrent SequenceClassifier on them through the same path
+// as the text trainer and `rnn train --task classify` on a `label,values` CSV with --features-per-step (KeyedTraining:
+// per-channel standardisation fitted on the training steps, bucketed padded batches, early stopping). Rows with a
+// missing label or an empty vector are skipped.
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Recurrent.Classification;
+
+namespace Recurrent.ML;
+
+/// <summary>Trains a recurrent classifier of numeric sequences on an <see cref="IDataView"/>; made by <c>mlContext.MulticlassClassification.Trainers.RecurrentSequence</c>.</summary>
+public sealed class RecurrentSequenceEstimator : IEstimator<RecurrentSequenceTransformer>
+{
+    private readonly RecurrentSequenceOptions _options;
+
+    internal RecurrentSequenceEstimator(RecurrentSequenceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+    }
+
+    /// <summary>
+    /// Trains on <paramref name="input"/>. ArgumentOutOfRangeException naming the column when the features column is
+    /// missing, not a vector of Single or of a known size that is not a multiple of FeaturesPerStep, or the label is
+    /// missing or not a key; InvalidOperationException for a variable-size row that is not whole steps, when no row is
+    /// usable, or when the validation data's label has other classes; OperationCanceledException when cancelled.
+    /// </summary>
+    public RecurrentSequenceTransformer Fit(IDataView input)
+    {
+        var classifier = KeyedTraining.Fit(input, _options, ScoreKind.Multiclass, ClassificationFormat.Csv, _options.ToSettings(), _options.FeaturesColumnName,
+            (data, paramName) =>
+            {
+                var features = SequenceColumn.Check(data.Schema, _options, paramName);
+                return (features, row =>
+                {
+                    var read = FeatureVectors.Reader(row, features, _options.FeaturesPerStep, paramName);
+                    return () => read() is { Length: > 0 } values ? new ClassificationRecord(null, "", values, 0) : null;
+                });
+            });
+        return new RecurrentSequenceTransformer(classifier, _options.FeaturesColumnName);
+    }
+
+    /// <summary>
+    /// The schema shape after the transformer: <paramref name="inputSchema"/> with Score (a vector of Single, one per
+    /// class) and PredictedLabel (a key like the label). The column type errors of <see cref="Fit"/> (a vector's size is checked at Fit).
+    /// </summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        SchemaChecks.FindVector(inputSchema, "features", _options.FeaturesColumnName, nameof(inputSchema));
+        SchemaChecks.FindKey(inputSchema, "label", _options.LabelColumnName, nameof(inputSchema));
+        return ScoredShape.Append(inputSchema, _options.LabelColumnName, ScoreKind.Multiclass);
+    }
+}
