@@ -1,7 +1,8 @@
 // RecurrentCatalog: the entry points of Recurrent.ML, as extension methods on ML.NET's catalogs — the text trainer on
 // mlContext.MulticlassClassification.Trainers and mlContext.BinaryClassification.Trainers, the numeric-sequence
 // trainer on mlContext.MulticlassClassification.Trainers and mlContext.Regression.Trainers (two forms each, as
-// ML.NET's trainers have: column names and a few settings, or an options object), and the loaders of saved models
+// ML.NET's trainers have: column names and a few settings, or an options object; both classifiers also on
+// mlContext.BinaryClassification.Trainers for a Boolean label), and the loaders of saved models
 // on mlContext.Model.
 using Microsoft.ML;
 
@@ -74,14 +75,33 @@ public static class RecurrentCatalog
         string labelColumnName = "Label", string featuresColumnName = "Features", int featuresPerStep = 1, int hiddenSize = 64, int epochs = 20)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new RecurrentSequenceEstimator(Sequence(labelColumnName, featuresColumnName, featuresPerStep, hiddenSize, epochs));
+        return new RecurrentSequenceEstimator(Sequence(labelColumnName, featuresColumnName, featuresPerStep, hiddenSize, epochs), ScoreKind.Multiclass);
     }
 
     /// <summary>The recurrent numeric-sequence classifier with every setting of <paramref name="options"/>.</summary>
     public static RecurrentSequenceEstimator RecurrentSequence(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, RecurrentSequenceOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new RecurrentSequenceEstimator(options);
+        return new RecurrentSequenceEstimator(options, ScoreKind.Multiclass);
+    }
+
+    /// <summary>
+    /// The binary numeric-sequence classifier: a Boolean <paramref name="labelColumnName"/>; adds Score (log-odds),
+    /// Probability and PredictedLabel (Boolean) as ML.NET's calibrated binary trainers do, so
+    /// <c>BinaryClassification.Evaluate</c> and <c>CrossValidate</c> work on it.
+    /// </summary>
+    public static RecurrentSequenceEstimator RecurrentSequence(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
+        string labelColumnName = "Label", string featuresColumnName = "Features", int featuresPerStep = 1, int hiddenSize = 64, int epochs = 20)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new RecurrentSequenceEstimator(Sequence(labelColumnName, featuresColumnName, featuresPerStep, hiddenSize, epochs), ScoreKind.Binary);
+    }
+
+    /// <summary>The binary recurrent numeric-sequence classifier with every setting of <paramref name="options"/>.</summary>
+    public static RecurrentSequenceEstimator RecurrentSequence(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, RecurrentSequenceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new RecurrentSequenceEstimator(options, ScoreKind.Binary);
     }
 
     /// <summary>
@@ -107,6 +127,13 @@ public static class RecurrentCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return RecurrentSequenceTransformer.LoadRecurrentModel(path, featuresColumnName);
+    }
+
+    /// <summary>Reads a binary classifier saved with <see cref="RecurrentSequenceTransformer.SaveRecurrentModel"/>, scoring <paramref name="featuresColumnName"/>.</summary>
+    public static RecurrentSequenceTransformer LoadRecurrentBinarySequence(this ModelOperationsCatalog catalog, string path, string featuresColumnName = "Features")
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return RecurrentSequenceTransformer.LoadRecurrentModel(path, featuresColumnName, binary: true);
     }
 
     /// <summary>Reads a regressor saved with <see cref="RecurrentSequenceRegressionTransformer.SaveRecurrentModel"/>, scoring <paramref name="featuresColumnName"/>.</summary>

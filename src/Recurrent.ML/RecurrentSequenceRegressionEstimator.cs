@@ -5,6 +5,7 @@
 // cannot use.
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Recurrent.Regression;
 using Recurrent.Training;
 using Recurrent.Training.Callbacks;
 

@@ -4,6 +4,7 @@
 // vector scores NaN. Saved to and loaded from a Recurrent model file (SaveRecurrentModel / LoadRecurrentModel);
 // mlContext.Model.Save throws (RecurrentTransformerBase).
 using Microsoft.ML;
+using Recurrent.Regression;
 
 namespace Recurrent.ML;
 

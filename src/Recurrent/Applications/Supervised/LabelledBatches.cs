@@ -1,10 +1,11 @@
-// LabelledBatches: the batch source of classification and tagging for the fit loop — labelled sequences of
+// LabelledBatches: the batch source of classification, tagging and sequence regression for the fit loop — labelled sequences of
 // different lengths in bucketed, padded batches with per-row lengths (so padding never changes a result). Each
 // epoch's order is made from the seed and the epoch number alone: the examples are shuffled, cut into pools of 16
 // batches, each pool sorted by length and cut into batches (sequences of similar length, little padding, in a
 // random mix), and the batch order shuffled. So (epoch, position) says exactly which batch comes next, and a
 // resumed run sees the batches an uninterrupted one would. Cross-entropy over the counted targets: (B) for a
-// last-step head, (T,B) with −1 at padding for a per-step head. Its activation probe (the training statistics) is the
+// last-step head, (T,B) with −1 at padding for a per-step head; or, given one number per example (regression: a
+// last-step head of one output on dense inputs), mean squared error on those (B) numbers. Its activation probe (the training statistics) is the
 // first ≤8 training examples in one padded batch, run through the stack in inference mode.
 using Recurrent.Data;
 using Recurrent.Layers;
@@ -14,7 +15,7 @@ using Recurrent.Training;
 
 namespace Recurrent.Supervised;
 
-/// <summary>Bucketed padded batches of labelled sequences, trained with cross-entropy.</summary>
+/// <summary>Bucketed padded batches of labelled sequences, trained with cross-entropy (classes) or mean squared error (numbers).</summary>
 public sealed class LabelledBatches : IBatchSource, IActivationProbe
 {
     private const int PoolBatches = 16;
@@ -24,13 +25,21 @@ public sealed class LabelledBatches : IBatchSource, IActivationProbe
     private readonly int _batchSize, _featuresPerStep;
     private readonly bool _perStep;
     private readonly ulong _seed;
+    private readonly float[]? _numbers;  // (N) each example's regression target, or null: class targets
+    private float[] _batchNumbers = [];  // (B) the batch's regression targets
     private readonly PaddedBatch _batch = new();
     private PaddedBatch? _probe;     // the first ≤8 examples, for the activation probe
     private List<int[]> _order = [];
     private int _orderEpoch = -1;
 
-    /// <summary>Batches of <paramref name="batchSize"/> of <paramref name="examples"/> for <paramref name="model"/>, finished by <paramref name="engine"/>.</summary>
-    public LabelledBatches(SequenceModel<float> model, StepEngine<float> engine, IReadOnlyList<SequenceExample> examples, int batchSize, ulong seed)
+    /// <summary>
+    /// Batches of <paramref name="batchSize"/> of <paramref name="examples"/> for <paramref name="model"/>, finished by
+    /// <paramref name="engine"/>. With <paramref name="regressionTargets"/> (one number per example, in example order)
+    /// the examples' class targets are ignored and each step minimises the mean squared error of the model's one
+    /// last-step output against those numbers; the model must then read dense features.
+    /// </summary>
+    public LabelledBatches(SequenceModel<float> model, StepEngine<float> engine, IReadOnlyList<SequenceExample> examples, int batchSize, ulong seed,
+        IReadOnlyList<float>? regressionTargets = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(examples);
@@ -43,6 +52,14 @@ public sealed class LabelledBatches : IBatchSource, IActivationProbe
         _featuresPerStep = model.Config.Input == InputKind.Dense ? model.Config.InputSize : 0;
         _perStep = model.Config.Head == HeadKind.PerStep;
         _seed = seed;
+        if (regressionTargets is not null)
+        {
+            if (regressionTargets.Count != examples.Count)
+                throw new ArgumentException($"{regressionTargets.Count} regression targets for {examples.Count} examples.", nameof(regressionTargets));
+            if (_featuresPerStep == 0 || _perStep || model.Config.OutputSize != 1)
+                throw new ArgumentException("Regression needs a model with dense inputs and a last-step head of one output.", nameof(regressionTargets));
+            _numbers = [.. regressionTargets];
+        }
         BatchesPerEpoch = (examples.Count + batchSize - 1) / batchSize;
     }
 
@@ -74,6 +91,12 @@ public sealed class LabelledBatches : IBatchSource, IActivationProbe
         long items = 0;
         foreach (int length in _batch.Lengths) items += length;
         ItemsPerBatch = items;
+        if (_numbers is not null)
+        {
+            if (_batchNumbers.Length < indices.Length) _batchNumbers = new float[indices.Length];
+            for (int b = 0; b < indices.Length; b++) _batchNumbers[b] = _numbers[indices[b]];
+            return _trainer.TrainRegressionPadded(_batch.Features, _batch.Lengths, _batchNumbers.AsSpan(0, indices.Length), _batch.Steps, _batch.Batch);
+        }
         return _featuresPerStep == 0
             ? _trainer.TrainPadded(_batch.Tokens, _batch.Lengths, _batch.Targets, _batch.Steps, _batch.Batch)
             : _trainer.TrainPadded(_batch.Features, _batch.Lengths, _batch.Targets, _batch.Steps, _batch.Batch);

@@ -1,8 +1,8 @@
-// SequenceRegressor: many-to-one regression on numeric sequences — the core library has classification (softmax over
-// a last-step head) and windowed forecasting, but no per-example sequence → number model, so this is built from the
-// same parts the forecaster uses: a SequenceModel with dense inputs (F channels) and a last-step head of one output,
-// trained with mean squared error (Trainer.TrainRegressionPadded) through the library's one FitLoop (RegressionBatches,
-// RegressionValidation, BestWeights; optimizer, schedule and clipping from SupervisedOptions as the classifier's).
+// SequenceRegressor: many-to-one regression on numeric sequences (one number per sequence, as the classifier gives one
+// class): a SequenceModel with dense inputs (F channels) and a last-step head of one output, trained with mean
+// squared error (Trainer.TrainRegressionPadded) through the library's one FitLoop — the classifier's bucketed padded
+// batches (LabelledBatches given one number per example), RegressionValidation, BestWeights; optimizer, schedule and
+// clipping from SupervisedOptions as the classifier's. Recurrent.ML's RecurrentSequence regression trainer uses it.
 // Inputs are standardised per channel (ChannelStandardisation, as the numeric classifier's) and the target by its
 // training mean and std, so the network sees unit-scale numbers whatever the units; predictions are mapped back.
 // Saved as an ordinary Recurrent model file with the standardisation under the metadata key "ml_regression".
@@ -17,7 +17,7 @@ using Recurrent.Supervised;
 using Recurrent.Training;
 using Recurrent.Training.Callbacks;
 
-namespace Recurrent.ML;
+namespace Recurrent.Regression;
 
 /// <summary>A trained (or loaded) regressor from a numeric sequence (T·F numbers, step-major) to one number.</summary>
 public sealed class SequenceRegressor
@@ -90,7 +90,7 @@ public sealed class SequenceRegressor
         var optimization = options.Optimization.WithPlannedSchedule(options.Fit, (examples.Count + options.BatchSize - 1) / options.BatchSize);
         var optimizer = optimization.CreateOptimizer(regressor.Model.Parameters.Count);
         var engine = new StepEngine<float>(regressor.Model.Parameters, optimizer, optimization.CreateSchedule(), optimization.TrainerOptions());
-        var batches = new RegressionBatches(regressor.Model, engine, examples, scaled, options.BatchSize, options.Seed);
+        var batches = new LabelledBatches(regressor.Model, engine, examples, options.BatchSize, options.Seed, scaled);
         IEvaluator? evaluator = validationInputs.Count > 0
             ? new RegressionValidation(regressor, validationInputs, validationTargets.ToArray(), options.BatchSize) : null;
         var loop = new FitLoop(regressor.Model, engine, batches, options.Fit, evaluator);

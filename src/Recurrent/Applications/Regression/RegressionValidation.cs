@@ -3,7 +3,7 @@
 // weights and early stopping), and val_mae, the mean absolute error in the label's own units.
 using Recurrent.Training;
 
-namespace Recurrent.ML;
+namespace Recurrent.Regression;
 
 internal sealed class RegressionValidation(SequenceRegressor regressor, IReadOnlyList<float[]> inputs, float[] labels, int batchSize) : IEvaluator
 {
