@@ -140,7 +140,7 @@ public sealed class SequenceRegressor
         string full = Path.GetFullPath(path);
         var content = ModelFile.Read(full); // format, version and checksum
         if (!SafeTensors.Read(full).Metadata.TryGetValue(MetadataKey, out var json))
-            throw new InvalidDataException($"'{full}' is not a Recurrent.ML sequence regressor (no '{MetadataKey}' entry).");
+            throw new InvalidDataException($"'{full}' is not a Recurrent sequence regressor (no '{MetadataKey}' entry).");
         Stored? stored;
         try { stored = JsonSerializer.Deserialize<Stored>(json); }
         catch (JsonException e) { throw new InvalidDataException($"'{full}': the regression entry cannot be read ({e.Message}).", e); }

@@ -81,7 +81,7 @@ public sealed class SequenceRegressorTests
             var classifier = SequenceClassifier.Create(records, ClassificationFormat.Csv, Settings, seed: 1);
             classifier.Save(classifierPath);
             var e = Assert.Throws<InvalidDataException>(() => SequenceRegressor.Load(classifierPath));
-            Assert.Contains("not a Recurrent.ML sequence regressor", e.Message);
+            Assert.Contains("not a Recurrent sequence regressor", e.Message);
         }
         finally { File.Delete(path); File.Delete(classifierPath); }
     }
