@@ -172,6 +172,36 @@ public sealed class RecurrentForecastSchemaMlNetTests : IDisposable
             ml.Forecasting.RecurrentForecast(cancelled).Fit(ml.Data.LoadFromEnumerable(MlNetForecastData.Rows(series))));
     }
 
+    [Fact]
+    public void It_fits_in_an_estimator_chain_and_a_NaN_blanks_only_the_windows_that_hold_it()
+    {
+        var ml = new MLContext(seed: 1);
+        float[] series = MlNetForecastData.Seasonal(80);
+        var rows = ml.Data.LoadFromEnumerable(MlNetForecastData.Rows(series));
+        var options = Tiny();
+        options.InputColumnName = "Copy";
+        var chain = ml.Transforms.CopyColumns("Copy", "Value").Append(ml.Forecasting.RecurrentForecast(options)).Fit(rows);
+        var model = chain.LastTransformer;
+        Assert.Equal(new ForecastColumnNames("Copy", "Forecast", null, null), model.Columns);
+        int l = model.ObservationsNeeded;
+        Assert.Equal(12, l);
+
+        float[] gappy = (float[])series.Clone();
+        gappy[40] = float.NaN;
+        float[][] forecasts = chain.Transform(ml.Data.LoadFromEnumerable(MlNetForecastData.Rows(gappy)))
+            .GetColumn<VBuffer<float>>("Forecast").Select(v => v.DenseValues().ToArray()).ToArray();
+        for (int t = l - 1; t < gappy.Length; t++)
+        {
+            bool holdsGap = t >= 40 && t < 40 + l;
+            Assert.True(holdsGap == forecasts[t].All(float.IsNaN), $"row {t}");
+            if (!holdsGap)
+            {
+                double[] window = gappy.Skip(t - l + 1).Take(l).Select(v => (double)v).ToArray();
+                Assert.Equal(model.Forecaster.PredictWindows(window, 1).Select(v => (float)v), forecasts[t]);
+            }
+        }
+    }
+
     private static SchemaShape.Column SchemaShapeColumn(SchemaShape shape, string name) => shape.Single(c => c.Name == name);
 
     /// <summary>An output type for the PredictionEngine attempt.</summary>
