@@ -67,6 +67,27 @@ public sealed class TimeSeriesTable
     }
 
     /// <summary>
+    /// A table of values already in memory — (rows, header.Count) row-major, finite — e.g. a column of an ML.NET
+    /// IDataView, so it is made into a ForecastSeries exactly as a CSV file is. <paramref name="source"/> stands
+    /// for the file name in messages ("the series column 'Value'"). Values keep their exact bits (round-trip text).
+    /// </summary>
+    public static TimeSeriesTable FromValues(string source, IReadOnlyList<string> header, ReadOnlySpan<double> values)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(source);
+        ArgumentNullException.ThrowIfNull(header);
+        int c = header.Count;
+        if (c == 0 || values.Length == 0 || values.Length % c != 0)
+            throw new ArgumentException($"values must be whole rows of {c} values, got {values.Length}.", nameof(values));
+        var rows = new string[values.Length / c][];
+        for (int r = 0; r < rows.Length; r++)
+        {
+            rows[r] = new string[c];
+            for (int k = 0; k < c; k++) rows[r][k] = values[r * c + k].ToString("R", CultureInfo.InvariantCulture);
+        }
+        return new TimeSeriesTable(source, header.ToArray(), rows, 1);
+    }
+
+    /// <summary>
     /// The 0-based column index of <paramref name="name"/>: a header name, or a 1-based column number. Throws
     /// ArgumentException listing the columns there are.
     /// </summary>
