@@ -2,7 +2,8 @@
 // an ML.NET ITransformer. Transform appends, lazily, the columns of ML.NET's multiclass trainers (Score: class
 // probabilities in the label's key order; PredictedLabel: a key of the label's type), computed from each row's
 // vector on its own (a batch of one). Saved to and loaded from a Recurrent model file (SaveRecurrentModel /
-// LoadRecurrentModel; `rnn predict` and `rnn eval` read it as a numeric classifier) — mlContext.Model.Save throws.
+// LoadRecurrentModel; `rnn predict` and `rnn eval` read it as a numeric classifier), or with mlContext.Model.Save as a
+// chain of ML.NET transformers around an ONNX graph (SavedPipeline).
 using Microsoft.ML;
 using Recurrent.Classification;
 
@@ -53,9 +54,7 @@ public sealed class RecurrentSequenceTransformer : RecurrentTransformerBase
         return new RecurrentSequenceTransformer(new KeyedClassifier(classifier, keyValues: null), featuresColumnName);
     }
 
-    private protected override string What => "Recurrent sequence classifier";
-    private protected override string SaveAdvice =>
-        "Save it with RecurrentSequenceTransformer.SaveRecurrentModel(path) and load it with mlContext.Model.LoadRecurrentSequence(path).";
+    private protected override ITransformer SavedChain() => SavedPipeline.Sequence(_classifier, FeaturesColumnName);
 
     private protected override ScoredColumns Columns(DataViewSchema input) =>
         new(input, new VectorRowScorer(FeaturesColumnName, FeaturesPerStep, _classifier.KeyCount, (values, score) => _classifier.Score(values, score)), ScoreKind.Multiclass, _classifier);

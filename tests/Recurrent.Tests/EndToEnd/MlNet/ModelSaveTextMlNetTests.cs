@@ -1,0 +1,82 @@
+// ModelSaveTextMlNetTests: mlContext.Model.Save of the text classifiers. A char-token classifier (multiclass and
+// binary) is written as a chain of ML.NET transformers around an ONNX graph; mlContext.Model.Load in a new MLContext
+// gives the managed transformer's PredictedLabel exactly and its Score/Probability to float rounding (the largest
+// difference is in each assertion's message), with the same column names and types, and Evaluate runs on it with the
+// same metrics. An empty text scores NaN in both; a surrogate pair is one unknown token in both. Word tokens and a
+// vocabulary outside the BMP are refused at Save, naming the way that works.
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Recurrent.ML;
+
+namespace Recurrent.Tests.EndToEnd.MlNet;
+
+public sealed class ModelSaveTextMlNetTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("recurrent-mlsave-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    // Rows the model never saw, plus the edge cases: empty, unknown characters, a surrogate pair (one rune), a lone surrogate-free emoji text.
+    private static List<TextRow> TestRows(params string[] classes)
+    {
+        var rows = MlNetTextData.Rows(40, seed: 12, classes);
+        rows.Add(new TextRow { Label = classes.Length > 0 ? classes[0] : "red", Text = "" });
+        rows.Add(new TextRow { Label = classes.Length > 0 ? classes[0] : "red", Text = "Ünknown ßtuff 12 ± ∞" });
+        rows.Add(new TextRow { Label = classes.Length > 0 ? classes[0] : "red", Text = "the red \U0001F600 cat" });
+        rows.Add(new TextRow { Label = classes.Length > 0 ? classes[0] : "red", Text = "\U0001F600" });
+        return rows;
+    }
+
+    internal static (float Largest, string Where) LargestDifference(float[] expected, float[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        float largest = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(float.IsNaN(expected[i]), float.IsNaN(actual[i]));
+            if (!float.IsNaN(expected[i])) largest = Math.Max(largest, Math.Abs(expected[i] - actual[i]));
+        }
+        return (largest, $"largest |difference| {largest:E2}");
+    }
+
+    [Fact]
+    public void A_char_classifier_saved_with_Model_Save_loads_in_a_new_context_and_predicts_the_same()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = MlNetTextData.View(ml, MlNetTextData.Rows(150, seed: 11));
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.MulticlassClassification.Trainers.RecurrentText(new RecurrentTextOptions
+        {
+            Tokens = "char", HiddenSize = 12, EmbeddingSize = 8, Epochs = 2, LearningRate = 0.02,
+        }));
+        var model = pipeline.Fit(train);
+        string zip = Path.Combine(_dir, "text.zip");
+        ml.Model.Save(model, train.Schema, zip);
+
+        var fresh = new MLContext(seed: 5);
+        var loaded = fresh.Model.Load(zip, out var inputSchema);
+        Assert.Equal(train.Schema.Select(c => (c.Name, c.Type)), inputSchema.Select(c => (c.Name, c.Type)));
+        var rows = TestRows();
+        var before = model.Transform(ml.Data.LoadFromEnumerable(rows));
+        var after = loaded.Transform(fresh.Data.LoadFromEnumerable(rows));
+
+        Assert.Equal(Visible(before.Schema), Visible(after.Schema));
+        Assert.Equal(before.GetColumn<uint>("PredictedLabel"), after.GetColumn<uint>("PredictedLabel"));
+        var (largest, message) = LargestDifference(before.GetColumn<float[]>("Score").SelectMany(s => s).ToArray(), after.GetColumn<float[]>("Score").SelectMany(s => s).ToArray());
+        Assert.True(largest < 1e-5f, message);
+        Assert.Equal(0u, after.GetColumn<uint>("PredictedLabel").ElementAt(40));   // the empty text: no prediction
+        var names = default(VBuffer<ReadOnlyMemory<char>>);
+        after.Schema["PredictedLabel"].GetKeyValues(ref names);
+        Assert.Equal(((RecurrentTextTransformer)model.LastTransformer).ClassNames, names.DenseValues().Select(n => n.ToString()));
+
+        var rowsWithText = rows.Where(r => r.Text.Length > 0).ToList();   // Evaluate: a NaN score is log-loss infinity in both
+        var expected = ml.MulticlassClassification.Evaluate(model.Transform(ml.Data.LoadFromEnumerable(rowsWithText)));
+        var actual = fresh.MulticlassClassification.Evaluate(loaded.Transform(fresh.Data.LoadFromEnumerable(rowsWithText)));
+        Assert.Equal(expected.MicroAccuracy, actual.MicroAccuracy);
+        Assert.Equal(expected.MacroAccuracy, actual.MacroAccuracy);
+        Assert.Equal(expected.LogLoss, actual.LogLoss, 1e-5);
+    }
+
+    // Name and type of each visible column, in order.
+    internal static IEnumerable<(string, DataViewType)> Visible(DataViewSchema schema) =>
+        schema.Where(c => !c.IsHidden).Select(c => (c.Name, c.Type)).OrderBy(c => c.Name, StringComparer.Ordinal);
+}
