@@ -36,12 +36,12 @@ public sealed class RecurrentSequenceRegressionTransformer : RecurrentTransforme
         return new RecurrentSequenceRegressionTransformer(SequenceRegressor.Load(path), featuresColumnName);
     }
 
-    private protected override ITransformer SavedChain() => SavedPipeline.Regression(Regressor, FeaturesColumnName);
+    private protected override ITransformer SavedChain() => SavedPipeline.Regression(Regressor, FeaturesColumnName, FeaturesSize);
 
     private protected override ScoredColumns Columns(DataViewSchema input) =>
-        new(input, new VectorRowScorer(FeaturesColumnName, FeaturesPerStep, 1, (values, score) =>
+        Seen(input, FeaturesColumnName, new(input, new VectorRowScorer(FeaturesColumnName, FeaturesPerStep, 1, (values, score) =>
         {
             score[0] = (float)Regressor.Predict([values], batchSize: 1)[0];
             return 0;
-        }), ScoreKind.Regression);
+        }), ScoreKind.Regression));
 }

@@ -54,8 +54,8 @@ public sealed class RecurrentSequenceTransformer : RecurrentTransformerBase
         return new RecurrentSequenceTransformer(new KeyedClassifier(classifier, keyValues: null), featuresColumnName);
     }
 
-    private protected override ITransformer SavedChain() => SavedPipeline.Sequence(_classifier, FeaturesColumnName);
+    private protected override ITransformer SavedChain() => SavedPipeline.Sequence(_classifier, FeaturesColumnName, FeaturesSize);
 
     private protected override ScoredColumns Columns(DataViewSchema input) =>
-        new(input, new VectorRowScorer(FeaturesColumnName, FeaturesPerStep, _classifier.KeyCount, (values, score) => _classifier.Score(values, score)), ScoreKind.Multiclass, _classifier);
+        Seen(input, FeaturesColumnName, new(input, new VectorRowScorer(FeaturesColumnName, FeaturesPerStep, _classifier.KeyCount, (values, score) => _classifier.Score(values, score)), ScoreKind.Multiclass, _classifier));
 }

@@ -52,12 +52,31 @@ public abstract class RecurrentTransformerBase : ITransformer
     {
         ArgumentNullException.ThrowIfNull(ctx);
         ITransformer chain;
-        lock (_savedLock) chain = _saved ??= SavedChain();
+        lock (_savedLock)
+        {
+            if (_saved is null || _savedSize != FeaturesSize) (_saved, _savedSize) = (SavedChain(), FeaturesSize);
+            chain = _saved;
+        }
         ((ICanSaveModel)chain).Save(ctx);
     }
 
     private readonly object _savedLock = new();
-    private ITransformer? _saved;
+    private ITransformer? _saved;   // the chain last saved, built for _savedSize
+    private int _savedSize;
+
+    /// <summary>
+    /// The size of the features vector column last seen (Fit, Transform, GetOutputSchema), 0 when it was of variable
+    /// size or none was seen. ML.NET's OnnxTransformer feeds a vector of known size in the graph input's declared shape,
+    /// so a chain for such a column declares it (SavedGraph); one for a variable-size column reads any length.
+    /// </summary>
+    private protected int FeaturesSize { get; set; }
+
+    /// <summary>Notes the size of <paramref name="input"/>'s vector column <paramref name="column"/> (checked by <paramref name="columns"/>) for Save.</summary>
+    private protected ScoredColumns Seen(DataViewSchema input, string column, ScoredColumns columns)
+    {
+        FeaturesSize = input[column].Type is VectorDataViewType vector ? vector.Size : 0;
+        return columns;
+    }
 
     /// <summary>The columns this transformer adds to <paramref name="input"/>, checked.</summary>
     private protected abstract ScoredColumns Columns(DataViewSchema input);

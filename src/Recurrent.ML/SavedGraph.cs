@@ -5,7 +5,8 @@
 //             low surrogates dropped (TextEncoder reads a surrogate pair as one rune, which is never in a BMP vocabulary,
 //             so the pair's high half alone gives the unknown id 0) → Gather over a 65536-entry table code unit → model
 //             id (unknown 0, as TextEncoder.Encode) → (T,1) token ids;
-//   numbers   input <features column> float (1,N), N = T·F step-major → (T,1,F) → (x − mean) / std per channel
+//   numbers   input <features column> float (1,N), N = T·F step-major (N fixed for a column of known size, which
+//             ML.NET's OnnxTransformer feeds in the declared shape) → (T,1,F) → (x − mean) / std per channel
 //             (ChannelStandardisation);
 // then an empty sequence (T = 0) is run as one padding step and its outputs replaced by NaN afterwards (the LSTM/GRU
 // operators need a step; the managed transformer scores an empty row NaN). Outputs (names in SavedGraph's constants):
@@ -68,14 +69,14 @@ internal static class SavedGraph
     }
 
     /// <summary>
-    /// The graph of a numeric-sequence model reading <paramref name="featuresColumn"/> (T·F numbers, step-major), each
-    /// channel standardised with <paramref name="standardisation"/>.
+    /// The graph of a numeric-sequence model reading <paramref name="featuresColumn"/> (T·F numbers, step-major; a
+    /// vector of <paramref name="size"/>, 0 for any length), each channel standardised with <paramref name="standardisation"/>.
     /// </summary>
-    public static byte[] Sequence(SequenceModel<float> model, ChannelStandardisation standardisation, string featuresColumn, Head head)
+    public static byte[] Sequence(SequenceModel<float> model, ChannelStandardisation standardisation, string featuresColumn, int size, Head head)
     {
         int f = model.Config.InputSize;
         var g = new OnnxGraph();
-        g.Input(featuresColumn, OnnxGraph.Float32, 1, "numbers");
+        g.Input(featuresColumn, OnnxGraph.Float32, 1, size > 0 ? size : "numbers");
         string steps = g.Node("Reshape", [featuresColumn, g.Initializer("ml_steps_shape", [3], new long[] { -1, 1, f })], ["ml_steps"]);   // (T,1,F)
         string centred = g.Node("Sub", [steps, g.Initializer("ml_mean", [f], standardisation.Mean.Select(m => (float)m).ToArray())], ["ml_centred"]);
         string scaled = g.Node("Div", [centred, g.Initializer("ml_std", [f], standardisation.Std.Select(s => (float)s).ToArray())], ["ml_scaled"]);

@@ -48,32 +48,35 @@ internal static class SavedPipeline
         return Build(ml, input, tokenize, head => SavedGraph.Text(classifier.Classifier, head), SavedGraph.Chars, kind, classifier);
     }
 
-    /// <summary>The chain of a numeric-sequence classifier reading <paramref name="featuresColumn"/>.</summary>
-    public static ITransformer Sequence(KeyedClassifier classifier, string featuresColumn)
+    /// <summary>
+    /// The chain of a numeric-sequence classifier reading <paramref name="featuresColumn"/>, a vector of
+    /// <paramref name="size"/> numbers (0: of variable size).
+    /// </summary>
+    public static ITransformer Sequence(KeyedClassifier classifier, string featuresColumn, int size)
     {
         CheckExportable(classifier.Classifier.Model);
         var ml = new MLContext(seed: 1);
-        return Build(ml, Features(ml, featuresColumn), null,
-            head => SavedGraph.Sequence(classifier.Classifier.Model, classifier.Classifier.Standardisation!, featuresColumn, head),
+        return Build(ml, Features(ml, featuresColumn, size), null,
+            head => SavedGraph.Sequence(classifier.Classifier.Model, classifier.Classifier.Standardisation!, featuresColumn, size, head),
             featuresColumn, ScoreKind.Multiclass, classifier);
     }
 
-    /// <summary>The chain of a numeric-sequence regressor reading <paramref name="featuresColumn"/>.</summary>
-    public static ITransformer Regression(SequenceRegressor regressor, string featuresColumn)
+    /// <summary>The chain of a numeric-sequence regressor reading <paramref name="featuresColumn"/> (as <see cref="Sequence"/>).</summary>
+    public static ITransformer Regression(SequenceRegressor regressor, string featuresColumn, int size)
     {
         CheckExportable(regressor.Model);
         var ml = new MLContext(seed: 1);
-        return Build(ml, Features(ml, featuresColumn), null,
-            head => SavedGraph.Sequence(regressor.Model, regressor.Standardisation, featuresColumn, head with { TargetStd = regressor.TargetStd, TargetMean = regressor.TargetMean }),
+        return Build(ml, Features(ml, featuresColumn, size), null,
+            head => SavedGraph.Sequence(regressor.Model, regressor.Standardisation, featuresColumn, size, head with { TargetStd = regressor.TargetStd, TargetMean = regressor.TargetMean }),
             featuresColumn, ScoreKind.Regression, null);
     }
 
-    // An empty view with a variable-length Vector<Single> column of that name: the chain is fitted on its schema (the
-    // loaded chain accepts a vector of known size too).
-    private static IDataView Features(MLContext ml, string featuresColumn)
+    // An empty view with a Vector<Single> column of that name and size (0: variable) to fit the chain on.
+    private static IDataView Features(MLContext ml, string featuresColumn, int size)
     {
         var schema = SchemaDefinition.Create(typeof(FeaturesInput));
         schema[0].ColumnName = featuresColumn;
+        schema[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, size);
         return ml.Data.LoadFromEnumerable(new List<FeaturesInput>(), schema);
     }
 

@@ -76,6 +76,76 @@ public sealed class ModelSaveTextMlNetTests : IDisposable
         Assert.Equal(expected.LogLoss, actual.LogLoss, 1e-5);
     }
 
+    [Fact]
+    public void A_binary_char_classifier_saved_with_Model_Save_gives_the_same_score_probability_and_label()
+    {
+        var ml = new MLContext(seed: 1);
+        static List<RecurrentBinaryTextMlNetTests.BinaryRow> Binary(IEnumerable<TextRow> rows) =>
+            rows.Select(r => new RecurrentBinaryTextMlNetTests.BinaryRow { Label = r.Label == "red", Text = r.Text }).ToList();
+        var train = ml.Data.LoadFromEnumerable(Binary(MlNetTextData.Rows(150, seed: 21, "red", "green")));
+        var model = ml.BinaryClassification.Trainers.RecurrentText(new RecurrentTextOptions
+        {
+            Tokens = "char", HiddenSize = 12, EmbeddingSize = 8, Epochs = 2, LearningRate = 0.02, Seed = 2,
+        }).Fit(train);
+        string zip = Path.Combine(_dir, "binary.zip");
+        ml.Model.Save(model, train.Schema, zip);
+
+        var fresh = new MLContext(seed: 5);
+        var loaded = fresh.Model.Load(zip, out _);
+        var rows = Binary(TestRows("red", "green"));
+        var before = model.Transform(ml.Data.LoadFromEnumerable(rows));
+        var after = loaded.Transform(fresh.Data.LoadFromEnumerable(rows));
+
+        Assert.Equal(Visible(before.Schema), Visible(after.Schema));
+        Assert.Equal(before.GetColumn<bool>("PredictedLabel"), after.GetColumn<bool>("PredictedLabel"));
+        var (largest, message) = LargestDifference(before.GetColumn<float>("Score").ToArray(), after.GetColumn<float>("Score").ToArray());
+        Assert.True(largest < 1e-4f, "Score (log-odds): " + message);
+        (largest, message) = LargestDifference(before.GetColumn<float>("Probability").ToArray(), after.GetColumn<float>("Probability").ToArray());
+        Assert.True(largest < 1e-5f, "Probability: " + message);
+        Assert.True(float.IsNaN(after.GetColumn<float>("Score").ElementAt(40)));   // the empty text
+        Assert.False(after.GetColumn<bool>("PredictedLabel").ElementAt(40));
+
+        var rowsWithText = rows.Where(r => r.Text.Length > 0).ToList();
+        var expected = ml.BinaryClassification.Evaluate(model.Transform(ml.Data.LoadFromEnumerable(rowsWithText)));
+        var actual = fresh.BinaryClassification.Evaluate(loaded.Transform(fresh.Data.LoadFromEnumerable(rowsWithText)));
+        Assert.Equal(expected.Accuracy, actual.Accuracy);
+        Assert.Equal(expected.AreaUnderRocCurve, actual.AreaUnderRocCurve, 1e-9);
+        Assert.Equal(expected.LogLoss, actual.LogLoss, 1e-5);
+        Assert.Equal(expected.F1Score, actual.F1Score);
+    }
+
+    [Fact]
+    public void A_word_token_classifier_is_refused_at_Save_naming_the_way_that_works()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = MlNetTextData.View(ml, MlNetTextData.Rows(60, seed: 11));
+        var model = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.MulticlassClassification.Trainers.RecurrentText(new RecurrentTextOptions
+        {
+            Tokens = "word", HiddenSize = 8, EmbeddingSize = 4, Epochs = 1,
+        })).Fit(train);
+        var e = Assert.Throws<NotSupportedException>(() => ml.Model.Save(model, train.Schema, Path.Combine(_dir, "word.zip")));
+        Assert.Contains("word tokens", e.Message);
+        Assert.Contains("TokenizeIntoWords", e.Message);
+        Assert.Contains("SaveRecurrentModel", e.Message);
+        Assert.Contains("LoadRecurrentText", e.Message);
+    }
+
+    [Fact]
+    public void A_vocabulary_outside_the_BMP_is_refused_at_Save()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = MlNetTextData.Rows(60, seed: 11);
+        rows.Add(new TextRow { Label = "red", Text = "red 😀" });
+        var train = MlNetTextData.View(ml, rows);
+        var model = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.MulticlassClassification.Trainers.RecurrentText(new RecurrentTextOptions
+        {
+            Tokens = "char", HiddenSize = 8, EmbeddingSize = 4, Epochs = 1,
+        })).Fit(train);
+        var e = Assert.Throws<NotSupportedException>(() => ml.Model.Save(model, train.Schema, Path.Combine(_dir, "emoji.zip")));
+        Assert.Contains("U+1F600", e.Message);
+        Assert.Contains("SaveRecurrentModel", e.Message);
+    }
+
     // Name and type of each visible column, in order.
     internal static IEnumerable<(string, DataViewType)> Visible(DataViewSchema schema) =>
         schema.Where(c => !c.IsHidden).Select(c => (c.Name, c.Type)).OrderBy(c => c.Name, StringComparer.Ordinal);
