@@ -161,14 +161,15 @@ public static class OnnxExport
         model = model.Untied();
         CheckSize(model.Parameters.Count, nameof(model));
         var p = model.Parameters;
-        Emit(g, model.Config, name => p.Value(p[name]).ToArray(), input, head: true, initialState: false);
+        Emit(g, model.Config, name => p.Value(p[name]).ToArray(), input, head: true, initialState: false, onlyUsed: true);
         return Output;
     }
 
     // The network's nodes and initializers from `input` (declared by the caller) to the head's output (named Output)
     // or, without a head, to the final states (FinalH, FinalC). With initialState the caller has declared InitialH
-    // (and InitialC); without, the recurrent operators start from zeros.
-    private static void Emit(OnnxGraph g, ModelConfig c, Func<string, float[]> values, string input, bool head, bool initialState)
+    // (and InitialC); without, the recurrent operators start from zeros. With onlyUsed, an initializer no node reads is
+    // left out (ONNX Runtime warns about one on every load); without, the exported files stay as they always were.
+    private static void Emit(OnnxGraph g, ModelConfig c, Func<string, float[]> values, string input, bool head, bool initialState, bool onlyUsed = false)
     {
         int h = c.HiddenSize, dirs = c.Bidirectional ? 2 : 1, layers = c.Layers, gates = c.Cell.Gates();
         bool lstm = c.Cell == CellKind.Lstm;
@@ -198,7 +199,8 @@ public static class OnnxExport
             _ => [0],
         };
         if (layers > 1 && initialState) g.Initializer("state_axes", [1], new long[] { 0 });
-        g.Initializer("merge_directions", [3], new long[] { 0, 0, -1 });   // (T,B,D,H) → (T,B,D*H)
+        if (!onlyUsed || layers > 1 || (head && c.Head == HeadKind.PerStep))
+            g.Initializer("merge_directions", [3], new long[] { 0, 0, -1 });   // (T,B,D,H) → (T,B,D*H)
         var finalH = new List<string>();
         var finalC = new List<string>();
         string topYh = "";
