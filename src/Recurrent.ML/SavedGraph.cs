@@ -10,7 +10,8 @@
 //             (ChannelStandardisation);
 // then an empty sequence (T = 0) is run as one padding step and its outputs replaced by NaN afterwards (the LSTM/GRU
 // operators need a step; the managed transformer scores an empty row NaN). Outputs (names in SavedGraph's constants):
-//   multiclass  probabilities (K) = softmax of the head; log_probabilities (K) = its log-softmax (the tail's input);
+//   multiclass  class_input (K) = A·(log-softmax of the head − b), which the tail's softmax(W·x + b) maps back to the
+//               probabilities (SoftmaxInverse);
 //   binary      score_input (1) = (ln p1 − ln p0 − b) / w, which the tail's linear model (w, b) maps back to the log-odds;
 //   regression  score_input (1) = (output·std + mean − b) / w, likewise.
 // ML.NET's OnnxTransformer cannot return a scalar (its getter for a shapeless output fails), so every output is a
@@ -25,14 +26,18 @@ namespace Recurrent.ML;
 internal static class SavedGraph
 {
     /// <summary>Reserved column names: the graph's inputs and outputs in ML.NET; all dropped at the end of the saved chain.</summary>
-    public const string Chars = "__recurrent_chars", Probabilities = "__recurrent_probabilities",
-        LogProbabilities = "__recurrent_log_probabilities", ScoreInput = "__recurrent_score_input";
+    public const string Chars = "__recurrent_chars", ClassInput = "__recurrent_class_input", ScoreInput = "__recurrent_score_input";
 
     /// <summary>The names every saved chain drops at its end.</summary>
-    public static readonly string[] Reserved = [Chars, Probabilities, LogProbabilities, ScoreInput];
+    public static readonly string[] Reserved = [Chars, ClassInput, ScoreInput];
 
-    /// <summary>What the graph computes after the network.</summary>
-    public sealed record Head(ScoreKind Kind, int Classes, double TargetStd = 1, double TargetMean = 0, float Weight = 1, float Bias = 0);
+    /// <summary>
+    /// What the graph computes after the network: for a classifier of <paramref name="Classes"/> classes; the target's
+    /// standardisation (regression); the tail's affine map w·x + b to invert (binary, regression: <paramref name="Weight"/>,
+    /// <paramref name="Bias"/>; multiclass: its biases b (K) and SoftmaxInverse's A (K×K, row-major)).
+    /// </summary>
+    public sealed record Head(ScoreKind Kind, int Classes, double TargetStd = 1, double TargetMean = 0, float Weight = 1, float Bias = 0,
+        float[]? ClassBiases = null, double[]? ClassInverse = null);
 
     /// <summary>The graph of a char-token text classifier. NotSupportedException when its vocabulary holds a character outside the BMP.</summary>
     public static byte[] Text(SequenceClassifier classifier, Head head)
@@ -112,9 +117,16 @@ internal static class SavedGraph
         switch (head.Kind)
         {
             case ScoreKind.Multiclass:
-                Masked(g.Node("Reshape", [g.Node("Softmax", [output], ["ml_softmax"], OnnxAttribute.Of("axis", -1L)), flat], ["ml_probabilities"]), Probabilities, head.Classes);
-                Masked(g.Node("Reshape", [g.Node("LogSoftmax", [output], ["ml_log_softmax"], OnnxAttribute.Of("axis", -1L)), flat], ["ml_log_probabilities"]), LogProbabilities, head.Classes);
+            {
+                int k = head.Classes;
+                string logP = g.Node("Reshape", [g.Node("LogSoftmax", [output], ["ml_log_softmax"], OnnxAttribute.Of("axis", -1L)), flat], ["ml_log_p"]);
+                string centred = g.Node("Sub", [logP, g.Initializer("ml_tail_biases", [k], head.ClassBiases!)], ["ml_log_p_unbiased"]);
+                var transposed = new float[k * k];   // MatMul((K), (K,K)) = l·Aᵀ = A·l
+                for (int i = 0; i < k; i++)
+                    for (int j = 0; j < k; j++) transposed[j * k + i] = (float)head.ClassInverse![i * k + j];
+                Masked(g.Node("MatMul", [centred, g.Initializer("ml_tail_inverse_t", [k, k], transposed)], ["ml_class_input"]), ClassInput, k);
                 break;
+            }
             case ScoreKind.Binary:
             {
                 string logP = g.Node("Reshape", [g.Node("LogSoftmax", [output], ["ml_log_softmax"], OnnxAttribute.Of("axis", -1L)), flat], ["ml_log_p"]);

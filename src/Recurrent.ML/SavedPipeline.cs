@@ -4,7 +4,7 @@
 //   [text: TokenizeIntoCharactersAsKeys(__recurrent_chars ← text column, no marker characters)]
 //   → ApplyOnnxModel (SavedGraph; the ONNX bytes are stored inside the zip)
 //   → the tail (SavedTails): Score/Probability/PredictedLabel as ML.NET's binary, regression or multiclass trainers make
-//     them; for multiclass, CopyColumns(Score ← the graph's probabilities)
+//     them, from the graph's outputs
 //   → DropColumns(the reserved __recurrent_* columns).
 // RecurrentTransformerBase builds it once per transformer (a fresh MLContext: the catalog extension methods are not
 // given the caller's) and delegates ICanSaveModel.Save to it. What cannot be written this way throws
@@ -107,9 +107,11 @@ internal static class SavedPipeline
             case ScoreKind.Multiclass:
             {
                 var names = Names(classes!);
-                Add(Onnx(ml, graph(new SavedGraph.Head(kind, names.Length)), [SavedGraph.Probabilities, SavedGraph.LogProbabilities], graphInput, view));
-                Add(SavedTails.Multiclass(ml, names));
-                Add(ml.Transforms.CopyColumns("Score", SavedGraph.Probabilities).Fit(view));
+                var tail = SavedTails.Multiclass(ml, names);
+                var (weights, biases) = SavedTails.Affine(tail);
+                var head = new SavedGraph.Head(kind, names.Length, ClassBiases: biases, ClassInverse: SoftmaxInverse.Solve(weights, biases));
+                Add(Onnx(ml, graph(head), [SavedGraph.ClassInput], graphInput, view));
+                Add(tail);
                 break;
             }
             case ScoreKind.Binary:

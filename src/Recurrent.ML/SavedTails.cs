@@ -7,9 +7,9 @@
 //               Score > 0; then Platt(slope −1, offset 0) → Probability = 1 / (1 + e^−Score) = p(true);
 //   regression  OnlineGradientDescent on (−1, −1), (1, 1) → Score;
 //   multiclass  LbfgsMaximumEntropy on K log-probability-like points, each class's point 0 in its own slot and −3 in
-//               the others, with the label a key over the class names → PredictedLabel, a key with their KeyValues.
-//               The problem is symmetric in the classes, so the learnt weights are a·I − b·J with equal biases and
-//               its arg-max on log p is the arg-max of p; its own Score is hidden by the graph's probabilities.
+//               the others, with the label a key over the class names → Score = softmax(W·x + b) = the probabilities
+//               (SlotNames: the class names) and PredictedLabel, a key with the names as KeyValues (the graph feeds
+//               it x = SoftmaxInverse's A·(log p − b)).
 using Microsoft.ML;
 using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
@@ -64,12 +64,12 @@ internal static class SavedTails
     }
 
     /// <summary>The multiclass tail over <paramref name="names"/> (K ≥ 2, distinct) in key order.</summary>
-    public static ITransformer Multiclass(MLContext ml, IReadOnlyList<string> names)
+    public static MulticlassPredictionTransformer<MaximumEntropyModelParameters> Multiclass(MLContext ml, IReadOnlyList<string> names)
     {
         int k = names.Count;
         var schema = SchemaDefinition.Create(typeof(ClassRow));
         var x = schema[nameof(ClassRow.X)];
-        x.ColumnName = SavedGraph.LogProbabilities;
+        x.ColumnName = SavedGraph.ClassInput;
         x.ColumnType = new VectorDataViewType(NumberDataViewType.Single, k);
         var rows = Enumerable.Range(0, 20 * k).Select(i => new ClassRow
         {
@@ -81,7 +81,15 @@ internal static class SavedTails
             keyData: ml.Data.LoadFromEnumerable(names.Select(n => new NameRow { Name = n }))).Fit(data);
         return ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
         {
-            FeatureColumnName = SavedGraph.LogProbabilities, LabelColumnName = "Label", L1Regularization = 0, L2Regularization = 0.1f, NumberOfThreads = 1,
+            FeatureColumnName = SavedGraph.ClassInput, LabelColumnName = "Label", L1Regularization = 0, L2Regularization = 0.1f, NumberOfThreads = 1,
         }).Fit(keys.Transform(data));
+    }
+
+    /// <summary>The maximum-entropy model's weights W (K rows of K features) and biases b (K).</summary>
+    public static (float[][] Weights, float[] Biases) Affine(MulticlassPredictionTransformer<MaximumEntropyModelParameters> tail)
+    {
+        VBuffer<float>[] weights = [];
+        tail.Model.GetWeights(ref weights, out _);
+        return (weights.Select(w => w.DenseValues().ToArray()).ToArray(), tail.Model.GetBiases().ToArray());
     }
 }

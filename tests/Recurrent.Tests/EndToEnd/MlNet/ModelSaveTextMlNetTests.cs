@@ -1,8 +1,8 @@
 // ModelSaveTextMlNetTests: mlContext.Model.Save of the text classifiers. A char-token classifier (multiclass and
 // binary) is written as a chain of ML.NET transformers around an ONNX graph; mlContext.Model.Load in a new MLContext
 // gives the managed transformer's PredictedLabel exactly and its Score/Probability to float rounding (the largest
-// difference is in each assertion's message), with the same column names and types, and Evaluate runs on it with the
-// same metrics. An empty text scores NaN in both; a surrogate pair is one unknown token in both. Word tokens and a
+// difference goes to the test output), with the same column names, types and score annotations (SlotNames,
+// ScoreColumnKind, KeyValues), and Evaluate runs on it with the same metrics. An empty text scores NaN in both; a surrogate pair is one unknown token in both. Word tokens and a
 // vocabulary outside the BMP are refused at Save, naming the way that works.
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -69,6 +69,11 @@ public sealed class ModelSaveTextMlNetTests(ITestOutputHelper output) : IDisposa
         var names = default(VBuffer<ReadOnlyMemory<char>>);
         after.Schema["PredictedLabel"].GetKeyValues(ref names);
         Assert.Equal(((RecurrentTextTransformer)model.LastTransformer).ClassNames, names.DenseValues().Select(n => n.ToString()));
+        var slots = default(VBuffer<ReadOnlyMemory<char>>);
+        after.Schema["Score"].GetSlotNames(ref slots);                              // the annotations Evaluate and users read
+        Assert.Equal(((RecurrentTextTransformer)model.LastTransformer).ClassNames, slots.DenseValues().Select(n => n.ToString()));
+        Assert.Equal("MulticlassClassification", Kind(after.Schema["Score"]));
+        Assert.Equal(Kind(before.Schema["PredictedLabel"]), Kind(after.Schema["PredictedLabel"]));
 
         var rowsWithText = rows.Where(r => r.Text.Length > 0).ToList();   // Evaluate: a NaN score is log-loss infinity in both
         var expected = ml.MulticlassClassification.Evaluate(model.Transform(ml.Data.LoadFromEnumerable(rowsWithText)));
@@ -100,6 +105,7 @@ public sealed class ModelSaveTextMlNetTests(ITestOutputHelper output) : IDisposa
 
         Assert.Equal(Visible(before.Schema), Visible(after.Schema));
         Assert.Equal(before.GetColumn<bool>("PredictedLabel"), after.GetColumn<bool>("PredictedLabel"));
+        Assert.All(new[] { "Score", "Probability", "PredictedLabel" }, c => Assert.Equal("BinaryClassification", Kind(after.Schema[c])));
         var (largest, message) = LargestDifference(before.GetColumn<float>("Score").ToArray(), after.GetColumn<float>("Score").ToArray());
         output.WriteLine($"{nameof(ModelSaveTextMlNetTests)}: {"Score (log-odds): " + message}");
         Assert.True(largest < 1e-5f, "Score (log-odds): " + message);
@@ -148,6 +154,14 @@ public sealed class ModelSaveTextMlNetTests(ITestOutputHelper output) : IDisposa
         var e = Assert.Throws<NotSupportedException>(() => ml.Model.Save(model, train.Schema, Path.Combine(_dir, "emoji.zip")));
         Assert.Contains("U+1F600", e.Message);
         Assert.Contains("SaveRecurrentModel", e.Message);
+    }
+
+    // The ScoreColumnKind annotation of a scored column.
+    internal static string Kind(DataViewSchema.Column column)
+    {
+        ReadOnlyMemory<char> kind = default;
+        column.Annotations.GetValue("ScoreColumnKind", ref kind);
+        return kind.ToString();
     }
 
     // Name and type of each visible column, in order.
