@@ -8,8 +8,8 @@
 //   numbers   input <features column> float (1,N), N = T·F step-major (N fixed for a column of known size, which
 //             ML.NET's OnnxTransformer feeds in the declared shape) → (T,1,F) → (x − mean) / std per channel
 //             (ChannelStandardisation);
-// then an empty sequence (T = 0) is run as one padding step and its outputs replaced by NaN afterwards (the LSTM/GRU
-// operators need a step; the managed transformer scores an empty row NaN). Outputs (names in SavedGraph's constants):
+// then an empty sequence (T = 0) is run as one padding step and its outputs replaced by NaN afterwards, as the managed
+// transformer scores an empty row (rather than rely on what a recurrent operator makes of zero steps). Outputs (names in SavedGraph's constants):
 //   multiclass  class_input (K) = A·(log-softmax of the head − b), which the tail's softmax(W·x + b) maps back to the
 //               probabilities (SoftmaxInverse);
 //   binary      score_input (1) = (ln p1 − ln p0 − b) / w, which the tail's linear model (w, b) maps back to the log-odds;
