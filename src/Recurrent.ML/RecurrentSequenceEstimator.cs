@@ -44,7 +44,9 @@ public sealed class RecurrentSequenceEstimator : IEstimator<RecurrentSequenceTra
                     return () => read() is { Length: > 0 } values ? new ClassificationRecord(null, "", values, 0) : null;
                 });
             });
-        return new RecurrentSequenceTransformer(classifier, _options.FeaturesColumnName, _kind);
+        var transformer = new RecurrentSequenceTransformer(classifier, _options.FeaturesColumnName, _kind);
+        transformer.GetOutputSchema(input.Schema);   // notes the features vector's size, which mlContext.Model.Save declares
+        return transformer;
     }
 
     /// <summary>

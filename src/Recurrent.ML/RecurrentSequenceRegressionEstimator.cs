@@ -41,7 +41,9 @@ public sealed class RecurrentSequenceRegressionEstimator : IEstimator<RecurrentS
         var regressor = SequenceRegressor.Train(inputs, targets, validation.Item1, validation.Item2, _options.ToSettings(), _options.ToTraining(),
             callbacks, _options.CancellationToken);
         _options.CancellationToken.ThrowIfCancellationRequested();
-        return new RecurrentSequenceRegressionTransformer(regressor, _options.FeaturesColumnName);
+        var transformer = new RecurrentSequenceRegressionTransformer(regressor, _options.FeaturesColumnName);
+        transformer.GetOutputSchema(input.Schema);   // notes the features vector's size, which mlContext.Model.Save declares
+        return transformer;
     }
 
     /// <summary>

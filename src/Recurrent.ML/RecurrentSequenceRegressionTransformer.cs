@@ -1,8 +1,8 @@
 // RecurrentSequenceRegressionTransformer: the fitted RecurrentSequence regressor as an ML.NET ITransformer. Transform
 // appends, lazily, the Score column of ML.NET's regression trainers (Single, ScoreColumnKind = "Regression"), computed
 // from each row's vector on its own (a batch of one), so Regression.Evaluate and CrossValidate work on it; an empty
-// vector scores NaN. Saved to and loaded from a Recurrent model file (SaveRecurrentModel / LoadRecurrentModel);
-// mlContext.Model.Save throws (RecurrentTransformerBase).
+// vector scores NaN. Saved to and loaded from a Recurrent model file (SaveRecurrentModel / LoadRecurrentModel), or
+// with mlContext.Model.Save as a chain of ML.NET transformers around an ONNX graph (SavedPipeline).
 using Microsoft.ML;
 using Recurrent.Regression;
 
@@ -37,14 +37,12 @@ public sealed class RecurrentSequenceRegressionTransformer : RecurrentTransforme
         return new RecurrentSequenceRegressionTransformer(SequenceRegressor.Load(path), featuresColumnName);
     }
 
-    private protected override string What => "Recurrent sequence regressor";
-    private protected override string SaveAdvice =>
-        "Save it with RecurrentSequenceRegressionTransformer.SaveRecurrentModel(path) and load it with mlContext.Model.LoadRecurrentSequenceRegression(path).";
+    private protected override ITransformer SavedChain() => SavedPipeline.Regression(Regressor, FeaturesColumnName, FeaturesSize);
 
     private protected override ScoredColumns Columns(DataViewSchema input) =>
-        new(input, new VectorRowScorer(FeaturesColumnName, FeaturesPerStep, 1, (values, score) =>
+        Seen(input, FeaturesColumnName, new(input, new VectorRowScorer(FeaturesColumnName, FeaturesPerStep, 1, (values, score) =>
         {
             score[0] = (float)Regressor.Predict([values], batchSize: 1)[0];
             return 0;
-        }), ScoreKind.Regression);
+        }), ScoreKind.Regression));
 }

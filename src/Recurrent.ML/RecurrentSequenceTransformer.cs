@@ -3,7 +3,8 @@
 // probabilities in the label's key order; PredictedLabel: a key of the label's type) — or, for the binary form, those of
 // its calibrated binary trainers (Score: log-odds, Probability, PredictedLabel: Boolean) — computed from each row's
 // vector on its own (a batch of one). Saved to and loaded from a Recurrent model file (SaveRecurrentModel /
-// LoadRecurrentModel; `rnn predict` and `rnn eval` read it as a numeric classifier) — mlContext.Model.Save throws.
+// LoadRecurrentModel; `rnn predict` and `rnn eval` read it as a numeric classifier), or with mlContext.Model.Save as a
+// chain of ML.NET transformers around an ONNX graph (SavedPipeline).
 using Microsoft.ML;
 using Recurrent.Classification;
 
@@ -64,11 +65,8 @@ public sealed class RecurrentSequenceTransformer : RecurrentTransformerBase
         return new RecurrentSequenceTransformer(new KeyedClassifier(classifier, keyValues: null), featuresColumnName, binary ? ScoreKind.Binary : ScoreKind.Multiclass);
     }
 
-    private protected override string What => "Recurrent sequence classifier";
-    private protected override string SaveAdvice =>
-        "Save it with RecurrentSequenceTransformer.SaveRecurrentModel(path) and load it with mlContext.Model.LoadRecurrentSequence(path) " +
-        "(LoadRecurrentBinarySequence for the binary classifier).";
+    private protected override ITransformer SavedChain() => SavedPipeline.Sequence(_classifier, FeaturesColumnName, FeaturesSize, _kind);
 
     private protected override ScoredColumns Columns(DataViewSchema input) =>
-        new(input, new VectorRowScorer(FeaturesColumnName, FeaturesPerStep, _classifier.KeyCount, (values, score) => _classifier.Score(values, score)), _kind, _classifier);
+        Seen(input, FeaturesColumnName, new(input, new VectorRowScorer(FeaturesColumnName, FeaturesPerStep, _classifier.KeyCount, (values, score) => _classifier.Score(values, score)), _kind, _classifier));
 }

@@ -2,9 +2,9 @@
 // ITransformer. Transform appends, lazily, the columns of ML.NET's multiclass trainers (Score: class probabilities in
 // the label's key order; PredictedLabel: a key of the label's type) or of its calibrated binary trainers (Score,
 // Probability, PredictedLabel: Boolean); it is a row-to-row mapper, so PredictionEngine and transformer chains work.
-// mlContext.Model.Save cannot hold it (RecurrentTransformerBase: Save throws NotSupportedException; ML.NET 6 gives a
-// transformer outside ML.NET no way into its model zip, dotnet/machinelearning#4911, #6839), so the classifier is saved to and
-// loaded from a Recurrent model file (SaveRecurrentModel / LoadRecurrentModel) that keeps the key order.
+// mlContext.Model.Save writes a char-token classifier as a chain of ML.NET transformers around an ONNX graph
+// (SavedPipeline; a word-token one throws NotSupportedException: ML.NET has no tokenizer that splits words as Recurrent
+// does); SaveRecurrentModel / LoadRecurrentModel keep any classifier exactly, in a Recurrent model file with the key order.
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Recurrent.Classification;
@@ -39,10 +39,7 @@ public sealed class RecurrentTextTransformer : RecurrentTransformerBase
     /// <summary>The trained Recurrent classifier (its label id c is key value c + 1); e.g. for its own Evaluate or ONNX export.</summary>
     public SequenceClassifier Classifier => _classifier.Classifier;
 
-    private protected override string What => "Recurrent text classifier";
-    private protected override string SaveAdvice =>
-        "Save it with RecurrentTextTransformer.SaveRecurrentModel(path) and load it with mlContext.Model.LoadRecurrentText(path) " +
-        "(LoadRecurrentBinaryText for the binary classifier).";
+    private protected override ITransformer SavedChain() => SavedPipeline.Text(_classifier, TextColumnName, _kind);
 
     /// <summary>
     /// Writes the classifier (network, tokenizer, the class names in key order) to a Recurrent model file, atomically.

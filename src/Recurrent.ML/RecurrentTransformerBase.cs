@@ -1,9 +1,10 @@
 // RecurrentTransformerBase: what every fitted Recurrent model in ML.NET does the same way — a lazy Transform that
 // appends the scored columns (ScoredDataView), the output schema, and the row-to-row mapper PredictionEngine and
-// transformer chains ask for (ScoringMapper). A derived transformer says which columns it computes from which input
-// (ScoredColumns over its IRowScorer) and how it is saved: mlContext.Model.Save cannot hold any of them (ML.NET 6
-// gives a transformer outside ML.NET no way into its model zip; ModelSaveContext has no public members), so Save
-// throws NotSupportedException naming the way that works, rather than writing a model that would not load.
+// transformer chains ask for (ScoringMapper), and mlContext.Model.Save. A derived transformer says which columns it
+// computes from which input (ScoredColumns over its IRowScorer) and what chain of ML.NET's own transformers
+// reproduces it (SavedPipeline): ML.NET 6 gives a transformer outside ML.NET no way into its model zip
+// (ModelSaveContext has no public members), but ICanSaveModel.Save is public, so Save hands the context to that chain,
+// which ML.NET writes and later loads as its own. The chain is built on the first Save and kept.
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -41,15 +42,44 @@ public abstract class RecurrentTransformerBase : ITransformer
         return new ScoringMapper(Columns(inputSchema));
     }
 
-    /// <summary>Always throws NotSupportedException: see the class remarks; each transformer names its own SaveRecurrentModel.</summary>
-    void ICanSaveModel.Save(ModelSaveContext ctx) => throw new NotSupportedException(
-        $"A {What} cannot be saved with mlContext.Model.Save: ML.NET 6 lets no transformer outside ML.NET write itself into its model file. " +
-        $"{SaveAdvice} The transforms before it, e.g. MapValueToKey, are saved with mlContext.Model.Save on their own.");
+    /// <summary>
+    /// Writes the chain of ML.NET transformers that reproduces this model (tokenizer, ONNX graph, scoring columns; see
+    /// docs/mlnet.md) into <paramref name="ctx"/>: what <c>mlContext.Model.Save</c> calls. NotSupportedException with
+    /// the reason for a model that cannot be written so (word tokens, a layer-normalised or Mogrifier network, no
+    /// native ONNX Runtime, ...); SaveRecurrentModel saves every model.
+    /// </summary>
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ITransformer chain;
+        lock (_savedLock)
+        {
+            if (_saved is null || _savedSize != FeaturesSize) (_saved, _savedSize) = (SavedChain(), FeaturesSize);
+            chain = _saved;
+        }
+        ((ICanSaveModel)chain).Save(ctx);
+    }
+
+    private readonly object _savedLock = new();
+    private ITransformer? _saved;   // the chain last saved, built for _savedSize
+    private int _savedSize;
+
+    /// <summary>
+    /// The size of the features vector column last seen (Fit, Transform, GetOutputSchema), 0 when it was of variable
+    /// size or none was seen. ML.NET's OnnxTransformer feeds a vector of known size in the graph input's declared shape,
+    /// so a chain for such a column declares it (SavedGraph); one for a variable-size column reads any length.
+    /// </summary>
+    private protected int FeaturesSize { get; set; }
+
+    /// <summary>Notes the size of <paramref name="input"/>'s vector column <paramref name="column"/> (checked by <paramref name="columns"/>) for Save.</summary>
+    private protected ScoredColumns Seen(DataViewSchema input, string column, ScoredColumns columns)
+    {
+        FeaturesSize = input[column].Type is VectorDataViewType vector ? vector.Size : 0;
+        return columns;
+    }
 
     /// <summary>The columns this transformer adds to <paramref name="input"/>, checked.</summary>
     private protected abstract ScoredColumns Columns(DataViewSchema input);
-    /// <summary>What the model is, for the Save error ("Recurrent text classifier").</summary>
-    private protected abstract string What { get; }
-    /// <summary>How to save and load it instead, for the Save error.</summary>
-    private protected abstract string SaveAdvice { get; }
+    /// <summary>The chain of ML.NET transformers that predicts as this one does (SavedPipeline), or NotSupportedException saying why there is none.</summary>
+    private protected abstract ITransformer SavedChain();
 }

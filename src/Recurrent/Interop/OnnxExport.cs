@@ -120,9 +120,59 @@ public static class OnnxExport
     internal static byte[] Graph(ModelConfig c, Func<string, float[]> values, bool head, bool initialState,
         IReadOnlyDictionary<string, string> metadata, string doc)
     {
-        int h = c.HiddenSize, dirs = c.Bidirectional ? 2 : 1, layers = c.Layers, gates = c.Cell.Gates();
+        int h = c.HiddenSize, dirs = c.Bidirectional ? 2 : 1, layers = c.Layers;
         bool lstm = c.Cell == CellKind.Lstm;
         var g = new OnnxGraph();
+        string input = c.Input == InputKind.Dense ? FeaturesInput : TokensInput;
+        if (c.Input == InputKind.Dense) g.Input(FeaturesInput, OnnxGraph.Float32, "time", "batch", c.InputSize);
+        else g.Input(TokensInput, OnnxGraph.Int64, "time", "batch");
+        if (initialState)
+        {
+            g.Input(InitialH, OnnxGraph.Float32, layers * dirs, "batch", h);
+            if (lstm) g.Input(InitialC, OnnxGraph.Float32, layers * dirs, "batch", h);
+        }
+        Emit(g, c, values, input, head, initialState);
+        string producerVersion = typeof(OnnxExport).Assembly.GetName().Version?.ToString() ?? "0";
+        if (!head)
+        {
+            g.Output(FinalH, OnnxGraph.Float32, layers * dirs, "batch", h);
+            if (lstm) g.Output(FinalC, OnnxGraph.Float32, layers * dirs, "batch", h);
+            return g.ToModel("recurrent", IrVersion, Opset, "Recurrent", producerVersion, doc, metadata);
+        }
+        if (c.Head == HeadKind.PerStep) g.Output(Output, OnnxGraph.Float32, "time", "batch", c.OutputSize);
+        else g.Output(Output, OnnxGraph.Float32, "batch", c.OutputSize);
+        g.Output(FinalH, OnnxGraph.Float32, layers * dirs, "batch", h);
+        if (lstm) g.Output(FinalC, OnnxGraph.Float32, layers * dirs, "batch", h);
+        return g.ToModel("recurrent", IrVersion, Opset, "Recurrent", producerVersion, doc, metadata);
+    }
+
+    /// <summary>
+    /// Adds the nodes and weights of <paramref name="model"/> (checked as <see cref="ToBytes"/> checks it) to
+    /// <paramref name="g"/>, reading <paramref name="input"/> — token ids int64 (T,B) for Embedding/OneHot models, features
+    /// float (T,B,F) for Dense ones — from zero initial states, and returns the name of its head's output: (B,O) for a
+    /// last-step head, (T,B,O) per step. For graphs that wrap the network in more nodes (Recurrent.ML's saved
+    /// pipelines); the names it uses are those of <see cref="ToBytes"/>'s graph (output, final_h, embedded, W_l0, ...).
+    /// </summary>
+    internal static string EmitNetwork(OnnxGraph g, SequenceModel<float> model, string input)
+    {
+        ArgumentNullException.ThrowIfNull(g);
+        ArgumentNullException.ThrowIfNull(model);
+        CheckExportable(model.Config);
+        model = model.Untied();
+        CheckSize(model.Parameters.Count, nameof(model));
+        var p = model.Parameters;
+        Emit(g, model.Config, name => p.Value(p[name]).ToArray(), input, head: true, initialState: false, onlyUsed: true);
+        return Output;
+    }
+
+    // The network's nodes and initializers from `input` (declared by the caller) to the head's output (named Output)
+    // or, without a head, to the final states (FinalH, FinalC). With initialState the caller has declared InitialH
+    // (and InitialC); without, the recurrent operators start from zeros. With onlyUsed, an initializer no node reads is
+    // left out (ONNX Runtime warns about one on every load); without, the exported files stay as they always were.
+    private static void Emit(OnnxGraph g, ModelConfig c, Func<string, float[]> values, string input, bool head, bool initialState, bool onlyUsed = false)
+    {
+        int h = c.HiddenSize, dirs = c.Bidirectional ? 2 : 1, layers = c.Layers, gates = c.Cell.Gates();
+        bool lstm = c.Cell == CellKind.Lstm;
         float[] Values(string name) => values(name);
 
         // Input → (T,B,F) float.
@@ -130,24 +180,16 @@ public static class OnnxExport
         switch (c.Input)
         {
             case InputKind.Embedding:
-                g.Input(TokensInput, OnnxGraph.Int64, "time", "batch");
-                x = g.Node("Gather", [g.Initializer("embedding.weight", [c.InputSize, c.StackInputSize], Values("embedding.weight")), TokensInput],
+                x = g.Node("Gather", [g.Initializer("embedding.weight", [c.InputSize, c.StackInputSize], Values("embedding.weight")), input],
                     ["embedded"], OnnxAttribute.Of("axis", 0L));
                 break;
             case InputKind.OneHot:
-                g.Input(TokensInput, OnnxGraph.Int64, "time", "batch");
-                x = g.Node("OneHot", [TokensInput, g.Initializer("one_hot_depth", [1], new long[] { c.InputSize }),
+                x = g.Node("OneHot", [input, g.Initializer("one_hot_depth", [1], new long[] { c.InputSize }),
                     g.Initializer("one_hot_values", [2], new float[] { 0f, 1f })], ["one_hot"], OnnxAttribute.Of("axis", -1L));
                 break;
             default:
-                g.Input(FeaturesInput, OnnxGraph.Float32, "time", "batch", c.InputSize);
-                x = FeaturesInput;
+                x = input;
                 break;
-        }
-        if (initialState)
-        {
-            g.Input(InitialH, OnnxGraph.Float32, layers * dirs, "batch", h);
-            if (lstm) g.Input(InitialC, OnnxGraph.Float32, layers * dirs, "batch", h);
         }
 
         int[] order = c.Cell switch
@@ -157,7 +199,8 @@ public static class OnnxExport
             _ => [0],
         };
         if (layers > 1 && initialState) g.Initializer("state_axes", [1], new long[] { 0 });
-        g.Initializer("merge_directions", [3], new long[] { 0, 0, -1 });   // (T,B,D,H) → (T,B,D*H)
+        if (!onlyUsed || layers > 1 || (head && c.Head == HeadKind.PerStep))
+            g.Initializer("merge_directions", [3], new long[] { 0, 0, -1 });   // (T,B,D,H) → (T,B,D*H)
         var finalH = new List<string>();
         var finalC = new List<string>();
         string topYh = "";
@@ -216,12 +259,7 @@ public static class OnnxExport
             if (lstm) g.Node("Concat", finalC.ToArray(), [FinalC], OnnxAttribute.Of("axis", 0L));
         }
 
-        if (!head)
-        {
-            g.Output(FinalH, OnnxGraph.Float32, layers * dirs, "batch", h);
-            if (lstm) g.Output(FinalC, OnnxGraph.Float32, layers * dirs, "batch", h);
-            return g.ToModel("recurrent", IrVersion, Opset, "Recurrent", typeof(OnnxExport).Assembly.GetName().Version?.ToString() ?? "0", doc, metadata);
-        }
+        if (!head) return;
 
         // Head: per step on (T,B,D*H); last step on the top layer's final states, forward (t = T-1) then reverse (t = 0).
         int width = dirs * h;
@@ -237,12 +275,6 @@ public static class OnnxExport
         }
         string mm = g.Node("MatMul", [features, g.Initializer("head.weight_t", [width, c.OutputSize], headT)], ["head_matmul"]);
         g.Node("Add", [mm, g.Initializer("head.bias", [c.OutputSize], Values("head.bias"))], [Output]);
-        if (c.Head == HeadKind.PerStep) g.Output(Output, OnnxGraph.Float32, "time", "batch", c.OutputSize);
-        else g.Output(Output, OnnxGraph.Float32, "batch", c.OutputSize);
-        g.Output(FinalH, OnnxGraph.Float32, layers * dirs, "batch", h);
-        if (lstm) g.Output(FinalC, OnnxGraph.Float32, layers * dirs, "batch", h);
-
-        return g.ToModel("recurrent", IrVersion, Opset, "Recurrent", typeof(OnnxExport).Assembly.GetName().Version?.ToString() ?? "0", doc, metadata);
     }
 
     /// <summary>ONNX's name of each activation (https://onnx.ai/onnx/operators/onnx__LSTM.html, "Activation functions").</summary>

@@ -34,8 +34,8 @@ internal sealed record OnnxAttribute(string Name, long? Int = null, float? Float
 /// <summary>Collects an ONNX graph and writes the model file bytes.</summary>
 internal sealed class OnnxGraph
 {
-    /// <summary>TensorProto.DataType values used here.</summary>
-    public const int Float32 = 1, Int64 = 7;
+    /// <summary>TensorProto.DataType values used here (UInt16 and Bool only as graph input/output types).</summary>
+    public const int Float32 = 1, UInt16 = 4, Int64 = 7, Bool = 9;
 
     private readonly List<Action<ProtoWriter>> _nodes = new();
     private readonly List<Action<ProtoWriter>> _initializers = new();

@@ -1,7 +1,8 @@
-// RecurrentTextSaveMlNetTests: what saving does. mlContext.Model.Save cannot hold a Recurrent transformer (ML.NET 6
-// gives outside transformers no way into its model zip), so it fails loudly instead of writing a model that would
-// not load; SaveRecurrentModel / mlContext.Model.LoadRecurrentText round-trip the classifier — in a new MLContext the
-// loaded transformer gives the same Score bits and PredictedLabel, with the same key order and class names.
+// RecurrentTextSaveMlNetTests: saving a word-token classifier. mlContext.Model.Save cannot write it (ML.NET has no
+// tokenizer that splits words as Recurrent does; char-token ones save: ModelSaveTextMlNetTests), so it fails loudly
+// instead of writing a model that would predict differently; SaveRecurrentModel / mlContext.Model.LoadRecurrentText
+// round-trip the classifier — in a new MLContext the loaded transformer gives the same Score bits and PredictedLabel,
+// with the same key order and class names.
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Recurrent.ML;
