@@ -16,6 +16,7 @@ using Recurrent.Classification;
 using Recurrent.Data;
 using Recurrent.Interop;
 using Recurrent.Models;
+using Recurrent.Regression;
 
 namespace Recurrent.ML;
 

@@ -1,4 +1,4 @@
-// ModelSaveSequenceMlNetTests: mlContext.Model.Save of the numeric-sequence classifier and regressor. The zip holds a
+// ModelSaveSequenceMlNetTests: mlContext.Model.Save of the numeric-sequence classifier (multiclass and binary) and regressor. The zip holds a
 // chain of ML.NET transformers around an ONNX graph (standardisation, network, head); mlContext.Model.Load in a new
 // MLContext gives the same PredictedLabel and Score to float rounding — on variable-length vectors (two channels
 // of very different scale) and on fixed-size ones — the same column names and types, Evaluate's metrics, and NaN
@@ -48,6 +48,43 @@ public sealed class ModelSaveSequenceMlNetTests(ITestOutputHelper output) : IDis
         var actual = fresh.MulticlassClassification.Evaluate(loaded.Transform(fresh.Data.LoadFromEnumerable(scoredRows)));
         Assert.Equal(expected.MicroAccuracy, actual.MicroAccuracy);
         Assert.Equal(expected.LogLoss, actual.LogLoss, 1e-5);
+    }
+
+    public sealed class BinaryVariableRow
+    {
+        public bool Label { get; set; }
+        public float[] Features { get; set; } = [];
+    }
+
+    [Fact]
+    public void A_binary_sequence_classifier_saved_with_Model_Save_gives_the_same_score_probability_and_label()
+    {
+        var ml = new MLContext(seed: 1);
+        List<BinaryVariableRow> Rows(int count, int seed) => MlNetSequenceData.VariableClassification(count, seed, featuresPerStep: 2)
+            .Select(r => new BinaryVariableRow { Label = r.Label == "MaxFirst", Features = r.Features }).ToList();
+        var data = ml.Data.LoadFromEnumerable(Rows(80, seed: 8));
+        var model = ml.BinaryClassification.Trainers.RecurrentSequence(Small(2)).Fit(data);
+        string zip = Path.Combine(_dir, "binary.zip");
+        ml.Model.Save(model, data.Schema, zip);
+
+        var fresh = new MLContext(seed: 7);
+        var loaded = fresh.Model.Load(zip, out _);
+        var rows = Rows(40, seed: 9);
+        var before = model.Transform(ml.Data.LoadFromEnumerable(rows));
+        var after = loaded.Transform(fresh.Data.LoadFromEnumerable(rows));
+
+        Assert.Equal(ModelSaveTextMlNetTests.Visible(before.Schema), ModelSaveTextMlNetTests.Visible(after.Schema));
+        Assert.Equal(before.GetColumn<bool>("PredictedLabel"), after.GetColumn<bool>("PredictedLabel"));
+        foreach (string column in new[] { "Score", "Probability" })
+        {
+            var (largest, message) = ModelSaveTextMlNetTests.LargestDifference(before.GetColumn<float>(column).ToArray(), after.GetColumn<float>(column).ToArray());
+            output.WriteLine($"{nameof(ModelSaveSequenceMlNetTests)} binary {column}: {message}");
+            Assert.True(largest < 1e-5f, message);
+        }
+        var expected = ml.BinaryClassification.Evaluate(before);
+        var actual = fresh.BinaryClassification.Evaluate(after);
+        Assert.Equal(expected.Accuracy, actual.Accuracy);
+        Assert.Equal(expected.AreaUnderRocCurve, actual.AreaUnderRocCurve, 1e-5);
     }
 
     [Fact]
