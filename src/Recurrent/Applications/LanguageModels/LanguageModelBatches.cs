@@ -4,7 +4,9 @@
 // after a skipped window (whose state may hold the same non-finite values). The carried state is this source's
 // checkpoint state. Shapes: inputs and targets (T,B) token ids. Its activation probe (the training statistics) is the
 // first ≤8 streams of epoch 0's first window (its first ≤32 steps), run through the stack from a zero state: the
-// carried state is untouched.
+// carried state is untouched. When its engine has a Reducer (data parallelism), this rank reads only its B/N streams of
+// the B-stream layout (ContiguousBatcher's share), and carries only their state; the ranks together train on exactly
+// the single-process batch. Shapes are then (T,B/N).
 using Recurrent.Data;
 using Recurrent.Layers;
 using Recurrent.Models;
@@ -19,16 +21,18 @@ internal sealed class LanguageModelBatches : IBatchSource, IActivationProbe
     private readonly Trainer<float> _trainer;
     private readonly ContiguousBatcher _batcher;
     private readonly int[] _inputs, _targets; // (T,B)
+    private readonly int _ranks;              // processes sharing each batch (1: a single process)
     private int[]? _probe;                    // (T_p,B_p) the activation probe's tokens, T_p ≤ 32, B_p ≤ 8
 
     public LanguageModelBatches(SequenceModel<float> model, StepEngine<float> engine, TokenStream train, int batch, int sequenceLength)
     {
         _model = model;
         _trainer = new Trainer<float>(model, engine);
-        _batcher = new ContiguousBatcher(train, batch, sequenceLength);
-        Carried = new CarriedState(model, batch);
-        _inputs = new int[batch * sequenceLength];
-        _targets = new int[batch * sequenceLength];
+        _ranks = engine.Reducer?.Size ?? 1;
+        _batcher = new ContiguousBatcher(train, batch, sequenceLength, engine.Reducer?.Rank ?? 0, engine.Reducer?.Size ?? 1);
+        Carried = new CarriedState(model, _batcher.BatchSize);
+        _inputs = new int[_batcher.WindowSize];
+        _targets = new int[_batcher.WindowSize];
     }
 
     /// <summary>The state carried between windows; evaluation and sampling put it back after using the model.</summary>
@@ -39,7 +43,8 @@ internal sealed class LanguageModelBatches : IBatchSource, IActivationProbe
 
     public long BatchesPerEpoch => _batcher.WindowsPerEpoch;
     public long Position => _batcher.Position;
-    public long ItemsPerBatch => _batcher.WindowSize;
+    // The global batch's tokens (every rank's share), so throughput and items seen read as for one process.
+    public long ItemsPerBatch => (long)_batcher.WindowSize * _ranks;
 
     public void Seek(int epoch, long position)
     {
