@@ -173,15 +173,16 @@ internal static partial class TrainCommand
                 if (CommonOptions.Given(parse, option))
                     throw new UserFacingException($"{option.Name} cannot be used with --resume: a resumed run keeps the settings it started with " +
                         "(only --epochs, --steps, --time, --patience, --eval-every, --log-every, --stats-every, --checkpoint-every, --max-bad-steps and the --sample-* options may change).");
-            if (distributed is not null)
-                throw new UserFacingException("--resume does not continue a data-parallel run yet; resume it in one process only when it was trained in one.");
             string checkpoint = ResumeCheckpoint(resume);
             string kind = RunKind(checkpoint);
+            if (distributed is not null && kind != "lm")
+                throw new UserFacingException($"--resume continues a data-parallel run of --task lm only, for now; '{checkpoint}' is a run of --task {kind}: " +
+                    "resume it in one process, without mpirun and --distributed.");
             if (CommonOptions.Given(parse, o.Task) && parse.GetValue(o.Task)!.ToLowerInvariant() != kind)
                 throw new UserFacingException($"'{checkpoint}' is a run of --task {kind}, not --task {parse.GetValue(o.Task)}; drop --task to resume it.");
             return kind switch
             {
-                "lm" => ExecuteResume(parse, o, t, checkpoint, signals.Token),
+                "lm" => ExecuteResume(parse, o, t, checkpoint, signals.Token, distributed),
                 "classify" or "tag" => TrainSupervised.Resume(parse, o, t, kind, checkpoint, signals.Token),
                 "forecast" => TrainForecast.Resume(parse, o, t, checkpoint, signals.Token),
                 Seq2SeqRunSpec.RunKind => ResumeSeq2Seq(parse, o, t, checkpoint, signals.Token),
@@ -292,9 +293,7 @@ internal static partial class TrainCommand
             return 0;
         }
         if (!quiet) PrintHeader(trainer, data, spec, builtIn, init);
-        if (!quiet && distributed is { Reducer: var mpi })
-            Console.WriteLine($"data-parallel: {mpi.Size} processes ({mpi.Library}), each training {options.BatchSize / mpi.Size} of the {options.BatchSize} streams " +
-                "of every batch and validating its share of the validation rows; rank 0 writes the run directory");
+        if (!quiet && distributed is not null) Console.WriteLine(DataParallelLine(distributed, options));
         return Train(trainer, quiet, ReadUi(parse, o), cancellation);
     }
 
@@ -346,7 +345,8 @@ internal static partial class TrainCommand
         return options;
     }
 
-    private static int ExecuteResume(ParseResult parse, Flags o, TaskFlags t, string checkpointPath, CancellationToken cancellation)
+    private static int ExecuteResume(ParseResult parse, Flags o, TaskFlags t, string checkpointPath, CancellationToken cancellation,
+        TrainDistributed? distributed)
     {
         RejectOthers(parse, "lm", [], t.All);
         foreach (var option in o.FixedOnResume)
@@ -364,14 +364,24 @@ internal static partial class TrainCommand
         bool quiet = parse.GetValue(o.Quiet);
         using LanguageDataset data = LoadData(state.Data, checkpoint.Tokenizer, quiet);
         string runDir = Path.GetDirectoryName(checkpointPath)!;
-        var trainer = Map(() => LanguageModelRun.Resume(checkpoint, data, runDir, controls));
+        var trainer = Map(() => LanguageModelRun.Resume(checkpoint, data, runDir, controls, distributed?.Reducer));
+        if (distributed is { IsRoot: false })
+        {
+            trainer.Run(cancellation); // the other ranks only train
+            return 0;
+        }
         if (!quiet)
         {
             PrintHeader(trainer, data, state.Data, builtIn, null);
             Console.WriteLine($"resuming at step {trainer.Loop.Step}, epoch {Format.Number(trainer.Loop.FractionalEpoch, "F2")}");
+            if (distributed is not null) Console.WriteLine(DataParallelLine(distributed, trainer.Options));
         }
         return Train(trainer, quiet, ReadUi(parse, o), cancellation);
     }
+
+    private static string DataParallelLine(TrainDistributed distributed, LanguageModelOptions options) =>
+        $"data-parallel: {distributed.Reducer.Size} processes ({distributed.Reducer.Library}), each training {options.BatchSize / distributed.Reducer.Size} " +
+        $"of the {options.BatchSize} streams of every batch and validating its share of the validation rows; rank 0 writes the run directory";
 
     private static int Train(LanguageModelRun trainer, bool quiet, Recurrent.Cli.Dashboard.DashboardRequest? ui, CancellationToken cancellation) =>
         RunFit(trainer.Loop, trainer.RunDirectory, quiet, ui, cancellation, trainer.Sampler, outcome =>

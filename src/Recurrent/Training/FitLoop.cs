@@ -11,6 +11,9 @@
 // the same update, or one rank waits forever in a sum the others never join. The loss, gradient norm and skip
 // decision are already global (the engine reduced them), evaluations sum over ranks, and the stop decisions that can
 // differ between ranks (the wall clock, a signal, a rank-local callback) are agreed: any rank's stop is every rank's.
+// A batch source's checkpoint state may span the ranks (a language model's carried state): SaveState is then a
+// collective call, so every rank makes it wherever a callback may write a checkpoint (train begin, evaluations,
+// checkpoints), and CaptureState uses that.
 // Averaged weights (an AveragingOptimizer in the step engine: EMA, Polyak, NT-ASGD) are handled here, once for every
 // kind of model: each evaluation swaps the average in, evaluates, tells the callbacks (so best.safetensors and
 // BestWeights hold what was evaluated) and swaps the raw weights back before training goes on (the last checkpoint
@@ -37,6 +40,7 @@ public sealed class FitLoop
     private long? _lastAveragedFrom;
     private StopReason? _requested;
     private Stopwatch _wall = new();
+    private byte[]? _sharedSourceState; // the source's state made by every rank for this callback round (data parallelism)
 
     /// <summary>
     /// A loop that trains <paramref name="model"/> with <paramref name="engine"/> (which must update the model's
@@ -140,7 +144,7 @@ public sealed class FitLoop
         Averaging?.SwapOut(Model.Parameters.Values); // the previous Run left the average in the model
         GradientReduction.CheckSameWeights(Engine.Reducer, Model.Parameters.Values, "at the start");
         SetLossLimit();
-        foreach (var c in _callbacks) c.OnTrainBegin(this);
+        WithSharedSourceState(() => { foreach (var c in _callbacks) c.OnTrainBegin(this); });
 
         while (true)
         {
@@ -238,7 +242,10 @@ public sealed class FitLoop
         finally { if (swapped) averaging!.SwapOut(Model.Parameters.Values); }
     }
 
-    /// <summary>The state a checkpoint written now would hold.</summary>
+    /// <summary>
+    /// The state a checkpoint written now would hold. In a data-parallel run, outside the loop's own checkpoint rounds,
+    /// every rank must call it alike: the batch source's state may be gathered from all ranks.
+    /// </summary>
     public FitState CaptureState()
     {
         var callbacks = new Dictionary<string, System.Text.Json.Nodes.JsonNode?>(StringComparer.Ordinal);
@@ -251,7 +258,7 @@ public sealed class FitLoop
             Step = _step,
             Epoch = _epoch,
             Position = Source.Position,
-            SourceState = Source.SaveState(),
+            SourceState = _sharedSourceState ?? Source.SaveState(),
             DropoutRng = [rng.Item1, rng.Item2, rng.Item3, rng.Item4],
             BestScore = _best,
             BestStep = _bestStep,
@@ -318,7 +325,7 @@ public sealed class FitLoop
     {
         GradientReduction.CheckSameWeights(Engine.Reducer, Model.Parameters.Values, $"at update {_step}");
         _lastCheckpointStep = _step;
-        foreach (var c in _callbacks) c.OnCheckpoint(this);
+        WithSharedSourceState(() => { foreach (var c in _callbacks) c.OnCheckpoint(this); });
     }
 
     private StopReason? StopCheck()
@@ -328,6 +335,16 @@ public sealed class FitLoop
         if (Options.Patience is int p && _evaluationsWithoutImprovement >= p) return StopReason.EarlyStopping;
         if (Options.TimeBudgetSeconds is double budget && ElapsedSeconds >= budget) return StopReason.Time;
         return null;
+    }
+
+    // Runs a round of callbacks that may capture the state (write a checkpoint) on some ranks only: with a reducer every
+    // rank first makes the source's state, a collective call, and CaptureState uses it.
+    private void WithSharedSourceState(Action callbacks)
+    {
+        if (Engine.Reducer is not { Size: > 1 }) { callbacks(); return; }
+        _sharedSourceState = Source.SaveState();
+        try { callbacks(); }
+        finally { _sharedSourceState = null; }
     }
 
     // The stop reason every rank takes: the first, in the enum's order, that any rank has (one-hot sums); without a
@@ -414,7 +431,7 @@ public sealed class FitLoop
                 }
             }
             var report = new EvaluationReport(_step, e, improved, final, _evaluationsWithoutImprovement, _lastAveragedFrom, averagingStarts);
-            foreach (var c in _callbacks) c.OnEvaluated(this, report);
+            WithSharedSourceState(() => { foreach (var c in _callbacks) c.OnEvaluated(this, report); });
             return e;
         }
         finally

@@ -109,9 +109,12 @@ public sealed class LanguageModelRun
     /// exactly where it stopped. <paramref name="data"/> must be the same corpus encoded with the checkpoint's
     /// tokenizer. <paramref name="runControls"/>, when given, replaces only the stopping and reporting settings
     /// (budgets, patience, evaluation, logging and sampling intervals); everything else comes from the checkpoint.
+    /// With a <paramref name="reducer"/>, every rank of a data-parallel job resumes from the same checkpoint and takes its
+    /// share of the carried state (the checkpoint holds all of it, whether one process or several wrote it); rank 0
+    /// alone writes.
     /// </summary>
     public static LanguageModelRun Resume(LanguageModelFile checkpoint, LanguageDataset data, string runDirectory,
-        LanguageModelOptions? runControls = null)
+        LanguageModelOptions? runControls = null, IGradientReducer? reducer = null)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(data);
@@ -120,6 +123,7 @@ public sealed class LanguageModelRun
         LanguageModelRunSpec spec = checkpoint.RunSpec!;
         LanguageModelOptions options = runControls is null ? spec.Options : spec.Options.WithRunControlsFrom(runControls);
         options.Validate();
+        CheckDistributed(options, reducer);
         CheckPrime(options, data.Tokenizer);
         if (data.Tokenizer.ToJson() != checkpoint.Content.Tokenizer)
             throw new ArgumentException($"The data was not encoded with the tokenizer of '{checkpoint.Path}'; a resumed run must use it.", nameof(data));
@@ -134,8 +138,8 @@ public sealed class LanguageModelRun
         var optimizer = options.CreateOptimizer(model.Parameters.Count);
         ModelFile.LoadOptimizer(optimizer, checkpoint.Content, checkpoint.Path);
         var run = new RunDirectory(runDirectory);
-        run.PrepareResume(state.Step);
-        var resumed = new LanguageModelRun(options, data, run, spec.Data, model, optimizer);
+        if (reducer is not { Rank: not 0 }) run.PrepareResume(state.Step);
+        var resumed = new LanguageModelRun(options, data, run, spec.Data, model, optimizer, reducer);
         resumed.Loop.Restore(state, checkpoint.Path);
         return resumed;
     }

@@ -1,7 +1,7 @@
 // `mpirun -np 2 rnn train` (issue #17): the real tool under Open MPI's launcher, two processes on this machine.
 // Two ranks end with the weights and Adam moments of one process trained with the same global batch — every tensor
 // of the two last.safetensors compared, the largest difference printed and held under 1e-5; only rank 0 prints and
-// writes; a --batch that does not divide over the processes is one message and a non-zero exit on every rank; and
+// writes; a run stopped and resumed on two processes equals the uninterrupted one bit for bit; a --batch that does not divide over the processes is one message and a non-zero exit on every rank; and
 // without an MPI library, --distributed says what to install. mpirun must be installed (.ci/run installs Open MPI):
 // when it is missing these tests fail and say so, they never pass without running.
 using System.Diagnostics;
@@ -51,6 +51,31 @@ public sealed class DistributedCliTests(ITestOutputHelper output)
         var mb = MetricsLog.Read(Path.Combine(parallel, RunDirectory.MetricsFile));
         Assert.Equal(ma.Select(m => m.Step), mb.Select(m => m.Step));
         Assert.Equal(ma[^1].ValidationLoss!.Value, mb[^1].ValidationLoss!.Value, 1e-5);
+    }
+
+    [Fact]
+    public void A_two_process_run_stopped_and_resumed_under_mpirun_equals_the_uninterrupted_one()
+    {
+        using var dir = new TempDirectory();
+        string corpus = Corpus(dir);
+        string straight = Path.Combine(dir.Path, "straight"), stopped = Path.Combine(dir.Path, "stopped");
+        string[] first = [.. Tiny.Select(a => a == "20" ? "10" : a), "--data", corpus, "--run-dir", stopped];
+        Assert.Contains("10", first);
+
+        var a = Mpirun(2, [.. Tiny, "--data", corpus, "--run-dir", straight]);
+        var b = Mpirun(2, first);
+        var c = Mpirun(2, ["train", "--resume", stopped, "--steps", "20"]);
+
+        Assert.True(a.ExitCode == 0, a.Stdout + a.Stderr);
+        Assert.True(b.ExitCode == 0, b.Stdout + b.Stderr);
+        Assert.True(c.ExitCode == 0, c.Stdout + c.Stderr);
+        Assert.Contains("resuming at step 10", c.Stdout);
+        Assert.Contains("data-parallel: 2 processes", c.Stdout);
+        double largest = LargestDifference(ModelFile.Read(Path.Combine(straight, RunDirectory.LastFile)),
+            ModelFile.Read(Path.Combine(stopped, RunDirectory.LastFile)), out string where);
+        Assert.True(largest == 0, $"the resumed run differs from the uninterrupted one by {largest:E2} in {where}");
+        Assert.Equal(MetricsLog.Read(Path.Combine(straight, RunDirectory.MetricsFile)).Select(m => (m.Step, m.TrainLoss, m.ValidationLoss)),
+            MetricsLog.Read(Path.Combine(stopped, RunDirectory.MetricsFile)).Select(m => (m.Step, m.TrainLoss, m.ValidationLoss)));
     }
 
     [Fact]

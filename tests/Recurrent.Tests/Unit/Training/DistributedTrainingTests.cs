@@ -2,7 +2,7 @@
 // threads of this process (ThreadedReducer): a language-model run and a padded classification fit on two ranks end
 // with the weights of one process trained on the same global batches (to float-summation tolerance; the largest
 // difference is printed), the split validation loss equals the whole one, rank 1 writes no file, and a batch that
-// does not divide over the ranks is refused by name. The MPI end-to-end test is EndToEnd/Cli/DistributedCliTests.
+// does not divide over the ranks is refused by name; a two-rank checkpoint resumes exactly on two ranks and continues in one process. The MPI end-to-end test is EndToEnd/Cli/DistributedCliTests.
 using Recurrent.Data;
 using Recurrent.LanguageModels;
 using Recurrent.Layers;
@@ -59,6 +59,41 @@ public sealed class DistributedTrainingTests(ITestOutputHelper output)
         Assert.True(File.Exists(Path.Combine(parallelRun, RunDirectory.LastFile)));
         Assert.False(Directory.Exists(parallelRun + "-rank1"));  // rank 1 writes nothing
         Assert.Null(ranks[1].Run.Checkpoints);
+    }
+
+    [Fact]
+    public void A_two_rank_checkpoint_resumes_exactly_on_two_ranks_and_in_one_process()
+    {
+        using var dir = new TempDirectory();
+        var spec = new TrainingDataSpec { Data = [dir.File("corpus.txt", LanguageModelTestSupport.Corpus(3000))] };
+        using var data = spec.Load();
+        var half = LmOptions() with { Fit = LmOptions().Fit with { Steps = 10 } };
+        float[][] Parallel(Func<ThreadedReducer, LanguageModelRun> start) =>
+            ThreadedReducer.Run(2, reducer => { var run = start(reducer); run.Run(); return run.Model.Parameters.Values.ToArray(); });
+        string Dir(string name, ThreadedReducer r) => Path.Combine(dir.Path, name + (r.Rank == 0 ? "" : "-rank1"));
+
+        var straight = Parallel(r => LanguageModelRun.Start(LmOptions(), data, Dir("straight", r), spec, reducer: r));
+        Parallel(r => LanguageModelRun.Start(half, data, Dir("stopped", r), spec, reducer: r));
+        // The one-process resume continues a copy: the two-rank resume writes over the run directory's checkpoint.
+        Directory.CreateDirectory(Path.Combine(dir.Path, "copy"));
+        foreach (string file in Directory.GetFiles(Path.Combine(dir.Path, "stopped")))
+            File.Copy(file, Path.Combine(dir.Path, "copy", Path.GetFileName(file)));
+        string checkpoint = Path.Combine(dir.Path, "stopped", RunDirectory.LastFile);
+        var resumed = Parallel(r => LanguageModelRun.Resume(LanguageModelFile.LoadCheckpoint(checkpoint), data, Dir("stopped", r), LmOptions(), r));
+        var alone = LanguageModelRun.Resume(LanguageModelFile.LoadCheckpoint(Path.Combine(dir.Path, "copy", RunDirectory.LastFile)), data,
+            Path.Combine(dir.Path, "copy"), LmOptions());
+        Assert.Equal(10, alone.Loop.Step);
+        Assert.Equal(10, alone.Run().StepsThisSession);
+
+        // On the same two ranks the resumed run is the uninterrupted one, bit for bit: the checkpoint holds every
+        // stream's carried state, gathered from both ranks.
+        Assert.Equal(straight[0], resumed[0]);
+        Assert.Equal(straight[1], resumed[1]);
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "stopped-rank1")));
+        // In one process it continues the same run, to summation tolerance.
+        double largest = LargestDifference(straight[0], alone.Model.Parameters.Values);
+        output.WriteLine($"largest |Δw|, 2-rank checkpoint resumed in 1 process vs 2 ranks throughout: {largest:E2}");
+        Assert.True(largest < 1e-5, $"largest difference {largest:E2}");
     }
 
     [Fact]
