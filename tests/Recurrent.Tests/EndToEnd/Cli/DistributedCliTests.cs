@@ -1,7 +1,8 @@
 // `mpirun -np 2 rnn train` (issue #17): the real tool under Open MPI's launcher, two processes on this machine.
 // Two ranks end with the weights and Adam moments of one process trained with the same global batch — every tensor
 // of the two last.safetensors compared, the largest difference printed and held under 1e-5; only rank 0 prints and
-// writes; a run stopped and resumed on two processes equals the uninterrupted one bit for bit; a --batch that does not divide over the processes is one message and a non-zero exit on every rank; and
+// writes; a run stopped and resumed on two processes equals the uninterrupted one bit for bit, and so does one whose
+// rank 1 was killed with kill -9 (mpirun ends the whole job within seconds); a --batch that does not divide over the processes is one message and a non-zero exit on every rank; and
 // without an MPI library, --distributed says what to install. mpirun must be installed (.ci/run installs Open MPI):
 // when it is missing these tests fail and say so, they never pass without running.
 using System.Diagnostics;
@@ -76,6 +77,50 @@ public sealed class DistributedCliTests(ITestOutputHelper output)
         Assert.True(largest == 0, $"the resumed run differs from the uninterrupted one by {largest:E2} in {where}");
         Assert.Equal(MetricsLog.Read(Path.Combine(straight, RunDirectory.MetricsFile)).Select(m => (m.Step, m.TrainLoss, m.ValidationLoss)),
             MetricsLog.Read(Path.Combine(stopped, RunDirectory.MetricsFile)).Select(m => (m.Step, m.TrainLoss, m.ValidationLoss)));
+    }
+
+    [Fact]
+    public async Task Killing_one_process_ends_the_job_and_the_run_resumes_exactly()
+    {
+        using var dir = new TempDirectory();
+        string corpus = Corpus(dir);
+        string killed = Path.Combine(dir.Path, "killed"), straight = Path.Combine(dir.Path, "straight");
+        string[] run = [.. Tiny.Select(a => a == "20" ? "100000" : a), "--checkpoint-every", "5", "--data", corpus];
+
+        // Start a long run, wait for a checkpoint past update 10, then kill -9 the rank-1 process.
+        var psi = MpirunStart(2, [.. run, "--run-dir", killed, "--quiet"]);
+        using var job = Process.Start(psi)!;
+        var stderr = job.StandardError.ReadToEndAsync();
+        _ = job.StandardOutput.ReadToEndAsync();
+        string last = Path.Combine(killed, RunDirectory.LastFile);
+        var waited = Stopwatch.StartNew();
+        while (!(File.Exists(last) && CheckpointStep(last) >= 10))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(120) && !job.HasExited, "the run wrote no checkpoint past update 10 in 120 s");
+            Thread.Sleep(100);
+        }
+        int rank1 = RankProcess(job.Id, 1);
+        var killedAt = Stopwatch.StartNew();
+        Process.GetProcessById(rank1).Kill();  // SIGKILL
+        bool ended = job.WaitForExit(30_000);
+        if (!ended) job.Kill(true);
+        string said = await stderr;
+        output.WriteLine($"the job ended {killedAt.Elapsed.TotalSeconds:F1} s after rank 1 was killed; mpirun said: {said}");
+        Assert.True(ended, "the job was still running 30 s after one of its processes was killed");
+        Assert.True(killedAt.Elapsed < TimeSpan.FromSeconds(10), $"the job took {killedAt.Elapsed.TotalSeconds:F1} s to end");
+        Assert.NotEqual(0, job.ExitCode);
+        Assert.Contains("rank 1", said);
+        Assert.Contains("signal 9", said);
+
+        // Resume on two processes to 10 updates past the checkpoint: the same as a run never killed.
+        long step = CheckpointStep(last), target = step + 10;
+        var resumed = Mpirun(2, ["train", "--resume", killed, "--steps", target.ToString()]);
+        var never = Mpirun(2, [.. run.Select(a => a == "100000" ? target.ToString() : a), "--run-dir", straight]);
+        Assert.True(resumed.ExitCode == 0, resumed.Stdout + resumed.Stderr);
+        Assert.True(never.ExitCode == 0, never.Stdout + never.Stderr);
+        Assert.Contains($"resuming at step {step}", resumed.Stdout);
+        double largest = LargestDifference(ModelFile.Read(Path.Combine(straight, RunDirectory.LastFile)), ModelFile.Read(last), out string where);
+        Assert.True(largest == 0, $"the resumed run differs from the one never killed by {largest:E2} in {where}");
     }
 
     [Fact]
@@ -159,7 +204,45 @@ public sealed class DistributedCliTests(ITestOutputHelper output)
     private static IEnumerable<string> Lines(string text, string containing) =>
         text.Split('\n').Where(l => l.Contains(containing, StringComparison.Ordinal));
 
-    private static CliRunner.Result Mpirun(int processes, string[] args)
+    private static long CheckpointStep(string path)
+    {
+        try { return FitState.FromJson(ModelFile.Read(path).Training!, path).Step; }
+        catch (IOException) { return -1; } // being replaced at this moment
+    }
+
+    // The pid of the `dotnet rnn.dll` process of rank `rank` under the mpirun process `mpirun` (Open MPI puts the rank in
+    // each process's environment as OMPI_COMM_WORLD_RANK).
+    private static int RankProcess(int mpirun, int rank)
+    {
+        foreach (string proc in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(proc), out int pid) || pid == mpirun) continue;
+            try
+            {
+                string environ = File.ReadAllText(Path.Combine(proc, "environ"));
+                string cmdline = File.ReadAllText(Path.Combine(proc, "cmdline"));
+                if (cmdline.Contains("rnn.dll", StringComparison.Ordinal) && environ.Split('\0').Contains($"OMPI_COMM_WORLD_RANK={rank}")
+                    && IsDescendant(pid, mpirun))
+                    return pid;
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        throw new Xunit.Sdk.XunitException($"no process of rank {rank} under mpirun {mpirun}");
+    }
+
+    private static bool IsDescendant(int pid, int ancestor)
+    {
+        for (int p = pid, hops = 0; p > 1 && hops < 10; hops++)
+        {
+            string stat = File.ReadAllText($"/proc/{p}/stat");
+            p = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
+            if (p == ancestor) return true;
+        }
+        return false;
+    }
+
+    private static ProcessStartInfo MpirunStart(int processes, string[] args)
     {
         string mpirun = new[] { "/usr/bin/mpirun", "/usr/local/bin/mpirun" }.FirstOrDefault(File.Exists)
             ?? throw new Xunit.Sdk.XunitException("mpirun is not installed, so the data-parallel tests cannot run: install Open MPI " +
@@ -167,6 +250,12 @@ public sealed class DistributedCliTests(ITestOutputHelper output)
         var psi = new ProcessStartInfo(mpirun) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string a in (string[])["--allow-run-as-root", "--oversubscribe", "-np", processes.ToString(), "dotnet", Path.Combine(AppContext.BaseDirectory, "rnn.dll"), .. args])
             psi.ArgumentList.Add(a);
+        return psi;
+    }
+
+    private static CliRunner.Result Mpirun(int processes, string[] args)
+    {
+        var psi = MpirunStart(processes, args);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
