@@ -1,6 +1,7 @@
 // `mpirun -np 2 rnn train` (issue #17): the real tool under Open MPI's launcher, two processes on this machine.
 // Two ranks end with the weights and Adam moments of one process trained with the same global batch — every tensor
-// of the two last.safetensors compared, the largest difference printed and held under 1e-5; only rank 0 prints and
+// of the two last.safetensors compared, the largest difference printed and held under 1e-5 (language model, classifier
+// and tagger); only rank 0 prints and
 // writes; a run stopped and resumed on two processes equals the uninterrupted one bit for bit, and so does one whose
 // rank 1 was killed with kill -9 (mpirun ends the whole job within seconds); a --batch that does not divide over the processes is one message and a non-zero exit on every rank; and
 // without an MPI library, --distributed says what to install. mpirun must be installed (.ci/run installs Open MPI):
@@ -144,6 +145,27 @@ public sealed class DistributedCliTests(ITestOutputHelper output)
         var b = ModelFile.Read(Path.Combine(parallel, RunDirectory.LastFile));
         double largest = LargestDifference(a, b, out string where);
         output.WriteLine($"classify: largest |difference| over every tensor, 2 ranks vs 1 process: {largest:E2} (in {where})");
+        Assert.True(largest < 1e-5, $"largest difference {largest:E2} in {where}");
+    }
+
+    [Fact]
+    public void Two_processes_under_mpirun_train_a_tagger_as_one_process_does()
+    {
+        using var dir = new TempDirectory();
+        string data = dir.File("train.conll", TaskSynthetic.Conll(150, 5));
+        string single = Path.Combine(dir.Path, "single"), parallel = Path.Combine(dir.Path, "parallel");
+        string[] args = ["train", "--task", "tag", "--data", data, "--epochs", "2", "--batch", "8", "--hidden", "16", "--embedding", "8",
+            "--dropout", "0", "--seed", "4"];
+
+        var one = CliRunner.Run([.. args, "--run-dir", single]);
+        var two = Mpirun(2, [.. args, "--run-dir", parallel]);
+
+        Assert.True(one.ExitCode == 0, one.Stderr);
+        Assert.True(two.ExitCode == 0, two.Stdout + two.Stderr);
+        Assert.Contains("data-parallel: 2 processes", two.Stdout);
+        double largest = LargestDifference(ModelFile.Read(Path.Combine(single, RunDirectory.LastFile)),
+            ModelFile.Read(Path.Combine(parallel, RunDirectory.LastFile)), out string where);
+        output.WriteLine($"tag: largest |difference| over every tensor, 2 ranks vs 1 process: {largest:E2} (in {where})");
         Assert.True(largest < 1e-5, $"largest difference {largest:E2} in {where}");
     }
 
