@@ -1,11 +1,11 @@
-// `mpirun -np 2 rnn train` (issue #17): the real tool under Open MPI's launcher, two processes on this machine.
-// Two ranks end with the weights and Adam moments of one process trained with the same global batch — every tensor
-// of the two last.safetensors compared, the largest difference printed and held under 1e-5 (language model, classifier
-// and tagger); only rank 0 prints and
-// writes; a run stopped and resumed on two processes equals the uninterrupted one bit for bit, and so does one whose
-// rank 1 was killed with kill -9 (mpirun ends the whole job within seconds); a --batch that does not divide over the processes is one message and a non-zero exit on every rank; and
-// without an MPI library, --distributed says what to install. mpirun must be installed (.ci/run installs Open MPI):
-// when it is missing these tests fail and say so, they never pass without running.
+// `mpirun -np 2 rnn train` (issue #17): the real tool under Open MPI's launcher, two processes on this machine. Two
+// ranks end with the weights and Adam moments of one process trained with the same global batch — every tensor of the
+// two last.safetensors compared, the largest difference printed and held under 1e-5 (language model, classifier and
+// tagger); only rank 0 prints and writes; a run stopped and resumed on two processes equals the uninterrupted one bit
+// for bit, and so does one whose rank 1 was killed with kill -9 (mpirun ends the whole job within seconds); a --batch
+// that does not divide over the processes is one message and a non-zero exit on every rank; and without an MPI
+// library, --distributed says what to install. mpirun must be installed (.ci/run installs Open MPI): when it is
+// missing these tests fail and say so, they never pass without running.
 using System.Diagnostics;
 using Recurrent.Serialization;
 using Recurrent.Tests.Data;
