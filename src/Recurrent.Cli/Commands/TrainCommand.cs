@@ -4,7 +4,8 @@
 // The training itself is LanguageModelRun's; this file turns flags into options and reports.
 // `--task classify` and `--task tag` train a sequence classifier or tagger instead (TrainSupervised.cs), `--task
 // forecast` a forecaster on a CSV time series (TrainForecast.cs), `--task seq2seq` an encoder–decoder
-// (TrainCommand.Seq2Seq.cs).
+// (TrainCommand.Seq2Seq.cs). Under mpirun (or with --distributed) a language model trains data-parallel: each process
+// is one rank of the job (TrainDistributed.cs) and rank 0 alone reports and writes the run directory.
 using System.CommandLine;
 using System.Globalization;
 using System.Text.RegularExpressions;
@@ -102,6 +103,7 @@ internal static partial class TrainCommand
         public readonly Option<int?> CheckpointEvery = new("--checkpoint-every") { Description = "Also write last.safetensors every N updates (default 0: at evaluations and at the end)." };
         public readonly Option<int?> Ui = new("--ui") { HelpName = "PORT", Arity = ArgumentArity.ZeroOrOne, Description = "Serve a live dashboard of this run in the browser at http://127.0.0.1:PORT (default: a free port, printed at start); after the run, `rnn ui RUN_DIR` shows it again." };
         public readonly Option<string?> UiHost = new("--ui-host") { HelpName = "ADDRESS", Description = "With --ui: listen on this address instead of 127.0.0.1 (e.g. 0.0.0.0); every request then needs the token printed in the dashboard's address." };
+        public readonly Option<bool> Distributed = new("--distributed") { Description = "Train data-parallel over MPI, one rank per process: start with `mpirun -np N rnn train ...` (implied under mpirun); --batch is the global batch, split evenly over the N processes (docs/distributed.md). --task lm, classify and tag." };
         public readonly Option<int?> MaxBadSteps = new("--max-bad-steps") { Description = "Stop after N windows in a row with a non-finite loss or gradient; each is skipped, not applied (default 10)." };
 
         public IEnumerable<Option> All =>
@@ -111,6 +113,7 @@ internal static partial class TrainCommand
             SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, Ar, Tar, AverageWeights, LrSchedule, LrDecay,
             LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, Epochs, Steps, Time, EvalEvery, Patience, LogEvery, StatsEvery,
             SampleEvery, SampleLength, SampleTemperature, SamplePrime, RunDir, Resume, InitFrom, Seed, Quiet, CheckpointEvery, MaxBadSteps, Ui, UiHost,
+            Distributed,
         ];
 
         /// <summary>Options a resumed run takes from its checkpoint: giving them with --resume is an error.</summary>
@@ -147,7 +150,21 @@ internal static partial class TrainCommand
     // `rnn lr-find` comes through here too, with a sweep: each kind then hands its start code to the sweep instead of training.
     internal static int Execute(ParseResult parse, Flags o, TaskFlags t, LrFindCommand.Sweep? sweep = null)
     {
-        using var signals = new TrainingSignals();
+        bool distributedAsked = parse.GetValue(o.Distributed);
+        if (sweep is not null)
+        {
+            if (distributedAsked || Recurrent.Distributed.MpiEnvironment.IsLaunched)
+                throw new UserFacingException("rnn lr-find runs in one process: run it without mpirun and --distributed.");
+            return Execute(parse, o, t, sweep, null);
+        }
+        using var distributed = TrainDistributed.Join(distributedAsked);
+        return distributed is null ? Execute(parse, o, t, null, null)
+            : distributed.Run(() => Execute(parse, o, t, null, distributed), parse.GetValue(CommonOptions.Verbose));
+    }
+
+    private static int Execute(ParseResult parse, Flags o, TaskFlags t, LrFindCommand.Sweep? sweep, TrainDistributed? distributed)
+    {
+        using var signals = new TrainingSignals(silent: distributed is { IsRoot: false });
         if (sweep is null) ReadUi(parse, o); // --ui mistakes are reported before the data is read
         if (parse.GetValue(o.Resume) is string resume)
         {
@@ -158,11 +175,14 @@ internal static partial class TrainCommand
                         "(only --epochs, --steps, --time, --patience, --eval-every, --log-every, --stats-every, --checkpoint-every, --max-bad-steps and the --sample-* options may change).");
             string checkpoint = ResumeCheckpoint(resume);
             string kind = RunKind(checkpoint);
+            if (distributed is not null && kind != "lm")
+                throw new UserFacingException($"--resume continues a data-parallel run of --task lm only, for now; '{checkpoint}' is a run of --task {kind}: " +
+                    "resume it in one process, without mpirun and --distributed.");
             if (CommonOptions.Given(parse, o.Task) && parse.GetValue(o.Task)!.ToLowerInvariant() != kind)
                 throw new UserFacingException($"'{checkpoint}' is a run of --task {kind}, not --task {parse.GetValue(o.Task)}; drop --task to resume it.");
             return kind switch
             {
-                "lm" => ExecuteResume(parse, o, t, checkpoint, signals.Token),
+                "lm" => ExecuteResume(parse, o, t, checkpoint, signals.Token, distributed),
                 "classify" or "tag" => TrainSupervised.Resume(parse, o, t, kind, checkpoint, signals.Token),
                 "forecast" => TrainForecast.Resume(parse, o, t, checkpoint, signals.Token),
                 Seq2SeqRunSpec.RunKind => ResumeSeq2Seq(parse, o, t, checkpoint, signals.Token),
@@ -170,10 +190,12 @@ internal static partial class TrainCommand
             };
         }
         string task = parse.GetValue(o.Task)?.ToLowerInvariant() ?? "lm";
+        if (distributed is not null && task is not ("lm" or "classify" or "tag"))
+            throw new UserFacingException($"--task {task} does not train data-parallel yet (--task lm, classify and tag do); run it in one process, without mpirun and --distributed.");
         return task switch
         {
-            "lm" => ExecuteLanguageModel(parse, o, t, signals.Token, sweep),
-            "classify" or "tag" => TrainSupervised.Execute(parse, o, t, task, signals.Token, sweep),
+            "lm" => ExecuteLanguageModel(parse, o, t, signals.Token, sweep, distributed),
+            "classify" or "tag" => TrainSupervised.Execute(parse, o, t, task, signals.Token, sweep, distributed),
             "forecast" => TrainForecast.Execute(parse, o, t, signals.Token, sweep),
             Seq2SeqRunSpec.RunKind => ExecuteSeq2Seq(parse, o, t, signals.Token, sweep),
             _ => throw new UserFacingException($"unknown --task '{task}'; use lm, classify, tag, forecast or seq2seq."),
@@ -203,15 +225,16 @@ internal static partial class TrainCommand
             $"'{checkpoint}' holds no training state this build can resume (it was written by an older version); start a new run with --init-from to keep its weights.");
     }
 
-    private static int ExecuteLanguageModel(ParseResult parse, Flags o, TaskFlags t, CancellationToken cancellation, LrFindCommand.Sweep? sweep)
+    private static int ExecuteLanguageModel(ParseResult parse, Flags o, TaskFlags t, CancellationToken cancellation, LrFindCommand.Sweep? sweep,
+        TrainDistributed? distributed)
     {
         RejectOthers(parse, "lm", [], t.All);
         if (parse.GetValue(o.Bidirectional))
             throw new UserFacingException("--bidirectional needs --task classify or tag: a language model reads only the past.");
-        return ExecuteNew(parse, o, cancellation, sweep);
+        return ExecuteNew(parse, o, cancellation, sweep, distributed);
     }
 
-    private static int ExecuteNew(ParseResult parse, Flags o, CancellationToken cancellation, LrFindCommand.Sweep? sweep)
+    private static int ExecuteNew(ParseResult parse, Flags o, CancellationToken cancellation, LrFindCommand.Sweep? sweep, TrainDistributed? distributed)
     {
         string[]? dataPaths = parse.GetValue(o.Data) is { Length: > 0 } d ? d : null;
         bool builtIn = dataPaths is null;
@@ -247,12 +270,13 @@ internal static partial class TrainCommand
         Map(() => options.Validate());
 
         string runDir = sweep is not null ? "" : parse.GetValue(o.RunDir) ?? DefaultRunDirectory();
-        if (sweep is null && new RunDirectory(runDir).HoldsRun)
+        // Only rank 0 writes the run directory, and it may already have started it when another rank gets here.
+        if (sweep is null && distributed is not { IsRoot: false } && new RunDirectory(runDir).HoldsRun)
             throw new UserFacingException($"the run directory '{new RunDirectory(runDir).Path}' already holds a run; continue it with --resume {runDir}, or choose another --run-dir. Nothing was changed.");
 
         bool quiet = parse.GetValue(o.Quiet);
         using LanguageDataset data = LoadData(spec, init?.Tokenizer, quiet);
-        options = SizeForBudget(parse, o, options, data, builtIn, init, quiet);
+        options = SizeForBudget(parse, o, options, data, builtIn, init, quiet, distributed);
         Map(() => options.Validate());
         CheckWindow(data, options, spec, builtIn);
         if (sweep is not null)
@@ -261,8 +285,15 @@ internal static partial class TrainCommand
                 cancellation);
         AnnounceSetup(options.ModelConfig(data.Tokenizer.VocabularySize), options.BatchSize, options.SequenceLength, options.Optimization);
         LanguageModelRun trainer = Map(() =>
-            LanguageModelRun.Start(options, data, runDir, spec, init?.Content.Parameters, init?.Path));
+            LanguageModelRun.Start(options, data, runDir, spec, init?.Content.Parameters, init?.Path, distributed?.Reducer));
+        if (distributed is { IsRoot: false })
+        {
+            // The other ranks only train: the run's files, progress, plots and samples are rank 0's.
+            trainer.Run(cancellation);
+            return 0;
+        }
         if (!quiet) PrintHeader(trainer, data, spec, builtIn, init);
+        if (!quiet && distributed is not null) Console.WriteLine(DataParallelLine(distributed, options));
         return Train(trainer, quiet, ReadUi(parse, o), cancellation);
     }
 
@@ -273,10 +304,14 @@ internal static partial class TrainCommand
     /// job's two minutes), and fine-tuning keeps the model's architecture.
     /// </summary>
     private static LanguageModelOptions SizeForBudget(ParseResult parse, Flags o, LanguageModelOptions options, LanguageDataset data,
-        bool builtIn, LanguageModelFile? init, bool quiet)
+        bool builtIn, LanguageModelFile? init, bool quiet, TrainDistributed? distributed)
     {
         Option[] sized = [o.Hidden, o.Layers, o.Batch, o.SeqLength, o.Lr, o.Dropout];
         if (builtIn || init is not null || sized.All(f => CommonOptions.Given(parse, f)) || data.Train.Length < 2) return options;
+        // Timing candidate models would be done by each process on its own, and they could choose different models.
+        if (distributed is not null && options.Fit.TimeBudgetSeconds is not null)
+            throw new UserFacingException("a data-parallel run cannot size its model by timing (--time with --data): give --hidden, --layers, --batch, " +
+                "--seq-length, --lr and --dropout, or a --steps or --epochs budget instead of --time.");
         var request = new SizingRequest
         {
             TrainingTokens = data.Train.Length,
@@ -310,7 +345,8 @@ internal static partial class TrainCommand
         return options;
     }
 
-    private static int ExecuteResume(ParseResult parse, Flags o, TaskFlags t, string checkpointPath, CancellationToken cancellation)
+    private static int ExecuteResume(ParseResult parse, Flags o, TaskFlags t, string checkpointPath, CancellationToken cancellation,
+        TrainDistributed? distributed)
     {
         RejectOthers(parse, "lm", [], t.All);
         foreach (var option in o.FixedOnResume)
@@ -328,14 +364,24 @@ internal static partial class TrainCommand
         bool quiet = parse.GetValue(o.Quiet);
         using LanguageDataset data = LoadData(state.Data, checkpoint.Tokenizer, quiet);
         string runDir = Path.GetDirectoryName(checkpointPath)!;
-        var trainer = Map(() => LanguageModelRun.Resume(checkpoint, data, runDir, controls));
+        var trainer = Map(() => LanguageModelRun.Resume(checkpoint, data, runDir, controls, distributed?.Reducer));
+        if (distributed is { IsRoot: false })
+        {
+            trainer.Run(cancellation); // the other ranks only train
+            return 0;
+        }
         if (!quiet)
         {
             PrintHeader(trainer, data, state.Data, builtIn, null);
             Console.WriteLine($"resuming at step {trainer.Loop.Step}, epoch {Format.Number(trainer.Loop.FractionalEpoch, "F2")}");
+            if (distributed is not null) Console.WriteLine(DataParallelLine(distributed, trainer.Options));
         }
         return Train(trainer, quiet, ReadUi(parse, o), cancellation);
     }
+
+    private static string DataParallelLine(TrainDistributed distributed, LanguageModelOptions options) =>
+        $"data-parallel: {distributed.Reducer.Size} processes ({distributed.Reducer.Library}), each training {options.BatchSize / distributed.Reducer.Size} " +
+        $"of the {options.BatchSize} streams of every batch and validating its share of the validation rows; rank 0 writes the run directory";
 
     private static int Train(LanguageModelRun trainer, bool quiet, Recurrent.Cli.Dashboard.DashboardRequest? ui, CancellationToken cancellation) =>
         RunFit(trainer.Loop, trainer.RunDirectory, quiet, ui, cancellation, trainer.Sampler, outcome =>

@@ -4,7 +4,8 @@
 // progress line, metrics.jsonl with validation accuracy (classify) or entity F1 (tag), loss plots, last/best
 // checkpoints, `--resume DIR`, Ctrl+C/SIGTERM and the divergence guard. Defaults come from the library's
 // ClassifierSettings and SupervisedOptions. Flags of the other tasks are refused; --features-per-step is part of the
-// run (kept on --resume, taken from the model with --init-from).
+// run (kept on --resume, taken from the model with --init-from). Under mpirun it trains data-parallel (TrainDistributed.cs):
+// rank 0 reports and writes, the other ranks only train.
 using System.CommandLine;
 using Recurrent.Classification;
 using Recurrent.Cli.Reporting;
@@ -19,13 +20,13 @@ internal static class TrainSupervised
     private static Option[] Used(TrainCommand.Flags o, TrainCommand.TaskFlags t, string task) =>
     [
         o.Task, o.Bidirectional, o.Data, o.Val, o.ValFraction, o.Encoding, .. task == "classify" ? [o.Tokenizer, t.FeaturesPerStep] : Array.Empty<Option>(),
-        o.Model, o.Activation, o.GateActivation, o.Layers, o.Hidden, o.Embedding, o.Dropout, o.Batch, o.RunDir, o.Resume, o.InitFrom, o.Seed, o.Quiet,
+        o.Model, o.Activation, o.GateActivation, o.Layers, o.Hidden, o.Embedding, o.Dropout, o.Batch, o.RunDir, o.Resume, o.InitFrom, o.Seed, o.Quiet, o.Distributed,
         .. TrainCommand.OptimizationFlags(o), .. TrainCommand.ActivationPenaltyFlags(o), .. TrainCommand.FitFlags(o), .. TrainCommand.UiFlags(o),
     ];
 
     /// <summary>Trains --task classify or tag; the options of <paramref name="t"/> other than classify's --features-per-step are refused.</summary>
     public static int Execute(ParseResult parse, TrainCommand.Flags o, TrainCommand.TaskFlags t, string task, CancellationToken cancellation,
-        LrFindCommand.Sweep? sweep = null)
+        LrFindCommand.Sweep? sweep = null, TrainDistributed? distributed = null)
     {
         TrainCommand.RejectOthers(parse, task, Used(o, t, task), [.. o.All, .. t.All]);
         string data = Single(parse.GetValue(o.Data), "--data")
@@ -90,11 +91,20 @@ internal static class TrainSupervised
             return sweep.Run(task, options.Optimization, (directory, optimization, fit) =>
                 SupervisedRun.Start(spec with { Training = options with { Optimization = optimization, Fit = fit } }, directory).Loop, cancellation);
         string runDir = parse.GetValue(o.RunDir) ?? TrainCommand.DefaultRunDirectory();
-        if (new RunDirectory(runDir).HoldsRun)
+        // Only rank 0 writes the run directory, and it may already have started it when another rank gets here.
+        if (distributed is not { IsRoot: false } && new RunDirectory(runDir).HoldsRun)
             throw new UserFacingException($"the run directory '{Path.GetFullPath(runDir)}' already holds a run; continue it with --resume {runDir}, or choose another --run-dir. Nothing was changed.");
         bool quiet = parse.GetValue(o.Quiet);
-        var run = TrainCommand.Map(() => SupervisedRun.Start(spec, runDir));
+        var run = TrainCommand.Map(() => SupervisedRun.Start(spec, runDir, distributed?.Reducer));
+        if (distributed is { IsRoot: false })
+        {
+            run.Loop.Run(cancellation); // the other ranks only train: files, progress and plots are rank 0's
+            return 0;
+        }
         if (!quiet) PrintHeader(run);
+        if (!quiet && distributed is { Reducer: var mpi })
+            Console.WriteLine($"data-parallel: {mpi.Size} processes ({mpi.Library}), each training its share of every batch of {options.BatchSize}; " +
+                "each evaluates the whole validation set; rank 0 writes the run directory");
         return Train(run, quiet, TrainCommand.ReadUi(parse, o), cancellation);
     }
 

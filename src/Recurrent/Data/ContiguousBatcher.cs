@@ -3,7 +3,8 @@
 // for t < T, time-major (T,B). Consecutive windows continue each stream where the last one stopped, so the
 // recurrent state can be carried across windows (truncated BPTT). Windows are written into caller-owned
 // buffers without allocating; the position (windows done this epoch) can be saved and restored for an exact
-// resume.
+// resume. In a data-parallel job, rank r of N emits only streams r·B/N .. (r+1)·B/N − 1 of the same B-stream layout
+// (each window (T, B/N)), so the ranks' windows put side by side are exactly the single-process window.
 namespace Recurrent.Data;
 
 /// <summary>
@@ -18,13 +19,18 @@ public sealed class ContiguousBatcher
     /// <summary>
     /// Batches <paramref name="tokens"/> into <paramref name="batchSize"/> streams and windows of
     /// <paramref name="sequenceLength"/> steps. Throws ArgumentException naming the sizes when the data holds
-    /// fewer than batchSize·(sequenceLength + 1) tokens.
+    /// fewer than batchSize·(sequenceLength + 1) tokens. With <paramref name="ranks"/> &gt; 1 the batcher emits only rank
+    /// <paramref name="rank"/>'s batchSize/ranks streams of that layout; batchSize must then be a multiple of ranks.
     /// </summary>
-    public ContiguousBatcher(TokenStream tokens, int batchSize, int sequenceLength)
+    public ContiguousBatcher(TokenStream tokens, int batchSize, int sequenceLength, int rank = 0, int ranks = 1)
     {
         ArgumentNullException.ThrowIfNull(tokens);
         if (batchSize <= 0) throw new ArgumentException($"batchSize must be positive, got {batchSize}.", nameof(batchSize));
         if (sequenceLength <= 0) throw new ArgumentException($"sequenceLength must be positive, got {sequenceLength}.", nameof(sequenceLength));
+        if (ranks <= 0 || rank < 0 || rank >= ranks)
+            throw new ArgumentException($"rank {rank} of {ranks} processes is not a rank.", nameof(rank));
+        if (batchSize % ranks != 0)
+            throw new ArgumentException($"batchSize {batchSize} cannot be split evenly over {ranks} processes; use a multiple of {ranks}.", nameof(batchSize));
         long needed = (long)batchSize * (sequenceLength + 1);
         if (tokens.Length < needed)
             throw new ArgumentException(
@@ -32,15 +38,19 @@ public sealed class ContiguousBatcher
                 $"(sequence length {sequenceLength} + 1) = {needed}. Use a smaller batch size or sequence length, or more data.",
                 nameof(tokens));
         _tokens = tokens;
-        BatchSize = batchSize;
+        BatchSize = batchSize / ranks;
+        FirstStream = rank * BatchSize;
         SequenceLength = sequenceLength;
         StreamLength = tokens.Length / batchSize;
         WindowsPerEpoch = (StreamLength - 1) / sequenceLength;
         _row = new int[sequenceLength + 1];
     }
 
-    /// <summary>B: number of parallel streams.</summary>
+    /// <summary>B: number of parallel streams this batcher emits (B/N of the layout's B on one rank of N).</summary>
     public int BatchSize { get; }
+
+    /// <summary>The layout's index of this batcher's first stream (0 unless it is one rank's share).</summary>
+    public int FirstStream { get; }
 
     /// <summary>T: time steps per window.</summary>
     public int SequenceLength { get; }
@@ -95,7 +105,7 @@ public sealed class ContiguousBatcher
         Span<int> row = _row;
         for (int s = 0; s < b; s++)
         {
-            _tokens.CopyTo(s * StreamLength + index * t, row);
+            _tokens.CopyTo((FirstStream + s) * StreamLength + index * t, row);
             for (int step = 0; step < t; step++)
             {
                 inputs[step * b + s] = row[step];

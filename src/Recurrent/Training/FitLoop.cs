@@ -7,6 +7,13 @@
 // them in a row stop the run — and stops cleanly on cancellation (checked between updates). Everything else is a
 // FitCallback: files (metrics.jsonl, checkpoints, samples), best-weight restore, the progress display.
 // Everything the loop depends on is in CaptureState, so Restore continues a run bit for bit.
+// Data parallelism (a StepEngine with a Reducer): every decision the loop makes must be taken by every rank after
+// the same update, or one rank waits forever in a sum the others never join. The loss, gradient norm and skip
+// decision are already global (the engine reduced them), evaluations sum over ranks, and the stop decisions that can
+// differ between ranks (the wall clock, a signal, a rank-local callback) are agreed: any rank's stop is every rank's.
+// A batch source's checkpoint state may span the ranks (a language model's carried state): SaveState is then a
+// collective call, so every rank makes it wherever a callback may write a checkpoint (train begin, evaluations,
+// checkpoints), and CaptureState uses that.
 // Averaged weights (an AveragingOptimizer in the step engine: EMA, Polyak, NT-ASGD) are handled here, once for every
 // kind of model: each evaluation swaps the average in, evaluates, tells the callbacks (so best.safetensors and
 // BestWeights hold what was evaluated) and swaps the raw weights back before training goes on (the last checkpoint
@@ -33,6 +40,7 @@ public sealed class FitLoop
     private long? _lastAveragedFrom;
     private StopReason? _requested;
     private Stopwatch _wall = new();
+    private byte[]? _sharedSourceState; // the source's state made by every rank for this callback round (data parallelism)
 
     /// <summary>
     /// A loop that trains <paramref name="model"/> with <paramref name="engine"/> (which must update the model's
@@ -134,13 +142,15 @@ public sealed class FitLoop
         StepResult last = new(double.NaN, 0, double.NaN, double.NaN, 0);
         StopReason reason;
         Averaging?.SwapOut(Model.Parameters.Values); // the previous Run left the average in the model
+        GradientReduction.CheckSameWeights(Engine.Reducer, Model.Parameters.Values, "at the start");
         SetLossLimit();
-        foreach (var c in _callbacks) c.OnTrainBegin(this);
+        WithSharedSourceState(() => { foreach (var c in _callbacks) c.OnTrainBegin(this); });
 
         while (true)
         {
             StopReason? stop = _requested ?? StopCheck();
             if (stop is null && cancellation.IsCancellationRequested) stop = StopReason.Cancelled;
+            stop = AgreedStop(stop);
             if (stop is StopReason r) { reason = r; break; }
 
             long begin = Stopwatch.GetTimestamp();
@@ -191,7 +201,8 @@ public sealed class FitLoop
             Evaluation? validation = periodic ? EvaluateAndTrack(final: false) : null;
             // When this update is the last (a budget, early stopping, a callback's request or cancellation), the final
             // evaluation, metrics line and checkpoint are made now, once, rather than after the loop.
-            bool ending = _requested is not null || StopCheck() is not null || cancellation.IsCancellationRequested;
+            bool ending = GradientReduction.AnyRank(Engine.Reducer,
+                _requested is not null || StopCheck() is not null || cancellation.IsCancellationRequested);
             if (ending && !periodic && Evaluator is not null) validation = EvaluateAndTrack(final: true);
             if (validation is not null || ending || _step % Options.LogEvery == 0)
             {
@@ -231,7 +242,10 @@ public sealed class FitLoop
         finally { if (swapped) averaging!.SwapOut(Model.Parameters.Values); }
     }
 
-    /// <summary>The state a checkpoint written now would hold.</summary>
+    /// <summary>
+    /// The state a checkpoint written now would hold. In a data-parallel run, outside the loop's own checkpoint rounds,
+    /// every rank must call it alike: the batch source's state may be gathered from all ranks.
+    /// </summary>
     public FitState CaptureState()
     {
         var callbacks = new Dictionary<string, System.Text.Json.Nodes.JsonNode?>(StringComparer.Ordinal);
@@ -244,7 +258,7 @@ public sealed class FitLoop
             Step = _step,
             Epoch = _epoch,
             Position = Source.Position,
-            SourceState = Source.SaveState(),
+            SourceState = _sharedSourceState ?? Source.SaveState(),
             DropoutRng = [rng.Item1, rng.Item2, rng.Item3, rng.Item4],
             BestScore = _best,
             BestStep = _bestStep,
@@ -309,8 +323,9 @@ public sealed class FitLoop
 
     private void Checkpoint()
     {
+        GradientReduction.CheckSameWeights(Engine.Reducer, Model.Parameters.Values, $"at update {_step}");
         _lastCheckpointStep = _step;
-        foreach (var c in _callbacks) c.OnCheckpoint(this);
+        WithSharedSourceState(() => { foreach (var c in _callbacks) c.OnCheckpoint(this); });
     }
 
     private StopReason? StopCheck()
@@ -321,6 +336,33 @@ public sealed class FitLoop
         if (Options.TimeBudgetSeconds is double budget && ElapsedSeconds >= budget) return StopReason.Time;
         return null;
     }
+
+    // Runs a round of callbacks that may capture the state (write a checkpoint) on some ranks only: with a reducer every
+    // rank first makes the source's state, a collective call, and CaptureState uses it.
+    private void WithSharedSourceState(Action callbacks)
+    {
+        if (Engine.Reducer is not { Size: > 1 }) { callbacks(); return; }
+        _sharedSourceState = Source.SaveState();
+        try { callbacks(); }
+        finally { _sharedSourceState = null; }
+    }
+
+    // The stop reason every rank takes: the first, in the enum's order, that any rank has (one-hot sums); without a
+    // reducer, this process's own.
+    private StopReason? AgreedStop(StopReason? local)
+    {
+        var reducer = Engine.Reducer;
+        if (reducer is null || reducer.Size == 1) return local;
+        Span<double> votes = stackalloc double[StopReasons.Length];
+        votes.Clear();
+        if (local is StopReason l) votes[Array.IndexOf(StopReasons, l)] = 1;
+        reducer.Sum(votes);
+        for (int i = 0; i < votes.Length; i++)
+            if (votes[i] > 0) return StopReasons[i];
+        return null;
+    }
+
+    private static readonly StopReason[] StopReasons = Enum.GetValues<StopReason>();
 
     private void NextEpoch()
     {
@@ -389,7 +431,7 @@ public sealed class FitLoop
                 }
             }
             var report = new EvaluationReport(_step, e, improved, final, _evaluationsWithoutImprovement, _lastAveragedFrom, averagingStarts);
-            foreach (var c in _callbacks) c.OnEvaluated(this, report);
+            WithSharedSourceState(() => { foreach (var c in _callbacks) c.OnEvaluated(this, report); });
             return e;
         }
         finally

@@ -4,6 +4,8 @@
 // a step at the schedule's learning rate. A step whose numbers are not finite is skipped: parameters, optimizer
 // moments and the step count stay as they were, and the result says Skipped (the fit loop counts and reacts);
 // so is a step whose loss is above LossLimit (the fit loop sets it to catch a loss that grows by orders of magnitude).
+// With a Reducer (data parallelism), the local gradient, loss and count become the global ones first
+// (GradientReduction), so the penalty, the clip, the guard and the update are the same on every rank.
 // Trainer (SequenceModel), the seq2seq and the one-to-many front ends all finish their steps here.
 using System.Numerics;
 using Recurrent.Optimizers;
@@ -16,7 +18,13 @@ namespace Recurrent.Training;
 public sealed class StepEngine<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>An engine for <paramref name="parameters"/>; the optimizer must be sized for them.</summary>
-    public StepEngine(ParameterStore<T> parameters, Optimizer<T> optimizer, LearningRateSchedule schedule, TrainerOptions? options = null)
+    /// <remarks>
+    /// With a <paramref name="reducer"/> the engine trains data-parallel: each step first turns this rank's gradient,
+    /// loss and count into the global ones (<see cref="GradientReduction.Reduce"/>), and batch sources built over this
+    /// engine take their rank's share of each batch. Null: a single process, exactly as without the parameter.
+    /// </remarks>
+    public StepEngine(ParameterStore<T> parameters, Optimizer<T> optimizer, LearningRateSchedule schedule, TrainerOptions? options = null,
+        IGradientReducer? reducer = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -29,7 +37,11 @@ public sealed class StepEngine<T> where T : unmanaged, IFloatingPointIeee754<T>
         Optimizer = optimizer;
         Schedule = schedule;
         Options = options;
+        Reducer = reducer;
     }
+
+    /// <summary>The sums over the ranks of a data-parallel job, or null (a single process).</summary>
+    public IGradientReducer? Reducer { get; }
 
     /// <summary>The parameters and gradients being trained.</summary>
     public ParameterStore<T> Parameters { get; }
@@ -86,6 +98,9 @@ public sealed class StepEngine<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         var store = Parameters;
         GradientHook?.Invoke(store.Gradients);
+        // Data parallelism: from here on every number is global, and identical on every rank. The L1/L2 penalty
+        // below depends only on the weights (the same everywhere), so it is added after the sum, once.
+        if (Reducer is not null) (loss, counted, activationPenalty) = GradientReduction.Reduce(Reducer, store.Gradients, loss, counted, activationPenalty);
         double penalty = Regularization.Penalty(store, Options.L1, Options.L2);
         if (activationPenalty != 0) penalty += activationPenalty;
         Regularization.AddGradient(store, Options.L1, Options.L2);

@@ -111,7 +111,8 @@ public sealed class SequenceClassifier : ISupervisedModel
     /// A fit loop that trains this classifier on <paramref name="train"/> (bucketed padded batches) and evaluates it
     /// on <paramref name="validation"/> (loss, accuracy, macro-F1; none when empty). Add callbacks, then Run it.
     /// </summary>
-    public SupervisedFit CreateFit(IReadOnlyList<ClassificationRecord> train, IReadOnlyList<ClassificationRecord> validation, SupervisedOptions options)
+    public SupervisedFit CreateFit(IReadOnlyList<ClassificationRecord> train, IReadOnlyList<ClassificationRecord> validation, SupervisedOptions options,
+        IGradientReducer? reducer = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(validation);
@@ -122,7 +123,7 @@ public sealed class SequenceClassifier : ISupervisedModel
         var valInputs = validation.Where(r => r.Label is null || Labels.TryGetId(r.Label, out _)).Take(PredictionJson.MaxExamples)
             .Select(r => Format == ClassificationFormat.Tsv ? r.Text : ClassifierValidation.Describe(r.Values)).ToList();
         IEvaluator? evaluator = valExamples.Count > 0 ? new ClassifierValidation(Model, valExamples, valInputs, options.BatchSize, Labels) : null;
-        return SupervisedFit.Create(Model, trainExamples, options, evaluator, valExamples.Count);
+        return SupervisedFit.Create(Model, trainExamples, options, evaluator, valExamples.Count, reducer);
     }
 
     /// <summary>

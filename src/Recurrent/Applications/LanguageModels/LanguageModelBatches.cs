@@ -4,7 +4,10 @@
 // after a skipped window (whose state may hold the same non-finite values). The carried state is this source's
 // checkpoint state. Shapes: inputs and targets (T,B) token ids. Its activation probe (the training statistics) is the
 // first ≤8 streams of epoch 0's first window (its first ≤32 steps), run through the stack from a zero state: the
-// carried state is untouched.
+// carried state is untouched. When its engine has a Reducer (data parallelism), this rank reads only its B/N streams of
+// the B-stream layout (ContiguousBatcher's share), and carries only their state; the ranks together train on exactly
+// the single-process batch. Shapes are then (T,B/N). Its checkpoint state is still the whole (L,B,H) carried state
+// (CarriedStateShards gathers it, so SaveState is then a collective call) and LoadState takes this rank's rows of it.
 using Recurrent.Data;
 using Recurrent.Layers;
 using Recurrent.Models;
@@ -19,16 +22,20 @@ internal sealed class LanguageModelBatches : IBatchSource, IActivationProbe
     private readonly Trainer<float> _trainer;
     private readonly ContiguousBatcher _batcher;
     private readonly int[] _inputs, _targets; // (T,B)
+    private readonly int _ranks;              // processes sharing each batch (1: a single process)
+    private readonly IGradientReducer? _reducer;
     private int[]? _probe;                    // (T_p,B_p) the activation probe's tokens, T_p ≤ 32, B_p ≤ 8
 
     public LanguageModelBatches(SequenceModel<float> model, StepEngine<float> engine, TokenStream train, int batch, int sequenceLength)
     {
         _model = model;
         _trainer = new Trainer<float>(model, engine);
-        _batcher = new ContiguousBatcher(train, batch, sequenceLength);
-        Carried = new CarriedState(model, batch);
-        _inputs = new int[batch * sequenceLength];
-        _targets = new int[batch * sequenceLength];
+        _reducer = engine.Reducer;
+        _ranks = engine.Reducer?.Size ?? 1;
+        _batcher = new ContiguousBatcher(train, batch, sequenceLength, engine.Reducer?.Rank ?? 0, engine.Reducer?.Size ?? 1);
+        Carried = new CarriedState(model, _batcher.BatchSize);
+        _inputs = new int[_batcher.WindowSize];
+        _targets = new int[_batcher.WindowSize];
     }
 
     /// <summary>The state carried between windows; evaluation and sampling put it back after using the model.</summary>
@@ -39,7 +46,8 @@ internal sealed class LanguageModelBatches : IBatchSource, IActivationProbe
 
     public long BatchesPerEpoch => _batcher.WindowsPerEpoch;
     public long Position => _batcher.Position;
-    public long ItemsPerBatch => _batcher.WindowSize;
+    // The global batch's tokens (every rank's share), so throughput and items seen read as for one process.
+    public long ItemsPerBatch => (long)_batcher.WindowSize * _ranks;
 
     public void Seek(int epoch, long position)
     {
@@ -78,7 +86,14 @@ internal sealed class LanguageModelBatches : IBatchSource, IActivationProbe
     public byte[] SaveState()
     {
         Carried.Capture(_model);
-        byte[] h = FloatBytes.ToBytes(Carried.H), c = FloatBytes.ToBytes(Carried.C);
+        float[] hs = Carried.H.ToArray(), cs = Carried.C.ToArray();
+        if (_ranks > 1)
+        {
+            int hidden = _model.Config.HiddenSize;
+            hs = CarriedStateShards.Gather(_reducer!, hs, _batcher.BatchSize, hidden);
+            cs = CarriedStateShards.Gather(_reducer!, cs, _batcher.BatchSize, hidden);
+        }
+        byte[] h = FloatBytes.ToBytes(hs), c = FloatBytes.ToBytes(cs);
         var state = new byte[4 + h.Length + c.Length];
         BitConverter.TryWriteBytes(state, h.Length);
         h.CopyTo(state, 4);
@@ -91,7 +106,13 @@ internal sealed class LanguageModelBatches : IBatchSource, IActivationProbe
         int h = state.Length >= 4 ? BitConverter.ToInt32(state, 0) : -1;
         if (h < 0 || h > state.Length - 4)
             throw new InvalidDataException($"'{source}': the carried state in the training state is incomplete.");
-        Carried.Load(FloatBytes.ToFloats(state.AsSpan(4, h)), FloatBytes.ToFloats(state.AsSpan(4 + h)), source);
+        float[] hs = FloatBytes.ToFloats(state.AsSpan(4, h)), cs = FloatBytes.ToFloats(state.AsSpan(4 + h));
+        if (_ranks > 1 && hs.Length == Carried.H.Length * _ranks && cs.Length == Carried.C.Length * _ranks)
+        {
+            int hidden = _model.Config.HiddenSize, local = _batcher.BatchSize, rank = _reducer!.Rank;
+            (hs, cs) = (CarriedStateShards.Slice(hs, rank, local, local * _ranks, hidden), CarriedStateShards.Slice(cs, rank, local, local * _ranks, hidden));
+        }
+        Carried.Load(hs, cs, source);
         Carried.Restore(_model);
     }
 }

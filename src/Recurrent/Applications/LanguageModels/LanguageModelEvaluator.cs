@@ -2,7 +2,9 @@
 // hidden state carried from window to window and dropout off. The stream is read as StreamWindows lays it out:
 // B contiguous pieces of ⌈(N−1)/B⌉ predictions, one per batch row, each from the zero state, in windows of T
 // steps, every prediction counted exactly once. Used for validation during training and by `rnn eval`
-// (DynamicEvaluation reads the same layout and also adapts the weights).
+// (DynamicEvaluation reads the same layout and also adapts the weights). With a reducer (data parallelism) each rank
+// reads its share of the rows and the (nats, predictions) sums are added over the ranks: every rank gets the
+// single-process result, to float-summation order.
 using Recurrent.Data;
 using Recurrent.Losses;
 using Recurrent.Models;
@@ -26,12 +28,21 @@ public static class LanguageModelEvaluator
     /// <summary>
     /// Mean cross-entropy of <paramref name="model"/> over all next-token predictions of <paramref name="tokens"/>
     /// (see the file header for the layout), in batches of up to <paramref name="batch"/> rows and windows of
-    /// <paramref name="sequenceLength"/> steps. Replaces the model's carried state.
+    /// <paramref name="sequenceLength"/> steps. Replaces the model's carried state. With a <paramref name="reducer"/>, every
+    /// rank of the job must call this alike: each evaluates its share of the rows and all receive the global result.
     /// </summary>
-    public static EvaluationResult Evaluate(SequenceModel<float> model, TokenStream tokens, int batch, int sequenceLength)
+    public static EvaluationResult Evaluate(SequenceModel<float> model, TokenStream tokens, int batch, int sequenceLength,
+        Training.IGradientReducer? reducer = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var windows = new StreamWindows(tokens, batch, sequenceLength);
+        var windows = new StreamWindows(tokens, batch, sequenceLength, reducer?.Rank ?? 0, reducer?.Size ?? 1);
+        var (sum, count) = windows.Rows > 0 ? Evaluate(model, windows) : (0, 0);
+        (sum, count) = Training.GradientReduction.SumOverRanks(reducer, sum, count);
+        return new EvaluationResult(sum, count);
+    }
+
+    private static (double Sum, long Count) Evaluate(SequenceModel<float> model, StreamWindows windows)
+    {
         int rows = windows.Rows, vocabulary = model.Config.OutputSize;
         model.InitialH(rows).Clear();
         model.InitialC(rows).Clear();
@@ -47,6 +58,6 @@ public static class LanguageModelEvaluator
             counted += n;
             model.CarryState();
         }
-        return new EvaluationResult(total, counted);
+        return (total, counted);
     }
 }

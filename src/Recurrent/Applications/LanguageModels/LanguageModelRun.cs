@@ -3,6 +3,8 @@
 // held-out stream (LanguageModelValidation) and the callbacks that write the run directory: metrics.jsonl,
 // last/best checkpoints holding the whole fit state, and samples.txt (TextSampler). Start begins a run in a new
 // directory; Resume continues one from its last checkpoint bit for bit. The loop itself is FitLoop's.
+// Data parallelism (Start with a reducer): the engine sums the ranks' gradients, the batches and the validation are
+// split by rank, and only rank 0 has a run directory, files and samples; the other ranks only train.
 using Recurrent.Data;
 using Recurrent.Models;
 using Recurrent.Optimizers;
@@ -19,19 +21,20 @@ public sealed class LanguageModelRun
     private readonly string _tokenizerJson;
 
     private LanguageModelRun(LanguageModelOptions options, LanguageDataset data, RunDirectory run, TrainingDataSpec? dataSpec,
-        SequenceModel<float> model, Optimizer<float> optimizer)
+        SequenceModel<float> model, Optimizer<float> optimizer, IGradientReducer? reducer = null)
     {
         Options = options;
         Model = model;
         Tokenizer = data.Tokenizer;
         RunDirectory = run;
         _tokenizerJson = data.Tokenizer.ToJson();
-        var engine = new StepEngine<float>(model.Parameters, optimizer, options.CreateSchedule(), options.TrainerOptions());
+        var engine = new StepEngine<float>(model.Parameters, optimizer, options.CreateSchedule(), options.TrainerOptions(), reducer);
         _batches = new LanguageModelBatches(model, engine, data.Train, options.BatchSize, options.SequenceLength);
         IEvaluator? validation = data.Validation.Length >= 2
-            ? new LanguageModelValidation(model, data.Validation, options.BatchSize, options.SequenceLength, _batches.Carried) : null;
+            ? new LanguageModelValidation(model, data.Validation, options.BatchSize, options.SequenceLength, _batches.Carried, reducer) : null;
         var spec = new LanguageModelRunSpec { Options = options, Data = dataSpec, TrainTokens = data.Train.Length };
         Loop = new FitLoop(model, engine, _batches, options.Fit, validation);
+        if (reducer is { Rank: not 0 }) return; // rank 0 alone writes the run directory and samples
         Checkpoints = RunFiles.Attach(Loop, run, spec.ToJsonNode(), (path, state) =>
             ModelFile.Save(path, model, _tokenizerJson, state.ToJson(), optimizer));
         // Samples during training come from the weights evaluations use: the average when the run averages its weights.
@@ -50,10 +53,10 @@ public sealed class LanguageModelRun
     public RunDirectory RunDirectory { get; }
     /// <summary>The training loop; add callbacks to follow the run.</summary>
     public FitLoop Loop { get; }
-    /// <summary>The checkpoint writer (its Saved event reports each file written).</summary>
-    public CheckpointWriter Checkpoints { get; }
-    /// <summary>The sampler (its Sampled event reports each sample).</summary>
-    public TextSampler Sampler { get; }
+    /// <summary>The checkpoint writer (its Saved event reports each file written); null on a data-parallel rank other than 0.</summary>
+    public CheckpointWriter? Checkpoints { get; }
+    /// <summary>The sampler (its Sampled event reports each sample); null on a data-parallel rank other than 0.</summary>
+    public TextSampler? Sampler { get; }
 
     /// <summary>
     /// Test hook (fault injection): called with the 1-based number of the window about to be trained by this run
@@ -70,13 +73,19 @@ public sealed class LanguageModelRun
     /// match the options' architecture). <paramref name="dataSpec"/> is stored so the run can be resumed from the
     /// command line. Throws ArgumentException for impossible options or data shorter than one window, IOException
     /// for an unusable run directory.
+    /// With a <paramref name="reducer"/>, this process is one rank of a data-parallel job (docs/distributed.md): every
+    /// rank calls Start with the same arguments; the global batch of BatchSize streams is split over the ranks (it must
+    /// be a multiple of their number), and rank 0 alone writes <paramref name="runDirectory"/>. Dropout is refused
+    /// there for now: each rank would draw masks for its own rows, which no longer equals a single process.
     /// </summary>
     public static LanguageModelRun Start(LanguageModelOptions options, LanguageDataset data, string runDirectory,
-        TrainingDataSpec? dataSpec = null, IReadOnlyList<NamedTensor>? initialParameters = null, string? initialSource = null)
+        TrainingDataSpec? dataSpec = null, IReadOnlyList<NamedTensor>? initialParameters = null, string? initialSource = null,
+        IGradientReducer? reducer = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(data);
         options.Validate();
+        CheckDistributed(options, reducer);
         CheckWindow(data.Train.Length, options);
         CheckPrime(options, data.Tokenizer);
         // The cosine schedule's length is fixed at the start (the step budget, or epochs × windows), so a resume with
@@ -91,8 +100,8 @@ public sealed class LanguageModelRun
         var model = new SequenceModel<float>(config, options.Seed);
         if (initialParameters is not null)
             ModelFile.LoadParameters(model, initialParameters, initialSource ?? "the initial model");
-        run.PrepareNew();
-        return new LanguageModelRun(options, data, run, dataSpec?.Resolved(), model, options.CreateOptimizer(model.Parameters.Count));
+        if (reducer is not { Rank: not 0 }) run.PrepareNew();
+        return new LanguageModelRun(options, data, run, dataSpec?.Resolved(), model, options.CreateOptimizer(model.Parameters.Count), reducer);
     }
 
     /// <summary>
@@ -100,9 +109,12 @@ public sealed class LanguageModelRun
     /// exactly where it stopped. <paramref name="data"/> must be the same corpus encoded with the checkpoint's
     /// tokenizer. <paramref name="runControls"/>, when given, replaces only the stopping and reporting settings
     /// (budgets, patience, evaluation, logging and sampling intervals); everything else comes from the checkpoint.
+    /// With a <paramref name="reducer"/>, every rank of a data-parallel job resumes from the same checkpoint and takes its
+    /// share of the carried state (the checkpoint holds all of it, whether one process or several wrote it); rank 0
+    /// alone writes.
     /// </summary>
     public static LanguageModelRun Resume(LanguageModelFile checkpoint, LanguageDataset data, string runDirectory,
-        LanguageModelOptions? runControls = null)
+        LanguageModelOptions? runControls = null, IGradientReducer? reducer = null)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(data);
@@ -111,6 +123,7 @@ public sealed class LanguageModelRun
         LanguageModelRunSpec spec = checkpoint.RunSpec!;
         LanguageModelOptions options = runControls is null ? spec.Options : spec.Options.WithRunControlsFrom(runControls);
         options.Validate();
+        CheckDistributed(options, reducer);
         CheckPrime(options, data.Tokenizer);
         if (data.Tokenizer.ToJson() != checkpoint.Content.Tokenizer)
             throw new ArgumentException($"The data was not encoded with the tokenizer of '{checkpoint.Path}'; a resumed run must use it.", nameof(data));
@@ -125,8 +138,8 @@ public sealed class LanguageModelRun
         var optimizer = options.CreateOptimizer(model.Parameters.Count);
         ModelFile.LoadOptimizer(optimizer, checkpoint.Content, checkpoint.Path);
         var run = new RunDirectory(runDirectory);
-        run.PrepareResume(state.Step);
-        var resumed = new LanguageModelRun(options, data, run, spec.Data, model, optimizer);
+        if (reducer is not { Rank: not 0 }) run.PrepareResume(state.Step);
+        var resumed = new LanguageModelRun(options, data, run, spec.Data, model, optimizer, reducer);
         resumed.Loop.Restore(state, checkpoint.Path);
         return resumed;
     }
@@ -157,6 +170,21 @@ public sealed class LanguageModelRun
             throw new ArgumentException($"SamplePrime has characters outside the vocabulary: {e.Message.Replace($" (Parameter '{e.ParamName}')", "")}",
                 nameof(LanguageModelOptions.SamplePrime), e);
         }
+    }
+
+    private static void CheckDistributed(LanguageModelOptions options, IGradientReducer? reducer)
+    {
+        if (reducer is null || reducer.Size == 1) return;
+        int n = reducer.Size;
+        if (options.BatchSize % n != 0)
+            throw new ArgumentException($"BatchSize {options.BatchSize} cannot be split evenly over {n} processes (each trains on an equal share of the streams); " +
+                $"use a multiple of {n}.", nameof(LanguageModelOptions.BatchSize));
+        (double p, string name)[] dropouts = [(options.Dropout, nameof(options.Dropout)), (options.InputDropout, nameof(options.InputDropout)),
+            (options.OutputDropout, nameof(options.OutputDropout)), (options.EmbeddingDropout, nameof(options.EmbeddingDropout)), (options.WeightDrop, nameof(options.WeightDrop))];
+        foreach (var (p, name) in dropouts)
+            if (p > 0)
+                throw new ArgumentException($"{name} is not supported in a data-parallel run yet (each process would draw the masks of its own streams); " +
+                    "train without it, or in one process.", name);
     }
 
     private static void CheckWindow(long tokens, LanguageModelOptions options)

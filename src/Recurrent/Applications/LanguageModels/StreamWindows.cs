@@ -2,7 +2,9 @@
 // (static) and DynamicEvaluation, so the two score exactly the same predictions in the same order. The N−1
 // predictions of the stream are cut into B contiguous pieces of ⌈(N−1)/B⌉ predictions, one per batch row; each
 // piece starts from the zero state and is read in windows of T steps; positions past a piece's end are masked
-// (ignore index), so every prediction counts exactly once.
+// (ignore index), so every prediction counts exactly once. Split over the ranks of a data-parallel job, rank r reads
+// only its share of the B rows (GradientReduction.Share) — the same pieces, windows and order — so the ranks' sums
+// of the loss put together are the single-process sum.
 using Recurrent.Data;
 using Recurrent.Losses;
 
@@ -13,8 +15,9 @@ internal sealed class StreamWindows
     private readonly TokenStream _tokens;
     private readonly long _predictions;
     private readonly int[] _row;          // (T+1) tokens of one row's window
+    private readonly int _firstRow;       // the layout's index of this reader's first row
 
-    public StreamWindows(TokenStream tokens, int batch, int sequenceLength)
+    public StreamWindows(TokenStream tokens, int batch, int sequenceLength, int rank = 0, int ranks = 1)
     {
         ArgumentNullException.ThrowIfNull(tokens);
         if (batch <= 0) throw new ArgumentException($"batch must be positive, got {batch}.", nameof(batch));
@@ -23,15 +26,16 @@ internal sealed class StreamWindows
         if (_predictions < 1)
             throw new ArgumentException($"Evaluation needs at least 2 tokens, got {tokens.Length}.", nameof(tokens));
         _tokens = tokens;
-        Rows = (int)Math.Min(batch, _predictions);
-        Piece = (_predictions + Rows - 1) / Rows;
+        int layoutRows = (int)Math.Min(batch, _predictions);
+        Piece = (_predictions + layoutRows - 1) / layoutRows;
+        (_firstRow, Rows) = Training.GradientReduction.Share(layoutRows, rank, ranks);
         Window = (int)Math.Min(sequenceLength, Piece);
         Inputs = new int[Window * Rows];
         Targets = new int[Window * Rows];
         _row = new int[Window + 1];
     }
 
-    /// <summary>Batch rows B (at most the number of predictions).</summary>
+    /// <summary>Batch rows B read here (at most the number of predictions; one rank's share of them when split, maybe 0).</summary>
     public int Rows { get; }
     /// <summary>Predictions per row.</summary>
     public long Piece { get; }
@@ -54,8 +58,9 @@ internal sealed class StreamWindows
         int steps = (int)Math.Min(Window, Piece - start);
         for (int b = 0; b < Rows; b++)
         {
-            long first = b * Piece + start;                // stream position of this row's first input
-            long end = Math.Min((b + 1) * Piece, _predictions);
+            long row = _firstRow + b;
+            long first = row * Piece + start;              // stream position of this row's first input
+            long end = Math.Min((row + 1) * Piece, _predictions);
             int available = (int)Math.Clamp(end - first, 0, steps);
             if (available > 0) _tokens.CopyTo(first, _row.AsSpan(0, available + 1));
             for (int t = 0; t < steps; t++)

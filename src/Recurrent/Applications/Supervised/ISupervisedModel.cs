@@ -32,8 +32,9 @@ public sealed record SupervisedFit(FitLoop Loop, Optimizers.Optimizer<float> Opt
     /// sized to the run), bucketed padded batches of <paramref name="train"/>, and <paramref name="evaluator"/> (null
     /// without validation data) over <paramref name="validationCount"/> examples.
     /// </summary>
+    /// <remarks>With a <paramref name="reducer"/> the fit is one rank of a data-parallel job: each batch is split over the ranks.</remarks>
     public static SupervisedFit Create(SequenceModel<float> model, IReadOnlyList<SequenceExample> train, SupervisedOptions options,
-        IEvaluator? evaluator, int validationCount)
+        IEvaluator? evaluator, int validationCount, IGradientReducer? reducer = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
@@ -41,7 +42,7 @@ public sealed record SupervisedFit(FitLoop Loop, Optimizers.Optimizer<float> Opt
         options.Validate();
         var optimization = options.Optimization.WithPlannedSchedule(options.Fit, (train.Count + options.BatchSize - 1) / options.BatchSize);
         var optimizer = optimization.CreateOptimizer(model.Parameters.Count);
-        var engine = new StepEngine<float>(model.Parameters, optimizer, optimization.CreateSchedule(), optimization.TrainerOptions());
+        var engine = new StepEngine<float>(model.Parameters, optimizer, optimization.CreateSchedule(), optimization.TrainerOptions(), reducer);
         var batches = new LabelledBatches(model, engine, train, options.BatchSize, options.Seed);
         return new SupervisedFit(new FitLoop(model, engine, batches, options.Fit, evaluator), optimizer, train.Count, validationCount);
     }

@@ -7,6 +7,10 @@
 // last-step head, (T,B) with −1 at padding for a per-step head; or, given one number per example (regression: a
 // last-step head of one output on dense inputs), mean squared error on those (B) numbers. Its activation probe (the training statistics) is the
 // first ≤8 training examples in one padded batch, run through the stack in inference mode.
+// When its engine has a Reducer (data parallelism) every rank makes the same epoch order and trains on its contiguous
+// share of each batch's examples (GradientReduction.Share); the engine weights the ranks' losses by their counted
+// targets, so the step is the single-process step over the whole batch. A rank whose share of a short last batch is
+// empty still joins the sums, with nothing counted.
 using Recurrent.Data;
 using Recurrent.Layers;
 using Recurrent.Models;
@@ -31,6 +35,8 @@ public sealed class LabelledBatches : IBatchSource, IActivationProbe
     private PaddedBatch? _probe;     // the first ≤8 examples, for the activation probe
     private List<int[]> _order = [];
     private int _orderEpoch = -1;
+    private readonly StepEngine<float> _engine;
+    private readonly int _rank, _ranks;  // this process's share of each batch (0 of 1: all of it)
 
     /// <summary>
     /// Batches of <paramref name="batchSize"/> of <paramref name="examples"/> for <paramref name="model"/>, finished by
@@ -47,6 +53,10 @@ public sealed class LabelledBatches : IBatchSource, IActivationProbe
         if (batchSize <= 0) throw new ArgumentException($"BatchSize must be positive, got {batchSize}.", nameof(batchSize));
         _model = model;
         _trainer = new Trainer<float>(model, engine);
+        _engine = engine;
+        (_rank, _ranks) = (engine.Reducer?.Rank ?? 0, engine.Reducer?.Size ?? 1);
+        if (batchSize % _ranks != 0)
+            throw new ArgumentException($"BatchSize {batchSize} cannot be split evenly over {_ranks} processes; use a multiple of {_ranks}.", "BatchSize");
         _examples = examples;
         _batchSize = batchSize;
         _featuresPerStep = model.Config.Input == InputKind.Dense ? model.Config.InputSize : 0;
@@ -86,7 +96,18 @@ public sealed class LabelledBatches : IBatchSource, IActivationProbe
     /// <inheritdoc/>
     public StepResult TrainNext()
     {
-        int[] indices = _order[(int)Position++];
+        ReadOnlySpan<int> indices = _order[(int)Position++];
+        if (_ranks > 1)
+        {
+            var (first, count) = GradientReduction.Share(indices.Length, _rank, _ranks);
+            indices = indices.Slice(first, count);
+            if (count == 0)
+            {
+                ItemsPerBatch = 0;
+                _model.Parameters.ZeroGradients();
+                return _engine.Update(0, 0);
+            }
+        }
         _batch.Fill(_examples, indices, _featuresPerStep, _perStep);
         long items = 0;
         foreach (int length in _batch.Lengths) items += length;

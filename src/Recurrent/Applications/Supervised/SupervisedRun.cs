@@ -3,6 +3,8 @@
 // loaded from the checkpoint when resuming), and the callbacks that write the run directory: metrics.jsonl and
 // last/best checkpoints that are at the same time ordinary model files (`rnn predict`, `rnn eval`, `rnn export`
 // read them) and hold the whole fit state and optimizer moments. Start begins a run; Resume continues one exactly.
+// Data parallelism (Start with a reducer): each batch is split over the ranks (LabelledBatches) and their gradients
+// summed; every rank evaluates the whole validation set (the same result everywhere); only rank 0 writes files.
 using Recurrent.Classification;
 using Recurrent.Data;
 using Recurrent.Serialization;
@@ -15,7 +17,7 @@ namespace Recurrent.Supervised;
 /// <summary>A classification or tagging run: its model, fit loop and files.</summary>
 public sealed class SupervisedRun
 {
-    private SupervisedRun(SupervisedRunSpec spec, ISupervisedModel task, SupervisedFit fit, RunDirectory run)
+    private SupervisedRun(SupervisedRunSpec spec, ISupervisedModel task, SupervisedFit fit, RunDirectory run, bool writes = true)
     {
         Spec = spec;
         Task = task;
@@ -24,6 +26,7 @@ public sealed class SupervisedRun
         TrainCount = fit.TrainCount;
         ValidationCount = fit.ValidationCount;
         var optimizer = fit.Optimizer;
+        if (!writes) return; // a data-parallel rank other than 0
         Checkpoints = RunFiles.Attach(Loop, run, spec.ToJsonNode(), (path, state) => ModelFile.Write(path, task.Model.Config, task.Model.Parameters,
             task.Description().ToMetadata(), task.TokenizerJson, state.ToJson(), optimizer));
     }
@@ -36,8 +39,8 @@ public sealed class SupervisedRun
     public FitLoop Loop { get; }
     /// <summary>Where checkpoints and metrics go.</summary>
     public RunDirectory RunDirectory { get; }
-    /// <summary>The checkpoint writer.</summary>
-    public CheckpointWriter Checkpoints { get; }
+    /// <summary>The checkpoint writer; null on a data-parallel rank other than 0.</summary>
+    public CheckpointWriter? Checkpoints { get; }
     /// <summary>Training examples (sentences).</summary>
     public int TrainCount { get; }
     /// <summary>Validation examples (sentences) evaluated.</summary>
@@ -50,12 +53,21 @@ public sealed class SupervisedRun
     /// Throws InvalidDataException/CorpusException for bad data (naming file and line), ArgumentException for
     /// impossible options or a model too large for this machine, IOException for an unusable run directory.
     /// </summary>
-    public static SupervisedRun Start(SupervisedRunSpec spec, string runDirectory)
+    /// <remarks>
+    /// With a <paramref name="reducer"/>, this process is one rank of a data-parallel job: every rank calls Start alike,
+    /// the batch size must be a multiple of the ranks, dropout is refused (each rank would draw the masks of its own
+    /// rows), and only rank 0 writes <paramref name="runDirectory"/>.
+    /// </remarks>
+    public static SupervisedRun Start(SupervisedRunSpec spec, string runDirectory, IGradientReducer? reducer = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Training.Validate();
+        if (reducer is { Size: > 1 } && spec.Model.Dropout > 0)
+            throw new ArgumentException("Dropout is not supported in a data-parallel run yet (each process would draw the masks of its own rows); " +
+                "train without it, or in one process.", "Dropout");
+        bool writes = reducer is not { Rank: not 0 };
         var run = new RunDirectory(runDirectory);
-        if (run.HoldsRun) run.PrepareNew(); // throws, naming --resume
+        if (writes && run.HoldsRun) run.PrepareNew(); // throws, naming --resume
         ISupervisedModel task;
         SupervisedFit fit;
         if (spec.Kind == SequenceClassifier.TaskName)
@@ -66,13 +78,13 @@ public sealed class SupervisedRun
                 throw new InvalidDataException($"'{spec.InitFrom}' classifies {initial.Format} files; '{spec.Data.Path}' is not one.");
             var (train, validation) = ReadClassification(spec, initial?.FeaturesPerStep ?? spec.Model.FeaturesPerStep);
             var classifier = initial ?? SequenceClassifier.Create(train, ClassificationData.FormatOf(spec.Data.Path), spec.Model, spec.Training.Seed, spec.Training);
-            (task, fit) = (classifier, classifier.CreateFit(train, validation, spec.Training));
+            (task, fit) = (classifier, classifier.CreateFit(train, validation, spec.Training, reducer));
         }
         else
         {
             var (train, validation) = ReadTagging(spec);
             var tagger = spec.InitFrom is string init ? SequenceTagger.Load(init) : SequenceTagger.Create(train, spec.Model, spec.Training.Seed, spec.Training);
-            (task, fit) = (tagger, tagger.CreateFit(train, validation, spec.Training));
+            (task, fit) = (tagger, tagger.CreateFit(train, validation, spec.Training, reducer));
         }
         if (spec.InitFrom is not null)
         {
@@ -89,10 +101,10 @@ public sealed class SupervisedRun
                 },
             };
         }
-        run.PrepareNew();
+        if (writes) run.PrepareNew();
         // The cosine schedule's length is fixed at the start, so a resume with other budgets keeps the same schedule.
         spec = spec with { Training = spec.Training with { Optimization = spec.Training.Optimization.WithPlannedSchedule(spec.Training.Fit, fit.Loop.BatchesPerEpoch) } };
-        return new SupervisedRun(spec, task, fit, run);
+        return new SupervisedRun(spec, task, fit, run, writes);
     }
 
     /// <summary>

@@ -70,7 +70,8 @@ public sealed class SequenceTagger : ISupervisedModel
     /// A fit loop that trains this tagger on <paramref name="train"/> and evaluates it on <paramref name="validation"/>
     /// (loss, token accuracy, entity F1; none when empty; sentences with tags the model does not know are left out).
     /// </summary>
-    public SupervisedFit CreateFit(IReadOnlyList<TaggedSentence> train, IReadOnlyList<TaggedSentence> validation, SupervisedOptions options)
+    public SupervisedFit CreateFit(IReadOnlyList<TaggedSentence> train, IReadOnlyList<TaggedSentence> validation, SupervisedOptions options,
+        IGradientReducer? reducer = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(validation);
@@ -79,7 +80,7 @@ public sealed class SequenceTagger : ISupervisedModel
         var known = validation.Where(s => s.Tags is not null && s.Tags.All(t => Tags.TryGetId(t, out _))).ToList();
         List<SequenceExample> valExamples = Examples(known, unknownTagIsError: true);
         IEvaluator? evaluator = known.Count > 0 ? new TaggerValidation(this, known, valExamples, options.BatchSize) : null;
-        return SupervisedFit.Create(Model, trainExamples, options, evaluator, known.Count);
+        return SupervisedFit.Create(Model, trainExamples, options, evaluator, known.Count, reducer);
     }
 
     /// <summary>

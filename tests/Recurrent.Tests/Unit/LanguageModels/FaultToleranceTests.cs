@@ -94,7 +94,7 @@ public sealed class FaultToleranceTests
         var trainer = LanguageModelRun.Start(options, data, run, spec);
         trainer.GradientFault = (window, g) => { if (window <= 3) g.Clear(); if (window == 4) g.Fill(1e30f); };
         byte[]? good = null;
-        trainer.Checkpoints.Saved += c => good = File.ReadAllBytes(c.Path);
+        trainer.Checkpoints!.Saved += c => good = File.ReadAllBytes(c.Path);
 
         var e = Assert.Throws<TrainingDivergedException>(() => trainer.Run());
 
@@ -149,7 +149,7 @@ public sealed class FaultToleranceTests
         string run = Path.Combine(dir.Path, "run");
         var trainer = LanguageModelRun.Start(LanguageModelTestSupport.TinyOptions(30), data, run, spec);
         var steps = new List<long>();
-        trainer.Checkpoints.Saved += c => { if (c.Path == trainer.RunDirectory.Last) steps.Add(c.Step); };
+        trainer.Checkpoints!.Saved += c => { if (c.Path == trainer.RunDirectory.Last) steps.Add(c.Step); };
         using var cancelled = new CancellationTokenSource();
         trainer.Loop.Add(new LambdaCallback { StepEnd = s => { if (s.Step == 3) cancelled.Cancel(); } });
         var outcome = trainer.Run(cancelled.Token);

@@ -1,0 +1,168 @@
+// Data parallelism through the gradient-reduction hook (IGradientReducer on the StepEngine), with two "ranks" as two
+// threads of this process (ThreadedReducer): a language-model run and a padded classification fit on two ranks end
+// with the weights of one process trained on the same global batches (to float-summation tolerance; the largest
+// difference is printed), the split validation loss equals the whole one, rank 1 writes no file, and a batch that
+// does not divide over the ranks is refused by name; a two-rank checkpoint resumes exactly on two ranks and continues in one process. The MPI end-to-end test is EndToEnd/Cli/DistributedCliTests.
+using Recurrent.Data;
+using Recurrent.LanguageModels;
+using Recurrent.Layers;
+using Recurrent.Models;
+using Recurrent.Optimizers;
+using Recurrent.Schedules;
+using Recurrent.Supervised;
+using Recurrent.Tests.Data;
+using Recurrent.Tests.LanguageModels;
+using Recurrent.Tests.Support;
+using Recurrent.Training;
+using Xunit.Abstractions;
+
+namespace Recurrent.Tests.Training;
+
+public sealed class DistributedTrainingTests(ITestOutputHelper output)
+{
+    private static LanguageModelOptions LmOptions()
+    {
+        var tiny = LanguageModelTestSupport.TinyOptions(20);
+        // No dropout: each rank would draw the masks of its own streams (refused in a data-parallel run).
+        return tiny with { Dropout = 0, Fit = tiny.Fit with { Steps = 20, Epochs = null, EvalEvery = 10 }, SampleEvery = 0 };
+    }
+
+    [Fact]
+    public void A_language_model_on_two_ranks_ends_with_the_weights_of_one_process()
+    {
+        using var dir = new TempDirectory();
+        var spec = new TrainingDataSpec { Data = [dir.File("corpus.txt", LanguageModelTestSupport.Corpus(3000))] };
+        using var data = spec.Load();
+        var single = LanguageModelRun.Start(LmOptions(), data, Path.Combine(dir.Path, "single"), spec);
+        var singleOutcome = single.Run();
+
+        string parallelRun = Path.Combine(dir.Path, "parallel");
+        var ranks = ThreadedReducer.Run(2, reducer =>
+        {
+            var run = LanguageModelRun.Start(LmOptions(), data, parallelRun + (reducer.Rank == 0 ? "" : "-rank1"), spec, reducer: reducer);
+            return (Run: run, Outcome: run.Run());
+        });
+
+        Assert.Equal(20, singleOutcome.Step);
+        double largest = 0;
+        foreach (var (run, outcome) in ranks)
+        {
+            Assert.Equal(20, outcome.Step);
+            largest = Math.Max(largest, LargestDifference(single.Model.Parameters.Values, run.Model.Parameters.Values));
+            // Validation split over the ranks and summed: the single process's loss.
+            Assert.Equal(singleOutcome.Validation!.Loss!.Value, outcome.Validation!.Loss!.Value, 1e-5);
+        }
+        output.WriteLine($"largest |Δw| between 2 ranks and 1 process after 20 updates: {largest:E2}");
+        Assert.True(largest < 1e-5, $"largest difference {largest:E2}");
+        // Both ranks hold bit-identical weights: the sums are the same on every rank.
+        Assert.Equal(ranks[0].Run.Model.Parameters.Values.ToArray(), ranks[1].Run.Model.Parameters.Values.ToArray());
+        Assert.True(File.Exists(Path.Combine(parallelRun, RunDirectory.LastFile)));
+        Assert.False(Directory.Exists(parallelRun + "-rank1"));  // rank 1 writes nothing
+        Assert.Null(ranks[1].Run.Checkpoints);
+    }
+
+    [Fact]
+    public void A_two_rank_checkpoint_resumes_exactly_on_two_ranks_and_in_one_process()
+    {
+        using var dir = new TempDirectory();
+        var spec = new TrainingDataSpec { Data = [dir.File("corpus.txt", LanguageModelTestSupport.Corpus(3000))] };
+        using var data = spec.Load();
+        var half = LmOptions() with { Fit = LmOptions().Fit with { Steps = 10 } };
+        float[][] Parallel(Func<ThreadedReducer, LanguageModelRun> start) =>
+            ThreadedReducer.Run(2, reducer => { var run = start(reducer); run.Run(); return run.Model.Parameters.Values.ToArray(); });
+        string Dir(string name, ThreadedReducer r) => Path.Combine(dir.Path, name + (r.Rank == 0 ? "" : "-rank1"));
+
+        var straight = Parallel(r => LanguageModelRun.Start(LmOptions(), data, Dir("straight", r), spec, reducer: r));
+        Parallel(r => LanguageModelRun.Start(half, data, Dir("stopped", r), spec, reducer: r));
+        // The one-process resume continues a copy: the two-rank resume writes over the run directory's checkpoint.
+        Directory.CreateDirectory(Path.Combine(dir.Path, "copy"));
+        foreach (string file in Directory.GetFiles(Path.Combine(dir.Path, "stopped")))
+            File.Copy(file, Path.Combine(dir.Path, "copy", Path.GetFileName(file)));
+        string checkpoint = Path.Combine(dir.Path, "stopped", RunDirectory.LastFile);
+        var resumed = Parallel(r => LanguageModelRun.Resume(LanguageModelFile.LoadCheckpoint(checkpoint), data, Dir("stopped", r), LmOptions(), r));
+        var alone = LanguageModelRun.Resume(LanguageModelFile.LoadCheckpoint(Path.Combine(dir.Path, "copy", RunDirectory.LastFile)), data,
+            Path.Combine(dir.Path, "copy"), LmOptions());
+        Assert.Equal(10, alone.Loop.Step);
+        Assert.Equal(10, alone.Run().StepsThisSession);
+
+        // On the same two ranks the resumed run is the uninterrupted one, bit for bit: the checkpoint holds every
+        // stream's carried state, gathered from both ranks.
+        Assert.Equal(straight[0], resumed[0]);
+        Assert.Equal(straight[1], resumed[1]);
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "stopped-rank1")));
+        // In one process it continues the same run, to summation tolerance.
+        double largest = LargestDifference(straight[0], alone.Model.Parameters.Values);
+        output.WriteLine($"largest |Δw|, 2-rank checkpoint resumed in 1 process vs 2 ranks throughout: {largest:E2}");
+        Assert.True(largest < 1e-5, $"largest difference {largest:E2}");
+    }
+
+    [Fact]
+    public void A_padded_classifier_on_two_ranks_ends_with_the_weights_of_one_process()
+    {
+        // 23 examples of lengths 2..12 in batches of 6: the ranks count different numbers of targets in a batch, and
+        // the last batch of 5 splits 2 + 3.
+        var rng = new Recurrent.Randomness.Rng(5);
+        var examples = Enumerable.Range(0, 23).Select(i =>
+        {
+            int length = 2 + rng.NextInt(11);
+            int[] tokens = [.. Enumerable.Range(0, length).Select(_ => rng.NextInt(9))];
+            return SequenceExample.OfTokens(tokens, [tokens.Count(t => t < 4) % 3], i + 1);
+        }).ToList();
+        float[] Fit(IGradientReducer? reducer)
+        {
+            var model = new SequenceModel<float>(new ModelConfig
+            {
+                Input = InputKind.Embedding, InputSize = 9, EmbeddingSize = 6, Cell = CellKind.Gru, HiddenSize = 10, Layers = 1,
+                Head = HeadKind.LastStep, OutputSize = 3,
+            }, 3);
+            var engine = new StepEngine<float>(model.Parameters, new Adam<float>(model.Parameters.Count),
+                new ConstantSchedule(1e-2), new TrainerOptions { ClipNorm = 1 }, reducer);
+            var batches = new LabelledBatches(model, engine, examples, 6, 11);
+            new FitLoop(model, engine, batches, new FitOptions { Epochs = 3 }).Run();
+            return model.Parameters.Values.ToArray();
+        }
+
+        float[] one = Fit(null);
+        var two = ThreadedReducer.Run(2, reducer => Fit(reducer));
+
+        double largest = Math.Max(LargestDifference(one, two[0]), LargestDifference(one, two[1]));
+        output.WriteLine($"largest |Δw| between 2 ranks and 1 process after 12 updates: {largest:E2}");
+        Assert.True(largest < 1e-5, $"largest difference {largest:E2}");
+        Assert.Equal(two[0], two[1]);
+    }
+
+    [Fact]
+    public void A_batch_that_does_not_divide_over_the_ranks_is_refused_by_name()
+    {
+        using var dir = new TempDirectory();
+        var spec = new TrainingDataSpec { Data = [dir.File("corpus.txt", LanguageModelTestSupport.Corpus(3000))] };
+        using var data = spec.Load();
+        var errors = ThreadedReducer.Run(2, reducer => Assert.Throws<ArgumentException>(() =>
+            LanguageModelRun.Start(LmOptions() with { BatchSize = 5 }, data, Path.Combine(dir.Path, $"run{reducer.Rank}"), spec, reducer: reducer)));
+        Assert.All(errors, e =>
+        {
+            Assert.Equal(nameof(LanguageModelOptions.BatchSize), e.ParamName);
+            Assert.Contains("BatchSize 5 cannot be split evenly over 2 processes", e.Message);
+        });
+    }
+
+    [Fact]
+    public void Ranks_that_start_from_different_weights_are_stopped_on_every_rank()
+    {
+        using var dir = new TempDirectory();
+        var spec = new TrainingDataSpec { Data = [dir.File("corpus.txt", LanguageModelTestSupport.Corpus(3000))] };
+        using var data = spec.Load();
+        var errors = ThreadedReducer.Run(2, reducer => Assert.Throws<InvalidOperationException>(() =>
+            LanguageModelRun.Start(LmOptions() with { Seed = 1 + (ulong)reducer.Rank }, data, Path.Combine(dir.Path, $"run{reducer.Rank}"), spec,
+                reducer: reducer).Run()));
+        Assert.All(errors, e => Assert.Contains("2 processes of this data-parallel run hold different weights at the start", e.Message));
+    }
+
+    private static double LargestDifference(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        Assert.Equal(a.Length, b.Length);
+        double largest = 0;
+        for (int i = 0; i < a.Length; i++) largest = Math.Max(largest, Math.Abs((double)a[i] - b[i]));
+        return largest;
+    }
+}
