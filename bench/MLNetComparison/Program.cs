@@ -83,17 +83,21 @@ if (forecasts is not null)
 }
 
 // The check: every trained model must beat always answering the training set's most frequent class by at least
-// Margin (5 points of micro-accuracy), so a model stuck at chance fails it.
+// Margin (5 points of micro-accuracy), so a model stuck at chance fails it. The quick run (CI) fails on such a
+// model; the full run reports it and exits 0, whichever model wins. Missing data fails both.
+var weak = new List<string>();
 foreach (var group in rows.GroupBy(r => r.Task))
 {
     var baseline = group.Single(r => r.Seconds is null);
     foreach (var r in group.Where(r => r.Seconds is not null && r.MicroAccuracy < baseline.MicroAccuracy + Margin))
-        failures.Add($"{r.Task}: {r.Model} ({r.MicroAccuracy:F3}) does not beat the majority class ({baseline.MicroAccuracy:F3}) by {Margin:F2}");
+        weak.Add($"{r.Task}: {r.Model} ({r.MicroAccuracy:F3}) does not beat the majority class ({baseline.MicroAccuracy:F3}) by {Margin:F2}");
 }
 Console.WriteLine();
 foreach (string f in failures) Console.WriteLine($"FAILED: {f}");
-if (failures.Count == 0 && rows.Count > 0) Console.WriteLine($"every model beats the majority-class baseline by at least {Margin:F2} ({rows.Count(r => r.Seconds is not null)} models, {rows.Select(r => r.Task).Distinct().Count()} tasks)");
-return failures.Count == 0 ? 0 : 1;
+foreach (string w in weak) Console.WriteLine(quick ? $"FAILED: {w}" : $"below the bar: {w}");
+if (weak.Count == 0 && rows.Count > 0)
+    Console.WriteLine($"every model beats the majority-class baseline by at least {Margin:F2} ({rows.Count(r => r.Seconds is not null)} models, {rows.Select(r => r.Task).Distinct().Count()} tasks)");
+return failures.Count == 0 && (weak.Count == 0 || !quick) ? 0 : 1;
 
 internal static partial class Program
 {
