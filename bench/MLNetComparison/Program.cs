@@ -4,10 +4,12 @@
 // featurized vector (and, for the order task, on one-hot symbol positions) — plus the majority-class baseline.
 // Prints one markdown table: task, model, micro- and macro-accuracy on the held-out split, seconds of Fit.
 //
-//   dotnet run -c Release --project bench/MLNetComparison -- [order|speakers|forecast|all] [--quick] [--seed N] [--length T] [--data PATH]
+//   dotnet run -c Release --project bench/MLNetComparison -- [order|speakers|forecast|all] [--quick] [--seed N] [--length T] [--forget-bias B] [--data PATH]
 //
 // order:    temporal order (Hochreiter & Schmidhuber 1997, exp. 6a), generated here with a fixed seed, as it is
-//           and with a random offset (0 to T/2 distractors before each sequence); --length T (default 60).
+//           and with a random offset (0 to T/2 distractors before each sequence); --length T (default 60);
+//           --forget-bias B: the LSTM's initial forget-gate bias (RecurrentTextOptions.ForgetGateBias; default: the
+//           library's, 1; `rnn demo order` uses 3).
 // speakers: the speeches of tinyshakespeare's 5 most frequent speakers (label = speaker), read at run time.
 // forecast: AirPassengers and co2 (written by Rscript at run time), one-step MAE on the last 20%: LightGbm on lag
 //           features vs Recurrent's core forecaster vs the (seasonal) naive forecast. Not part of --quick.
@@ -21,6 +23,7 @@ bool quick = false;
 ulong seed = 1;
 string? dataPath = null;
 int? length = null;
+double? forgetBias = null;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -29,9 +32,10 @@ for (int i = 0; i < args.Length; i++)
         case "--seed": seed = ulong.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--data": dataPath = args[++i]; break;
         case "--length": length = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--forget-bias": forgetBias = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "order" or "speakers" or "forecast" or "all": task = args[i]; break;
         default:
-            Console.Error.WriteLine($"usage: MLNetComparison [order|speakers|forecast|all] [--quick] [--seed N] [--length T] [--data tinyshakespeare.txt]; unknown argument '{args[i]}'");
+            Console.Error.WriteLine($"usage: MLNetComparison [order|speakers|forecast|all] [--quick] [--seed N] [--length T] [--forget-bias B] [--data tinyshakespeare.txt]; unknown argument '{args[i]}'");
             return 2;
     }
 }
@@ -40,8 +44,8 @@ var rows = new List<ResultRow>();
 var failures = new List<string>();
 if (task is "order" or "all")
 {
-    rows.AddRange(TemporalOrderTask.Run(quick, seed, offset: false, length));
-    rows.AddRange(TemporalOrderTask.Run(quick, seed, offset: true, length));
+    rows.AddRange(TemporalOrderTask.Run(quick, seed, offset: false, length, forgetBias));
+    rows.AddRange(TemporalOrderTask.Run(quick, seed, offset: true, length, forgetBias));
 }
 if (task is "speakers" or "all")
 {

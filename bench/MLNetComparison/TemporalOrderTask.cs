@@ -35,7 +35,7 @@ internal static class TemporalOrderTask
     /// <summary>Training and test sequences of the full run.</summary>
     public const int TrainCount = 3000, TestCount = 1000;
 
-    public static IEnumerable<ResultRow> Run(bool quick, ulong seed, bool offset, int? minLength = null)
+    public static IEnumerable<ResultRow> Run(bool quick, ulong seed, bool offset, int? minLength = null, double? forgetBias = null)
     {
         string task = offset ? "temporal order, random offset" : "temporal order";
         int length = minLength ?? (quick ? 20 : Length), trainCount = quick ? 600 : TrainCount, testCount = quick ? 400 : TestCount;
@@ -61,9 +61,10 @@ internal static class TemporalOrderTask
         {
             Tokens = "char", Cell = RecurrentCell.Lstm, HiddenSize = 32, EmbeddingSize = 8,
             Epochs = quick ? 6 : 60, BatchSize = 32, LearningRate = 5e-3, Seed = seed, Patience = quick ? 3 : 10,
-            ValidationData = Keyed(train.Take(validation)),
+            ValidationData = Keyed(train.Take(validation)), ForgetGateBias = forgetBias,
         });
-        results.Add(Bench.FitAndEvaluate(ml, task, "Recurrent LSTM (RecurrentText, chars)", lstm, Keyed(train.Skip(validation)), testView));
+        string bias = forgetBias is double b ? $", forget bias {b.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "";
+        results.Add(Bench.FitAndEvaluate(ml, task, $"Recurrent LSTM (RecurrentText, chars{bias})", lstm, Keyed(train.Skip(validation)), testView));
         results.Add(Bench.FitAndEvaluate(ml, task, "FeaturizeText + SdcaMaximumEntropy",
             Bench.Featurize(ml).Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy()), trainView, testView));
         results.Add(Bench.FitAndEvaluate(ml, task, "FeaturizeText + LightGbm",

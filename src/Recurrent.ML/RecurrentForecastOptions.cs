@@ -48,6 +48,8 @@ public sealed class RecurrentForecastOptions
     public int HiddenSize { get; set; } = 32;
     /// <summary>Stacked recurrent layers (default 1).</summary>
     public int Layers { get; set; } = 1;
+    /// <summary>The LSTM's initial forget-gate bias; null (default) keeps the model's default, 1. Ignored by the GRU. Must be finite.</summary>
+    public double? ForgetGateBias { get; set; }
     /// <summary>Passes over the training windows (default 100; fewer when early stopping ends the run).</summary>
     public int Epochs { get; set; } = 100;
     /// <summary>Windows per update (default 32).</summary>
@@ -83,6 +85,7 @@ public sealed class RecurrentForecastOptions
         Cell = Cell == RecurrentCell.Gru ? CellKind.Gru : CellKind.Lstm,
         HiddenSize = HiddenSize,
         Layers = Layers,
+        ForgetGateBias = ForgetGateBias,
     };
 
     /// <summary>The training in the core library's terms, holding out <paramref name="validationFraction"/> of the rows.</summary>
@@ -115,6 +118,7 @@ public sealed class RecurrentForecastOptions
         if (Horizon < 1) throw new ArgumentOutOfRangeException(nameof(Horizon), Horizon, "Horizon must be positive.");
         if (HiddenSize < 1) throw new ArgumentOutOfRangeException(nameof(HiddenSize), HiddenSize, "HiddenSize must be positive.");
         if (Layers < 1) throw new ArgumentOutOfRangeException(nameof(Layers), Layers, "Layers must be positive.");
+        if (ForgetGateBias is double fb && !double.IsFinite(fb)) throw new ArgumentOutOfRangeException(nameof(ForgetGateBias), fb, "ForgetGateBias must be finite.");
         if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Epochs must be positive.");
         if (Patience < 1) throw new ArgumentOutOfRangeException(nameof(Patience), Patience, "Patience must be positive.");
         try { ToTraining(ValidationFraction).Validate(); }

@@ -31,6 +31,12 @@ public abstract class RecurrentOptionsBase
     public int HiddenSize { get; set; } = 64;
     /// <summary>Stacked recurrent layers (default 1).</summary>
     public int Layers { get; set; } = 1;
+    /// <summary>
+    /// The LSTM's initial forget-gate bias; null (default) keeps the model's default, 1. Larger values (3, as
+    /// `rnn demo`'s long-memory tasks use) start the cell remembering, which helps it learn dependencies across long
+    /// sequences. Ignored by the GRU. Must be finite.
+    /// </summary>
+    public double? ForgetGateBias { get; set; }
     /// <summary>Read the sequence in both directions (default false).</summary>
     public bool Bidirectional { get; set; }
     /// <summary>Passes over the training data (default 20; fewer when early stopping ends the run).</summary>
@@ -76,6 +82,7 @@ public abstract class RecurrentOptionsBase
         ArgumentException.ThrowIfNullOrWhiteSpace(LabelColumnName, nameof(LabelColumnName));
         if (HiddenSize < 1) throw new ArgumentOutOfRangeException(nameof(HiddenSize), HiddenSize, "HiddenSize must be positive.");
         if (Layers < 1) throw new ArgumentOutOfRangeException(nameof(Layers), Layers, "Layers must be positive.");
+        if (ForgetGateBias is double fb && !double.IsFinite(fb)) throw new ArgumentOutOfRangeException(nameof(ForgetGateBias), fb, "ForgetGateBias must be finite.");
         if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Epochs must be positive.");
         if (Patience < 1) throw new ArgumentOutOfRangeException(nameof(Patience), Patience, "Patience must be positive.");
         ToTraining().Validate();

@@ -29,6 +29,7 @@ public sealed class RecurrentSequenceOptions : RecurrentOptionsBase
         HiddenSize = HiddenSize,
         Layers = Layers,
         Bidirectional = Bidirectional,
+        ForgetGateBias = ForgetGateBias,
         FeaturesPerStep = FeaturesPerStep,
     };
 

@@ -26,6 +26,7 @@ public sealed class RecurrentTextOptions : RecurrentOptionsBase
         HiddenSize = HiddenSize,
         Layers = Layers,
         Bidirectional = Bidirectional,
+        ForgetGateBias = ForgetGateBias,
         EmbeddingSize = EmbeddingSize,
         Tokens = Tokens,
     };

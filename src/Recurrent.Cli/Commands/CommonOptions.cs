@@ -37,6 +37,35 @@ internal static class CommonOptions
         Description = "Gate non-linearity of lstm and gru: sigmoid (default) or hard-sigmoid, max(0, min(1, 0.2x+0.5)) as ONNX's HardSigmoid.",
     };
 
+    /// <summary>--forget-bias for `rnn train`: the LSTM's initial forget-gate bias.</summary>
+    public static Option<double?> ForgetBiasOption() => new("--forget-bias")
+    {
+        HelpName = "B",
+        Description = $"Initial forget-gate bias of an lstm (default {Recurrent.Models.ModelConfig.DefaultForgetGateBias}); 3, as `rnn demo`'s long-memory tasks use, starts the cell remembering and helps it learn over long sequences.",
+    };
+
+    /// <summary>
+    /// The value of --forget-bias, or null when it was not given; a non-finite value, or a cell other than the LSTM
+    /// (which has no forget gate), is a UserFacingException.
+    /// </summary>
+    public static double? ReadForgetBias(ParseResult parse, Option<double?> option, CellKind cell, string cellFlag = "--model")
+    {
+        if (parse.GetValue(option) is not double b) return null;
+        if (!double.IsFinite(b)) throw new UserFacingException($"--forget-bias must be a finite number, got {b}.");
+        if (cell != CellKind.Lstm)
+            throw new UserFacingException($"--forget-bias sets the initial bias of an LSTM's forget gate; {cellFlag} {CellName(cell)} has none (use {cellFlag} lstm, or leave out --forget-bias).");
+        return b;
+    }
+
+    /// <summary>The name of <paramref name="cell"/> as --model spells it.</summary>
+    public static string CellName(CellKind cell) => cell switch
+    {
+        CellKind.RnnTanh => "rnn",
+        CellKind.RnnRelu => "rnn-relu",
+        CellKind.Lstm => "lstm",
+        _ => "gru",
+    };
+
     /// <summary>The value of --activation, or <paramref name="fallback"/> when it was not given.</summary>
     public static CellActivation ParseActivation(string? name, CellActivation fallback = CellActivation.Tanh) => name?.ToLowerInvariant() switch
     {

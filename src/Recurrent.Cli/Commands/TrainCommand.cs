@@ -49,6 +49,7 @@ internal static partial class TrainCommand
         public readonly Option<string?> Model = new("--model") { HelpName = "CELL", Description = "Cell: lstm (default), gru, rnn or rnn-relu." };
         public readonly Option<string?> Activation = CommonOptions.ActivationOption();
         public readonly Option<string?> GateActivation = CommonOptions.GateActivationOption();
+        public readonly Option<double?> ForgetBias = CommonOptions.ForgetBiasOption();
         public readonly Option<int?> Layers = new("--layers") { Description = $"Recurrent layers ({TaskDefaults.Layers})." };
         public readonly Option<int?> Hidden = new("--hidden") { Description = $"Hidden units per layer ({TaskDefaults.Hidden})." };
         public readonly Option<int?> Embedding = new("--embedding") { Description = $"Embedding size; 0 = one-hot inputs ({TaskDefaults.Embedding})." };
@@ -109,7 +110,7 @@ internal static partial class TrainCommand
         public IEnumerable<Option> All =>
         [
             Task, Bidirectional,
-            Data, Encoding, Tokenizer, MaxVocab, UserDict, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, Layers, Hidden, Embedding, TieWeights, Dropout, DropoutMasks, DropoutInput, DropoutOutput, DropoutEmbedding, WeightDrop, LayerNorm, Mogrifier, MogrifierRank, Batch,
+            Data, Encoding, Tokenizer, MaxVocab, UserDict, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, ForgetBias, Layers, Hidden, Embedding, TieWeights, Dropout, DropoutMasks, DropoutInput, DropoutOutput, DropoutEmbedding, WeightDrop, LayerNorm, Mogrifier, MogrifierRank, Batch,
             SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, Ar, Tar, AverageWeights, LrSchedule, LrDecay,
             LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, Epochs, Steps, Time, EvalEvery, Patience, LogEvery, StatsEvery,
             SampleEvery, SampleLength, SampleTemperature, SamplePrime, RunDir, Resume, InitFrom, Seed, Quiet, CheckpointEvery, MaxBadSteps, Ui, UiHost,
@@ -119,7 +120,7 @@ internal static partial class TrainCommand
         /// <summary>Options a resumed run takes from its checkpoint: giving them with --resume is an error.</summary>
         public IEnumerable<Option> FixedOnResume =>
         [
-            Data, Encoding, Tokenizer, MaxVocab, UserDict, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, Layers, Hidden, Embedding, TieWeights, Dropout, DropoutMasks, DropoutInput, DropoutOutput, DropoutEmbedding, WeightDrop, LayerNorm, Mogrifier, MogrifierRank, Batch,
+            Data, Encoding, Tokenizer, MaxVocab, UserDict, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, ForgetBias, Layers, Hidden, Embedding, TieWeights, Dropout, DropoutMasks, DropoutInput, DropoutOutput, DropoutEmbedding, WeightDrop, LayerNorm, Mogrifier, MogrifierRank, Batch,
             SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, Ar, Tar, AverageWeights, LrSchedule, LrDecay,
             LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, RunDir, InitFrom, Seed,
         ];
@@ -127,7 +128,7 @@ internal static partial class TrainCommand
         /// <summary>Flag for each LanguageModelOptions/TrainingDataSpec property, to word library errors in CLI terms.</summary>
         public static readonly Dictionary<string, string> FlagOf = new(StringComparer.Ordinal)
         {
-            ["Layers"] = "--layers", ["Activation"] = "--activation", ["GateActivation"] = "--gate-activation", ["HiddenSize"] = "--hidden", ["EmbeddingSize"] = "--embedding", ["TieWeights"] = "--tie-weights", ["Dropout"] = "--dropout",
+            ["Layers"] = "--layers", ["Activation"] = "--activation", ["GateActivation"] = "--gate-activation", ["ForgetGateBias"] = "--forget-bias", ["HiddenSize"] = "--hidden", ["EmbeddingSize"] = "--embedding", ["TieWeights"] = "--tie-weights", ["Dropout"] = "--dropout",
             ["InputDropout"] = "--dropout-input", ["OutputDropout"] = "--dropout-output", ["EmbeddingDropout"] = "--dropout-embedding", ["WeightDrop"] = "--weight-drop",
             ["LayerNorm"] = "--layer-norm", ["MogrifierRounds"] = "--mogrifier", ["MogrifierRank"] = "--mogrifier-rank",
             ["BatchSize"] = "--batch", ["SequenceLength"] = "--seq-length", ["LearningRate"] = "--lr", ["Momentum"] = "--momentum",
@@ -422,6 +423,9 @@ internal static partial class TrainCommand
                 TieWeights = c.TieWeights, LayerNorm = c.LayerNorm, MogrifierRounds = c.MogrifierRounds, MogrifierRank = c.MogrifierRank };
         }
         if (parse.GetValue(o.Model) is string cell) x = x with { Cell = CommonOptions.ParseCell(cell) };
+        if (init is not null && CommonOptions.Given(parse, o.ForgetBias))
+            throw new UserFacingException("--forget-bias cannot be used with --init-from: it sets the initial weights, and those come from the model.");
+        if (CommonOptions.ReadForgetBias(parse, o.ForgetBias, x.Cell) is double forgetBias) x = x with { ForgetGateBias = forgetBias };
         x = x with
         {
             Activation = CommonOptions.ParseActivation(parse.GetValue(o.Activation), x.Activation),
@@ -522,6 +526,7 @@ internal static partial class TrainCommand
             CellKind.RnnRelu => "RNN (ReLU)",
             _ => $"RNN ({CommonOptions.Name(o.Activation)})",
         };
+        if (o.Cell == CellKind.Lstm) dropout += TrainSupervised.ForgetBiasText(o.ForgetGateBias);
         Console.WriteLine($"model: {cell} {o.Layers}×{o.HiddenSize}, {input}{dropout}; {trainer.Model.Parameters.Count:N0} parameters" +
             (init is not null ? $"; fine-tuning from {init.Path}" : ""));
         var opt = o.Optimization;

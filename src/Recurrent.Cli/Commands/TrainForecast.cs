@@ -20,7 +20,7 @@ internal static class TrainForecast
     private static Option[] Used(TrainCommand.Flags o, TrainCommand.TaskFlags t) =>
     [
         o.Task, o.Data, o.Encoding, o.ValFraction, .. t.ForecastShape,
-        o.Model, o.Activation, o.GateActivation, o.Hidden, o.Layers, o.Batch, o.RunDir, o.Resume, o.InitFrom, o.Seed, o.Quiet,
+        o.Model, o.Activation, o.GateActivation, o.ForgetBias, o.Hidden, o.Layers, o.Batch, o.RunDir, o.Resume, o.InitFrom, o.Seed, o.Quiet,
         .. TrainCommand.OptimizationFlags(o), .. TrainCommand.ActivationPenaltyFlags(o), .. TrainCommand.FitFlags(o), .. TrainCommand.UiFlags(o),
     ];
 
@@ -38,7 +38,7 @@ internal static class TrainForecast
 
         string? initFrom = parse.GetValue(o.InitFrom) is string init ? CommonOptions.ResolveModelPath(init) : null;
         if (initFrom is not null)
-            foreach (var fixedByModel in (Option[])[o.Model, o.Activation, o.GateActivation, o.Hidden, o.Layers, .. t.ForecastShape])
+            foreach (var fixedByModel in (Option[])[o.Model, o.Activation, o.GateActivation, o.ForgetBias, o.Hidden, o.Layers, .. t.ForecastShape])
                 if (CommonOptions.Given(parse, fixedByModel))
                     throw new UserFacingException($"{fixedByModel.Name} cannot be used with --init-from: the architecture, columns, window, scaling and quantiles come from '{initFrom}'.");
         var m = new ForecastModelSettings();
@@ -50,6 +50,7 @@ internal static class TrainForecast
             HiddenSize = Positive(parse.GetValue(o.Hidden) ?? m.HiddenSize, "--hidden"),
             Layers = Positive(parse.GetValue(o.Layers) ?? m.Layers, "--layers"),
         };
+        settings = settings with { ForgetGateBias = CommonOptions.ReadForgetBias(parse, o.ForgetBias, settings.Cell) };
         CommonOptions.CheckActivations(settings.Cell, settings.Activation, settings.GateActivation);
         var x = new ForecastOptions();
         var options = x with
@@ -153,7 +154,7 @@ internal static class TrainForecast
         if (series.SeasonDifferenceChoice is string why)
             Console.WriteLine($"seasonal differencing {(f.SeasonDifference > 0 ? $"on (lag {f.SeasonDifference})" : "off")}: {why} (--season-diff S or 0 decides it)");
         string loss = f.Quantiles is { } q ? $"pinball loss on quantiles {string.Join(", ", q.Select(v => Format.Number(v, "G")))}" : "MSE";
-        Console.WriteLine($"model: {s.Model.Cell}{CommonOptions.ActivationsText(s.Model.Activation, s.Model.GateActivation)} {s.Model.HiddenSize}x{s.Model.Layers} → linear ({loss} on scaled values); {run.Forecaster.Model.Parameters.Count:N0} parameters");
+        Console.WriteLine($"model: {s.Model.Cell}{CommonOptions.ActivationsText(s.Model.Activation, s.Model.GateActivation)} {s.Model.HiddenSize}x{s.Model.Layers}{TrainSupervised.ForgetBiasText(s.Model.ForgetGateBias)} → linear ({loss} on scaled values); {run.Forecaster.Model.Parameters.Count:N0} parameters");
         var opt = s.Training.Optimization;
         var fit = run.Loop.Options;
         string?[] budgets =

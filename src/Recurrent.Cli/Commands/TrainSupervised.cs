@@ -20,7 +20,7 @@ internal static class TrainSupervised
     private static Option[] Used(TrainCommand.Flags o, TrainCommand.TaskFlags t, string task) =>
     [
         o.Task, o.Bidirectional, o.Data, o.Val, o.ValFraction, o.Encoding, .. task == "classify" ? [o.Tokenizer, t.FeaturesPerStep] : Array.Empty<Option>(),
-        o.Model, o.Activation, o.GateActivation, o.Layers, o.Hidden, o.Embedding, o.Dropout, o.Batch, o.RunDir, o.Resume, o.InitFrom, o.Seed, o.Quiet, o.Distributed,
+        o.Model, o.Activation, o.GateActivation, o.ForgetBias, o.Layers, o.Hidden, o.Embedding, o.Dropout, o.Batch, o.RunDir, o.Resume, o.InitFrom, o.Seed, o.Quiet, o.Distributed,
         .. TrainCommand.OptimizationFlags(o), .. TrainCommand.ActivationPenaltyFlags(o), .. TrainCommand.FitFlags(o), .. TrainCommand.UiFlags(o),
     ];
 
@@ -48,7 +48,7 @@ internal static class TrainSupervised
         }
         string? initFrom = parse.GetValue(o.InitFrom) is string i ? CommonOptions.ResolveModelPath(i) : null;
         if (initFrom is not null)
-            foreach (var fixedByModel in new Option[] { o.Model, o.Activation, o.GateActivation, o.Layers, o.Hidden, o.Embedding, o.Dropout, o.Bidirectional, o.Tokenizer, t.FeaturesPerStep })
+            foreach (var fixedByModel in new Option[] { o.Model, o.Activation, o.GateActivation, o.ForgetBias, o.Layers, o.Hidden, o.Embedding, o.Dropout, o.Bidirectional, o.Tokenizer, t.FeaturesPerStep })
                 if (CommonOptions.Given(parse, fixedByModel))
                     throw new UserFacingException($"{fixedByModel.Name} cannot be used with --init-from: the architecture and vocabulary come from '{initFrom}'.");
         var defaults = new ClassifierSettings();
@@ -68,6 +68,7 @@ internal static class TrainSupervised
             Tokens = tokens,
             FeaturesPerStep = featuresPerStep,
         };
+        settings = settings with { ForgetGateBias = CommonOptions.ReadForgetBias(parse, o.ForgetBias, settings.Cell) };
         CommonOptions.CheckActivations(settings.Cell, settings.Activation, settings.GateActivation);
         if (settings.EmbeddingSize < 0) throw new UserFacingException($"--embedding must be >= 0, got {settings.EmbeddingSize}.");
         if (!(settings.Dropout >= 0 && settings.Dropout < 1)) throw new UserFacingException($"--dropout must be in [0, 1), got {settings.Dropout}.");
@@ -149,7 +150,7 @@ internal static class TrainSupervised
             : run.Task is SequenceClassifier { Standardisation: null } ? "numeric sequences, 1 number per step, unscaled"
             : $"numeric sequences, {m.FeaturesPerStep} number{(m.FeaturesPerStep == 1 ? "" : "s")} per step, standardised per channel";
         Console.WriteLine($"{s.Kind}: {s.Data.Path} ({input}); {run.TrainCount} training and {run.ValidationCount} validation {(s.Kind == "tag" ? "sentences" : "examples")}");
-        Console.WriteLine($"model: {m.Cell}{CommonOptions.ActivationsText(m.Activation, m.GateActivation)} {m.HiddenSize}x{m.Layers}{(m.Bidirectional ? " bidirectional" : "")}; {run.Task.Model.Parameters.Count:N0} parameters" +
+        Console.WriteLine($"model: {m.Cell}{CommonOptions.ActivationsText(m.Activation, m.GateActivation)} {m.HiddenSize}x{m.Layers}{(m.Bidirectional ? " bidirectional" : "")}{ForgetBiasText(m.ForgetGateBias)}; {run.Task.Model.Parameters.Count:N0} parameters" +
             (s.InitFrom is string init ? $"; fine-tuning from {init}" : ""));
         var opt = s.Training.Optimization;
         var fit = run.Loop.Options;
@@ -162,6 +163,9 @@ internal static class TrainSupervised
             $"{(fit.Patience is int p ? $" or {p} evaluations without a lower validation loss" : "")}; seed {s.Training.Seed}");
         Console.WriteLine($"run directory: {run.RunDirectory.Path}");
     }
+
+    /// <summary>", forget-gate bias B" when the run sets one, else nothing (the default, 1, goes unsaid).</summary>
+    internal static string ForgetBiasText(double? bias) => bias is double b ? $", forget-gate bias {Format.Number(b, "G")}" : "";
 
     private static string? Single(string[]? paths, string flag) => paths switch
     {

@@ -102,7 +102,10 @@ public sealed record ModelConfig
     /// <summary>Gain of orthogonal and identity initialisation.</summary>
     public double InitGain { get; init; } = 1.0;
     /// <summary>Initial LSTM forget-gate bias (Gers et al. 2000; Jozefowicz et al. 2015); null keeps the scheme's bias.</summary>
-    public double? ForgetGateBias { get; init; } = 1.0;
+    public double? ForgetGateBias { get; init; } = DefaultForgetGateBias;
+
+    /// <summary>The default of <see cref="ForgetGateBias"/>: 1, as Jozefowicz et al. (2015) recommend.</summary>
+    public const double DefaultForgetGateBias = 1.0;
 
     /// <summary>Size of the vectors entering the recurrent stack.</summary>
     [System.Text.Json.Serialization.JsonIgnore]

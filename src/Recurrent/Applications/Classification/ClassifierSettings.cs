@@ -32,4 +32,14 @@ public sealed record ClassifierSettings
     /// number as one step.
     /// </summary>
     public int FeaturesPerStep { get; init; } = 1;
+    /// <summary>
+    /// The LSTM's initial forget-gate bias (<see cref="Models.ModelConfig.ForgetGateBias"/>); null (the default) keeps
+    /// the model's default, <see cref="Models.ModelConfig.DefaultForgetGateBias"/>. Larger values (3, as `rnn demo`'s
+    /// long-memory tasks use) start the cell remembering, which helps it learn dependencies over long sequences.
+    /// Ignored by GRU and plain RNN cells. Must be finite.
+    /// </summary>
+    public double? ForgetGateBias { get; init; }
+
+    /// <summary>The model's <see cref="Models.ModelConfig.ForgetGateBias"/> for these settings.</summary>
+    internal double ModelForgetGateBias => ForgetGateBias ?? Models.ModelConfig.DefaultForgetGateBias;
 }

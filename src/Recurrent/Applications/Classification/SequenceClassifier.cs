@@ -98,6 +98,7 @@ public sealed class SequenceClassifier : ISupervisedModel
             Layers = settings.Layers,
             Bidirectional = settings.Bidirectional,
             Dropout = settings.Dropout,
+            ForgetGateBias = settings.ModelForgetGateBias,
             Head = HeadKind.LastStep,
             OutputSize = labelSet.Count,
             WeightInit = WeightInit.XavierUniform,

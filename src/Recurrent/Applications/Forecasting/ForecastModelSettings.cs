@@ -18,11 +18,17 @@ public sealed record ForecastModelSettings
     public int HiddenSize { get; init; } = 32;
     /// <summary>Stacked layers.</summary>
     public int Layers { get; init; } = 1;
+    /// <summary>
+    /// The LSTM's initial forget-gate bias (<see cref="Models.ModelConfig.ForgetGateBias"/>); null (the default) keeps
+    /// the model's default, <see cref="Models.ModelConfig.DefaultForgetGateBias"/>. Ignored by GRU and plain RNN cells.
+    /// </summary>
+    public double? ForgetGateBias { get; init; }
 
     /// <summary>Throws ArgumentException (ParamName = the property) naming the first impossible setting.</summary>
     public void Validate()
     {
         if (HiddenSize <= 0) throw new ArgumentException($"HiddenSize must be positive, got {HiddenSize}.", nameof(HiddenSize));
         if (Layers <= 0) throw new ArgumentException($"Layers must be positive, got {Layers}.", nameof(Layers));
+        if (ForgetGateBias is double fb && !double.IsFinite(fb)) throw new ArgumentException($"ForgetGateBias must be finite, got {fb}.", nameof(ForgetGateBias));
     }
 }

@@ -73,7 +73,8 @@ public sealed class ForecastRun
             var c = forecaster.Model.Config;
             spec = spec with
             {
-                Model = spec.Model with { Cell = c.Cell, HiddenSize = c.HiddenSize, Layers = c.Layers, Activation = c.Activation, GateActivation = c.GateActivation },
+                Model = spec.Model with { Cell = c.Cell, HiddenSize = c.HiddenSize, Layers = c.Layers, Activation = c.Activation, GateActivation = c.GateActivation,
+                    ForgetGateBias = c.ForgetGateBias == Models.ModelConfig.DefaultForgetGateBias ? null : c.ForgetGateBias },
                 Training = spec.Training with
                 {
                     Window = f.Window, Horizon = f.Horizon, Normalize = f.Normalize, Difference = f.Difference, SeasonDifference = f.SeasonDifference,

@@ -58,6 +58,7 @@ public sealed class Forecaster
         {
             Input = InputKind.Dense, InputSize = spec.FeatureCount, Cell = settings.Cell, HiddenSize = settings.HiddenSize, Layers = settings.Layers,
             Activation = settings.Activation, GateActivation = settings.GateActivation,
+            ForgetGateBias = settings.ForgetGateBias ?? ModelConfig.DefaultForgetGateBias,
             Head = HeadKind.LastStep, OutputSize = spec.OutputSize,
         };
     }

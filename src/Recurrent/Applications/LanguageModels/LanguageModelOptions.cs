@@ -58,6 +58,12 @@ public sealed record LanguageModelOptions
     /// <summary>The gate function of LSTM and GRU: sigmoid (default) or hard sigmoid; see <see cref="Models.ModelConfig.GateActivation"/>.</summary>
     public GateActivation GateActivation { get; init; } = GateActivation.Sigmoid;
     /// <summary>
+    /// The LSTM's initial forget-gate bias (<see cref="Models.ModelConfig.ForgetGateBias"/>); null (the default) keeps
+    /// the model's default, <see cref="Models.ModelConfig.DefaultForgetGateBias"/>. Ignored by GRU and plain RNN
+    /// cells. Left out of the run spec's JSON when null.
+    /// </summary>
+    public double? ForgetGateBias { get; init; }
+    /// <summary>
     /// Weight tying (Press &amp; Wolf 2016): the output layer uses the embedding table as its weight, with a learned
     /// projection when the embedding and hidden sizes differ; see <see cref="Models.ModelConfig.TieWeights"/>. Needs an
     /// embedding (EmbeddingSize &gt; 0). Left out of the run spec's JSON when false.
@@ -96,6 +102,7 @@ public sealed record LanguageModelOptions
         Positive(HiddenSize, nameof(HiddenSize));
         if (EmbeddingSize < 0) throw Bad(nameof(EmbeddingSize), $"must be 0 (one-hot) or positive, got {EmbeddingSize}");
         if (!(Dropout >= 0 && Dropout < 1)) throw Bad(nameof(Dropout), $"must be in [0, 1), got {Dropout}");
+        if (ForgetGateBias is double fb && !double.IsFinite(fb)) throw Bad(nameof(ForgetGateBias), $"must be finite, got {fb}");
         Probability(InputDropout, nameof(InputDropout));
         Probability(OutputDropout, nameof(OutputDropout));
         Probability(EmbeddingDropout, nameof(EmbeddingDropout));
@@ -140,6 +147,7 @@ public sealed record LanguageModelOptions
         MogrifierRank = MogrifierRank,
         OutputSize = vocabularySize,
         TieWeights = TieWeights,
+        ForgetGateBias = ForgetGateBias ?? Recurrent.Models.ModelConfig.DefaultForgetGateBias,
     };
 
     /// <summary>The optimizer, sized for <paramref name="parameterCount"/> parameters.</summary>

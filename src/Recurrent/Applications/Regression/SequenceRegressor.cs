@@ -79,6 +79,7 @@ public sealed class SequenceRegressor
             Layers = settings.Layers,
             Bidirectional = settings.Bidirectional,
             Dropout = settings.Dropout,
+            ForgetGateBias = settings.ModelForgetGateBias,
             Head = HeadKind.LastStep,
             OutputSize = 1,
             WeightInit = WeightInit.XavierUniform,

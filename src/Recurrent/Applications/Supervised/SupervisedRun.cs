@@ -96,6 +96,7 @@ public sealed class SupervisedRun
                 {
                     Cell = c.Cell, HiddenSize = c.HiddenSize, Layers = c.Layers, Bidirectional = c.Bidirectional, EmbeddingSize = c.EmbeddingSize,
                     Activation = c.Activation, GateActivation = c.GateActivation,
+                    ForgetGateBias = c.ForgetGateBias == Models.ModelConfig.DefaultForgetGateBias ? null : c.ForgetGateBias,
                     Dropout = c.Dropout, Tokens = (task as SequenceClassifier)?.Encoder?.Kind ?? spec.Model.Tokens,
                     FeaturesPerStep = (task as SequenceClassifier)?.FeaturesPerStep ?? spec.Model.FeaturesPerStep,
                 },

@@ -57,6 +57,7 @@ public sealed class SequenceTagger : ISupervisedModel
             Layers = settings.Layers,
             Bidirectional = settings.Bidirectional,
             Dropout = settings.Dropout,
+            ForgetGateBias = settings.ModelForgetGateBias,
             Head = HeadKind.PerStep,
             OutputSize = tags.Count,
             WeightInit = WeightInit.XavierUniform,
