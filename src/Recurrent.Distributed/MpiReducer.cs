@@ -5,7 +5,11 @@
 // forever in their next sum. Weights are not broadcast at the start: every rank builds them from the same seed (or
 // file), and the fit loop checks that the ranks' weights are bit-identical at its start and at every checkpoint
 // (GradientReduction.CheckSameWeights), which also catches ranks that drift apart later; a broadcast would hide the
-// cause of a difference at the start and could not see the drift.
+// cause of a difference at the start and could not see the drift. The reducer also times its float sums (one per
+// training step: the gradient) with a Stopwatch — two timestamps per call, nothing else — for `rnn train`'s
+// `allreduce:` line and the scaling measurements of docs/distributed.md. The time includes waiting for the slowest rank.
+using System.Diagnostics;
+
 namespace Recurrent.Distributed;
 
 /// <summary>Sums over the processes of an MPI job (MPI_COMM_WORLD); one per process.</summary>
@@ -15,6 +19,9 @@ public sealed unsafe class MpiReducer : Recurrent.Training.IGradientReducer, IDi
     private static MpiReducer? _current;
     private readonly MpiLibrary _mpi;
     private bool _finalized;
+    private readonly List<double> _floatSumMilliseconds = [];
+    private long _doubleSumTicks;
+    private int _lastFloatCount;
 
     private MpiReducer(MpiLibrary mpi, int rank, int size)
     {
@@ -49,18 +56,33 @@ public sealed unsafe class MpiReducer : Recurrent.Training.IGradientReducer, IDi
     /// <inheritdoc/>
     public void Sum(Span<float> values)
     {
+        long began = Stopwatch.GetTimestamp();
         fixed (float* p = values)
             for (int start = 0; start < values.Length; start += Chunk)
                 _mpi.Check(_mpi.Allreduce((nint)MpiLibrary.InPlace, p + start, Math.Min(Chunk, values.Length - start), _mpi.Float, _mpi.Sum, _mpi.CommWorld), "MPI_Allreduce");
+        _floatSumMilliseconds.Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds);
+        _lastFloatCount = values.Length;
     }
 
     /// <inheritdoc/>
     public void Sum(Span<double> values)
     {
+        long began = Stopwatch.GetTimestamp();
         fixed (double* p = values)
             for (int start = 0; start < values.Length; start += Chunk)
                 _mpi.Check(_mpi.Allreduce((nint)MpiLibrary.InPlace, p + start, Math.Min(Chunk, values.Length - start), _mpi.Double, _mpi.Sum, _mpi.CommWorld), "MPI_Allreduce");
+        _doubleSumTicks += Stopwatch.GetTimestamp() - began;
     }
+
+    /// <summary>Milliseconds each float sum so far took on this rank, in order (a training step sums its gradient once),
+    /// waiting for the other ranks included.</summary>
+    public IReadOnlyList<double> FloatSumMilliseconds => _floatSumMilliseconds;
+
+    /// <summary>Elements in the last float sum (the gradient's length in a training run).</summary>
+    public int LastFloatSumLength => _lastFloatCount;
+
+    /// <summary>Seconds spent in the double sums so far (losses, counts, stop votes, weight checks, state gathers).</summary>
+    public double DoubleSumSeconds => (double)_doubleSumTicks / Stopwatch.Frequency;
 
     /// <summary>Waits until every process of the job has called it (MPI_Barrier).</summary>
     public void Barrier() => _mpi.Check(_mpi.Barrier(_mpi.CommWorld), "MPI_Barrier");

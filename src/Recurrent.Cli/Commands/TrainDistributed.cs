@@ -3,7 +3,8 @@
 // through Recurrent.Distributed and its reducer goes to the run; without MPI installed that is one message saying
 // what to install. Rank 0 is the run as usual; the other ranks print nothing to standard output (errors still go to
 // standard error, prefixed with the rank) and write no file. A rank that fails ends the whole job (MPI_Abort), so no
-// other rank waits forever in its next sum; a run that ends normally finalises MPI on every rank.
+// other rank waits forever in its next sum; a run that ends normally finalises MPI on every rank. At the end rank 0
+// prints its time in MPI_Allreduce per update (the `allreduce (rank 0):` line; docs/distributed.md, Scaling).
 using Recurrent.Distributed;
 
 namespace Recurrent.Cli.Commands;
@@ -74,9 +75,26 @@ internal sealed class TrainDistributed : IDisposable
         }
     }
 
+    /// <summary>
+    /// Rank 0's time in MPI_Allreduce, one line: the gradient sums (one per update; median, range and mean per update,
+    /// waiting for the slowest rank included) and the small double sums; null when nothing was summed.
+    /// </summary>
+    public string? AllreduceLine()
+    {
+        var ms = Reducer.FloatSumMilliseconds;
+        if (Reducer.Size == 1 || ms.Count == 0) return null;
+        var sorted = ms.Order().ToArray();
+        double median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        return string.Format(inv,
+            "allreduce (rank 0): {0} gradient sums of {1:N0} floats ({2:F1} MB): median {3:F2} ms, min {4:F2}, max {5:F2}, mean {6:F2} ms per update; other sums {7:F2} s in all",
+            ms.Count, Reducer.LastFloatSumLength, Reducer.LastFloatSumLength * 4 / 1e6, median, sorted[0], sorted[^1], ms.Average(), Reducer.DoubleSumSeconds);
+    }
+
     /// <summary>Puts standard output back and finalises MPI.</summary>
     public void Dispose()
     {
+        if (IsRoot && AllreduceLine() is string line) Console.WriteLine(line);
         if (_stdout is not null) Console.SetOut(_stdout);
         Reducer.Dispose();
     }

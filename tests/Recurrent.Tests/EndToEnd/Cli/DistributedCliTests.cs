@@ -40,6 +40,9 @@ public sealed class DistributedCliTests(ITestOutputHelper output)
         Assert.Single(Lines(two.Stdout, "stopped at step 20"));
         Assert.Contains("data-parallel: 2 processes", two.Stdout);
         Assert.Equal("", two.Stderr.Trim());
+        // Rank 0 ends with its time in MPI_Allreduce: one gradient sum per update; one process prints no such line.
+        Assert.Single(Lines(two.Stdout, "allreduce (rank 0): 20 gradient sums of "));
+        Assert.DoesNotContain("allreduce", one.Stdout);
 
         var a = ModelFile.Read(Path.Combine(single, RunDirectory.LastFile));
         var b = ModelFile.Read(Path.Combine(parallel, RunDirectory.LastFile));
