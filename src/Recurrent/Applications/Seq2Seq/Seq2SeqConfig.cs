@@ -1,4 +1,5 @@
 // Seq2SeqConfig: the architecture of an encoder–decoder model and how its sources are presented.
+using System.Text.Json.Serialization;
 using Recurrent.Layers;
 
 namespace Recurrent.Seq2Seq;
@@ -22,6 +23,12 @@ public sealed record Seq2SeqConfig
     public bool ReverseSource { get; init; }
     /// <summary>Longest output decoding produces, end token excluded.</summary>
     public int MaxTargetLength { get; init; }
+    /// <summary>
+    /// The decoder's attention over the encoder's outputs (None: the encoder's final state only). Not written when
+    /// None, so files of models without attention are as before, and files without the entry read as None.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public AttentionKind Attention { get; init; }
 
     /// <summary>Throws ArgumentException naming the first impossible setting.</summary>
     public void Validate()
@@ -34,5 +41,6 @@ public sealed record Seq2SeqConfig
         Positive(Layers, nameof(Layers));
         Positive(SourceLength, nameof(SourceLength));
         Positive(MaxTargetLength, nameof(MaxTargetLength));
+        if (!Enum.IsDefined(Attention)) throw new ArgumentException($"Attention {Attention} is not a known kind.", nameof(Attention));
     }
 }

@@ -5,6 +5,9 @@
 // Parameters (one flat store): encoder.embedding.weight, encoder.rnn.*, decoder.embedding.weight,
 // decoder.rnn.*, decoder.head.weight, decoder.head.bias. The fit loop trains it as an ITrainableModel (its batch
 // source is Seq2SeqBatches); it has no dropout, so its DropoutRng is never drawn from.
+// With Config.Attention the decoder also attends over the encoder's outputs (S,B,H), masked where the source is
+// left padding, with input feeding (SequenceDecoder); its parameters add decoder.attention.*, and backward adds
+// the attention's gradient of those outputs to the encoder's.
 using System.Numerics;
 using Recurrent.Layers;
 using Recurrent.Models;
@@ -17,6 +20,7 @@ namespace Recurrent.Seq2Seq;
 public sealed class Seq2SeqModel<T> : ITrainableModel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private T[] _h0 = [], _c0 = [];  // (L,B,H) the decoder's initial state: a copy of the encoder's final state
+    private bool[] _mask = [];       // (S,B) attention only: true at the source's real characters, false at its left padding
 
     /// <summary>Builds the model and initialises its parameters from <paramref name="seed"/>.</summary>
     public Seq2SeqModel(Seq2SeqConfig config, ulong seed)
@@ -26,7 +30,8 @@ public sealed class Seq2SeqModel<T> : ITrainableModel<T> where T : unmanaged, IF
         Config = config;
         Parameters = new ParameterStore<T>();
         Encoder = new SequenceEncoder<T>(Parameters, "encoder.", config.Vocabulary, config.EmbeddingSize, config.Cell, config.HiddenSize, config.Layers);
-        Decoder = new SequenceDecoder<T>(Parameters, "decoder.", config.Vocabulary, config.EmbeddingSize, config.Cell, config.HiddenSize, config.Layers);
+        Decoder = new SequenceDecoder<T>(Parameters, "decoder.", config.Vocabulary, config.EmbeddingSize, config.Cell, config.HiddenSize, config.Layers,
+            config.Attention, config.HiddenSize);
         Parameters.Seal();
         var rng = new Rng(seed);
         Encoder.Initialize(rng);
@@ -63,6 +68,12 @@ public sealed class Seq2SeqModel<T> : ITrainableModel<T> where T : unmanaged, IF
         Encoder.FinalH.CopyTo(_h0);
         if (Config.Cell.HasCellState()) Encoder.FinalC.CopyTo(_c0);
         _batch = batch;
+        if (Decoder.Attention is not null)
+        {
+            if (_mask.Length < source.Length) _mask = new bool[source.Length];
+            for (int i = 0; i < source.Length; i++) _mask[i] = source[i] != Seq2SeqVocabulary.Pad;
+            Decoder.SetMemory(Encoder.Output, _mask.AsSpan(0, source.Length), sourceSteps, batch);
+        }
     }
 
     /// <summary>Teacher-forced forward: encodes <paramref name="source"/> (T_s,B) and decodes <paramref name="decoderInput"/> (T_d,B). Returns logits (T_d,B,V).</summary>
@@ -90,6 +101,6 @@ public sealed class Seq2SeqModel<T> : ITrainableModel<T> where T : unmanaged, IF
     public void Backward(ReadOnlySpan<T> dLogits)
     {
         Decoder.Backward(dLogits);
-        Encoder.Backward(Decoder.InitialHGradient, Decoder.InitialCGradient);
+        Encoder.Backward(Decoder.InitialHGradient, Decoder.InitialCGradient, Decoder.MemoryGradient);
     }
 }

@@ -146,6 +146,13 @@ public sealed class Attention<T> where T : unmanaged, IFloatingPointIeee754<T>
         EnsureSteps(steps);
     }
 
+    /// <summary>Makes room for <paramref name="steps"/> decoder steps over the current memory (kept buffers only grow).</summary>
+    public void Reserve(int steps)
+    {
+        if (steps <= 0) throw new ArgumentException($"steps must be positive, got {steps}.", nameof(steps));
+        EnsureSteps(steps);
+    }
+
     private void EnsureSteps(int steps)
     {
         int b = _batch, h = HiddenSize, s = _sourceSteps, a = AttentionSize, e = MemorySize;
