@@ -135,7 +135,7 @@ internal static partial class TrainCommand
         Console.WriteLine($"run directory: {run.RunDirectory.Path}");
     }
 
-    private static Recurrent.Layers.AttentionKind ParseAttention(string value) => value.ToLowerInvariant() switch
+    internal static Recurrent.Layers.AttentionKind ParseAttention(string value) => value.ToLowerInvariant() switch
     {
         "none" => Recurrent.Layers.AttentionKind.None,
         "bahdanau" => Recurrent.Layers.AttentionKind.Bahdanau,
@@ -144,7 +144,7 @@ internal static partial class TrainCommand
         _ => throw new UserFacingException($"--attention must be bahdanau, luong, luong-dot or none, got '{value}'."),
     };
 
-    private static string AttentionName(Recurrent.Layers.AttentionKind kind) => kind switch
+    internal static string AttentionName(Recurrent.Layers.AttentionKind kind) => kind switch
     {
         Recurrent.Layers.AttentionKind.Bahdanau => "Bahdanau (additive) attention",
         Recurrent.Layers.AttentionKind.Luong => "Luong (general) attention",

@@ -26,6 +26,7 @@ internal static class AttentionMapPlot
             Enumerable.Range(0, cols).Select(c => (double)c).ToArray(), map.Source.Select(Visible).ToArray());
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             Enumerable.Range(0, rows).Select(r => (double)(rows - 1 - r)).ToArray(), map.Output.Select(Visible).ToArray());
+        plot.Axes.Margins(0, 0);
         plot.Title(title);
         plot.XLabel("source position (as the encoder read it)");
         plot.YLabel("output step");
