@@ -29,6 +29,12 @@ public sealed record Seq2SeqConfig
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public AttentionKind Attention { get; init; }
+    /// <summary>
+    /// A bidirectional encoder: its outputs are 2H wide (what attention reads), and the decoder starts from the sum of
+    /// the two directions' final states, layer by layer. Not written when false.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool BidirectionalEncoder { get; init; }
 
     /// <summary>Throws ArgumentException naming the first impossible setting.</summary>
     public void Validate()
@@ -42,5 +48,7 @@ public sealed record Seq2SeqConfig
         Positive(SourceLength, nameof(SourceLength));
         Positive(MaxTargetLength, nameof(MaxTargetLength));
         if (!Enum.IsDefined(Attention)) throw new ArgumentException($"Attention {Attention} is not a known kind.", nameof(Attention));
+        if (BidirectionalEncoder && Attention == AttentionKind.LuongDot)
+            throw new ArgumentException("Luong dot attention needs encoder outputs as wide as the decoder state, but a bidirectional encoder's are 2H; use Luong (general) or Bahdanau attention.", nameof(Attention));
     }
 }

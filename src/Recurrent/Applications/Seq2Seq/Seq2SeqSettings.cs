@@ -20,6 +20,9 @@ public sealed record Seq2SeqSettings
     /// <summary>The decoder's attention over the encoder's outputs (None: none; not written then, so older specs read unchanged).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public AttentionKind Attention { get; init; }
+    /// <summary>A bidirectional encoder (Seq2SeqConfig.BidirectionalEncoder); not written when false.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool BidirectionalEncoder { get; init; }
 
     /// <summary>Throws ArgumentException (ParamName = the property) naming the first impossible setting.</summary>
     public void Validate()
@@ -29,5 +32,7 @@ public sealed record Seq2SeqSettings
         Positive(Layers, nameof(Layers));
         Positive(EmbeddingSize, nameof(EmbeddingSize));
         if (!Enum.IsDefined(Attention)) throw new ArgumentException($"Attention {Attention} is not a known kind.", nameof(Attention));
+        if (BidirectionalEncoder && Attention == AttentionKind.LuongDot)
+            throw new ArgumentException("Luong dot attention needs encoder outputs as wide as the decoder state, but a bidirectional encoder's are 2H; use Luong (general) or Bahdanau attention.", nameof(Attention));
     }
 }

@@ -21,25 +21,27 @@ public sealed class SequenceEncoder<T> where T : unmanaged, IFloatingPointIeee75
     private int[] _ids = [];  // (T,B)
     private int _steps, _batch;
 
-    /// <summary>Registers <c>{prefix}embedding.weight</c> and <c>{prefix}rnn.*</c> in <paramref name="store"/>.</summary>
-    public SequenceEncoder(ParameterStore<T> store, string prefix, int vocabulary, int embeddingSize, CellKind cell, int hiddenSize, int layers)
+    /// <summary>Registers <c>{prefix}embedding.weight</c> and <c>{prefix}rnn.*</c> (with <c>_reverse</c> tensors when
+    /// <paramref name="bidirectional"/>) in <paramref name="store"/>.</summary>
+    public SequenceEncoder(ParameterStore<T> store, string prefix, int vocabulary, int embeddingSize, CellKind cell, int hiddenSize, int layers,
+        bool bidirectional = false)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         _embedding = new Embedding<T>(store, prefix + "embedding.", vocabulary, embeddingSize);
-        Stack = new RecurrentStack<T>(store, prefix + "rnn.", cell, embeddingSize, hiddenSize, layers);
+        Stack = new RecurrentStack<T>(store, prefix + "rnn.", cell, embeddingSize, hiddenSize, layers, bidirectional);
     }
 
     /// <summary>The recurrent layers.</summary>
     public RecurrentStack<T> Stack { get; }
 
-    /// <summary>Final hidden state of the last forward, (L,B,H).</summary>
+    /// <summary>Final hidden state of the last forward, (L·D,B,H) with D = 2 directions when bidirectional.</summary>
     public ReadOnlySpan<T> FinalH => Stack.FinalH;
 
-    /// <summary>Final LSTM cell state of the last forward, (L,B,H); empty for other cells.</summary>
+    /// <summary>Final LSTM cell state of the last forward, (L·D,B,H); empty for other cells.</summary>
     public ReadOnlySpan<T> FinalC => Stack.FinalC;
 
-    /// <summary>Top-layer outputs of the last forward, (T,B,H): what an attending decoder attends over.</summary>
+    /// <summary>Top-layer outputs of the last forward, (T,B,D·H): what an attending decoder attends over.</summary>
     public ReadOnlySpan<T> Output => Stack.Output;
 
     /// <summary>Runs the encoder over source ids (T,B) from a zero state.</summary>

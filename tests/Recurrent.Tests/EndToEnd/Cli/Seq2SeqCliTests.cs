@@ -83,9 +83,9 @@ public sealed class Seq2SeqCliTests : IDisposable
         File.WriteAllLines(input, ["abcd", "dcb"]);
         string run = Path.Combine(_dir, "ra");
         var r = CliRunner.Run("train", "--task", "seq2seq", "--data", train, "--hidden", "16", "--embedding", "8", "--steps", "20",
-            "--attention", "bahdanau", "--run-dir", run);
+            "--attention", "bahdanau", "--bidirectional", "--run-dir", run);
         Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
-        Assert.Contains("Bahdanau (additive) attention", r.Stdout);
+        Assert.Contains("16x1 (bidirectional encoder), embedding 8, Bahdanau (additive) attention", r.Stdout);
         string png = Path.Combine(_dir, "map.png");
         r = CliRunner.Run("predict", run, "--input", input, "--beam", "2", "--attention-map", png);
         Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
@@ -94,7 +94,10 @@ public sealed class Seq2SeqCliTests : IDisposable
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(png)[..4]);
         r = CliRunner.Run("export", run, "--format", "onnx", "--out", Path.Combine(_dir, "m.onnx"));
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("cannot write seq2seq models with attention yet", r.Stderr);
+        Assert.Contains("cannot write seq2seq models with a bidirectional encoder yet", r.Stderr);
+        r = CliRunner.Run("train", "--task", "seq2seq", "--data", train, "--attention", "luong-dot", "--bidirectional", "--run-dir", Path.Combine(_dir, "x"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("a bidirectional encoder's are 2H", r.Stderr);
         r = CliRunner.Run("train", "--task", "seq2seq", "--data", train, "--attention", "luong-general", "--run-dir", Path.Combine(_dir, "x"));
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--attention must be bahdanau, luong, luong-dot or none, got 'luong-general'", r.Stderr);

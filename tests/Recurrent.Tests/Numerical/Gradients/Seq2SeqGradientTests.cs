@@ -54,16 +54,20 @@ public sealed class Seq2SeqGradientTests(ITestOutputHelper log)
     [InlineData(CellKind.Gru, 1, AttentionKind.Bahdanau)]
     [InlineData(CellKind.Lstm, 1, AttentionKind.LuongDot)]
     [InlineData(CellKind.RnnTanh, 2, AttentionKind.LuongDot)]
-    public void AttendingModelMatchesFiniteDifferences(CellKind cell, int layers, AttentionKind attention)
+    // A bidirectional encoder: 2H-wide outputs for the attention, the decoder started from the sum of both directions.
+    [InlineData(CellKind.Lstm, 2, AttentionKind.Luong, true)]
+    [InlineData(CellKind.Gru, 1, AttentionKind.Bahdanau, true)]
+    [InlineData(CellKind.Lstm, 1, AttentionKind.None, true)]
+    public void AttendingModelMatchesFiniteDifferences(CellKind cell, int layers, AttentionKind attention, bool bidirectional = false)
     {
         const int V = 7, Ts = 4, Td = 3, B = 2;
         var config = new Seq2SeqConfig
         {
             Vocabulary = V, EmbeddingSize = 3, Cell = cell, HiddenSize = 5, Layers = layers, SourceLength = Ts, MaxTargetLength = 4,
-            Attention = attention,
+            Attention = attention, BidirectionalEncoder = bidirectional,
         };
         var model = new Seq2SeqModel<double>(config, 3);
-        var rng = new Rng(650 + (ulong)cell + 10 * (ulong)attention);
+        var rng = new Rng(650 + (ulong)cell + 10 * (ulong)attention + (bidirectional ? 100UL : 0));
         RandomizeAll(model.Parameters, rng);
         int[] source = Tokens(rng, Ts * B, V);
         for (int i = 0; i < source.Length; i++) if (source[i] == Seq2SeqVocabulary.Pad) source[i] = 3;
@@ -81,8 +85,12 @@ public sealed class Seq2SeqGradientTests(ITestOutputHelper log)
         model.Parameters.ZeroGradients();
         model.Backward(d);
         var checkTargets = GradientTarget.Parameters(model.Parameters);
-        Assert.Contains(checkTargets, t => t.Name == "decoder.attention.out.weight");
-        Assert.Equal(0.0, model.Decoder.Attention!.Weights(0)[1 * Ts + 0]);
+        if (bidirectional) Assert.Contains(checkTargets, t => t.Name == "encoder.rnn.weight_hh_l0_reverse");
+        if (attention != AttentionKind.None)
+        {
+            Assert.Contains(checkTargets, t => t.Name == "decoder.attention.out.weight");
+            Assert.Equal(0.0, model.Decoder.Attention!.Weights(0)[1 * Ts + 0]);
+        }
         new GradientChecker(log).CheckAll(Loss, checkTargets);
     }
 

@@ -84,12 +84,35 @@ public sealed class AttentionModelTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public void ABidirectionalEncoderIsKeptByTheFileRefusedByExportAndRefusedWithDotAttention()
+    {
+        using var dir = new TempDirectory();
+        var pairs = Reversals(7, 40, 1, 6);
+        var (model, vocabulary) = Seq2SeqTraining.CreateModel(pairs, [], new Seq2SeqTrainingOptions
+        {
+            Model = new Seq2SeqSettings { HiddenSize = 8, EmbeddingSize = 4, Attention = AttentionKind.Bahdanau, BidirectionalEncoder = true },
+        });
+        Assert.Equal([16], model.Parameters["decoder.attention.key.weight"].Shape[1..]);
+        string path = Path.Combine(dir.Path, "m.safetensors");
+        Seq2SeqFile.Save(path, model, vocabulary);
+        var loaded = Seq2SeqFile.Load(path);
+        Assert.True(loaded.Model.Config.BidirectionalEncoder);
+        string[] sources = pairs.Select(p => p.Source).ToArray();
+        Assert.Equal(Seq2SeqPredictor.Predict(model, vocabulary, sources, beam: 2), Seq2SeqPredictor.Predict(loaded.Model, loaded.Vocabulary, sources, beam: 2));
+        var e = Assert.Throws<NotSupportedException>((Action)(() => Seq2SeqExport.WritePyTorch(model, vocabulary, Path.Combine(dir.Path, "pt"))));
+        Assert.Contains("bidirectional encoder", e.Message);
+        var dot = Assert.Throws<ArgumentException>(() => new Seq2SeqSettings { Attention = AttentionKind.LuongDot, BidirectionalEncoder = true }.Validate());
+        Assert.Contains("bidirectional encoder's are 2H", dot.Message);
+    }
+
+    [Fact]
     public void AModelWithoutAttentionWritesNoAttentionEntry()
     {
         var pairs = Reversals(6, 20, 1, 4);
         var (model, vocabulary) = Seq2SeqTraining.CreateModel(pairs, [], new Seq2SeqTrainingOptions { Model = new Seq2SeqSettings { HiddenSize = 8 } });
         string task = Seq2SeqFile.Describe(model, vocabulary).Metadata["task"];
         Assert.DoesNotContain("ttention", task);
+        Assert.DoesNotContain("Bidirectional", task);
         Assert.DoesNotContain(model.Parameters.Parameters, p => p.Name.Contains("attention", StringComparison.Ordinal));
         Assert.Throws<ArgumentException>(() => AttentionMap.Compute(model, vocabulary, "ab"));
         var spec = new Seq2SeqRunSpec { Training = new Seq2SeqTrainingOptions(), Data = new Recurrent.Supervised.SupervisedDataSpec { Path = "x" } };
