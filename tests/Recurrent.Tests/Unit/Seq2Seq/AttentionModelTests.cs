@@ -105,6 +105,32 @@ public sealed class AttentionModelTests(ITestOutputHelper log)
         Assert.Contains("bidirectional encoder's are 2H", dot.Message);
     }
 
+    [Theory]
+    [InlineData(AttentionKind.Bahdanau, false)]
+    [InlineData(AttentionKind.Luong, true)]
+    [InlineData(AttentionKind.LuongDot, false)]
+    public void ATrainingForwardAndBackwardAllocatesNothingAfterWarmUp(AttentionKind attention, bool bidirectional)
+    {
+        var config = new Seq2SeqConfig
+        {
+            Vocabulary = 9, EmbeddingSize = 4, HiddenSize = 8, Layers = 2, SourceLength = 6, MaxTargetLength = 7,
+            Attention = attention, BidirectionalEncoder = bidirectional,
+        };
+        var model = new Seq2SeqModel<float>(config, 1);
+        var rng = new Rng(9);
+        int[] source = Enumerable.Range(0, 6 * 4).Select(i => i < 4 ? Seq2SeqVocabulary.Pad : 3 + rng.NextInt(6)).ToArray();
+        int[] input = Enumerable.Range(0, 5 * 4).Select(_ => 3 + rng.NextInt(6)).ToArray();
+        var dLogits = new float[5 * 4 * 9];
+        for (int i = 0; i < dLogits.Length; i++) dLogits[i] = (float)rng.Uniform(-1, 1);
+        void Step()
+        {
+            model.Forward(source, 6, input, 5, 4, training: true);
+            model.Backward(dLogits);
+        }
+        Step();
+        Assert.Equal(0, Allocations.MinimumBytes(Step));
+    }
+
     [Fact]
     public void AModelWithoutAttentionWritesNoAttentionEntry()
     {
