@@ -26,10 +26,11 @@ internal static class AdditionDemoCommand
         var evalEvery = new Option<int>("--eval-every") { Description = "Evaluate every N updates (0 = every epoch).", DefaultValueFactory = _ => defaults.EvaluateEvery };
         var time = new Option<double>("--time") { Description = "Wall-clock budget in seconds (0 = none).", DefaultValueFactory = _ => 0 };
         var seed = new Option<ulong>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => defaults.Seed };
+        var attention = new Option<string?>("--attention") { HelpName = "bahdanau|luong|luong-dot|none", Description = "The decoder attends over the encoder's outputs (default none, as Keras' example)." };
         var cmd = new Command("addition",
             "Keras addition_rnn: learn \"123+45\" → \"168\" (operands up to 3 digits, 50,000 questions, reversed input) with an encoder–decoder until 99% per-character validation accuracy.")
         {
-            cell, hidden, digits, examples, epochs, batch, lr, lrDecay, evalEvery, time, seed,
+            cell, hidden, digits, examples, epochs, batch, lr, lrDecay, evalEvery, time, seed, attention,
         };
         cmd.SetAction(parse =>
         {
@@ -49,10 +50,11 @@ internal static class AdditionDemoCommand
             {
                 Cell = CommonOptions.ParseCell(parse.GetValue(cell)!), HiddenSize = h, Digits = d, Examples = n, Epochs = e, BatchSize = b,
                 LearningRate = rate, LearningRateDecay = decay, EvaluateEvery = parse.GetValue(evalEvery), TimeBudgetSeconds = budget, Seed = parse.GetValue(seed),
+                Attention = parse.GetValue(attention) is string a ? TrainCommand.ParseAttention(a) : defaults.Attention,
             };
             int validation = (int)Math.Round(n * options.ValidationFraction);
             Console.WriteLine($"addition: {n:N0} questions a+b (operands of 1..{options.Digits} digits), {n - validation:N0} train / {validation:N0} validation; " +
-                              $"source reversed; {options.Cell} encoder–decoder H={h}, embedding {options.EmbeddingSize}; Adam lr {rate}{(decay < 1 ? $" × {decay} per epoch" : "")}, batch {b}, seed {options.Seed}");
+                              $"source reversed; {options.Cell} encoder–decoder H={h}, embedding {options.EmbeddingSize}{(options.Attention == Layers.AttentionKind.None ? "" : $", {TrainCommand.AttentionName(options.Attention)}")}; Adam lr {rate}{(decay < 1 ? $" × {decay} per epoch" : "")}, batch {b}, seed {options.Seed}");
             Console.WriteLine($"criterion: {AdditionDemo.Criterion}");
             long possible = (long)Math.Pow(10, d) * ((long)Math.Pow(10, d) + 1) / 4;
             if (n > possible) throw new UserFacingException($"--examples must be at most {possible:N0} for {d}-digit operands, got {n:N0}.");

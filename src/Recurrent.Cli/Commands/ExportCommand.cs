@@ -110,6 +110,12 @@ internal static class ExportCommand
 
     private static void ExportSeq2Seq(Seq2SeqFileContent loaded, string outPath, bool onnx)
     {
+        if (loaded.Model.Config.BidirectionalEncoder)
+            throw new UserFacingException("rnn export cannot write seq2seq models with a bidirectional encoder yet: the exported encoder is one direction. " +
+                "Nothing was written; use the model with rnn predict or rnn eval.");
+        if (loaded.Model.Config.Attention != Layers.AttentionKind.None)
+            throw new UserFacingException($"rnn export cannot write seq2seq models with attention yet ({loaded.Model.Config.Attention}): " +
+                "the exported decoder reads only tokens and a state, not the encoder's outputs. Nothing was written; use the model with rnn predict or rnn eval.");
         bool lstm = loaded.Model.Config.Cell == Layers.CellKind.Lstm;
         string states = OnnxExport.FinalH + (lstm ? ", " + OnnxExport.FinalC : "");
         if (onnx)

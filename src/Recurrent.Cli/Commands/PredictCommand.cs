@@ -34,7 +34,8 @@ internal static class PredictCommand
         public readonly Option<string?> Plot = new("--plot") { HelpName = "FILE.png", Description = "forecast: draw the prediction against the series as a PNG." };
         public readonly Option<int?> Beam = new("--beam") { HelpName = "K", Description = "seq2seq: beam-search width (default 1 = greedy)." };
 
-        public IEnumerable<Option> Options => [Input, Output, Batch, Steps, From, Plot, Beam];
+        public readonly Option<string?> AttentionMap = new("--attention-map") { HelpName = "FILE.png", Description = "seq2seq with attention: draw the attention weights of the first decoded line (output steps × source positions) as a PNG." };
+        public IEnumerable<Option> Options => [Input, Output, Batch, Steps, From, Plot, Beam, AttentionMap];
     }
 
     public static Command Create()
@@ -52,7 +53,7 @@ internal static class PredictCommand
                 ?? throw new UserFacingException($"'{path}' is a language model; rnn predict needs a model from `rnn train --task classify|tag|forecast|seq2seq` (use rnn sample for language models).");
             if (task == ForecastFile.Task) return PredictForecast.Execute(parse, f, path);
             if (task == Seq2SeqFile.Task) return PredictSeq2Seq.Execute(parse, f, path);
-            Reject(parse, task, f.Steps, f.From, f.Plot, f.Beam);
+            Reject(parse, task, f.Steps, f.From, f.Plot, f.Beam, f.AttentionMap);
             string inputPath = Path.GetFullPath(parse.GetValue(f.Input)!);
             var text = new StringBuilder();
             switch (task)

@@ -21,7 +21,7 @@ internal static class PredictForecast
 {
     public static int Execute(ParseResult parse, PredictCommand.Flags f, string modelPath)
     {
-        PredictCommand.Reject(parse, "forecast", f.Beam);
+        PredictCommand.Reject(parse, "forecast", f.Beam, f.AttentionMap);
         Forecaster forecaster = ForecastFile.Load(modelPath);
         var spec = forecaster.Spec;
         int steps = parse.GetValue(f.Steps) ?? throw new UserFacingException("--steps N is needed: how many steps to predict.");

@@ -3,7 +3,8 @@
 // writes one source<TAB>prediction line per input line, so the output lines up with the input. A blank line gives
 // an empty output line. A line the model cannot read (a character outside its vocabulary, a source longer than it
 // takes) gives an empty output line too and one `rnn:` line on stderr naming the file, the line and the reason;
-// every other line is still decoded and written, and the exit code is then 2.
+// every other line is still decoded and written, and the exit code is then 2. With --attention-map FILE.png (models
+// with attention) the first decoded line's attention weights are drawn (Reporting/AttentionMapPlot).
 using System.CommandLine;
 using System.Text;
 using Recurrent.Seq2Seq;
@@ -19,6 +20,9 @@ internal static class PredictSeq2Seq
         int beam = parse.GetValue(f.Beam) ?? 1;
         if (beam <= 0) throw new UserFacingException($"--beam must be positive, got {beam}.");
         var loaded = Seq2SeqFile.Load(modelPath);
+        string? mapPath = parse.GetValue(f.AttentionMap);
+        if (mapPath is not null && loaded.Model.Decoder.Attention is null)
+            throw new UserFacingException($"--attention-map needs a model trained with --attention; '{modelPath}' has none.");
         string input = Path.GetFullPath(parse.GetValue(f.Input)!);
         if (!File.Exists(input)) throw new UserFacingException($"the input file '{input}' does not exist.");
         string[] lines = File.ReadAllLines(input);
@@ -59,6 +63,13 @@ internal static class PredictSeq2Seq
                 (errors.Count > 0 ? $"; {errors.Count} could not be read (empty lines in their place)" : ""));
         }
         else Console.Write(text);
+        if (mapPath is not null && readable.Count > 0)
+        {
+            string first = sources[readable[0]]!;
+            var map = AttentionMap.Compute(loaded.Model, loaded.Vocabulary, first);
+            Reporting.AttentionMapPlot.Write(mapPath, map, $"Attention of line {readable[0] + 1}");
+            Console.Error.WriteLine($"attention map of line {readable[0] + 1} ({map.Output.Length} output steps × {map.Source.Length} source positions): {Path.GetFullPath(mapPath)}");
+        }
         foreach (string error in errors) Console.Error.WriteLine($"rnn: {error}");
         if (errors.Count == 0) return 0;
         Console.Error.WriteLine($"rnn: {errors.Count} of {readable.Count + errors.Count} lines of '{input}' could not be decoded (above); fix or remove them and rerun.");

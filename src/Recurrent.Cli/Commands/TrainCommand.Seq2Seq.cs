@@ -17,8 +17,8 @@ internal static partial class TrainCommand
 {
     private static Option[] Seq2SeqFlags(Flags o, TaskFlags t) =>
     [
-        o.Task, o.Data, o.Val, o.ValFraction, o.Encoding, o.Model, o.Layers, o.Hidden, o.Embedding, o.Batch, o.RunDir, o.Resume, o.InitFrom, o.Seed, o.Quiet,
-        t.ReverseSource, t.MaxOutput, .. OptimizationFlags(o), .. FitFlags(o), .. UiFlags(o),
+        o.Task, o.Data, o.Val, o.ValFraction, o.Encoding, o.Model, o.Layers, o.Hidden, o.Embedding, o.Bidirectional, o.Batch, o.RunDir, o.Resume, o.InitFrom, o.Seed, o.Quiet,
+        t.ReverseSource, t.Attention, t.MaxOutput, .. OptimizationFlags(o), .. FitFlags(o), .. UiFlags(o),
     ];
 
     private static int ExecuteSeq2Seq(ParseResult parse, Flags o, TaskFlags t, CancellationToken cancellation, LrFindCommand.Sweep? sweep)
@@ -41,7 +41,7 @@ internal static partial class TrainCommand
 
         string? initFrom = parse.GetValue(o.InitFrom) is string i ? CommonOptions.ResolveModelPath(i) : null;
         if (initFrom is not null)
-            foreach (var fixedByModel in new Option[] { o.Model, o.Layers, o.Hidden, o.Embedding, t.ReverseSource, t.MaxOutput })
+            foreach (var fixedByModel in new Option[] { o.Model, o.Layers, o.Hidden, o.Embedding, o.Bidirectional, t.ReverseSource, t.Attention, t.MaxOutput })
                 if (CommonOptions.Given(parse, fixedByModel))
                     throw new UserFacingException($"{fixedByModel.Name} cannot be used with --init-from: the architecture and vocabulary come from '{initFrom}'.");
         var x = new Seq2SeqTrainingOptions();
@@ -53,6 +53,8 @@ internal static partial class TrainCommand
                 HiddenSize = parse.GetValue(o.Hidden) ?? x.Model.HiddenSize,
                 Layers = parse.GetValue(o.Layers) ?? x.Model.Layers,
                 EmbeddingSize = parse.GetValue(o.Embedding) ?? x.Model.EmbeddingSize,
+                Attention = parse.GetValue(t.Attention) is string attention ? ParseAttention(attention) : x.Model.Attention,
+                BidirectionalEncoder = parse.GetValue(o.Bidirectional),
             },
             BatchSize = parse.GetValue(o.Batch) ?? x.BatchSize,
             Optimization = ReadOptimization(parse, o, x.Optimization),
@@ -120,7 +122,7 @@ internal static partial class TrainCommand
         var c = run.Model.Config;
         Console.WriteLine($"seq2seq: {s.Data.Path}{(s.Data.Validation is string v ? $" (validation {v})" : "")}; {run.TrainCount} training and " +
                           $"{run.ValidationCount} validation pairs{(c.ReverseSource ? "; sources reversed" : "")}");
-        Console.WriteLine($"model: {c.Cell} encoder–decoder {c.HiddenSize}x{c.Layers}, embedding {c.EmbeddingSize}; {run.Vocabulary.Size} tokens, " +
+        Console.WriteLine($"model: {c.Cell} encoder–decoder {c.HiddenSize}x{c.Layers}{(c.BidirectionalEncoder ? " (bidirectional encoder)" : "")}, embedding {c.EmbeddingSize}, {AttentionName(c.Attention)}; {run.Vocabulary.Size} tokens, " +
                           $"sources of {c.SourceLength}, outputs up to {c.MaxTargetLength}; {run.Model.Parameters.Count:N0} parameters");
         var opt = s.Training.Optimization;
         var fit = run.Loop.Options;
@@ -133,6 +135,23 @@ internal static partial class TrainCommand
             $"{(fit.Patience is int p ? $" or {p} evaluations without a better per-token accuracy" : "")}; seed {s.Training.Seed}");
         Console.WriteLine($"run directory: {run.RunDirectory.Path}");
     }
+
+    internal static Recurrent.Layers.AttentionKind ParseAttention(string value) => value.ToLowerInvariant() switch
+    {
+        "none" => Recurrent.Layers.AttentionKind.None,
+        "bahdanau" => Recurrent.Layers.AttentionKind.Bahdanau,
+        "luong" => Recurrent.Layers.AttentionKind.Luong,
+        "luong-dot" => Recurrent.Layers.AttentionKind.LuongDot,
+        _ => throw new UserFacingException($"--attention must be bahdanau, luong, luong-dot or none, got '{value}'."),
+    };
+
+    internal static string AttentionName(Recurrent.Layers.AttentionKind kind) => kind switch
+    {
+        Recurrent.Layers.AttentionKind.Bahdanau => "Bahdanau (additive) attention",
+        Recurrent.Layers.AttentionKind.Luong => "Luong (general) attention",
+        Recurrent.Layers.AttentionKind.LuongDot => "Luong (dot) attention",
+        _ => "no attention",
+    };
 
     private static string? OneFile(string[]? paths, string flag) => paths switch
     {

@@ -26,10 +26,11 @@ internal static partial class TrainCommand
         public readonly Option<string?> TimeColumn = new("--time-column") { HelpName = "COL", Description = "forecast: a date/time column whose calendar (month, weekday, hour, as its spacing shows) is added to the inputs." };
         public readonly Option<string?> SeriesColumn = new("--series-column") { HelpName = "COL", Description = "forecast: long format, one model for many series: the column naming each row's series." };
         public readonly Option<bool> ReverseSource = new("--reverse-source") { Description = "seq2seq: feed every source reversed (Sutskever et al. 2014)." };
+        public readonly Option<string?> Attention = new("--attention") { HelpName = "bahdanau|luong|luong-dot|none", Description = "seq2seq: the decoder attends over the encoder's outputs with this score (Bahdanau additive, Luong general or dot), with input feeding and padding masked (default none)." };
         public readonly Option<int?> MaxOutput = new("--max-output") { Description = "seq2seq: longest decoded output (default: longest target + 25%)." };
         public readonly Option<int?> FeaturesPerStep = new("--features-per-step") { HelpName = "F", Description = "classify, .csv data: numbers per time step (channels); each line is the label, then T·F numbers step by step (default 1: one number per step)." };
 
-        public IEnumerable<Option> All => [Window, Horizon, Inputs, Targets, Normalize, Difference, SeasonDiff, Season, Quantiles, Known, TimeColumn, SeriesColumn, ReverseSource, MaxOutput, FeaturesPerStep];
+        public IEnumerable<Option> All => [Window, Horizon, Inputs, Targets, Normalize, Difference, SeasonDiff, Season, Quantiles, Known, TimeColumn, SeriesColumn, ReverseSource, Attention, MaxOutput, FeaturesPerStep];
 
         /// <summary>The flags that shape a forecaster's data and output (fixed by --init-from and on --resume).</summary>
         public IEnumerable<Option> ForecastShape => [Window, Horizon, Inputs, Targets, Normalize, Difference, SeasonDiff, Season, Quantiles, Known, TimeColumn, SeriesColumn];

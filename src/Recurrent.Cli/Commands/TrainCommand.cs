@@ -37,7 +37,7 @@ internal static partial class TrainCommand
     internal sealed class Flags
     {
         public readonly Option<string?> Task = new("--task") { HelpName = "TASK", Description = "lm (default: a language model), classify (label<TAB>text TSV or label,values CSV), tag (CoNLL token/tag lines), forecast (CSV time series) or seq2seq (source<TAB>target TSV)." };
-        public readonly Option<bool> Bidirectional = new("--bidirectional") { Description = "Bidirectional recurrent layers (--task classify and tag)." };
+        public readonly Option<bool> Bidirectional = new("--bidirectional") { Description = "Bidirectional recurrent layers (--task classify and tag; seq2seq: the encoder)." };
         public readonly Option<string[]> Data = new("--data") { HelpName = "PATH", Description = "Training text: files, directories or globs (default: the built-in corpus of this project's sources).", AllowMultipleArgumentsPerToken = true };
         public readonly Option<string?> Encoding = new("--encoding") { HelpName = "NAME", Description = "Text encoding of the files (default utf-8; e.g. gbk, shift_jis, windows-1252, utf-16)." };
         public readonly Option<string?> Tokenizer = new("--tokenizer") { HelpName = "KIND", Description = "char (default), byte, word, bpe or jieba (Chinese words)." };

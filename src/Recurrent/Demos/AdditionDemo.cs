@@ -32,6 +32,8 @@ public sealed record AdditionOptions
     public int HiddenSize { get; init; } = 128;
     /// <summary>Embedding size.</summary>
     public int EmbeddingSize { get; init; } = 16;
+    /// <summary>The decoder's attention over the encoder's outputs (Keras' example has none).</summary>
+    public AttentionKind Attention { get; init; }
     /// <summary>Pairs per update.</summary>
     public int BatchSize { get; init; } = 128;
     /// <summary>Adam learning rate.</summary>
@@ -105,7 +107,10 @@ public static class AdditionDemo
         ArgumentNullException.ThrowIfNull(options);
         return new Seq2SeqTrainingOptions
         {
-            Model = new Seq2SeqSettings { Cell = options.Cell, HiddenSize = options.HiddenSize, Layers = 1, EmbeddingSize = options.EmbeddingSize },
+            Model = new Seq2SeqSettings
+            {
+                Cell = options.Cell, HiddenSize = options.HiddenSize, Layers = 1, EmbeddingSize = options.EmbeddingSize, Attention = options.Attention,
+            },
             BatchSize = options.BatchSize,
             Optimization = new OptimizationOptions
             {

@@ -39,6 +39,21 @@ public static class Seq2SeqExport
         return (stem + ".encoder.onnx", stem + ".decoder.onnx", TaskSidecar.PathBeside(onnxPath));
     }
 
+    /// <summary>
+    /// The exported halves are the plain encoder and decoder graphs (one encoder direction; a decoder step reads tokens and
+    /// a state only); a bidirectional encoder, or a decoder that attends over the encoder's outputs with input feeding,
+    /// has no such graph yet, so those models are refused.
+    /// </summary>
+    private static void RefuseUnexportable(Seq2SeqModel<float> model, string format)
+    {
+        if (model.Config.BidirectionalEncoder)
+            throw new NotSupportedException($"{format} export of seq2seq models with a bidirectional encoder is not supported yet: the exported " +
+                "encoder is one direction. Use the model with rnn predict / rnn eval.");
+        if (model.Config.Attention != Layers.AttentionKind.None)
+            throw new NotSupportedException($"{format} export of seq2seq models with attention ({model.Config.Attention}) is not supported yet: " +
+                "the exported decoder reads only tokens and a state, not the encoder's outputs. Use the model with rnn predict / rnn eval.");
+    }
+
     /// <summary>Writes the encoder and decoder graphs and the task description (paths from <see cref="OnnxPaths"/>), each atomically.</summary>
     public static void WriteOnnx(Seq2SeqModel<float> model, Seq2SeqVocabulary vocabulary, string onnxPath)
     {
@@ -75,6 +90,7 @@ public static class Seq2SeqExport
     private static byte[] Graph(Seq2SeqModel<float> model, string part, string? taskJson)
     {
         ArgumentNullException.ThrowIfNull(model);
+        RefuseUnexportable(model, "ONNX");
         OnnxExport.CheckSize(model.Parameters.Count, nameof(model));
         var p = model.Parameters;
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -98,6 +114,7 @@ public static class Seq2SeqExport
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(vocabulary);
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        RefuseUnexportable(model, "PyTorch");
         var p = model.Parameters;
         var tensors = p.Parameters.Select(x => new NamedTensor(x.Name, (int[])x.Shape.Clone(), p.Value(x).ToArray())).ToList();
         Directory.CreateDirectory(directory);

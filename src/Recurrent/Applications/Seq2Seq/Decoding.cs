@@ -7,6 +7,9 @@
 // prefix end worse. BeamSearch therefore also decodes greedily and returns the greedy sequence when it scores
 // higher (unless asked not to), so its result never scores below greedy decoding's.
 // States are (L,B,H) as in RecurrentStack; beam rows are reordered by their parent prefix after every step.
+// An attending decoder also carries its feed h̃ (B,H) from step to step (reordered with the states), and attends
+// over the memory its model set (SetMemory) for the batch; beam search replicates the one source's memory for
+// as many rows as the beam has, and puts the one-row memory back before it returns.
 using System.Numerics;
 using Recurrent.Layers;
 
@@ -28,6 +31,7 @@ public static class Decoding
         int v = decoder.Vocabulary;
         bool lstm = decoder.Cell.HasCellState();
         T[] h = h0.ToArray(), c = lstm ? c0.ToArray() : [];
+        T[] feed = decoder.Attention is null ? [] : new T[batch * decoder.Stack.HiddenSize];
         var tokens = Enumerable.Range(0, batch).Select(_ => new List<int>()).ToArray();
         var scores = new double[batch];
         var done = new bool[batch];
@@ -36,7 +40,7 @@ public static class Decoding
         var logp = new double[v];
         for (int step = 0; step < maxLength && done.Contains(false); step++)
         {
-            ReadOnlySpan<T> logits = decoder.Forward(input, 1, batch, h, c, training: false);
+            ReadOnlySpan<T> logits = decoder.Forward(input, 1, batch, h, c, training: false, feed);
             for (int b = 0; b < batch; b++)
             {
                 if (done[b]) { input[b] = end; continue; }
@@ -50,6 +54,7 @@ public static class Decoding
             }
             decoder.FinalH.CopyTo(h);
             if (lstm) decoder.FinalC.CopyTo(c);
+            decoder.FinalFeed.CopyTo(feed);
         }
         return Enumerable.Range(0, batch).Select(b => new Hypothesis(tokens[b].ToArray(), done[b], scores[b])).ToArray();
     }
@@ -69,8 +74,15 @@ public static class Decoding
         int v = decoder.Vocabulary, layers = decoder.Stack.Layers, hidden = decoder.Stack.HiddenSize;
         bool lstm = decoder.Cell.HasCellState();
 
+        var attention = decoder.Attention;
+        T[] memory = attention is null ? [] : attention.Memory.ToArray();  // (S,1,E) the source's
+        bool[] mask = attention is null ? [] : attention.Mask.ToArray();   // (S,1)
+        int sourceSteps = attention?.SourceSteps ?? 0;
+        if (attention is not null && attention.Batch != 1)
+            throw new InvalidOperationException($"Beam search decodes one source; the decoder's memory has {attention.Batch} rows.");
         var alive = new List<(List<int> Tokens, double Score)> { (new List<int>(), 0.0) };
         T[] h = h0.ToArray(), c = lstm ? c0.ToArray() : [];
+        T[] feed = attention is null ? [] : new T[hidden];
         var finished = new List<Hypothesis>();
         var logp = new double[v];
         var candidates = new List<(double Score, int Row, int Token)>();
@@ -78,7 +90,8 @@ public static class Decoding
         {
             int rows = alive.Count;
             var input = alive.Select(a => a.Tokens.Count == 0 ? start : a.Tokens[^1]).ToArray();
-            ReadOnlySpan<T> logits = decoder.Forward(input, 1, rows, h, c, training: false);
+            if (attention is not null) SetReplicatedMemory(decoder, memory, mask, sourceSteps, rows);
+            ReadOnlySpan<T> logits = decoder.Forward(input, 1, rows, h, c, training: false, feed);
             candidates.Clear();
             for (int r = 0; r < rows; r++)
             {
@@ -101,9 +114,14 @@ public static class Decoding
                 parents.Add(row);
             }
             // Reorder states: new row j continues old row parents[j]; (L,B,H) layout, layer-major.
-            T[] fh = decoder.FinalH.ToArray(), fc = lstm ? decoder.FinalC.ToArray() : [];
+            T[] fh = decoder.FinalH.ToArray(), fc = lstm ? decoder.FinalC.ToArray() : [], ff = decoder.FinalFeed.ToArray();
             h = new T[layers * next.Count * hidden];
             c = lstm ? new T[h.Length] : [];
+            if (attention is not null)
+            {
+                feed = new T[next.Count * hidden];
+                for (int j = 0; j < next.Count; j++) ff.AsSpan(parents[j] * hidden, hidden).CopyTo(feed.AsSpan(j * hidden, hidden));
+            }
             for (int l = 0; l < layers; l++)
                 for (int j = 0; j < next.Count; j++)
                 {
@@ -114,6 +132,7 @@ public static class Decoding
             double bestFinished = finished.Count == 0 ? double.NegativeInfinity : finished.Max(f => f.LogProbability);
             if (alive.Count == 0 || alive.Max(a => a.Score) <= bestFinished) { alive.Clear(); break; }
         }
+        if (attention is not null) decoder.SetMemory(memory, mask, sourceSteps, 1);
         var all = finished.Concat(alive.Select(a => new Hypothesis(a.Tokens.ToArray(), false, a.Score))).ToList();
         // Highest score; on equal scores the earlier (finished first, then beam order) wins.
         Hypothesis best = all[0];
@@ -150,6 +169,22 @@ public static class Decoding
             total += logp[targets[t]];
         }
         return total;
+    }
+
+    // The one source's memory (S,1,E) and mask (S,1) repeated for `rows` beam rows, (S,rows,E) and (S,rows).
+    private static void SetReplicatedMemory<T>(SequenceDecoder<T> decoder, T[] memory, bool[] mask, int sourceSteps, int rows)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int e = decoder.Attention!.MemorySize;
+        var m = new T[sourceSteps * rows * e];
+        var k = new bool[sourceSteps * rows];
+        for (int s = 0; s < sourceSteps; s++)
+            for (int r = 0; r < rows; r++)
+            {
+                memory.AsSpan(s * e, e).CopyTo(m.AsSpan((s * rows + r) * e, e));
+                k[s * rows + r] = mask[s];
+            }
+        decoder.SetMemory(m, k, sourceSteps, rows);
     }
 
     /// <summary>log softmax of one row of logits, computed in double.</summary>

@@ -29,6 +29,14 @@ internal static class LayerInit
         }
     }
 
+    /// <summary>Xavier-uniform weights, zero key bias.</summary>
+    public static void Attention<T>(ParameterStore<T> store, Attention<T> a, Rng rng) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (var p in new[] { a.OutWeight, a.ScoreWeight, a.QueryWeight, a.KeyWeight, a.V }.OfType<Parameter>())
+            Initializers.XavierUniform(store.Value(p), p.Shape[0], p.Shape[1], rng);
+        if (a.KeyBias is not null) store.Value(a.KeyBias).Clear();
+    }
+
     public static void Linear<T>(ParameterStore<T> store, Linear<T> l, Rng rng) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Initializers.XavierUniform(store.Value(l.Weight), l.OutputSize, l.InputSize, rng);

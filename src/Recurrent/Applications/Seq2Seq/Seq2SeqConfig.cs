@@ -1,4 +1,5 @@
 // Seq2SeqConfig: the architecture of an encoder–decoder model and how its sources are presented.
+using System.Text.Json.Serialization;
 using Recurrent.Layers;
 
 namespace Recurrent.Seq2Seq;
@@ -22,6 +23,18 @@ public sealed record Seq2SeqConfig
     public bool ReverseSource { get; init; }
     /// <summary>Longest output decoding produces, end token excluded.</summary>
     public int MaxTargetLength { get; init; }
+    /// <summary>
+    /// The decoder's attention over the encoder's outputs (None: the encoder's final state only). Not written when
+    /// None, so files of models without attention are as before, and files without the entry read as None.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public AttentionKind Attention { get; init; }
+    /// <summary>
+    /// A bidirectional encoder: its outputs are 2H wide (what attention reads), and the decoder starts from the sum of
+    /// the two directions' final states, layer by layer. Not written when false.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool BidirectionalEncoder { get; init; }
 
     /// <summary>Throws ArgumentException naming the first impossible setting.</summary>
     public void Validate()
@@ -34,5 +47,8 @@ public sealed record Seq2SeqConfig
         Positive(Layers, nameof(Layers));
         Positive(SourceLength, nameof(SourceLength));
         Positive(MaxTargetLength, nameof(MaxTargetLength));
+        if (!Enum.IsDefined(Attention)) throw new ArgumentException($"Attention {Attention} is not a known kind.", nameof(Attention));
+        if (BidirectionalEncoder && Attention == AttentionKind.LuongDot)
+            throw new ArgumentException("Luong dot attention needs encoder outputs as wide as the decoder state, but a bidirectional encoder's are 2H; use Luong (general) or Bahdanau attention.", nameof(Attention));
     }
 }

@@ -43,6 +43,7 @@ public static class Seq2SeqTraining
         var config = new Seq2SeqConfig
         {
             Vocabulary = vocabulary.Size, EmbeddingSize = m.EmbeddingSize, Cell = m.Cell, HiddenSize = m.HiddenSize, Layers = m.Layers,
+            Attention = m.Attention, BidirectionalEncoder = m.BidirectionalEncoder,
             SourceLength = options.SourceLength > 0 ? options.SourceLength : Math.Max(1, longestSource),
             ReverseSource = options.ReverseSource,
             MaxTargetLength = options.MaxTargetLength > 0 ? options.MaxTargetLength : longestTarget + (longestTarget + 3) / 4,

@@ -42,6 +42,21 @@ public sealed class AdditionDemoTests
     }
 
     [Fact]
+    public void AdditionWithAttentionSaysSoAndLearns()
+    {
+        var r = CliRunner.Run("demo", "addition", "--digits", "2", "--examples", "2000", "--hidden", "64", "--batch", "32",
+            "--lr", "0.01", "--lr-decay", "1", "--epochs", "12", "--eval-every", "0", "--seed", "2", "--attention", "luong");
+        Assert.True(r.ExitCode is 0 or 1, r.Stdout + r.Stderr);
+        Assert.Contains("embedding 16, Luong (general) attention;", r.Stdout);
+        var acc = Regex.Match(r.Stdout, @"validation per-character accuracy ([\d.]+) %");
+        Assert.True(acc.Success, r.Stdout);
+        Assert.True(double.Parse(acc.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 75, r.Stdout);
+        r = CliRunner.Run("demo", "addition", "--attention", "dot");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--attention must be bahdanau, luong, luong-dot or none, got 'dot'", r.Stderr);
+    }
+
+    [Fact]
     public void ImpossibleOptionsGiveOneClearLine()
     {
         var r = CliRunner.Run("demo", "addition", "--digits", "1", "--examples", "100");

@@ -77,6 +77,44 @@ public sealed class Seq2SeqCliTests : IDisposable
     }
 
     [Fact]
+    public void AttentionTrainsPredictsDrawsItsMapAndIsRefusedByExport()
+    {
+        string train = Tsv("ta.tsv", Words(4, 200)), input = Path.Combine(_dir, "in.txt");
+        File.WriteAllLines(input, ["abcd", "dcb"]);
+        string run = Path.Combine(_dir, "ra");
+        var r = CliRunner.Run("train", "--task", "seq2seq", "--data", train, "--hidden", "16", "--embedding", "8", "--steps", "20",
+            "--attention", "bahdanau", "--bidirectional", "--run-dir", run);
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        Assert.Contains("16x1 (bidirectional encoder), embedding 8, Bahdanau (additive) attention", r.Stdout);
+        string png = Path.Combine(_dir, "map.png");
+        r = CliRunner.Run("predict", run, "--input", input, "--beam", "2", "--attention-map", png);
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        Assert.Equal(2, r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("attention map of line 1", r.Stderr);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(png)[..4]);
+        r = CliRunner.Run("export", run, "--format", "onnx", "--out", Path.Combine(_dir, "m.onnx"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("cannot write seq2seq models with a bidirectional encoder yet", r.Stderr);
+        r = CliRunner.Run("train", "--task", "seq2seq", "--data", train, "--attention", "luong-dot", "--bidirectional", "--run-dir", Path.Combine(_dir, "x"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("a bidirectional encoder's are 2H", r.Stderr);
+        r = CliRunner.Run("train", "--task", "seq2seq", "--data", train, "--attention", "luong-general", "--run-dir", Path.Combine(_dir, "x"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--attention must be bahdanau, luong, luong-dot or none, got 'luong-general'", r.Stderr);
+        r = CliRunner.Run("train", "--task", "classify", "--data", train, "--attention", "luong", "--run-dir", Path.Combine(_dir, "x"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--attention does not apply to --task classify", r.Stderr);
+        string plain = Path.Combine(_dir, "rp");
+        r = CliRunner.Run("train", "--task", "seq2seq", "--data", train, "--hidden", "8", "--steps", "2", "--run-dir", plain, "--quiet");
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        r = CliRunner.Run("predict", plain, "--input", input, "--attention-map", png);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--attention-map needs a model trained with --attention", r.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "x")));
+        Assert.DoesNotContain("   at ", r.Stderr);
+    }
+
+    [Fact]
     public void UnknownCharactersAndMisplacedOptionsGiveOneClearLine()
     {
         string train = Tsv("t.tsv", Words(3, 40));

@@ -2,7 +2,8 @@
 // encoder–decoders (parameters U(±0.5) so the output distributions are uneven): width 1 is exactly greedy;
 // the result never scores below greedy on the model's own log-probability; the reported score is the
 // model's teacher-forced log-probability of the returned sequence; and a beam wide enough never to prune
-// finds the best sequence of all.
+// finds the best sequence of all. Each runs without attention and with each attention kind (the decoder then
+// carries its feed h̃ and beam search attends over the source's memory replicated per beam row).
 using Recurrent.Layers;
 using Recurrent.Randomness;
 using Recurrent.Seq2Seq;
@@ -15,11 +16,13 @@ public sealed class BeamSearchTests(ITestOutputHelper log)
 {
     private const int Start = Seq2SeqVocabulary.Start, End = Seq2SeqVocabulary.End;
 
-    private static (Seq2SeqModel<double> Model, double[] H, double[] C) RandomCase(int seed, CellKind cell, int vocabulary = 9, int maxLength = 6)
+    private static (Seq2SeqModel<double> Model, double[] H, double[] C) RandomCase(int seed, CellKind cell, int vocabulary = 9, int maxLength = 6,
+        AttentionKind attention = AttentionKind.None)
     {
         var config = new Seq2SeqConfig
         {
             Vocabulary = vocabulary, EmbeddingSize = 4, Cell = cell, HiddenSize = 6, Layers = seed % 2 + 1, SourceLength = 5, MaxTargetLength = maxLength,
+            Attention = attention,
         };
         var model = new Seq2SeqModel<double>(config, (ulong)seed);
         var rng = new Rng(1000 + (ulong)seed);
@@ -32,12 +35,16 @@ public sealed class BeamSearchTests(ITestOutputHelper log)
 
     private static CellKind CellOf(int seed) => (seed % 3) switch { 0 => CellKind.Lstm, 1 => CellKind.Gru, _ => CellKind.RnnTanh };
 
-    [Fact]
-    public void WidthOneIsExactlyGreedyDecoding()
+    [Theory]
+    [InlineData(AttentionKind.None)]
+    [InlineData(AttentionKind.Luong)]
+    [InlineData(AttentionKind.Bahdanau)]
+    [InlineData(AttentionKind.LuongDot)]
+    public void WidthOneIsExactlyGreedyDecoding(AttentionKind attention)
     {
         for (int seed = 0; seed < 12; seed++)
         {
-            var (model, h, c) = RandomCase(seed, CellOf(seed));
+            var (model, h, c) = RandomCase(seed, CellOf(seed), attention: attention);
             var greedy = Decoding.Greedy<double>(model.Decoder, h, c, 1, Start, End, model.Config.MaxTargetLength)[0];
             var beam = Decoding.BeamSearch<double>(model.Decoder, h, c, 1, Start, End, model.Config.MaxTargetLength, greedyFloor: false);
             Assert.Equal(greedy.Tokens, beam.Tokens);
@@ -46,14 +53,18 @@ public sealed class BeamSearchTests(ITestOutputHelper log)
         }
     }
 
-    [Fact]
-    public void BeamNeverScoresBelowGreedyAndReportsTheModelsOwnLogProbability()
+    [Theory]
+    [InlineData(AttentionKind.None)]
+    [InlineData(AttentionKind.Luong)]
+    [InlineData(AttentionKind.Bahdanau)]
+    [InlineData(AttentionKind.LuongDot)]
+    public void BeamNeverScoresBelowGreedyAndReportsTheModelsOwnLogProbability(AttentionKind attention)
     {
         int better = 0, cases = 0, pureBelow = 0;
         for (int seed = 0; seed < 15; seed++)
             foreach (int width in new[] { 2, 3, 5 })
             {
-                var (model, h, c) = RandomCase(seed, CellOf(seed));
+                var (model, h, c) = RandomCase(seed, CellOf(seed), attention: attention);
                 int max = model.Config.MaxTargetLength;
                 var greedy = Decoding.Greedy<double>(model.Decoder, h, c, 1, Start, End, max)[0];
                 var beam = Decoding.BeamSearch<double>(model.Decoder, h, c, width, Start, End, max);
@@ -73,13 +84,17 @@ public sealed class BeamSearchTests(ITestOutputHelper log)
         Assert.True(better > 0, "beam search never found anything better than greedy decoding: it is not searching");
     }
 
-    [Fact]
-    public void AWideEnoughBeamFindsTheBestSequenceOfAll()
+    [Theory]
+    [InlineData(AttentionKind.None)]
+    [InlineData(AttentionKind.Luong)]
+    [InlineData(AttentionKind.Bahdanau)]
+    [InlineData(AttentionKind.LuongDot)]
+    public void AWideEnoughBeamFindsTheBestSequenceOfAll(AttentionKind attention)
     {
         const int V = 5, MaxLength = 3; // ids 0..4, end = 2: 4 non-end tokens, 4^3 = 64 prefixes at most
         for (int seed = 0; seed < 6; seed++)
         {
-            var (model, h, c) = RandomCase(seed, CellOf(seed), V, MaxLength);
+            var (model, h, c) = RandomCase(seed, CellOf(seed), V, MaxLength, attention);
             double bestScore = double.NegativeInfinity;
             int[] bestTokens = [];
             foreach (var (tokens, finished) in AllSequences(V, MaxLength))
@@ -110,10 +125,17 @@ public sealed class BeamSearchTests(ITestOutputHelper log)
         }
     }
 
-    [Fact]
-    public void BatchedGreedyDecodesEachRowAsAlone()
+    [Theory]
+    [InlineData(AttentionKind.None)]
+    [InlineData(AttentionKind.Luong)]
+    [InlineData(AttentionKind.Bahdanau)]
+    [InlineData(AttentionKind.LuongDot)]
+    public void BatchedGreedyDecodesEachRowAsAlone(AttentionKind attention)
     {
-        var config = new Seq2SeqConfig { Vocabulary = 8, EmbeddingSize = 4, Cell = CellKind.Lstm, HiddenSize = 6, Layers = 2, SourceLength = 4, MaxTargetLength = 5 };
+        var config = new Seq2SeqConfig
+        {
+            Vocabulary = 8, EmbeddingSize = 4, Cell = CellKind.Lstm, HiddenSize = 6, Layers = 2, SourceLength = 4, MaxTargetLength = 5, Attention = attention,
+        };
         var model = new Seq2SeqModel<double>(config, 5);
         var rng = new Rng(55);
         GradientSetup.RandomizeAll(model.Parameters, rng);

@@ -3,6 +3,7 @@
 // updates that was never stopped — at an epoch boundary, right after an evaluation and in between, with a per-epoch
 // learning-rate decay (the schedule reads the epoch) — and its metrics.jsonl has no step twice. The checkpoints are
 // ordinary seq2seq model files. A StopAtTarget callback ends an in-memory run at its first evaluation that meets it.
+using Recurrent.Layers;
 using Recurrent.Randomness;
 using Recurrent.Seq2Seq;
 using Recurrent.Serialization;
@@ -28,11 +29,11 @@ public sealed class Seq2SeqRunTests
         }).ToList();
     }
 
-    private static Seq2SeqRunSpec Spec(string data, long steps) => new()
+    private static Seq2SeqRunSpec Spec(string data, long steps, AttentionKind attention = AttentionKind.None) => new()
     {
         Training = new Seq2SeqTrainingOptions
         {
-            Model = new Seq2SeqSettings { HiddenSize = 16, EmbeddingSize = 8 },
+            Model = new Seq2SeqSettings { HiddenSize = 16, EmbeddingSize = 8, Attention = attention },
             BatchSize = 16,
             Optimization = new OptimizationOptions
             {
@@ -46,25 +47,27 @@ public sealed class Seq2SeqRunTests
     };
 
     [Theory]
-    [InlineData(7)]  // at an epoch boundary (108 training pairs, batches of 16: 7 per epoch)
-    [InlineData(10)] // right after an evaluation
-    [InlineData(12)] // in between
-    public void StopAndResumeGivesBitIdenticalLossesWeightsAndMomentsAndNoRepeatedMetrics(int stopAt)
+    [InlineData(7, AttentionKind.None)]  // at an epoch boundary (108 training pairs, batches of 16: 7 per epoch)
+    [InlineData(10, AttentionKind.None)] // right after an evaluation
+    [InlineData(12, AttentionKind.None)] // in between
+    [InlineData(12, AttentionKind.Bahdanau)] // the attention kind travels in the run spec and the model file
+    [InlineData(10, AttentionKind.Luong)]
+    public void StopAndResumeGivesBitIdenticalLossesWeightsAndMomentsAndNoRepeatedMetrics(int stopAt, AttentionKind attention)
     {
         using var dir = new TempDirectory();
         string data = dir.File("pairs.tsv", string.Concat(ReversedWords(3, 120).Select(p => $"{p.Source}\t{p.Target}\n")));
 
         string fullDir = Path.Combine(dir.Path, "full");
-        var full = Seq2SeqRun.Start(Spec(data, TotalSteps), fullDir);
+        var full = Seq2SeqRun.Start(Spec(data, TotalSteps, attention), fullDir);
         Assert.Equal(7, full.Loop.BatchesPerEpoch);
         var fullSteps = ResumeAssert.Record(full.Loop);
         Assert.Equal(TotalSteps, full.Run().Step);
 
         string splitDir = Path.Combine(dir.Path, "split");
-        var first = Seq2SeqRun.Start(Spec(data, stopAt), splitDir);
+        var first = Seq2SeqRun.Start(Spec(data, stopAt, attention), splitDir);
         var firstSteps = ResumeAssert.Record(first.Loop);
         first.Run();
-        var second = Seq2SeqRun.Resume(Path.Combine(splitDir, RunDirectory.LastFile), Spec(data, TotalSteps).Training.Fit);
+        var second = Seq2SeqRun.Resume(Path.Combine(splitDir, RunDirectory.LastFile), Spec(data, TotalSteps, attention).Training.Fit);
         Assert.Equal(stopAt, second.Loop.Step);
         var secondSteps = ResumeAssert.Record(second.Loop);
         Assert.Equal(TotalSteps, second.Run().Step);
@@ -80,6 +83,7 @@ public sealed class Seq2SeqRunTests
 
         // The checkpoint is an ordinary seq2seq model file holding the trained weights.
         var loaded = Seq2SeqFile.Load(Path.Combine(splitDir, RunDirectory.LastFile));
+        Assert.Equal(attention, loaded.Model.Config.Attention);
         Assert.Equal(full.Model.Parameters.Values, loaded.Model.Parameters.Values);
         Assert.Equal(full.Vocabulary.ToJson(), loaded.Vocabulary.ToJson());
 
