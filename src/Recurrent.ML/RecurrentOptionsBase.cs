@@ -5,6 +5,7 @@
 // numeric-sequence options (RecurrentSequenceOptions) add their input column and input settings on top, so both
 // trainers train with exactly what `rnn train` would with the same numbers.
 using Microsoft.ML;
+using Recurrent.Classification;
 using Recurrent.Layers;
 using Recurrent.Supervised;
 using Recurrent.Training;
@@ -65,6 +66,16 @@ public abstract class RecurrentOptionsBase
 
     /// <summary>The core library's cell kind.</summary>
     internal CellKind CellKind => Cell == RecurrentCell.Gru ? CellKind.Gru : CellKind.Lstm;
+
+    /// <summary>The architecture settings every Recurrent trainer shares, in the core library's terms; each options class adds its input's.</summary>
+    private protected ClassifierSettings SharedSettings() => new()
+    {
+        Cell = CellKind,
+        HiddenSize = HiddenSize,
+        Layers = Layers,
+        Bidirectional = Bidirectional,
+        ForgetGateBias = ForgetGateBias,
+    };
 
     /// <summary>The training in the core library's terms (validated there: an impossible value is an ArgumentException naming it).</summary>
     internal SupervisedOptions ToTraining() => new()

@@ -23,15 +23,7 @@ public sealed class RecurrentSequenceOptions : RecurrentOptionsBase
     public int FeaturesPerStep { get; set; } = 1;
 
     /// <summary>The classifier's architecture in the core library's terms (dense inputs of F channels).</summary>
-    internal ClassifierSettings ToSettings() => new()
-    {
-        Cell = CellKind,
-        HiddenSize = HiddenSize,
-        Layers = Layers,
-        Bidirectional = Bidirectional,
-        ForgetGateBias = ForgetGateBias,
-        FeaturesPerStep = FeaturesPerStep,
-    };
+    internal ClassifierSettings ToSettings() => SharedSettings() with { FeaturesPerStep = FeaturesPerStep };
 
     /// <summary>Throws ArgumentOutOfRangeException naming the first impossible setting the core's own checks do not cover.</summary>
     internal void Validate()

@@ -20,16 +20,7 @@ public sealed class RecurrentTextOptions : RecurrentOptionsBase
     public int EmbeddingSize { get; set; } = 32;
 
     /// <summary>The architecture in the core library's terms.</summary>
-    internal ClassifierSettings ToSettings() => new()
-    {
-        Cell = CellKind,
-        HiddenSize = HiddenSize,
-        Layers = Layers,
-        Bidirectional = Bidirectional,
-        ForgetGateBias = ForgetGateBias,
-        EmbeddingSize = EmbeddingSize,
-        Tokens = Tokens,
-    };
+    internal ClassifierSettings ToSettings() => SharedSettings() with { EmbeddingSize = EmbeddingSize, Tokens = Tokens };
 
     /// <summary>Throws ArgumentOutOfRangeException naming the first impossible setting the core's own checks do not cover.</summary>
     internal void Validate()
