@@ -84,9 +84,9 @@ print("Allreduce time per update, ms (ring; 2(N−1)/N·4P/bandwidth + 2(N−1)�
 print("| N | " + " | ".join(f"{m} {g} Gb/s" for m in models for g in BANDWIDTHS) + " |\n| --- |" + " --- |" * 6)
 for N in NODES:
     print(f"| {N} | " + " | ".join(f"{allreduce_s(P, N, g)*1e3:.1f}" for m, (P, _) in models.items() for g in BANDWIDTHS) + " |")
-QUIET_2CORE_L512 = 13745.0   # docs/performance.md: L512 training, 2 threads, this machine when quiet
-for node, scale in ((f"the measured 1-thread throughput under load ({tps512:,.0f} tok/s for L512)", 1.0),
-                    (f"a node as fast as this whole machine when quiet ({QUIET_2CORE_L512:,.0f} tok/s for L512, docs/performance.md)", QUIET_2CORE_L512 / tps512)):
+QUIET_2CORE_L512 = 13745.0   # docs/performance.md: L512 training, 2 threads, on the AVX-512 host of 2026-11-27, quiet
+for node, scale in ((f"the measured 1-thread throughput ({tps512:,.0f} tok/s for L512)", 1.0),
+                    (f"a node as fast as the 2-core AVX-512 host of docs/performance.md ({QUIET_2CORE_L512:,.0f} tok/s for L512)", QUIET_2CORE_L512 / tps512)):
     for title, per_node in (("strong scaling, a fixed global batch of 256 streams × 64 steps (16,384 tokens per update, 256/N streams per node)", None),
                             ("weak scaling, every node keeps 32 streams × 64 steps (2,048 tokens per node per update; the global batch grows with N)", 32 * T)):
         print(f"\n#### Node = {node}; {title}\n")
