@@ -2,7 +2,7 @@ using Recurrent.Vision;
 using SkiaSharp;
 using Xunit;
 
-namespace Recurrent.Tests.Unit.Vision;
+namespace Recurrent.Tests.Vision;
 
 public class AttentionHeatMapTests
 {
