@@ -10,13 +10,13 @@ namespace Recurrent.Vision;
 /// <summary>One image of a captioned data set and its captions.</summary>
 /// <param name="Name">The image's path relative to the images folder, with '/' separators.</param>
 /// <param name="Captions">Its captions, in file order (with their line numbers).</param>
-public sealed record CaptionedImage(string Name, IReadOnlyList<CaptionLine> Captions);
+public sealed record ImageCaptions(string Name, IReadOnlyList<CaptionLine> Captions);
 
 /// <summary>The images a captions file refers to, with their captions.</summary>
 /// <param name="ImagesDirectory">The images folder (full path).</param>
 /// <param name="CaptionsPath">The captions file, as given.</param>
 /// <param name="Images">The distinct images, in first-seen order.</param>
-public sealed record CaptionImageSet(string ImagesDirectory, string CaptionsPath, IReadOnlyList<CaptionedImage> Images)
+public sealed record CaptionImageSet(string ImagesDirectory, string CaptionsPath, IReadOnlyList<ImageCaptions> Images)
 {
     /// <summary>All captions.</summary>
     public int CaptionCount => Images.Sum(i => i.Captions.Count);
@@ -57,7 +57,7 @@ public static class CaptionImages
                 $"'{captionsPath}': {missing.Count} caption{(missing.Count == 1 ? "" : "s")} refer to images missing from '{imagesDirectory}':{Environment.NewLine}" +
                 $"{shown}{more}{Environment.NewLine}Fix those names or remove those lines.");
         }
-        return new CaptionImageSet(root, captionsPath, order.Select(n => new CaptionedImage(n, byName[n])).ToList());
+        return new CaptionImageSet(root, captionsPath, order.Select(n => new ImageCaptions(n, byName[n])).ToList());
     }
 
     /// <summary>The line's image name relative to <paramref name="root"/> with '/' separators; refuses names that leave it.</summary>
