@@ -7,8 +7,8 @@
 // the relation asked for, so all four relations share one sampler and the same guarantees:
 //   * every box lies at least 6 px (on 224) inside the image, and any two boxes are at least 6 px apart: no overlap;
 //   * along the relation's axis, every group box ends at least 12 px before the second object's box begins;
-//   * across that axis, every group centre is offset from the second object's centre by at most 0.75 of its
-//     distance along the axis (within 37° of the relation's direction), so "above" is never also read as "left of".
+//   * across that axis, every group centre is offset from the second object's centre by at most 0.6 of its
+//     distance along the axis (within 31° of the relation's direction), so "above" is never also read as "left of".
 // A group member that cannot be placed after 64 tries restarts the whole layout (rare: the sizes were too large).
 using Recurrent.Randomness;
 
@@ -32,7 +32,7 @@ public static partial class ShapeScenes
     public const double RelationGapPixels = 12;
 
     /// <summary>Largest ratio of a group centre's offset across the relation's axis to its distance along it.</summary>
-    public const double MaxAcrossRatio = 0.75;
+    public const double MaxAcrossRatio = 0.6;
 
     private const double Reference = 224;
     private const int MemberTries = 64;
@@ -111,7 +111,7 @@ public static partial class ShapeScenes
                 for (int attempt = 0; attempt < MemberTries && !placedAll; attempt++)
                 {
                     double along = rng.Uniform(edge + size / 2, other.Along - otherSize / 2 - relationGap - size / 2);
-                    double reach = MaxAcrossRatio * (other.Along - along); // the cone: |across offset| <= 0.75 × along distance
+                    double reach = MaxAcrossRatio * (other.Along - along); // the cone: |across offset| <= 0.6 × along distance
                     double lo = Math.Max(edge + size / 2, other.Across - reach), hi = Math.Min(1 - edge - size / 2, other.Across + reach);
                     if (hi <= lo) continue;
                     var candidate = new Placed(rng.Uniform(lo, hi), along, size);
