@@ -55,6 +55,42 @@ public static class AttentionHeatMap
         return result;
     }
 
+    /// <summary>
+    /// Show, Attend and Tell's figure for one caption: the image, then one tile per generated word (and the end token
+    /// when <paramref name="attention"/> has a row for it) drawn by <see cref="Render"/> from that step's row of
+    /// <paramref name="attention"/> (steps × R), each with its word below it. Text uses DejaVu Sans when the system
+    /// has it (Skia's default font otherwise; without any font the tiles are drawn without words).
+    /// </summary>
+    public static SKBitmap Strip(SKBitmap image, IReadOnlyList<string> words, ReadOnlySpan<float> attention, int regions, int tile = 128)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(words);
+        if (regions <= 0 || attention.Length % regions != 0)
+            throw new ArgumentException($"attention has {attention.Length} values, not whole rows of {regions} regions.", nameof(attention));
+        int steps = attention.Length / regions;
+        if (steps < words.Count)
+            throw new ArgumentException($"attention has {steps} rows for {words.Count} words.", nameof(attention));
+        const int label = 22, gap = 4;
+        int tiles = 1 + steps;
+        var strip = new SKBitmap(new SKImageInfo(tiles * (tile + gap) - gap, tile + label, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using var canvas = new SKCanvas(strip);
+        canvas.Clear(SKColors.White);
+        using var typeface = SKTypeface.FromFamilyName("DejaVu Sans") ?? SKTypeface.Default;
+        using var font = new SKFont(typeface, 14);
+        using var ink = new SKPaint { Color = new SKColor(30, 30, 30), IsAntialias = true };
+        using (var thumb = Thumbnail(image, tile)) canvas.DrawBitmap(thumb, 0, 0);
+        for (int t = 0; t < steps; t++)
+        {
+            using var map = Render(image, attention.Slice(t * regions, regions), tile);
+            float left = (t + 1) * (tile + gap);
+            canvas.DrawBitmap(map, left, 0);
+            string word = t < words.Count ? words[t] : "<end>";
+            canvas.DrawText(word, left + tile / 2f, tile + label - 6, SKTextAlign.Center, font, ink);
+        }
+        canvas.Flush();
+        return strip;
+    }
+
     /// <summary><paramref name="image"/> resized to <paramref name="size"/>×<paramref name="size"/> (squashed, not cropped), opaque RGBA.</summary>
     public static SKBitmap Thumbnail(SKBitmap image, int size)
     {

@@ -13,6 +13,7 @@ internal static class DemoCommand
         demo.Subcommands.Add(CreateCyclic());
         demo.Subcommands.Add(AdditionDemoCommand.Create());
         demo.Subcommands.Add(ChineseDemoCommand.Create());
+        demo.Subcommands.Add(CaptionsDemoCommand.Create());
         foreach (var command in DemoTaskCommand.CreateAll(["cyclic", "addition"])) demo.Subcommands.Add(command);
         demo.Subcommands.Add(DemoAllCommand.Create());
         return demo;

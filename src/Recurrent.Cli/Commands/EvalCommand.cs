@@ -4,7 +4,8 @@
 // LanguageModelEvaluator does during training (B contiguous pieces, state carried over windows of T).
 // With --dynamic (language models only) the text is scored by dynamic evaluation (DynamicEvaluation: each segment
 // scored, then trained on, weights decayed toward the file's) and the static loss of the same layout is printed beside it.
-// Task models (a "task" entry in the file) are evaluated by TaskEvaluation (classify, tag) or EvalTasks (forecast, seq2seq).
+// Task models (a "task" entry in the file) are evaluated by TaskEvaluation (classify, tag) or EvalTasks (forecast, seq2seq,
+// caption: BLEU-1..4 of the pictures of --images against --data's captions).
 using System.CommandLine;
 using System.Text.Json;
 using Recurrent.Data;
@@ -22,15 +23,17 @@ internal static class EvalCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
         var batch = new Option<int>("--batch") { Description = "Pieces evaluated in parallel.", DefaultValueFactory = _ => 32 };
         var seqLength = new Option<int>("--seq-length") { Description = "Steps per window.", DefaultValueFactory = _ => 64 };
+        var images = new Option<string?>("--images") { HelpName = "DIR", Description = "caption: the folder of the pictures the --data captions file (file name<TAB>caption lines) names." };
+        var beam = new Option<int>("--beam") { HelpName = "K", Description = "caption: beam-search width (1 = greedy).", DefaultValueFactory = _ => 1 };
         var from = new Option<int?>("--from") { HelpName = "K", Description = "forecast: score only the forecasts of rows after the first K of each series; those rows are the history (and the scale of MASE)." };
         var defaults = new DynamicEvaluationOptions();
         var dynamic = new Option<bool>("--dynamic") { Description = "Language models: dynamic evaluation (Krause et al. 2018) — score each segment, then take an SGD step on it with decay toward the trained weights; the static loss is printed beside it. The model file is not changed." };
         var dynamicLr = new Option<double>("--dynamic-lr") { HelpName = "ETA", Description = $"With --dynamic: the SGD step η (0 = static).", DefaultValueFactory = _ => defaults.LearningRate };
         var dynamicDecay = new Option<double>("--dynamic-decay") { HelpName = "LAMBDA", Description = $"With --dynamic: the decay λ toward the trained weights per segment, in [0, 1].", DefaultValueFactory = _ => defaults.Decay };
         var dynamicSeqLength = new Option<int>("--dynamic-seq-length") { HelpName = "N", Description = $"With --dynamic: tokens per segment (one update each).", DefaultValueFactory = _ => defaults.SequenceLength };
-        var cmd = new Command("eval", "Measure a language model on a text: loss (nats/token), bits per character, perplexity (--dynamic: dynamic evaluation beside the static figures); or a task model on its kind of file (seq2seq: accuracies; forecast: MAE, MASE and the naive and seasonal-naive baselines).")
+        var cmd = new Command("eval", "Measure a language model on a text: loss (nats/token), bits per character, perplexity (--dynamic: dynamic evaluation beside the static figures); or a task model on its kind of file (seq2seq: accuracies; forecast: MAE, MASE and the naive and seasonal-naive baselines; caption: BLEU-1..4 with --images DIR).")
         {
-            model, data, encoding, json, batch, seqLength, from, dynamic, dynamicLr, dynamicDecay, dynamicSeqLength,
+            model, data, encoding, json, batch, seqLength, from, images, beam, dynamic, dynamicLr, dynamicDecay, dynamicSeqLength,
         };
         cmd.SetAction(parse =>
         {
@@ -50,6 +53,12 @@ internal static class EvalCommand
                 throw new UserFacingException($"--from applies to forecasting models only; '{modelPath}' is {(task is null ? "a language model" : $"a {task} model")}.");
             if (task is not null && isDynamic)
                 throw new UserFacingException($"--dynamic applies to language models only; '{modelPath}' is a {task} model.");
+            if (task is not Recurrent.Captioning.CaptionFile.Task)
+                foreach (var flag in new Option[] { images, beam })
+                    if (CommonOptions.Given(parse, flag))
+                        throw new UserFacingException($"{flag.Name} applies to caption models only; '{modelPath}' is {(task is null ? "a language model" : $"a {task} model")}.");
+            if (task is Recurrent.Captioning.CaptionFile.Task)
+                return EvalTasks.Caption(modelPath, parse.GetValue(data)!, parse.GetValue(images), parse.GetValue(beam), parse.GetValue(json));
             if (task is Recurrent.Forecasting.ForecastFile.Task)
                 return EvalTasks.Forecast(modelPath, parse.GetValue(data)!, parse.GetValue(from), parse.GetValue(json));
             if (task is not null)

@@ -2,6 +2,7 @@
 // source<TAB>target pairs and prints sequence (exact-match) and per-token accuracy. forecast: predicts every
 // window of the CSV series (or those after --from K) and prints MAE, MASE and MSE in the series' units beside the
 // naive and seasonal-naive baselines of the same windows (ForecastReport), per series for a many-series model.
+// caption: captions the pictures a captions file names and prints corpus BLEU-1..4 against their references.
 using System.Globalization;
 using System.Text.Json;
 using Recurrent.Cli.Reporting;
@@ -95,6 +96,51 @@ internal static class EvalTasks
                                   $"naive {accuracy.NaiveMae.ToString("G4", CultureInfo.InvariantCulture)}, seasonal naive {accuracy.SeasonalNaiveMae.ToString("G4", CultureInfo.InvariantCulture)}");
         Console.WriteLine((spec.SeriesColumn is not null ? "overall (errors pooled over the series' values, MASE the mean of theirs): " : "") + ForecastReport.Summary(a, spec.Quantiles));
         if (ForecastReport.Verdict(a, spec) is string verdict) Console.WriteLine(verdict);
+        return 0;
+    }
+
+    /// <summary>
+    /// `rnn eval CAPTION_MODEL --data captions.tsv --images DIR [--beam K]`: captions every picture the file names
+    /// (features through ResNet18, not cached) and prints corpus BLEU-1..4 of the captions against all of each
+    /// picture's reference captions (Bleu.Corpus: clipped n-gram precisions, the brevity penalty from the closest
+    /// reference lengths), with the n-gram precisions and the lengths they came from.
+    /// </summary>
+    public static int Caption(string modelPath, string[] data, string? images, int beam, bool json)
+    {
+        if (data.Length != 1) throw new UserFacingException("evaluating a caption model needs --data with exactly one captions file (file name<TAB>caption lines).");
+        if (images is null) throw new UserFacingException("evaluating a caption model needs --images DIR, the folder of the pictures the captions file names.");
+        if (beam <= 0) throw new UserFacingException($"--beam must be positive, got {beam}.");
+        var captioner = TrainCommand.Map(() => Recurrent.Captioning.CaptionFile.Load(modelPath));
+        if (captioner.Features != CaptionImageData.Features)
+            throw new UserFacingException($"'{modelPath}' reads features from '{captioner.Features}'; this rnn computes '{CaptionImageData.Features}'.");
+        string file = Path.GetFullPath(data[0]);
+        var set = CaptionImageData.Load(images, file, cacheDirectory: null, quiet: json);
+        var references = new List<IReadOnlyList<IReadOnlyList<string>>>(set.Count);
+        var hypotheses = new List<IReadOnlyList<string>>(set.Count);
+        foreach (var image in set)
+        {
+            references.Add(image.Captions.Select(c => (IReadOnlyList<string>)Recurrent.Captioning.CaptionVocabulary.Tokenize(c)).ToList());
+            hypotheses.Add(Recurrent.Captioning.CaptionVocabulary.Tokenize(captioner.Caption(image.Pooled, image.Grid, beam).Text));
+        }
+        var bleu = Recurrent.Captioning.Bleu.Corpus(references, hypotheses);
+        int captions = set.Sum(i => i.Captions.Count);
+        if (json)
+        {
+            var o = new Dictionary<string, object> { ["model"] = modelPath, ["data"] = file, ["images"] = set.Count, ["captions"] = captions, ["beam"] = beam };
+            for (int n = 1; n <= 4; n++) o[$"bleu{n}"] = bleu.Bleu(n);
+            o["precisions"] = bleu.Precisions;
+            o["brevity_penalty"] = bleu.BrevityPenalty;
+            o["hypothesis_length"] = bleu.HypothesisLength;
+            o["reference_length"] = bleu.ReferenceLength;
+            Console.WriteLine(JsonSerializer.Serialize(o));
+            return 0;
+        }
+        string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
+        Console.WriteLine($"model: {modelPath}; caption, {(beam == 1 ? "greedy decoding" : $"beam {beam}")}; features {captioner.Features}");
+        Console.WriteLine($"data: {file}; {set.Count} images, {captions} reference captions");
+        Console.WriteLine($"BLEU-1 {F(bleu.Bleu(1))}  BLEU-2 {F(bleu.Bleu(2))}  BLEU-3 {F(bleu.Bleu(3))}  BLEU-4 {F(bleu.Bleu(4))}  (corpus BLEU, all references of each image)");
+        Console.WriteLine($"n-gram precisions {string.Join(" / ", bleu.Precisions.Select(F))}; brevity penalty {F(bleu.BrevityPenalty)} " +
+                          $"({bleu.HypothesisLength} words generated, {bleu.ReferenceLength} in the closest references)");
         return 0;
     }
 

@@ -7,6 +7,7 @@
 // Tag: CoNLL output, "token<TAB>tag" per token with a blank line between sentences; the input has one
 // token per line (a tag column, if present, is ignored).
 // Forecast: continues a CSV series (PredictForecast.cs). Seq2seq: decodes lines, greedy or beam (PredictSeq2Seq.cs).
+// Caption: captions the pictures of --images DIR (PredictCaption.cs).
 // --output writes to a file instead of stdout. Language models generate with `rnn sample`.
 using System.CommandLine;
 using System.Globalization;
@@ -25,8 +26,9 @@ internal static class PredictCommand
     /// <summary>The options of every task; each task rejects those it does not use.</summary>
     internal sealed class Flags
     {
-        public readonly Argument<string> Model = new("MODEL") { Description = "A model written by `rnn train --task classify|tag|forecast|seq2seq`, or its run directory." };
-        public readonly Option<string> Input = new("--input") { HelpName = "FILE", Description = "classify: text or label<TAB>text lines, CSV numbers (F per step for a model trained with --features-per-step F); tag: one token per line; forecast: the CSV series to continue; seq2seq: lines to decode (text before a tab, if any). classify and seq2seq write one line per input line: empty for a blank line (seq2seq: also for a line it cannot read, reported on stderr with exit code 2).", Required = true };
+        public readonly Argument<string> Model = new("MODEL") { Description = "A model written by `rnn train --task classify|tag|forecast|seq2seq|caption`, or its run directory." };
+        public readonly Option<string> Input = new("--input") { HelpName = "FILE", Description = "classify: text or label<TAB>text lines, CSV numbers (F per step for a model trained with --features-per-step F); tag: one token per line; forecast: the CSV series to continue; seq2seq: lines to decode (text before a tab, if any). classify and seq2seq write one line per input line: empty for a blank line (seq2seq: also for a line it cannot read, reported on stderr with exit code 2). Required except for caption models, which read --images." };
+        public readonly Option<string?> Images = new("--images") { HelpName = "DIR", Description = "caption: the folder of pictures to caption (one file name<TAB>caption line each; files that are not pictures are skipped and named on stderr)." };
         public readonly Option<string?> Output = new("--output") { HelpName = "FILE", Description = "Write the predictions to this file instead of standard output." };
         public readonly Option<int> Batch = new("--batch") { Description = "Sequences run together (does not change the result).", DefaultValueFactory = _ => 32 };
         public readonly Option<int?> Steps = new("--steps") { Description = "forecast: steps to predict." };
@@ -34,14 +36,14 @@ internal static class PredictCommand
         public readonly Option<string?> Plot = new("--plot") { HelpName = "FILE.png", Description = "forecast: draw the prediction against the series as a PNG." };
         public readonly Option<int?> Beam = new("--beam") { HelpName = "K", Description = "seq2seq: beam-search width (default 1 = greedy)." };
 
-        public readonly Option<string?> AttentionMap = new("--attention-map") { HelpName = "FILE.png", Description = "seq2seq with attention: draw the attention weights of the first decoded line (output steps × source positions) as a PNG." };
-        public IEnumerable<Option> Options => [Input, Output, Batch, Steps, From, Plot, Beam, AttentionMap];
+        public readonly Option<string?> AttentionMap = new("--attention-map") { HelpName = "FILE.png", Description = "seq2seq with attention: draw the attention weights of the first decoded line (output steps × source positions) as a PNG; caption with attention: a folder, one PNG per picture showing where the model looked for each word." };
+        public IEnumerable<Option> Options => [Input, Images, Output, Batch, Steps, From, Plot, Beam, AttentionMap];
     }
 
     public static Command Create()
     {
         var f = new Flags();
-        var cmd = new Command("predict", "Apply a task model to new data: label lines (classify), tag tokens (tag), continue a series (forecast) or decode lines (seq2seq).");
+        var cmd = new Command("predict", "Apply a task model to new data: label lines (classify), tag tokens (tag), continue a series (forecast), decode lines (seq2seq) or caption pictures (caption).");
         cmd.Arguments.Add(f.Model);
         foreach (var option in f.Options) cmd.Options.Add(option);
         cmd.SetAction(parse =>
@@ -51,6 +53,9 @@ internal static class PredictCommand
             string path = CommonOptions.ResolveModelPath(parse.GetValue(f.Model)!);
             string task = TaskModelFile.PeekTask(path)
                 ?? throw new UserFacingException($"'{path}' is a language model; rnn predict needs a model from `rnn train --task classify|tag|forecast|seq2seq` (use rnn sample for language models).");
+            if (task == Recurrent.Captioning.CaptionFile.Task) return PredictCaption.Execute(parse, f, path);
+            Reject(parse, task, f.Images);
+            if (parse.GetValue(f.Input) is null) throw new UserFacingException("give the data to predict with --input FILE.");
             if (task == ForecastFile.Task) return PredictForecast.Execute(parse, f, path);
             if (task == Seq2SeqFile.Task) return PredictSeq2Seq.Execute(parse, f, path);
             Reject(parse, task, f.Steps, f.From, f.Plot, f.Beam, f.AttentionMap);

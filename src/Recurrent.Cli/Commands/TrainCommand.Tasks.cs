@@ -1,8 +1,8 @@
 // TrainCommand.Tasks: the flags only some kinds of model use (TaskFlags: --task forecast's window, horizon and
 // columns, --task seq2seq's source reversal and output length, --task classify's numbers per step of a numeric
-// file), and RejectOthers, with which every kind refuses
+// file, --task caption's images, captions and word count), and RejectOthers, with which every kind refuses
 // the flags of the others. The kinds themselves: TrainSupervised.cs (classify, tag), TrainForecast.cs (forecast),
-// TrainCommand.Seq2Seq.cs (seq2seq); language models are TrainCommand.cs.
+// TrainCommand.Seq2Seq.cs (seq2seq), TrainCommand.Caption.cs (caption); language models are TrainCommand.cs.
 using System.CommandLine;
 using Recurrent.Forecasting;
 
@@ -26,11 +26,14 @@ internal static partial class TrainCommand
         public readonly Option<string?> TimeColumn = new("--time-column") { HelpName = "COL", Description = "forecast: a date/time column whose calendar (month, weekday, hour, as its spacing shows) is added to the inputs." };
         public readonly Option<string?> SeriesColumn = new("--series-column") { HelpName = "COL", Description = "forecast: long format, one model for many series: the column naming each row's series." };
         public readonly Option<bool> ReverseSource = new("--reverse-source") { Description = "seq2seq: feed every source reversed (Sutskever et al. 2014)." };
-        public readonly Option<string?> Attention = new("--attention") { HelpName = "bahdanau|luong|luong-dot|none", Description = "seq2seq: the decoder attends over the encoder's outputs with this score (Bahdanau additive, Luong general or dot), with input feeding and padding masked (default none)." };
-        public readonly Option<int?> MaxOutput = new("--max-output") { Description = "seq2seq: longest decoded output (default: longest target + 25%)." };
+        public readonly Option<string?> Attention = new("--attention") { HelpName = "bahdanau|luong|luong-dot|none", Description = "seq2seq: the decoder attends over the encoder's outputs with this score (Bahdanau additive, Luong general or dot), with input feeding and padding masked; caption: over the image's 7×7 ResNet18 grid (Show, Attend and Tell; bahdanau or luong) (default none)." };
+        public readonly Option<int?> MaxOutput = new("--max-output") { Description = $"seq2seq: longest decoded output (default: longest target + 25%); caption: longest caption in words, longer ones are cut (default {new Recurrent.Captioning.CaptionOptions().MaxLength})." };
+        public readonly Option<string?> Images = new("--images") { HelpName = "DIR", Description = "caption: the folder of the pictures (PNG, JPEG, BMP, GIF, WebP) the captions file names." };
+        public readonly Option<string?> Captions = new("--captions") { HelpName = "FILE", Description = "caption: file name<TAB>caption lines (UTF-8; several lines per image allowed; '#' comments and an image<TAB>caption header skipped)." };
+        public readonly Option<int?> MinCount = new("--min-count") { HelpName = "N", Description = $"caption: words seen fewer than N times in the training captions become <unk> (default {new Recurrent.Captioning.CaptionOptions().MinCount})." };
         public readonly Option<int?> FeaturesPerStep = new("--features-per-step") { HelpName = "F", Description = "classify, .csv data: numbers per time step (channels); each line is the label, then T·F numbers step by step (default 1: one number per step)." };
 
-        public IEnumerable<Option> All => [Window, Horizon, Inputs, Targets, Normalize, Difference, SeasonDiff, Season, Quantiles, Known, TimeColumn, SeriesColumn, ReverseSource, Attention, MaxOutput, FeaturesPerStep];
+        public IEnumerable<Option> All => [Window, Horizon, Inputs, Targets, Normalize, Difference, SeasonDiff, Season, Quantiles, Known, TimeColumn, SeriesColumn, ReverseSource, Attention, MaxOutput, FeaturesPerStep, Images, Captions, MinCount];
 
         /// <summary>The flags that shape a forecaster's data and output (fixed by --init-from and on --resume).</summary>
         public IEnumerable<Option> ForecastShape => [Window, Horizon, Inputs, Targets, Normalize, Difference, SeasonDiff, Season, Quantiles, Known, TimeColumn, SeriesColumn];

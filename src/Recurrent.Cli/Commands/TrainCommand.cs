@@ -4,7 +4,7 @@
 // The training itself is LanguageModelRun's; this file turns flags into options and reports.
 // `--task classify` and `--task tag` train a sequence classifier or tagger instead (TrainSupervised.cs), `--task
 // forecast` a forecaster on a CSV time series (TrainForecast.cs), `--task seq2seq` an encoder–decoder
-// (TrainCommand.Seq2Seq.cs). Under mpirun (or with --distributed) a language model trains data-parallel: each process
+// (TrainCommand.Seq2Seq.cs), `--task caption` an image captioner (TrainCommand.Caption.cs). Under mpirun (or with --distributed) a language model trains data-parallel: each process
 // is one rank of the job (TrainDistributed.cs) and rank 0 alone reports and writes the run directory.
 using System.CommandLine;
 using System.Globalization;
@@ -25,7 +25,7 @@ internal static partial class TrainCommand
     {
         var o = new Flags();
         var cmd = new Command("train",
-            "Train a language model (char-rnn style) on text files; without --data, on the project's own sources (about 2 minutes). --task classify|tag|forecast|seq2seq trains the other model shapes.");
+            "Train a language model (char-rnn style) on text files; without --data, on the project's own sources (about 2 minutes). --task classify|tag|forecast|seq2seq|caption trains the other model shapes.");
         foreach (var option in o.All) cmd.Options.Add(option);
         var tasks = new TaskFlags(); // the options of --task forecast, seq2seq and classify only (TrainCommand.Tasks.cs)
         foreach (var option in tasks.All) cmd.Options.Add(option);
@@ -36,7 +36,7 @@ internal static partial class TrainCommand
     /// <summary>The command's options. Nullable values: null means "not given", so defaults and presets stay in one place.</summary>
     internal sealed class Flags
     {
-        public readonly Option<string?> Task = new("--task") { HelpName = "TASK", Description = "lm (default: a language model), classify (label<TAB>text TSV or label,values CSV), tag (CoNLL token/tag lines), forecast (CSV time series) or seq2seq (source<TAB>target TSV)." };
+        public readonly Option<string?> Task = new("--task") { HelpName = "TASK", Description = "lm (default: a language model), classify (label<TAB>text TSV or label,values CSV), tag (CoNLL token/tag lines), forecast (CSV time series), seq2seq (source<TAB>target TSV) or caption (--images DIR --captions FILE)." };
         public readonly Option<bool> Bidirectional = new("--bidirectional") { Description = "Bidirectional recurrent layers (--task classify and tag; seq2seq: the encoder)." };
         public readonly Option<string[]> Data = new("--data") { HelpName = "PATH", Description = "Training text: files, directories or globs (default: the built-in corpus of this project's sources).", AllowMultipleArgumentsPerToken = true };
         public readonly Option<string?> Encoding = new("--encoding") { HelpName = "NAME", Description = "Text encoding of the files (default utf-8; e.g. gbk, shift_jis, windows-1252, utf-16)." };
@@ -187,6 +187,7 @@ internal static partial class TrainCommand
                 "classify" or "tag" => TrainSupervised.Resume(parse, o, t, kind, checkpoint, signals.Token),
                 "forecast" => TrainForecast.Resume(parse, o, t, checkpoint, signals.Token),
                 Seq2SeqRunSpec.RunKind => ResumeSeq2Seq(parse, o, t, checkpoint, signals.Token),
+                Recurrent.Captioning.CaptionRunSpec.RunKind => ResumeCaption(parse, o, t, checkpoint, signals.Token),
                 _ => throw new UserFacingException($"'{checkpoint}' is a run of --task {kind}, which cannot be resumed by this build."),
             };
         }
@@ -199,7 +200,8 @@ internal static partial class TrainCommand
             "classify" or "tag" => TrainSupervised.Execute(parse, o, t, task, signals.Token, sweep, distributed),
             "forecast" => TrainForecast.Execute(parse, o, t, signals.Token, sweep),
             Seq2SeqRunSpec.RunKind => ExecuteSeq2Seq(parse, o, t, signals.Token, sweep),
-            _ => throw new UserFacingException($"unknown --task '{task}'; use lm, classify, tag, forecast or seq2seq."),
+            Recurrent.Captioning.CaptionRunSpec.RunKind => ExecuteCaption(parse, o, t, signals.Token, sweep),
+            _ => throw new UserFacingException($"unknown --task '{task}'; use lm, classify, tag, forecast, seq2seq or caption."),
         };
     }
 

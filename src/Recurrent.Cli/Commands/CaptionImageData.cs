@@ -1,0 +1,86 @@
+// CaptionImageData: the images of the caption task as the captioning core takes them (Recurrent.Captioning's
+// CaptionedImage: features and reference captions). The captions file is read and matched to the images folder by
+// Recurrent.Vision (errors name the file and line: a missing image, a line without a tab, invalid UTF-8), and every
+// image's ResNet18 features — the pooled 512-vector and the 7×7×512 grid — come through the feature cache of a
+// directory (the run directory for training, so a resumed or repeated run computes nothing again), with a progress line
+// on standard error. An image that cannot be decoded is refused for training and evaluation (one message counting
+// them, each named with the first caption line that refers to it); `rnn predict --images DIR` skips them instead
+// (PredictCaption). Used by `rnn train --task caption`, `rnn eval` of a caption model, `rnn report` and
+// `rnn demo captions`.
+using Recurrent.Captioning;
+using Recurrent.Vision;
+
+namespace Recurrent.Cli.Commands;
+
+internal static class CaptionImageData
+{
+    /// <summary>What computed the features: stored in the model file, so predict and eval compute the same.</summary>
+    public static string Features => ResNet18Features.Description;
+
+    /// <summary>
+    /// The captioned images of <paramref name="captionsPath"/> (file name&lt;TAB&gt;caption lines) in
+    /// <paramref name="imagesDirectory"/>, with features cached in <paramref name="cacheDirectory"/> (null: computed
+    /// and not kept). Throws UserFacingException for anything wrong with the files.
+    /// </summary>
+    public static IReadOnlyList<CaptionedImage> Load(string imagesDirectory, string captionsPath, string? cacheDirectory, bool quiet)
+    {
+        var set = Match(imagesDirectory, captionsPath);
+        using var model = OpenModel();
+        string cache = cacheDirectory ?? Directory.CreateTempSubdirectory("rnn-features-").FullName;
+        try
+        {
+            var features = Map(() => FeatureExtraction.ForCaptionImages(set, cache, model, Progress(quiet, "features")));
+            return set.Images.Select((image, i) => new CaptionedImage(image.Name, features[i].Pooled, features[i].Grid,
+                image.Captions.Select(c => c.Caption).ToList())).ToList();
+        }
+        finally
+        {
+            if (cacheDirectory is null) Directory.Delete(cache, recursive: true);
+        }
+    }
+
+    /// <summary>The captions file read and matched to the folder; UserFacingException naming file and line otherwise.</summary>
+    public static CaptionImageSet Match(string imagesDirectory, string captionsPath)
+    {
+        if (!Directory.Exists(imagesDirectory))
+            throw new UserFacingException($"the images folder '{Path.GetFullPath(imagesDirectory)}' does not exist.");
+        if (!File.Exists(captionsPath))
+            throw new UserFacingException($"the captions file '{Path.GetFullPath(captionsPath)}' does not exist.");
+        return Map(() => CaptionImages.Match(CaptionsFile.Read(captionsPath), imagesDirectory, captionsPath));
+    }
+
+    /// <summary>The ResNet18 of the NuGet package, copied beside rnn at build time; UserFacingException when it is missing.</summary>
+    public static ResNet18Features OpenModel() => Map(() => new ResNet18Features());
+
+    /// <summary>A progress reporter that rewrites one stderr line ("features: 120/1,500 images"), or nothing when quiet.</summary>
+    public static IProgress<(int Done, int Total)>? Progress(bool quiet, string what)
+    {
+        if (quiet) return null;
+        bool terminal = !Console.IsErrorRedirected;
+        int lastTenth = -1;
+        // Synchronous (not Progress<T>, which posts to the thread pool): lines come out in order, before the next output.
+        return new SynchronousProgress<(int Done, int Total)>(p =>
+        {
+            if (p.Total == 0) return;
+            int tenth = p.Done * 10 / p.Total;
+            if (terminal) Console.Error.Write($"\r{what}: {p.Done:N0}/{p.Total:N0} images through ResNet18" + (p.Done == p.Total ? "\n" : ""));
+            else if (tenth != lastTenth && (tenth > lastTenth || p.Done == p.Total))
+                Console.Error.WriteLine($"{what}: {p.Done:N0}/{p.Total:N0} images through ResNet18");
+            lastTenth = tenth;
+        });
+    }
+
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+
+    private static T Map<T>(Func<T> action)
+    {
+        try { return action(); }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new UserFacingException(e.Message.TrimEnd());
+        }
+    }
+}
