@@ -237,6 +237,20 @@ public sealed class CaptionRunTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public void LongCaptionsAreCutToMaxLengthAndCounted()
+    {
+        using var dir = new TempDirectory();
+        var images = PooledClasses(2, 6); // 16 captions of 5 to 8 words
+        var run = CaptionRun.Start(Options(AttentionKind.None, new FitOptions { Steps = 1 }) with { MaxLength = 6 }, images, Data, Path.Combine(dir.Path, "run"));
+        int longer = images.Count(i => CaptionVocabulary.Tokenize(i.Captions[0]).Count > 6);
+        Assert.True(longer > 0 && longer < images.Count);
+        Assert.Equal(longer, run.TruncatedCaptions);
+        Assert.Equal(images.Count, run.TrainCount + run.ValidationCount);
+        run.Run();
+        Assert.True(run.Captioner.Caption(images[0].Pooled, null).Ids.Length <= 6);
+    }
+
+    [Fact]
     public void BadInputsAreNamed()
     {
         using var dir = new TempDirectory();
