@@ -2,7 +2,8 @@
 // kinds is the list of derived records below, keyed by the "task" discriminator) and what prediction needs besides
 // the weights: a classifier's input format, token kind, labels and (numbers) per-channel standardisation; a
 // tagger's tags and words; a forecaster's columns, standardisation, window and horizon; an encoder–decoder's
-// configuration and vocabulary. Every reader of task models goes through Read, so the entry is parsed one way; a
+// configuration and vocabulary; a captioner's generator configuration, word vocabulary, feature standardisation and
+// the description of the feature extractor prediction must run. Every reader of task models goes through Read, so the entry is parsed one way; a
 // file without the entry is a language model. The JSON is exactly what format-1 files hold, so they read unchanged.
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -16,6 +17,7 @@ namespace Recurrent.Applications;
 [JsonDerivedType(typeof(TaggerDescription), TaggerDescription.Kind)]
 [JsonDerivedType(typeof(ForecastDescription), ForecastDescription.Kind)]
 [JsonDerivedType(typeof(Seq2SeqDescription), Seq2SeqDescription.Kind)]
+[JsonDerivedType(typeof(CaptionDescription), CaptionDescription.Kind)]
 public abstract record TaskDescription
 {
     /// <summary>The metadata key of the entry.</summary>
@@ -27,7 +29,7 @@ public abstract record TaskDescription
         Converters = { new JsonStringEnumConverter() },
     };
 
-    /// <summary>The kind's name ("classify", "tag", "forecast", "seq2seq"), as `--task` says it.</summary>
+    /// <summary>The kind's name ("classify", "tag", "forecast", "seq2seq", "caption"), as `--task` says it.</summary>
     [JsonIgnore]
     public abstract string Name { get; }
 
@@ -50,7 +52,7 @@ public abstract record TaskDescription
         catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException)
         {
             throw new InvalidDataException($"'{path}': the task description cannot be read ({e.Message}); " +
-                "the kinds this build knows are classify, tag, forecast and seq2seq.", e);
+                "the kinds this build knows are classify, tag, forecast, seq2seq and caption.", e);
         }
         if (description is null || !description.IsComplete)
             throw new InvalidDataException($"'{path}': the task description is incomplete.");
@@ -120,4 +122,24 @@ public sealed record Seq2SeqDescription(
     public override string Name => Kind;
     /// <inheritdoc/>
     protected override bool IsComplete => Config is not null && Vocabulary is not null;
+}
+
+/// <summary>
+/// An image captioner: the generator's configuration, its word vocabulary's JSON, the feature standardisation fitted
+/// on the training images, and a description of the feature extractor (e.g. "resnet18 pooled+grid 7x7") that
+/// prediction must run to produce the features the model reads.
+/// </summary>
+public sealed record CaptionDescription(
+    [property: JsonPropertyName("config")] ConditionedGeneratorConfig Config,
+    [property: JsonPropertyName("vocabulary")] string Vocabulary,
+    [property: JsonPropertyName("standardisation")] Captioning.CaptionFeatureStandardisation Standardisation,
+    [property: JsonPropertyName("features")] string Features) : TaskDescription
+{
+    /// <summary>"caption".</summary>
+    public const string Kind = "caption";
+    /// <inheritdoc/>
+    public override string Name => Kind;
+    /// <inheritdoc/>
+    protected override bool IsComplete => Config is not null && Vocabulary is not null && Standardisation is not null
+        && Standardisation.IsValid && Features is not null;
 }

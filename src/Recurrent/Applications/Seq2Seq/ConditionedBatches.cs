@@ -4,7 +4,9 @@
 // [start, y...] and targets [y..., end] (T_d,B) from Seq2SeqData.DecoderBatch, padding ignored — runs forward,
 // its softmax cross-entropy and backward through the decoder and the feature projection, and the shared
 // StepEngine finishes the step. Nothing is carried between batches. Its activation probe (the training statistics) is
-// the first ≤8 examples as one batch, run through the decoder in inference mode.
+// the first ≤8 examples as one batch, run through the decoder in inference mode. For an attending generator each
+// example also has its grid (R,F), gathered into (B,R,F) per batch. Examples hold references: many examples may
+// share one feature array (the captions of one image), which is never copied except into the batch buffer.
 using Recurrent.Data;
 using Recurrent.Layers;
 using Recurrent.Training;
@@ -14,7 +16,8 @@ namespace Recurrent.Seq2Seq;
 /// <summary>One training example of a <see cref="ConditionedGenerator{T}"/>.</summary>
 /// <param name="Features">The conditioning vector (F values).</param>
 /// <param name="Target">The sequence to generate: token ids without start and end (as <see cref="Seq2SeqVocabulary.Encode"/> gives them).</param>
-public sealed record ConditionedExample(float[] Features, int[] Target);
+/// <param name="Grid">The attended grid (R·F values, region-major) for a generator with attention; null without.</param>
+public sealed record ConditionedExample(float[] Features, int[] Target, float[]? Grid = null);
 
 /// <summary>Shuffled batches of (features, sequence) examples, trained with teacher forcing and cross-entropy.</summary>
 public sealed class ConditionedBatches : IBatchSource, IActivationProbe
@@ -23,8 +26,10 @@ public sealed class ConditionedBatches : IBatchSource, IActivationProbe
     private readonly IReadOnlyList<ConditionedExample> _examples;
     private readonly EpochOrder _order;
     private float[] _features = [];  // (B,F)
+    private float[] _grid = [];      // (B,R,F) with attention
     private readonly TeacherForcedLoss _loss;
     private float[]? _probeFeatures;     // (B_p,F) the first ≤8 examples, for the activation probe
+    private float[] _probeGrid = [];     // (B_p,R,F) their grids with attention
     private int[] _probeInput = [];      // (T,B_p) their teacher-forced decoder inputs
     private int _probeSteps;
 
@@ -47,6 +52,10 @@ public sealed class ConditionedBatches : IBatchSource, IActivationProbe
             var e = examples[i] ?? throw new ArgumentException($"Example {i} is null.", nameof(examples));
             if (e.Features is null || e.Features.Length != c.Features)
                 throw new ArgumentException($"Example {i} has {e.Features?.Length ?? 0} features; the model reads {c.Features}.", nameof(examples));
+            if (c.Attends && (e.Grid is null || e.Grid.Length != c.Regions * c.Features))
+                throw new ArgumentException($"Example {i} has a grid of {e.Grid?.Length ?? 0} values; the model attends over (R,F) = {c.Regions}*{c.Features}.", nameof(examples));
+            if (!c.Attends && e.Grid is not null)
+                throw new ArgumentException($"Example {i} has a grid, but the model has no attention to read it.", nameof(examples));
             if (e.Target is null || e.Target.Length > c.MaxLength)
                 throw new ArgumentException($"Example {i}'s target has {e.Target?.Length ?? 0} tokens; the model generates at most {c.MaxLength}.", nameof(examples));
             foreach (int id in e.Target)
@@ -73,16 +82,19 @@ public sealed class ConditionedBatches : IBatchSource, IActivationProbe
     public StepResult TrainNext()
     {
         ReadOnlySpan<int> indices = _order.Next();
-        int b = indices.Length, f = _model.Config.Features;
+        int b = indices.Length, f = _model.Config.Features, g = _model.Config.Regions * f;
         if (_features.Length < b * f) _features = new float[b * f];
+        if (_grid.Length < b * g) _grid = new float[b * g];
         var targets = new int[b][];
         for (int i = 0; i < b; i++)
         {
-            _examples[indices[i]].Features.CopyTo(_features, i * f);
-            targets[i] = _examples[indices[i]].Target;
+            var example = _examples[indices[i]];
+            example.Features.CopyTo(_features, i * f);
+            example.Grid?.CopyTo(_grid, i * g);
+            targets[i] = example.Target;
         }
         var (input, output, steps) = Seq2SeqData.DecoderBatch(targets);
-        ReadOnlySpan<float> logits = _model.Forward(_features.AsSpan(0, b * f), input, steps, b, training: true);
+        ReadOnlySpan<float> logits = _model.Forward(_features.AsSpan(0, b * f), _grid.AsSpan(0, b * g), input, steps, b, training: true);
         StepResult result = _loss.Finish(logits, output, _model.Backward);
         ItemsPerBatch = _loss.Counted;
         return result;
@@ -91,14 +103,19 @@ public sealed class ConditionedBatches : IBatchSource, IActivationProbe
     /// <inheritdoc/>
     public IReadOnlyList<ProbedActivation> Probe()
     {
-        int b = Math.Min(_examples.Count, IActivationProbe.MaxRows), f = _model.Config.Features;
+        int b = Math.Min(_examples.Count, IActivationProbe.MaxRows), f = _model.Config.Features, g = _model.Config.Regions * f;
         if (_probeFeatures is null)
         {
             _probeFeatures = new float[b * f];
-            for (int i = 0; i < b; i++) _examples[i].Features.CopyTo(_probeFeatures, i * f);
+            _probeGrid = new float[b * g];
+            for (int i = 0; i < b; i++)
+            {
+                _examples[i].Features.CopyTo(_probeFeatures, i * f);
+                _examples[i].Grid?.CopyTo(_probeGrid, i * g);
+            }
             (_probeInput, _, _probeSteps) = Seq2SeqData.DecoderBatch(_examples.Take(b).Select(e => e.Target).ToList());
         }
-        return _model.ProbeActivations(_probeFeatures, _probeInput, _probeSteps, b);
+        return _model.ProbeActivations(_probeFeatures, _probeGrid, _probeInput, _probeSteps, b);
     }
 
     /// <inheritdoc/>

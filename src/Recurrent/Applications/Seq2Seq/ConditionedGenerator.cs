@@ -3,9 +3,15 @@
 // h0 = tanh(W f + b) reshaped to (L,B,H) (the LSTM cell state starts at zero), and the decoder generates a
 // token sequence from it. The projection learns only through the decoder's initial-state gradient.
 // Parameters: init.weight (L*H, F), init.bias (L*H), decoder.embedding.weight, decoder.rnn.*, decoder.head.*.
+// With attention (Show, Attend and Tell, Xu et al. 2015) the decoder also attends over a grid of R feature vectors
+// per example (a CNN's spatial map, (B,R,F) region-major): the grid becomes the decoder's memory laid out (R,B,F)
+// with every region valid, and the initial state still comes from the pooled vector f (the paper starts from the
+// mean annotation, which for a globally average-pooled CNN is f). The grid is an input, not a parameter: the memory
+// gradient the attention computes is not used (the CNN is frozen).
 // The fit loop trains it as an ITrainableModel (its batch source is ConditionedBatches); it has no dropout, so
 // its DropoutRng is never drawn from.
 using System.Numerics;
+using System.Text.Json.Serialization;
 using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Randomness;
@@ -30,6 +36,15 @@ public sealed record ConditionedGeneratorConfig
     public int Layers { get; init; } = 1;
     /// <summary>Longest generated sequence, end token excluded.</summary>
     public int MaxLength { get; init; } = 16;
+    /// <summary>
+    /// Attention of the decoder over a grid of <see cref="Regions"/> feature vectors (None: the feature vector only).
+    /// Not written when None, so files of generators without attention are as before.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public AttentionKind Attention { get; init; }
+    /// <summary>Regions R of the attended grid, each <see cref="Features"/> wide; 0 without attention.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Regions { get; init; }
 
     /// <summary>Throws ArgumentException naming the first impossible setting.</summary>
     public void Validate()
@@ -42,7 +57,18 @@ public sealed record ConditionedGeneratorConfig
         Positive(MaxLength, nameof(MaxLength));
         if (Vocabulary <= Seq2SeqVocabulary.Specials)
             throw new ArgumentException($"Vocabulary must exceed the {Seq2SeqVocabulary.Specials} special tokens, got {Vocabulary}.", nameof(Vocabulary));
+        if (!Enum.IsDefined(Attention)) throw new ArgumentException($"Attention {Attention} is not a known kind.", nameof(Attention));
+        if (Attention == AttentionKind.None && Regions != 0)
+            throw new ArgumentException($"Regions must be 0 without attention, got {Regions}.", nameof(Regions));
+        if (Attention != AttentionKind.None && Regions <= 0)
+            throw new ArgumentException($"Regions must be positive with {Attention} attention, got {Regions}.", nameof(Regions));
+        if (Attention == AttentionKind.LuongDot && Features != HiddenSize)
+            throw new ArgumentException($"Luong dot attention needs grid vectors as wide as the decoder state; got Features = {Features}, HiddenSize = {HiddenSize} (use Luong or Bahdanau).", nameof(Attention));
     }
+
+    /// <summary>True when the generator attends over a grid.</summary>
+    [JsonIgnore]
+    public bool Attends => Attention != AttentionKind.None;
 }
 
 /// <summary>Generates token sequences conditioned on a feature vector fed as the decoder's initial state.</summary>
@@ -53,6 +79,8 @@ public sealed class ConditionedGenerator<T> : ITrainableModel<T> where T : unman
     private T[] _pre = [];        // (B,L*H) tanh output, row per sequence
     private T[] _dPre = [];       // (B,L*H)
     private T[] _h0 = [], _c0 = [];  // (L,B,H)
+    private T[] _memory = [];     // (R,B,F) the grid laid out for the attention
+    private bool[] _mask = [];    // (R,B) all true
     private int _batch;
 
     /// <summary>Builds the model and initialises its parameters from <paramref name="seed"/>.</summary>
@@ -63,8 +91,10 @@ public sealed class ConditionedGenerator<T> : ITrainableModel<T> where T : unman
         Config = config;
         Parameters = new ParameterStore<T>();
         _init = new Linear<T>(Parameters, "init.", config.Features, config.Layers * config.HiddenSize);
-        Decoder = new SequenceDecoder<T>(Parameters, "decoder.", config.Vocabulary, config.EmbeddingSize, config.Cell, config.HiddenSize, config.Layers);
+        Decoder = new SequenceDecoder<T>(Parameters, "decoder.", config.Vocabulary, config.EmbeddingSize, config.Cell, config.HiddenSize, config.Layers,
+            config.Attention, config.Attends ? config.Features : 0);
         Parameters.Seal();
+        if (Decoder.Attention is not null) Decoder.Attention.ComputesMemoryGradient = false; // the grid is a frozen CNN's output
         var rng = new Rng(seed);
         LayerInit.Linear(Parameters, _init, rng);
         Decoder.Initialize(rng);
@@ -83,17 +113,38 @@ public sealed class ConditionedGenerator<T> : ITrainableModel<T> where T : unman
     /// <summary>The generating decoder.</summary>
     public SequenceDecoder<T> Decoder { get; }
 
-    /// <summary>The initial hidden state of the last <see cref="Condition"/>, (L,B,H).</summary>
+    /// <summary>The initial hidden state of the last conditioning, (L,B,H).</summary>
     public ReadOnlySpan<T> InitialH => _h0.AsSpan(0, Decoder.StateSize(_batch));
     /// <summary>The initial LSTM cell state (zeros), (L,B,H); empty for other cells.</summary>
     public ReadOnlySpan<T> InitialC => Config.Cell.HasCellState() ? _c0.AsSpan(0, Decoder.StateSize(_batch)) : ReadOnlySpan<T>.Empty;
 
-    /// <summary>Computes the initial states h0 = tanh(W f + b) for features (B,F).</summary>
-    public void Condition(ReadOnlySpan<T> features, int batch)
+    /// <summary>Computes the initial states h0 = tanh(W f + b) for features (B,F) of a generator without attention.</summary>
+    public void Condition(ReadOnlySpan<T> features, int batch) => Condition(features, ReadOnlySpan<T>.Empty, batch);
+
+    /// <summary>
+    /// Computes the initial states h0 = tanh(W f + b) for features (B,F) and, for an attending generator, sets the
+    /// grid (B,R,F) as the decoder's memory (R,B,F). <paramref name="grid"/> must be empty without attention.
+    /// </summary>
+    public void Condition(ReadOnlySpan<T> features, ReadOnlySpan<T> grid, int batch)
     {
-        int f = Config.Features, lh = Config.Layers * Config.HiddenSize, h = Config.HiddenSize;
+        int f = Config.Features, lh = Config.Layers * Config.HiddenSize, h = Config.HiddenSize, r = Config.Regions;
         if (batch <= 0) throw new ArgumentException($"batch must be positive, got {batch}.", nameof(batch));
         if (features.Length != batch * f) throw new ArgumentException($"features has {features.Length} values; expected (B,F) = {batch}*{f}.", nameof(features));
+        if (!Config.Attends && !grid.IsEmpty)
+            throw new ArgumentException($"grid has {grid.Length} values, but this generator has no attention and reads no grid.", nameof(grid));
+        if (Config.Attends)
+        {
+            if (grid.Length != batch * r * f)
+                throw new ArgumentException($"grid has {grid.Length} values; expected (B,R,F) = {batch}*{r}*{f} for a generator attending over {r} regions.", nameof(grid));
+            Ensure(ref _memory, r * batch * f);
+            if (_mask.Length < r * batch) _mask = new bool[r * batch];
+            _mask.AsSpan(0, r * batch).Fill(true);
+            // (B,R,F) → (R,B,F)
+            for (int b = 0; b < batch; b++)
+                for (int j = 0; j < r; j++)
+                    grid.Slice((b * r + j) * f, f).CopyTo(_memory.AsSpan((j * batch + b) * f, f));
+            Decoder.SetMemory(_memory.AsSpan(0, r * batch * f), _mask.AsSpan(0, r * batch), r, batch);
+        }
         Ensure(ref _features, batch * f);
         features.CopyTo(_features);
         Ensure(ref _pre, batch * lh);
@@ -111,9 +162,16 @@ public sealed class ConditionedGenerator<T> : ITrainableModel<T> where T : unman
     }
 
     /// <summary>Teacher-forced forward: conditions on features (B,F) and decodes inputs (T,B). Returns logits (T,B,V).</summary>
-    public ReadOnlySpan<T> Forward(ReadOnlySpan<T> features, ReadOnlySpan<int> decoderInput, int steps, int batch, bool training)
+    public ReadOnlySpan<T> Forward(ReadOnlySpan<T> features, ReadOnlySpan<int> decoderInput, int steps, int batch, bool training) =>
+        Forward(features, ReadOnlySpan<T>.Empty, decoderInput, steps, batch, training);
+
+    /// <summary>
+    /// Teacher-forced forward: conditions on features (B,F) and, with attention, the grid (B,R,F; empty without), and
+    /// decodes inputs (T,B). Returns logits (T,B,V).
+    /// </summary>
+    public ReadOnlySpan<T> Forward(ReadOnlySpan<T> features, ReadOnlySpan<T> grid, ReadOnlySpan<int> decoderInput, int steps, int batch, bool training)
     {
-        Condition(features, batch);
+        Condition(features, grid, batch);
         return Decoder.Forward(decoderInput, steps, batch, InitialH, InitialC, training);
     }
 
@@ -122,13 +180,16 @@ public sealed class ConditionedGenerator<T> : ITrainableModel<T> where T : unman
     /// decoder stack's activations, named "decoder.layer0.h", ... (the training statistics' probe). Overwrites the
     /// forward caches: call it between an update and the next training forward.
     /// </summary>
-    internal List<ProbedActivation> ProbeActivations(ReadOnlySpan<T> features, ReadOnlySpan<int> decoderInput, int steps, int batch)
+    internal List<ProbedActivation> ProbeActivations(ReadOnlySpan<T> features, ReadOnlySpan<T> grid, ReadOnlySpan<int> decoderInput, int steps, int batch)
     {
-        Forward(features, decoderInput, steps, batch, training: false);
+        Forward(features, grid, decoderInput, steps, batch, training: false);
         return StackActivations.Collect(Decoder.Stack, "decoder.");
     }
 
-    /// <summary>Backpropagates dLogits (T,B,V) through the decoder and the feature projection.</summary>
+    /// <summary>
+    /// Backpropagates dLogits (T,B,V) through the decoder (and its attention) and the feature projection. The grid is
+    /// an input of a frozen network: its gradient is not propagated.
+    /// </summary>
     public void Backward(ReadOnlySpan<T> dLogits)
     {
         Decoder.Backward(dLogits);
@@ -148,21 +209,49 @@ public sealed class ConditionedGenerator<T> : ITrainableModel<T> where T : unman
     }
 
     /// <summary>Generates one sequence per feature vector (B,F): greedy when <paramref name="beam"/> is 1, else beam search.</summary>
-    public Hypothesis[] Generate(ReadOnlySpan<T> features, int batch, int beam = 1)
+    public Hypothesis[] Generate(ReadOnlySpan<T> features, int batch, int beam = 1) => Generate(features, ReadOnlySpan<T>.Empty, batch, beam);
+
+    /// <summary>
+    /// Generates one sequence per example — feature vectors (B,F) and, with attention, grids (B,R,F; empty without):
+    /// greedy when <paramref name="beam"/> is 1, else beam search of that width, one example at a time.
+    /// </summary>
+    public Hypothesis[] Generate(ReadOnlySpan<T> features, ReadOnlySpan<T> grid, int batch, int beam = 1)
     {
         if (beam <= 0) throw new ArgumentException($"beam must be positive, got {beam}.", nameof(beam));
-        Condition(features, batch);
+        Condition(features, grid, batch);
         if (beam == 1)
             return Decoding.Greedy(Decoder, InitialH, InitialC, batch, Seq2SeqVocabulary.Start, Seq2SeqVocabulary.End, Config.MaxLength);
         var result = new Hypothesis[batch];
-        int f = Config.Features;
-        T[] all = features.ToArray();
+        int f = Config.Features, g = Config.Regions * f;
+        T[] all = features.ToArray(), grids = grid.ToArray();
         for (int b = 0; b < batch; b++)
         {
-            Condition(all.AsSpan(b * f, f), 1);
+            Condition(all.AsSpan(b * f, f), Config.Attends ? grids.AsSpan(b * g, g) : ReadOnlySpan<T>.Empty, 1);
             result[b] = Decoding.BeamSearch(Decoder, InitialH, InitialC, beam, Seq2SeqVocabulary.Start, Seq2SeqVocabulary.End, Config.MaxLength);
         }
         return result;
+    }
+
+    /// <summary>
+    /// The attention weights an attending generator gave the R regions of one example (features (F), grid (R,F)) at
+    /// each step of <paramref name="hypothesis"/> — each emitted token, then the end token when it finished — as
+    /// (steps, R), rows summing to 1. They come from one teacher-forced pass over [start, tokens...], which is the
+    /// decoding path itself, so they are the weights greedy or beam decoding used. Throws InvalidOperationException
+    /// for a generator without attention.
+    /// </summary>
+    public T[] AttentionWeights(ReadOnlySpan<T> features, ReadOnlySpan<T> grid, Hypothesis hypothesis)
+    {
+        ArgumentNullException.ThrowIfNull(hypothesis);
+        var attention = Decoder.Attention ?? throw new InvalidOperationException("This generator has no attention, so it has no attention weights.");
+        int steps = hypothesis.Tokens.Length + (hypothesis.Finished ? 1 : 0), r = Config.Regions;
+        if (steps == 0) return [];
+        var input = new int[steps];
+        input[0] = Seq2SeqVocabulary.Start;
+        for (int t = 1; t < steps; t++) input[t] = hypothesis.Tokens[t - 1];
+        Forward(features, grid, input, steps, 1, training: false);
+        var weights = new T[steps * r];
+        for (int t = 0; t < steps; t++) attention.Weights(t).CopyTo(weights.AsSpan(t * r, r));
+        return weights;
     }
 
     private static void Ensure(ref T[] buffer, int length)

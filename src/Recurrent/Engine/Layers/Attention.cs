@@ -107,6 +107,12 @@ public sealed class Attention<T> where T : unmanaged, IFloatingPointIeee754<T>
     public ReadOnlySpan<T> Memory => _memory.AsSpan(0, _sourceSteps * _batch * MemorySize);
     /// <summary>The current mask, (S,B).</summary>
     public ReadOnlySpan<bool> Mask => _mask.AsSpan(0, _sourceSteps * _batch);
+    /// <summary>
+    /// Whether backward computes <see cref="MemoryGradient"/> (default true). Set false when the memory is a fixed
+    /// input (features of a frozen network): the gradient then stays zero and its B·S·E work per step and the
+    /// (S·B, E, K) GEMM are skipped.
+    /// </summary>
+    public bool ComputesMemoryGradient { get; set; } = true;
     /// <summary>Gradient of the memory after <see cref="FinishBackward"/>, (S,B,E).</summary>
     public ReadOnlySpan<T> MemoryGradient => _dMemory.AsSpan(0, _sourceSteps * _batch * MemorySize);
 
@@ -290,7 +296,7 @@ public sealed class Attention<T> where T : unmanaged, IFloatingPointIeee754<T>
                 ReadOnlySpan<T> ej = memory.Slice((j * b + r) * e, e);
                 dAlpha[j] = Gemm.Dot(dc, ej);
                 weighted += row[j] * dAlpha[j];
-                Gemm.Axpy(row[j], dc, dMemory.Slice((j * b + r) * e, e));
+                if (ComputesMemoryGradient) Gemm.Axpy(row[j], dc, dMemory.Slice((j * b + r) * e, e));
             }
             ReadOnlySpan<T> hr = hT.Slice(r * hs, hs);
             for (int j = 0; j < s; j++)
@@ -303,7 +309,7 @@ public sealed class Attention<T> where T : unmanaged, IFloatingPointIeee754<T>
                 {
                     case AttentionKind.LuongDot: // a = h·e
                         Gemm.Axpy(da, memory.Slice(at * e, e), dhr);
-                        Gemm.Axpy(da, hr, dMemory.Slice(at * e, e));
+                        if (ComputesMemoryGradient) Gemm.Axpy(da, hr, dMemory.Slice(at * e, e));
                         break;
                     case AttentionKind.Luong: // a = h·key, key = W_a e
                         Gemm.Axpy(da, _keys.AsSpan(at * hs, hs), dhr);
@@ -348,7 +354,8 @@ public sealed class Attention<T> where T : unmanaged, IFloatingPointIeee754<T>
         // keys = memory W^T (+ b): dW (K,E) += dKeys^T · memory; db += Σ rows; dMemory += dKeys · W
         Gemm.Multiply(Op.Transpose, Op.None, k, e, n, dKeys, k, Memory, e, _store.Gradient(keyWeight), e, accumulate: true);
         if (Kind == AttentionKind.Bahdanau) Gemm.AddRowsInto(dKeys, n, k, _store.Gradient(KeyBias!));
-        Gemm.Multiply(Op.None, Op.None, n, e, k, dKeys, k, _store.Value(keyWeight), e, _dMemory.AsSpan(0, n * e), e, accumulate: true);
+        if (ComputesMemoryGradient)
+            Gemm.Multiply(Op.None, Op.None, n, e, k, dKeys, k, _store.Value(keyWeight), e, _dMemory.AsSpan(0, n * e), e, accumulate: true);
     }
 
     private static void Ensure(ref T[] buffer, int length)
