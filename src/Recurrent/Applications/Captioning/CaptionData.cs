@@ -23,7 +23,7 @@ public static class CaptionData
     /// <summary>
     /// Throws ArgumentException (ParamName <paramref name="parameter"/>) naming the first image whose pooled vector is
     /// not <paramref name="features"/> wide, whose grid is missing or not <paramref name="regions"/>·F (when regions &gt; 0),
-    /// or which has no caption with a word; and when there are no images at all.
+    /// whose features are not finite, or which has no caption with a word; and when there are no images at all.
     /// </summary>
     public static void Check(IReadOnlyList<CaptionedImage> images, int features, int regions, string parameter = "images")
     {
@@ -40,6 +40,9 @@ public static class CaptionData
                 throw new ArgumentException($"{name} has a grid of {image.Grid?.Length ?? 0} values; attention needs (R,F) = {regions}*{features}.", parameter);
             foreach (float v in image.Pooled)
                 if (!float.IsFinite(v)) throw new ArgumentException($"{name} has a non-finite pooled feature ({v}).", parameter);
+            if (regions > 0)
+                foreach (float v in image.Grid!)
+                    if (!float.IsFinite(v)) throw new ArgumentException($"{name} has a non-finite grid feature ({v}).", parameter);
             if (image.Captions is null || image.Captions.Count == 0)
                 throw new ArgumentException($"{name} has no caption; give every image at least one.", parameter);
             for (int k = 0; k < image.Captions.Count; k++)

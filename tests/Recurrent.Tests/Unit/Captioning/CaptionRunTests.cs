@@ -279,6 +279,10 @@ public sealed class CaptionRunTests(ITestOutputHelper log)
         e = Assert.Throws<ArgumentException>(() => CaptionRun.Start(Options(AttentionKind.Luong, fit), badGrid, Data, Run("f")));
         Assert.Contains("image 10 ('scene009.png') has a grid of 40 values; attention needs (R,F) = 9*8", e.Message);
 
+        var nonFinite = scenes.Select((i, k) => k == 4 ? i with { Grid = i.Grid!.Select((v, j) => j == 17 ? float.NaN : v).ToArray() } : i).ToList();
+        e = Assert.Throws<ArgumentException>(() => CaptionRun.Start(Options(AttentionKind.Luong, fit), nonFinite, Data, Run("h")));
+        Assert.Contains("image 5 ('scene004.png') has a non-finite grid feature (NaN)", e.Message);
+
         var run = CaptionRun.Start(Options(AttentionKind.Luong, fit), scenes, Data, Run("g"));
         e = Assert.Throws<ArgumentException>(() => run.Captioner.Caption(new float[3], scenes[0].Grid));
         Assert.Contains("pooled has 3 values; the model reads 8", e.Message);
