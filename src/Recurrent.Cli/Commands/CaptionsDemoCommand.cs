@@ -91,7 +91,7 @@ internal static class CaptionsDemoCommand
                 {
                     if (r.Validation is null) return;
                     double Metric(string name) => r.Validation.First(v => v.Key == name).Value;
-                    Console.WriteLine($"  step {r.Step,5}  epoch {r.Epoch,5:F2}  train loss {r.TrainLoss ?? double.NaN:F4}  validation: loss {Metric("val_loss"):F4}, " +
+                    Console.WriteLine($"  step {r.Step,5}  epoch {r.Epoch,5:F2}  train loss {r.TrainLoss ?? double.NaN:F4}  validation: loss {r.ValidationLoss ?? double.NaN:F4}, " +
                                       $"BLEU-4 {Metric("val_bleu4"):F3}  ({r.ElapsedSeconds:F1} s)");
                 },
             };

@@ -1,6 +1,7 @@
 // HtmlReport: `rnn report`'s page — one self-contained HTML file for a run directory: a summary, inline SVG
 // charts (SvgLineChart) of training and validation loss, learning rate, gradient norm and tokens/s from
-// metrics.jsonl, the update:parameter ratio per tensor from stats.jsonl, what the latest evaluation predicted (predictions.json: PredictionsSection), the samples printed
+// metrics.jsonl, the update:parameter ratio per tensor from stats.jsonl, what the latest evaluation predicted (predictions.json: PredictionsSection;
+// for a caption run, validation pictures with their generated captions and attention strips: CaptionSection), the samples printed
 // during training (samples.txt), and the configuration stored in the run's checkpoint (model architecture, training
 // options, data). No network: CSS and the one small script are
 // inline, nothing is fetched. The script marks the page (<html data-report="ok">) once every chart with data
@@ -85,6 +86,9 @@ internal static partial class HtmlReport
         h.Append("</div></section>\n");
 
         PredictionsSection.Append(h, run);
+        if (kind == Recurrent.Captioning.CaptionRunSpec.RunKind && checkpoint?.Training is string captionState)
+            CaptionSection.Append(h, run, Recurrent.Captioning.CaptionRunSpec.FromJsonNode(FitState.FromJson(captionState, checkpointPath!).Run, checkpointPath!),
+                File.Exists(run.Best) ? run.Best : checkpointPath!);
 
         // Only language models print samples; for other kinds an empty section would only puzzle.
         bool languageModel = kind is null or "lm";
@@ -264,6 +268,8 @@ pre { margin: 0 0 8px; white-space: pre-wrap; font: 13px/1.4 ui-monospace, "Deja
 table.confusion td { text-align: right; min-width: 48px; } table.confusion td.dark { color: #fff; }
 table.examples td { word-break: normal; } .wrong { color: #b5181b; font-weight: 600; } .tag { color: var(--muted); font-size: 12px; }
 .config { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
+.captions { display: flex; flex-direction: column; gap: 10px; } figure.caption img { display: block; max-width: 100%; }
+figure.caption ul { margin: 4px 0 0; padding-left: 20px; color: var(--muted); font-size: 13px; }
 
 """;
 }
