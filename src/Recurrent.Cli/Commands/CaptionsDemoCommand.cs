@@ -70,7 +70,15 @@ internal static class CaptionsDemoCommand
             string images = Path.Combine(dir, "images");
             Directory.CreateDirectory(images);
             string Name(int i) => $"scene-{i + 1:D5}.png";
-            for (int i = 0; i < all.Count; i++) ShapeScenes.SavePng(all[i], Path.Combine(images, Name(i)));
+            // A picture already there with the same bytes is left alone, so a rerun into the same folder keeps the
+            // feature cache's keys (name, size, modification time) valid.
+            for (int i = 0; i < all.Count; i++)
+            {
+                using var bitmap = ShapeScenes.Render(all[i]);
+                byte[] png = AttentionHeatMap.Png(bitmap);
+                string path = Path.Combine(images, Name(i));
+                if (!File.Exists(path) || !File.ReadAllBytes(path).AsSpan().SequenceEqual(png)) File.WriteAllBytes(path, png);
+            }
             string captions = Path.Combine(dir, "captions.tsv"), testCaptions = Path.Combine(dir, "test-captions.tsv");
             WriteCaptions(captions, trainScenes, 0, Name);
             WriteCaptions(testCaptions, testScenes, n, Name);
