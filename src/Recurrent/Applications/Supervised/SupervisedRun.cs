@@ -62,9 +62,7 @@ public sealed class SupervisedRun
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Training.Validate();
-        if (reducer is { Size: > 1 } && spec.Model.Dropout > 0)
-            throw new ArgumentException("Dropout is not supported in a data-parallel run yet (each process would draw the masks of its own rows); " +
-                "train without it, or in one process.", "Dropout");
+        CheckDistributed(spec, reducer);
         bool writes = reducer is not { Rank: not 0 };
         var run = new RunDirectory(runDirectory);
         if (writes && run.HoldsRun) run.PrepareNew(); // throws, naming --resume
@@ -111,8 +109,10 @@ public sealed class SupervisedRun
     /// <summary>
     /// Continues the run whose last checkpoint is <paramref name="checkpointPath"/> exactly where it stopped, rereading
     /// its data. <paramref name="runControls"/>, when given, replaces the budgets and intervals; nothing else changes.
+    /// With a <paramref name="reducer"/>, every rank of a data-parallel job resumes from the same checkpoint (the batches
+    /// keep nothing per rank: the epoch order comes from the seed and the position) and only rank 0 writes.
     /// </summary>
-    public static SupervisedRun Resume(string checkpointPath, FitOptions? runControls = null)
+    public static SupervisedRun Resume(string checkpointPath, FitOptions? runControls = null, IGradientReducer? reducer = null)
     {
         ArgumentNullException.ThrowIfNull(checkpointPath);
         string full = Path.GetFullPath(checkpointPath);
@@ -122,26 +122,36 @@ public sealed class SupervisedRun
         SupervisedRunSpec spec = SupervisedRunSpec.FromJsonNode(state.Run, full);
         if (runControls is not null) spec = spec with { Training = spec.Training with { Fit = runControls } };
         spec.Training.Validate();
+        CheckDistributed(spec, reducer);
         ISupervisedModel task;
         SupervisedFit fit;
         if (spec.Kind == SequenceClassifier.TaskName)
         {
             var (train, validation) = ReadClassification(spec, spec.Model.FeaturesPerStep);
             var classifier = SequenceClassifier.Load(full);
-            (task, fit) = (classifier, classifier.CreateFit(train, validation, spec.Training));
+            (task, fit) = (classifier, classifier.CreateFit(train, validation, spec.Training, reducer));
         }
         else
         {
             var (train, validation) = ReadTagging(spec);
             var tagger = SequenceTagger.Load(full);
-            (task, fit) = (tagger, tagger.CreateFit(train, validation, spec.Training));
+            (task, fit) = (tagger, tagger.CreateFit(train, validation, spec.Training, reducer));
         }
         ModelFile.LoadOptimizer(fit.Optimizer, content, full);
         var run = new RunDirectory(Path.GetDirectoryName(full)!);
-        run.PrepareResume(state.Step);
-        var resumed = new SupervisedRun(spec, task, fit, run);
+        bool writes = reducer is not { Rank: not 0 };
+        if (writes) run.PrepareResume(state.Step);
+        var resumed = new SupervisedRun(spec, task, fit, run, writes);
         resumed.Loop.Restore(state, full);
         return resumed;
+    }
+
+    // What a data-parallel run cannot do yet: dropout (each rank would draw the masks of its own rows).
+    private static void CheckDistributed(SupervisedRunSpec spec, IGradientReducer? reducer)
+    {
+        if (reducer is { Size: > 1 } && spec.Model.Dropout > 0)
+            throw new ArgumentException("Dropout is not supported in a data-parallel run yet (each process would draw the masks of its own rows); " +
+                "train without it, or in one process.", "Dropout");
     }
 
     // The files of a classification run, numeric lines read as featuresPerStep numbers per step.

@@ -2,16 +2,22 @@
 // threads of this process (ThreadedReducer): a language-model run and a padded classification fit on two ranks end
 // with the weights of one process trained on the same global batches (to float-summation tolerance; the largest
 // difference is printed), the split validation loss equals the whole one, rank 1 writes no file, and a batch that
-// does not divide over the ranks is refused by name; a two-rank checkpoint resumes exactly on two ranks and continues in one process. The MPI end-to-end test is EndToEnd/Cli/DistributedCliTests.
+// does not divide over the ranks is refused by name; a two-rank checkpoint resumes exactly on two ranks and continues in one process.
+// Forecasting (MSE and the pinball loss) and seq2seq (without and with attention) on two ranks also end with the weights of
+// one process, with a short last batch that leaves rank 1 empty. The MPI end-to-end test is EndToEnd/Cli/DistributedCliTests.
+using System.Globalization;
 using Recurrent.Data;
+using Recurrent.Forecasting;
 using Recurrent.LanguageModels;
 using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Optimizers;
 using Recurrent.Schedules;
+using Recurrent.Seq2Seq;
 using Recurrent.Supervised;
 using Recurrent.Tests.Data;
 using Recurrent.Tests.LanguageModels;
+using Recurrent.Tests.Seq2Seq;
 using Recurrent.Tests.Support;
 using Recurrent.Training;
 using Xunit.Abstractions;
@@ -129,6 +135,81 @@ public sealed class DistributedTrainingTests(ITestOutputHelper output)
         output.WriteLine($"largest |Δw| between 2 ranks and 1 process after 12 updates: {largest:E2}");
         Assert.True(largest < 1e-5, $"largest difference {largest:E2}");
         Assert.Equal(two[0], two[1]);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_forecaster_on_two_ranks_ends_with_the_weights_of_one_process(bool quantiles)
+    {
+        using var dir = new TempDirectory();
+        string csv = dir.File("series.csv", "t,value,other\n" + string.Concat(Enumerable.Range(0, 159).Select(t =>
+            string.Create(CultureInfo.InvariantCulture, $"{t},{10 + 3 * Math.Sin(0.25 * t):R},{Math.Cos(0.1 * t) + t % 3:R}\n"))));
+        var options = new ForecastOptions
+        {
+            Window = 12, Horizon = 3, BatchSize = 8, ValidationFraction = 0.2, Seed = 7,
+            Quantiles = quantiles ? [0.1, 0.5, 0.9] : null,
+            Optimization = new ForecastOptions().Optimization with { LearningRate = 0.01, ClipNorm = 1 },
+            Fit = new FitOptions { Epochs = 2, EvalEvery = 5 },
+        };
+        var series = ForecastSeries.FromTable(TimeSeriesTable.Read(csv), ["value", "other"], ["value"], options);
+        (float[] Weights, FitOutcome Outcome) Fit(IGradientReducer? reducer)
+        {
+            var forecaster = Forecaster.Create(series, new ForecastModelSettings { HiddenSize = 8 }, 7);
+            var fit = forecaster.CreateFit(series, options, reducer);
+            var outcome = fit.Loop.Run();
+            return (forecaster.Model.Parameters.Values.ToArray(), outcome);
+        }
+
+        var one = Fit(null);
+        var two = ThreadedReducer.Run(2, reducer => Fit(reducer));
+
+        // The last batch of the epoch holds 1 window: rank 1 trains nothing there and still joins the sums.
+        Assert.Equal(1, series.Train.Count % 8);
+        Assert.Equal(one.Outcome.Step, two[0].Outcome.Step);
+        double largest = Math.Max(LargestDifference(one.Weights, two[0].Weights), LargestDifference(one.Weights, two[1].Weights));
+        output.WriteLine($"forecast ({(quantiles ? "pinball loss, 3 quantiles" : "MSE")}): largest |Δw| between 2 ranks and 1 process after {one.Outcome.Step} updates: {largest:E2}");
+        Assert.True(largest < 1e-5, $"largest difference {largest:E2}");
+        Assert.Equal(two[0].Weights, two[1].Weights);
+        // Every rank evaluates the whole validation set: the same numbers as one process, to summation tolerance.
+        Assert.Equal(one.Outcome.Validation!.Loss!.Value, two[1].Outcome.Validation!.Loss!.Value, 1e-5);
+    }
+
+    [Theory]
+    [InlineData(AttentionKind.None)]
+    [InlineData(AttentionKind.Bahdanau)]
+    public void A_seq2seq_model_on_two_ranks_ends_with_the_weights_of_one_process(AttentionKind attention)
+    {
+        // 49 pairs of targets of 1..5 characters in batches of 8: the ranks count different numbers of target tokens
+        // and their decoders run for different lengths, and the last batch of 1 leaves rank 1 empty.
+        var pairs = Seq2SeqRunTests.ReversedWords(3, 49);
+        var validation = Seq2SeqRunTests.ReversedWords(4, 10);
+        var options = new Seq2SeqTrainingOptions
+        {
+            Model = new Seq2SeqSettings { HiddenSize = 12, EmbeddingSize = 6, Attention = attention },
+            BatchSize = 8,
+            Optimization = new OptimizationOptions { LearningRate = 0.01, ClipNorm = 1 },
+            Fit = new FitOptions { Epochs = 2 },
+            Seed = 5,
+        };
+        (float[] Weights, FitOutcome Outcome) Fit(IGradientReducer? reducer)
+        {
+            var (model, vocabulary) = Seq2SeqTraining.CreateModel(pairs, validation, options);
+            var fit = Seq2SeqTraining.CreateFit(model, vocabulary, pairs, validation, options, reducer);
+            var outcome = fit.Loop.Run();
+            return (model.Parameters.Values.ToArray(), outcome);
+        }
+
+        var one = Fit(null);
+        var two = ThreadedReducer.Run(2, reducer => Fit(reducer));
+
+        Assert.Equal(14, one.Outcome.Step);
+        Assert.Equal(14, two[1].Outcome.Step);
+        double largest = Math.Max(LargestDifference(one.Weights, two[0].Weights), LargestDifference(one.Weights, two[1].Weights));
+        output.WriteLine($"seq2seq ({attention}): largest |Δw| between 2 ranks and 1 process after 14 updates: {largest:E2}");
+        Assert.True(largest < 1e-5, $"largest difference {largest:E2}");
+        Assert.Equal(two[0].Weights, two[1].Weights);
+        Assert.Equal(one.Outcome.Validation!.Loss!.Value, two[1].Outcome.Validation!.Loss!.Value, 1e-5);
     }
 
     [Fact]
