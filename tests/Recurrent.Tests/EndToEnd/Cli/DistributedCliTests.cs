@@ -232,11 +232,12 @@ public sealed class DistributedCliTests(ITestOutputHelper output)
         string data = task == "classify" ? dir.File("train.tsv", TaskSynthetic.Tsv(201, 21)) : dir.File("train.conll", TaskSynthetic.Conll(150, 5));
         string straight = Path.Combine(dir.Path, "straight"), stopped = Path.Combine(dir.Path, "stopped");
         string[] args = ["train", "--task", task, "--data", data, "--epochs", "2", "--batch", "8", "--hidden", "16", "--embedding", "8",
-            "--dropout", "0", "--seed", "4"];
+            "--dropout", "0", "--seed", "4", "--eval-every", "11", "--log-every", "11"];
 
+        // Stopped after 11 updates (mid-epoch, where both runs evaluate and log), then resumed to the 2 epochs.
         var a = Mpirun(2, [.. args, "--run-dir", straight]);
         var b = Mpirun(2, [.. args, "--steps", "11", "--run-dir", stopped]);
-        var c = Mpirun(2, ["train", "--resume", stopped, "--steps", "1000"]);
+        var c = Mpirun(2, ["train", "--resume", stopped, "--epochs", "2"]);
 
         Assert.True(a.ExitCode == 0, a.Stdout + a.Stderr);
         Assert.True(b.ExitCode == 0, b.Stdout + b.Stderr);
