@@ -55,14 +55,13 @@ public sealed class SupervisedRun
     /// </summary>
     /// <remarks>
     /// With a <paramref name="reducer"/>, this process is one rank of a data-parallel job: every rank calls Start alike,
-    /// the batch size must be a multiple of the ranks, dropout is refused (each rank would draw the masks of its own
-    /// rows), and only rank 0 writes <paramref name="runDirectory"/>.
+    /// the batch size must be a multiple of the ranks, each rank's dropout masks are its rows of the whole batch's, and
+    /// only rank 0 writes <paramref name="runDirectory"/>.
     /// </remarks>
     public static SupervisedRun Start(SupervisedRunSpec spec, string runDirectory, IGradientReducer? reducer = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Training.Validate();
-        CheckDistributed(spec, reducer);
         bool writes = reducer is not { Rank: not 0 };
         var run = new RunDirectory(runDirectory);
         if (writes && run.HoldsRun) run.PrepareNew(); // throws, naming --resume
@@ -122,7 +121,6 @@ public sealed class SupervisedRun
         SupervisedRunSpec spec = SupervisedRunSpec.FromJsonNode(state.Run, full);
         if (runControls is not null) spec = spec with { Training = spec.Training with { Fit = runControls } };
         spec.Training.Validate();
-        CheckDistributed(spec, reducer);
         ISupervisedModel task;
         SupervisedFit fit;
         if (spec.Kind == SequenceClassifier.TaskName)
@@ -144,14 +142,6 @@ public sealed class SupervisedRun
         var resumed = new SupervisedRun(spec, task, fit, run, writes);
         resumed.Loop.Restore(state, full);
         return resumed;
-    }
-
-    // What a data-parallel run cannot do yet: dropout (each rank would draw the masks of its own rows).
-    private static void CheckDistributed(SupervisedRunSpec spec, IGradientReducer? reducer)
-    {
-        if (reducer is { Size: > 1 } && spec.Model.Dropout > 0)
-            throw new ArgumentException("Dropout is not supported in a data-parallel run yet (each process would draw the masks of its own rows); " +
-                "train without it, or in one process.", "Dropout");
     }
 
     // The files of a classification run, numeric lines read as featuresPerStep numbers per step.

@@ -2,7 +2,8 @@
 // ranks end with the weights and Adam moments of one process trained with the same global batch — every tensor of the
 // two last.safetensors compared, the largest difference printed and held under 1e-5 (language model, classifier and
 // tagger, forecaster, seq2seq with attention); only rank 0 prints and writes; a run stopped and resumed on two processes
-// equals the uninterrupted one bit for bit (language model, classifier, tagger), and so does one whose rank 1 was killed
+// equals the uninterrupted one bit for bit (language model, classifier, tagger); dropout (language model: between layers,
+// output, weight drop; classifier: between layers) trains as one process does, and so does one whose rank 1 was killed
 // with kill -9 (mpirun ends the whole job within seconds); a --batch
 // that does not divide over the processes is one message and a non-zero exit on every rank; and without an MPI
 // library, --distributed says what to install. mpirun must be installed (.ci/run installs Open MPI): when it is
@@ -252,6 +253,31 @@ public sealed class DistributedCliTests(ITestOutputHelper output)
         Assert.True(largest == 0, $"the resumed run differs from the uninterrupted one by {largest:E2} in {where}");
         Assert.Equal(MetricsLog.Read(Path.Combine(straight, RunDirectory.MetricsFile)).Select(m => (m.Step, m.TrainLoss, m.ValidationLoss)),
             MetricsLog.Read(Path.Combine(stopped, RunDirectory.MetricsFile)).Select(m => (m.Step, m.TrainLoss, m.ValidationLoss)));
+    }
+
+    [Fact]
+    public void Two_processes_under_mpirun_train_a_language_model_and_a_classifier_with_dropout_as_one_process_does()
+    {
+        using var dir = new TempDirectory();
+        string corpus = Corpus(dir), data = dir.File("train.tsv", TaskSynthetic.Tsv(201, 21));
+        string[] lm = ["train", "--hidden", "32", "--layers", "2", "--embedding", "16", "--batch", "8", "--seq-length", "16", "--lr", "0.01",
+            "--dropout", "0.3", "--dropout-output", "0.2", "--weight-drop", "0.2", "--steps", "20", "--seed", "3", "--eval-every", "10", "--sample-every", "0",
+            "--data", corpus];
+        string[] classify = ["train", "--task", "classify", "--data", data, "--epochs", "2", "--batch", "8", "--hidden", "16", "--embedding", "8",
+            "--layers", "2", "--dropout", "0.3", "--seed", "4"];
+        foreach (var (name, args) in new[] { ("lm", lm), ("classify", classify) })
+        {
+            string single = Path.Combine(dir.Path, name + "-single"), parallel = Path.Combine(dir.Path, name + "-parallel");
+            var one = CliRunner.Run([.. args, "--run-dir", single]);
+            var two = Mpirun(2, [.. args, "--run-dir", parallel]);
+            Assert.True(one.ExitCode == 0, one.Stderr);
+            Assert.True(two.ExitCode == 0, two.Stdout + two.Stderr);
+            Assert.Contains("data-parallel: 2 processes", two.Stdout);
+            double largest = LargestDifference(ModelFile.Read(Path.Combine(single, RunDirectory.LastFile)),
+                ModelFile.Read(Path.Combine(parallel, RunDirectory.LastFile)), out string where);
+            output.WriteLine($"{name} with dropout: largest |difference| over every tensor, 2 ranks vs 1 process: {largest:E2} (in {where})");
+            Assert.True(largest < 1e-5, $"{name}: largest difference {largest:E2} in {where}");
+        }
     }
 
     [Fact]

@@ -4,7 +4,9 @@
 // difference is printed), the split validation loss equals the whole one, rank 1 writes no file, and a batch that
 // does not divide over the ranks is refused by name; a two-rank checkpoint resumes exactly on two ranks and continues in one process.
 // Forecasting (MSE and the pinball loss) and seq2seq (without and with attention) on two ranks also end with the weights of
-// one process, with a short last batch that leaves rank 1 empty. The MPI end-to-end test is EndToEnd/Cli/DistributedCliTests.
+// one process, with a short last batch that leaves rank 1 empty. With dropout (every AWD-LSTM kind for the language model,
+// element-wise and locked between the layers of a padded classifier, whose last batch of 1 leaves rank 0 empty) each rank's
+// masks are its rows of the one process's, and the weights again end as one process's. The MPI end-to-end test is EndToEnd/Cli/DistributedCliTests.
 using System.Globalization;
 using Recurrent.Data;
 using Recurrent.Forecasting;
@@ -29,7 +31,7 @@ public sealed class DistributedTrainingTests(ITestOutputHelper output)
     private static LanguageModelOptions LmOptions()
     {
         var tiny = LanguageModelTestSupport.TinyOptions(20);
-        // No dropout: each rank would draw the masks of its own streams (refused in a data-parallel run).
+        // No dropout here (the dropout tests below add it).
         return tiny with { Dropout = 0, Fit = tiny.Fit with { Steps = 20, Epochs = null, EvalEvery = 10 }, SampleEvery = 0 };
     }
 
@@ -152,11 +154,14 @@ public sealed class DistributedTrainingTests(ITestOutputHelper output)
             Optimization = new ForecastOptions().Optimization with { LearningRate = 0.01, ClipNorm = 1 },
             Fit = new FitOptions { Epochs = 2, EvalEvery = 5 },
         };
-        var series = ForecastSeries.FromTable(TimeSeriesTable.Read(csv), ["value", "other"], ["value"], options);
+        // Each rank reads the series itself, as the processes of a real job do (a series' window buffers are its own).
+        ForecastSeries Read() => ForecastSeries.FromTable(TimeSeriesTable.Read(csv), ["value", "other"], ["value"], options);
+        var series = Read();
         (float[] Weights, FitOutcome Outcome) Fit(IGradientReducer? reducer)
         {
-            var forecaster = Forecaster.Create(series, new ForecastModelSettings { HiddenSize = 8 }, 7);
-            var fit = forecaster.CreateFit(series, options, reducer);
+            var own = Read();
+            var forecaster = Forecaster.Create(own, new ForecastModelSettings { HiddenSize = 8 }, 7);
+            var fit = forecaster.CreateFit(own, options, reducer);
             var outcome = fit.Loop.Run();
             return (forecaster.Model.Parameters.Values.ToArray(), outcome);
         }
@@ -210,6 +215,83 @@ public sealed class DistributedTrainingTests(ITestOutputHelper output)
         Assert.True(largest < 1e-5, $"largest difference {largest:E2}");
         Assert.Equal(two[0].Weights, two[1].Weights);
         Assert.Equal(one.Outcome.Validation!.Loss!.Value, two[1].Outcome.Validation!.Loss!.Value, 1e-5);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_language_model_with_dropout_on_two_ranks_ends_with_the_weights_of_one_process(bool locked)
+    {
+        using var dir = new TempDirectory();
+        var spec = new TrainingDataSpec { Data = [dir.File("corpus.txt", LanguageModelTestSupport.Corpus(3000))] };
+        using var data = spec.Load();
+        var options = LmOptions() with
+        {
+            Dropout = 0.3, LockedDropout = locked, InputDropout = 0.2, OutputDropout = 0.25, EmbeddingDropout = 0.1, WeightDrop = 0.2,
+        };
+        float[] Weights(LanguageModelRun run) => run.Model.Parameters.Values.ToArray();
+        var single = LanguageModelRun.Start(options, data, Path.Combine(dir.Path, "single"), spec);
+        single.Run();
+        var without = LanguageModelRun.Start(LmOptions(), data, Path.Combine(dir.Path, "without"), spec);
+        without.Run();
+        var ranks = ThreadedReducer.Run(2, reducer =>
+        {
+            var run = LanguageModelRun.Start(options, data, Path.Combine(dir.Path, "parallel" + reducer.Rank), spec, reducer: reducer);
+            run.Run();
+            return (Weights: Weights(run), Rng: run.Model.DropoutRng.State);
+        });
+
+        double largest = Math.Max(LargestDifference(Weights(single), ranks[0].Weights), LargestDifference(Weights(single), ranks[1].Weights));
+        output.WriteLine($"language model with dropout ({(locked ? "locked" : "element-wise")} between layers, input, output, embedding, weight drop): " +
+            $"largest |Δw| between 2 ranks and 1 process after 20 updates: {largest:E2}; without dropout the weights differ by {LargestDifference(Weights(single), Weights(without)):E2}");
+        Assert.True(largest < 1e-5, $"largest difference {largest:E2}");
+        Assert.True(LargestDifference(Weights(single), Weights(without)) > 1e-3, "dropout changed nothing: the test would not see wrong masks");
+        Assert.Equal(ranks[0].Weights, ranks[1].Weights);
+        // Every rank drew the whole batch's masks: the generators are where the one process's is.
+        Assert.Equal(single.Model.DropoutRng.State, ranks[0].Rng);
+        Assert.Equal(single.Model.DropoutRng.State, ranks[1].Rng);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_padded_classifier_with_dropout_on_two_ranks_ends_with_the_weights_of_one_process(bool locked)
+    {
+        // 25 examples of lengths 2..12 in batches of 6: shares of different padded lengths, and a last batch of 1 that
+        // leaves rank 0 without a forward (so without its dropout draws).
+        var rng = new Recurrent.Randomness.Rng(5);
+        var examples = Enumerable.Range(0, 25).Select(i =>
+        {
+            int length = 2 + rng.NextInt(11);
+            int[] tokens = [.. Enumerable.Range(0, length).Select(_ => rng.NextInt(9))];
+            return SequenceExample.OfTokens(tokens, [tokens.Count(t => t < 4) % 3], i + 1);
+        }).ToList();
+        (float[] Weights, (ulong, ulong, ulong, ulong) Rng) Fit(IGradientReducer? reducer, double dropout)
+        {
+            var model = new SequenceModel<float>(new ModelConfig
+            {
+                Input = InputKind.Embedding, InputSize = 9, EmbeddingSize = 6, Cell = CellKind.Lstm, HiddenSize = 10, Layers = 3,
+                Dropout = dropout, LockedDropout = locked, OutputDropout = dropout, Head = HeadKind.LastStep, OutputSize = 3,
+            }, 3);
+            var engine = new StepEngine<float>(model.Parameters, new Adam<float>(model.Parameters.Count),
+                new ConstantSchedule(1e-2), new TrainerOptions { ClipNorm = 1 }, reducer);
+            var batches = new LabelledBatches(model, engine, examples, 6, 11);
+            new FitLoop(model, engine, batches, new FitOptions { Epochs = 3 }).Run();
+            return (model.Parameters.Values.ToArray(), model.DropoutRng.State);
+        }
+
+        var one = Fit(null, 0.3);
+        var two = ThreadedReducer.Run(2, reducer => Fit(reducer, 0.3));
+        var without = Fit(null, 0);
+
+        double largest = Math.Max(LargestDifference(one.Weights, two[0].Weights), LargestDifference(one.Weights, two[1].Weights));
+        output.WriteLine($"padded classifier with dropout ({(locked ? "locked" : "element-wise")} between 3 layers, locked on the output): " +
+            $"largest |Δw| between 2 ranks and 1 process after 15 updates: {largest:E2}; without dropout the weights differ by {LargestDifference(one.Weights, without.Weights):E2}");
+        Assert.True(largest < 1e-5, $"largest difference {largest:E2}");
+        Assert.True(LargestDifference(one.Weights, without.Weights) > 1e-3, "dropout changed nothing: the test would not see wrong masks");
+        Assert.Equal(two[0].Weights, two[1].Weights);
+        Assert.Equal(one.Rng, two[0].Rng);
+        Assert.Equal(one.Rng, two[1].Rng);
     }
 
     [Fact]
