@@ -3,7 +3,8 @@
 // (--epochs/--steps/--time), every optimizer, schedule, clipping and weight-decay flag, the live progress line,
 // metrics.jsonl with val_loss, val_sequence_accuracy and val_token_accuracy (greedy decoding), loss plots, last/best
 // checkpoints that `rnn predict`, `rnn eval` and `rnn export` read, `--resume DIR`, Ctrl+C/SIGTERM and the divergence
-// guard. Defaults come from the library's Seq2SeqTrainingOptions. Flags of the other tasks are refused.
+// guard. Defaults come from the library's Seq2SeqTrainingOptions. Flags of the other tasks are refused. Under mpirun it
+// trains data-parallel (TrainDistributed.cs): rank 0 reports and writes, the other ranks only train.
 using System.CommandLine;
 using Recurrent.Cli.Reporting;
 using Recurrent.Data;
@@ -17,11 +18,12 @@ internal static partial class TrainCommand
 {
     private static Option[] Seq2SeqFlags(Flags o, TaskFlags t) =>
     [
-        o.Task, o.Data, o.Val, o.ValFraction, o.Encoding, o.Model, o.Layers, o.Hidden, o.Embedding, o.Bidirectional, o.Batch, o.RunDir, o.Resume, o.InitFrom, o.Seed, o.Quiet,
+        o.Task, o.Data, o.Val, o.ValFraction, o.Encoding, o.Model, o.Layers, o.Hidden, o.Embedding, o.Bidirectional, o.Batch, o.RunDir, o.Resume, o.InitFrom, o.Seed, o.Quiet, o.Distributed,
         t.ReverseSource, t.Attention, t.MaxOutput, .. OptimizationFlags(o), .. FitFlags(o), .. UiFlags(o),
     ];
 
-    private static int ExecuteSeq2Seq(ParseResult parse, Flags o, TaskFlags t, CancellationToken cancellation, LrFindCommand.Sweep? sweep)
+    private static int ExecuteSeq2Seq(ParseResult parse, Flags o, TaskFlags t, CancellationToken cancellation, LrFindCommand.Sweep? sweep,
+        TrainDistributed? distributed)
     {
         // The encoder–decoder (its model file, ONNX and PyTorch exports, step decoding) is built on the standard cells.
         foreach (var option in new Option[] { o.Activation, o.GateActivation })
@@ -77,18 +79,25 @@ internal static partial class TrainCommand
             return sweep.Run(Seq2SeqRunSpec.RunKind, options.Optimization, (directory, optimization, fit) =>
                 Seq2SeqRun.Start(spec with { Training = options with { Optimization = optimization, Fit = fit } }, directory).Loop, cancellation);
         string runDir = parse.GetValue(o.RunDir) ?? DefaultRunDirectory();
-        if (new RunDirectory(runDir).HoldsRun)
+        // Only rank 0 writes the run directory, and it may already have started it when another rank gets here.
+        if (distributed is not { IsRoot: false } && new RunDirectory(runDir).HoldsRun)
             throw new UserFacingException($"the run directory '{Path.GetFullPath(runDir)}' already holds a run; continue it with --resume {runDir}, or choose another --run-dir. Nothing was changed.");
         bool quiet = parse.GetValue(o.Quiet);
-        var run = Map(() => Seq2SeqRun.Start(spec, runDir));
+        var run = Map(() => Seq2SeqRun.Start(spec, runDir, distributed?.Reducer));
+        if (distributed is { IsRoot: false })
+        {
+            run.Loop.Run(cancellation); // the other ranks only train: files, progress and plots are rank 0's
+            return 0;
+        }
         if (!quiet) PrintSeq2SeqHeader(run);
+        if (!quiet && distributed is not null) Console.WriteLine(TrainSupervised.DataParallelLine(distributed, options.BatchSize));
         return TrainSeq2Seq(run, quiet, ReadUi(parse, o), cancellation);
     }
 
     /// <summary>`rnn train --resume DIR` for a seq2seq run: only the run controls may change.</summary>
-    private static int ResumeSeq2Seq(ParseResult parse, Flags o, TaskFlags t, string checkpoint, CancellationToken cancellation)
+    private static int ResumeSeq2Seq(ParseResult parse, Flags o, TaskFlags t, string checkpoint, CancellationToken cancellation, TrainDistributed? distributed)
     {
-        Option[] allowed = [o.Task, o.Resume, o.Quiet, .. FitFlags(o), .. UiFlags(o)];
+        Option[] allowed = [o.Task, o.Resume, o.Quiet, o.Distributed, .. FitFlags(o), .. UiFlags(o)];
         foreach (var option in Seq2SeqFlags(o, t).Except(allowed))
             if (CommonOptions.Given(parse, option))
                 throw new UserFacingException($"{option.Name} cannot be used with --resume: a resumed run keeps the settings it started with " +
@@ -97,12 +106,18 @@ internal static partial class TrainCommand
         var stored = Seq2SeqRunSpec.FromJsonNode(FitState.FromJson(Recurrent.Serialization.ModelFile.Read(checkpoint).Training!, checkpoint).Run, checkpoint);
         var controls = ReadFit(parse, o, stored.Training.Fit, resuming: true);
         Map(() => controls.Validate());
-        var run = Map(() => Seq2SeqRun.Resume(checkpoint, controls));
+        var run = Map(() => Seq2SeqRun.Resume(checkpoint, controls, distributed?.Reducer));
+        if (distributed is { IsRoot: false })
+        {
+            run.Loop.Run(cancellation); // the other ranks only train
+            return 0;
+        }
         bool quiet = parse.GetValue(o.Quiet);
         if (!quiet)
         {
             PrintSeq2SeqHeader(run);
             Console.WriteLine($"resuming at step {run.Loop.Step}, epoch {Format.Number(run.Loop.FractionalEpoch, "F2")}");
+            if (distributed is not null) Console.WriteLine(TrainSupervised.DataParallelLine(distributed, run.Spec.Training.BatchSize));
         }
         return TrainSeq2Seq(run, quiet, ReadUi(parse, o), cancellation);
     }

@@ -4,7 +4,8 @@
 // clipping flag, the live progress line, metrics.jsonl with the validation MSE and MAE in the series' units, loss
 // plots, last/best checkpoints that `rnn predict`/`eval`/`export` read, `--resume DIR`, Ctrl+C/SIGTERM and the
 // divergence guard. Defaults come from the library's ForecastModelSettings and ForecastOptions. Flags of the other
-// tasks are refused.
+// tasks are refused. Under mpirun it trains data-parallel (TrainDistributed.cs): rank 0 reports and writes, the other
+// ranks only train.
 using System.CommandLine;
 using Recurrent.Cli.Reporting;
 using Recurrent.Data;
@@ -20,13 +21,13 @@ internal static class TrainForecast
     private static Option[] Used(TrainCommand.Flags o, TrainCommand.TaskFlags t) =>
     [
         o.Task, o.Data, o.Encoding, o.ValFraction, .. t.ForecastShape,
-        o.Model, o.Activation, o.GateActivation, o.ForgetBias, o.Hidden, o.Layers, o.Batch, o.RunDir, o.Resume, o.InitFrom, o.Seed, o.Quiet,
+        o.Model, o.Activation, o.GateActivation, o.ForgetBias, o.Hidden, o.Layers, o.Batch, o.RunDir, o.Resume, o.InitFrom, o.Seed, o.Quiet, o.Distributed,
         .. TrainCommand.OptimizationFlags(o), .. TrainCommand.ActivationPenaltyFlags(o), .. TrainCommand.FitFlags(o), .. TrainCommand.UiFlags(o),
     ];
 
     /// <summary>Starts a new --task forecast run.</summary>
     public static int Execute(ParseResult parse, TrainCommand.Flags o, TrainCommand.TaskFlags t, CancellationToken cancellation,
-        LrFindCommand.Sweep? sweep = null)
+        LrFindCommand.Sweep? sweep = null, TrainDistributed? distributed = null)
     {
         TrainCommand.RejectOthers(parse, Task, Used(o, t), [.. o.All, .. t.All]);
         if (parse.GetValue(o.Data) is not { Length: 1 } data)
@@ -86,18 +87,26 @@ internal static class TrainForecast
             return sweep.Run(Task, options.Optimization, (directory, optimization, fit) =>
                 ForecastRun.Start(spec with { Training = options with { Optimization = optimization, Fit = fit } }, directory).Loop, cancellation);
         string runDir = parse.GetValue(o.RunDir) ?? TrainCommand.DefaultRunDirectory();
-        if (new RunDirectory(runDir).HoldsRun)
+        // Only rank 0 writes the run directory, and it may already have started it when another rank gets here.
+        if (distributed is not { IsRoot: false } && new RunDirectory(runDir).HoldsRun)
             throw new UserFacingException($"the run directory '{Path.GetFullPath(runDir)}' already holds a run; continue it with --resume {runDir}, or choose another --run-dir. Nothing was changed.");
-        var run = TrainCommand.Map(() => ForecastRun.Start(spec, runDir));
+        var run = TrainCommand.Map(() => ForecastRun.Start(spec, runDir, distributed?.Reducer));
+        if (distributed is { IsRoot: false })
+        {
+            run.Loop.Run(cancellation); // the other ranks only train: files, progress and plots are rank 0's
+            return 0;
+        }
         bool quiet = parse.GetValue(o.Quiet);
         if (!quiet) PrintHeader(run);
+        if (!quiet && distributed is not null) Console.WriteLine(TrainSupervised.DataParallelLine(distributed, options.BatchSize));
         return Train(run, quiet, TrainCommand.ReadUi(parse, o), cancellation);
     }
 
     /// <summary>`rnn train --resume DIR` for a forecast run: only the run controls may change.</summary>
-    public static int Resume(ParseResult parse, TrainCommand.Flags o, TrainCommand.TaskFlags t, string checkpoint, CancellationToken cancellation)
+    public static int Resume(ParseResult parse, TrainCommand.Flags o, TrainCommand.TaskFlags t, string checkpoint, CancellationToken cancellation,
+        TrainDistributed? distributed = null)
     {
-        var mayChange = new HashSet<Option>([o.Task, o.Resume, o.Quiet, .. TrainCommand.FitFlags(o), .. TrainCommand.UiFlags(o)]);
+        var mayChange = new HashSet<Option>([o.Task, o.Resume, o.Quiet, o.Distributed, .. TrainCommand.FitFlags(o), .. TrainCommand.UiFlags(o)]);
         if (Used(o, t).FirstOrDefault(f => !mayChange.Contains(f) && CommonOptions.Given(parse, f)) is Option fixedFlag)
             throw new UserFacingException($"{fixedFlag.Name} cannot be used with --resume: a resumed forecast run keeps the series, model and optimizer it " +
                 "started with; only the budgets and intervals (--epochs, --steps, --time, --patience, --eval-every, --log-every, --stats-every, --checkpoint-every, --max-bad-steps) may change.");
@@ -105,12 +114,18 @@ internal static class TrainForecast
         var stored = ForecastRunSpec.FromJsonNode(FitState.ReadRun(Recurrent.Serialization.ModelFile.Read(checkpoint).Training!, checkpoint), checkpoint);
         var controls = TrainCommand.ReadFit(parse, o, stored.Training.Fit, resuming: true);
         TrainCommand.Map(() => controls.Validate());
-        var run = TrainCommand.Map(() => ForecastRun.Resume(checkpoint, controls));
+        var run = TrainCommand.Map(() => ForecastRun.Resume(checkpoint, controls, distributed?.Reducer));
+        if (distributed is { IsRoot: false })
+        {
+            run.Loop.Run(cancellation); // the other ranks only train
+            return 0;
+        }
         bool quiet = parse.GetValue(o.Quiet);
         if (!quiet)
         {
             PrintHeader(run);
             Console.WriteLine($"resuming at step {run.Loop.Step}, epoch {Format.Number(run.Loop.FractionalEpoch, "F2")}");
+            if (distributed is not null) Console.WriteLine(TrainSupervised.DataParallelLine(distributed, run.Spec.Training.BatchSize));
         }
         return Train(run, quiet, TrainCommand.ReadUi(parse, o), cancellation);
     }

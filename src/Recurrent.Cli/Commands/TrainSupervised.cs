@@ -103,16 +103,15 @@ internal static class TrainSupervised
             return 0;
         }
         if (!quiet) PrintHeader(run);
-        if (!quiet && distributed is { Reducer: var mpi })
-            Console.WriteLine($"data-parallel: {mpi.Size} processes ({mpi.Library}), each training its share of every batch of {options.BatchSize}; " +
-                "each evaluates the whole validation set; rank 0 writes the run directory");
+        if (!quiet && distributed is not null) Console.WriteLine(DataParallelLine(distributed, options.BatchSize));
         return Train(run, quiet, TrainCommand.ReadUi(parse, o), cancellation);
     }
 
     /// <summary>`rnn train --resume DIR` for a classify or tag run: only the run controls may change.</summary>
-    public static int Resume(ParseResult parse, TrainCommand.Flags o, TrainCommand.TaskFlags t, string task, string checkpoint, CancellationToken cancellation)
+    public static int Resume(ParseResult parse, TrainCommand.Flags o, TrainCommand.TaskFlags t, string task, string checkpoint, CancellationToken cancellation,
+        TrainDistributed? distributed = null)
     {
-        Option[] allowed = [o.Task, o.Resume, o.Quiet, .. TrainCommand.FitFlags(o), .. TrainCommand.UiFlags(o)];
+        Option[] allowed = [o.Task, o.Resume, o.Quiet, o.Distributed, .. TrainCommand.FitFlags(o), .. TrainCommand.UiFlags(o)];
         foreach (var option in Used(o, t, task).Except(allowed))
             if (CommonOptions.Given(parse, option))
                 throw new UserFacingException($"{option.Name} cannot be used with --resume: a resumed run keeps the settings it started with " +
@@ -121,15 +120,26 @@ internal static class TrainSupervised
         var stored = SupervisedRunSpec.FromJsonNode(FitState.FromJson(Recurrent.Serialization.ModelFile.Read(checkpoint).Training!, checkpoint).Run, checkpoint);
         var controls = TrainCommand.ReadFit(parse, o, stored.Training.Fit, resuming: true);
         TrainCommand.Map(() => controls.Validate());
-        var run = TrainCommand.Map(() => SupervisedRun.Resume(checkpoint, controls));
+        var run = TrainCommand.Map(() => SupervisedRun.Resume(checkpoint, controls, distributed?.Reducer));
+        if (distributed is { IsRoot: false })
+        {
+            run.Loop.Run(cancellation); // the other ranks only train
+            return 0;
+        }
         bool quiet = parse.GetValue(o.Quiet);
         if (!quiet)
         {
             PrintHeader(run);
             Console.WriteLine($"resuming at step {run.Loop.Step}, epoch {Format.Number(run.Loop.FractionalEpoch, "F2")}");
+            if (distributed is not null) Console.WriteLine(DataParallelLine(distributed, run.Spec.Training.BatchSize));
         }
         return Train(run, quiet, TrainCommand.ReadUi(parse, o), cancellation);
     }
+
+    /// <summary>Rank 0's header line for a data-parallel run of a task whose ranks split each batch of examples and each evaluate all.</summary>
+    internal static string DataParallelLine(TrainDistributed distributed, int batchSize) =>
+        $"data-parallel: {distributed.Reducer.Size} processes ({distributed.Reducer.Library}), each training its share of every batch of {batchSize}; " +
+        "each evaluates the whole validation set; rank 0 writes the run directory";
 
     private static int Train(SupervisedRun run, bool quiet, Recurrent.Cli.Dashboard.DashboardRequest? ui, CancellationToken cancellation) =>
         TrainCommand.RunFit(run.Loop, run.RunDirectory, quiet, ui, cancellation, more: outcome =>

@@ -11,7 +11,8 @@
 // dropout (one scale per vocabulary row: 0 or 1/(1−p)), then the stack's (weight drop, locked input dropout, dropout
 // between layers), then locked output dropout on the stack's outputs before the head. With input dropout a training
 // forward gathers the embedding rows into (T,B,E) and takes the stack's dense path (the mask needs the vectors);
-// evaluation keeps the per-vocabulary token path.
+// evaluation keeps the per-vocabulary token path. In a data-parallel run (DropoutRows set by the batch source) the
+// masks with a batch dimension are this process's rows of the whole batch's (DropoutShare).
 using System.Numerics;
 using Recurrent.Initialization;
 using Recurrent.Layers;
@@ -119,6 +120,17 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
     /// and resume with <see cref="Rng.Restore"/> so a resumed run draws the same masks.
     /// </summary>
     public Rng DropoutRng => _dropoutRng;
+
+    /// <summary>
+    /// Data parallelism: this process's rows of the whole batch, so that training forwards draw the dropout masks one
+    /// process would draw for the whole batch and keep these rows (<see cref="DropoutShare"/>); null (a single
+    /// process): the masks of the batch given. Set by the batch sources before each training step.
+    /// </summary>
+    internal DropoutShare? DropoutRows
+    {
+        get => Stack.DropoutRows;
+        set => Stack.DropoutRows = value;
+    }
 
     /// <summary>Outputs of the last forward: (T,B,O) logits/values per step, or (B,O) for a last-step head.</summary>
     public ReadOnlySpan<T> Output => _output.AsSpan(0, OutputLength(_steps, _batch));
@@ -362,7 +374,7 @@ public sealed class SequenceModel<T> : ITrainableModel<T> where T : unmanaged, I
             Ensure(ref _outputMask, n);
             Ensure(ref _headInput, n);
             Span<T> mask = _outputMask.AsSpan(0, n), dropped = _headInput.AsSpan(0, n);
-            DropoutMasks.Locked(mask, steps, batch, Stack.OutputSize, Config.OutputDropout, _dropoutRng);
+            DropoutMasks.Locked(mask, steps, batch, Stack.OutputSize, Config.OutputDropout, _dropoutRng, DropoutRows);
             Stack.Output.CopyTo(dropped);
             DropoutMasks.Apply(dropped, mask);
         }

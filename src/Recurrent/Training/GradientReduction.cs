@@ -90,6 +90,29 @@ public static class GradientReduction
     }
 
     /// <summary>
+    /// Replaces <paramref name="values"/> on every rank by rank <paramref name="from"/>'s (a broadcast, made of one sum:
+    /// the other ranks add zeros, and each 64-bit value travels as four 16-bit pieces, exact in doubles). A null reducer
+    /// or a single process leaves them as they are. Used to hand every rank the same generator state.
+    /// </summary>
+    public static void FromRank(IGradientReducer? reducer, Span<ulong> values, int from)
+    {
+        if (reducer is null || reducer.Size == 1) return;
+        if (from < 0 || from >= reducer.Size) throw new ArgumentOutOfRangeException(nameof(from), from, $"There are ranks 0..{reducer.Size - 1}.");
+        Span<double> pieces = values.Length <= 64 ? stackalloc double[4 * values.Length] : new double[4 * values.Length];
+        pieces.Clear();
+        if (reducer.Rank == from)
+            for (int i = 0; i < values.Length; i++)
+                for (int k = 0; k < 4; k++) pieces[4 * i + k] = (values[i] >> (16 * k)) & 0xFFFF;
+        reducer.Sum(pieces);
+        for (int i = 0; i < values.Length; i++)
+        {
+            ulong v = 0;
+            for (int k = 0; k < 4; k++) v |= (ulong)pieces[4 * i + k] << (16 * k);
+            values[i] = v;
+        }
+    }
+
+    /// <summary>
     /// The share of <paramref name="items"/> rows that rank <paramref name="rank"/> of <paramref name="size"/> takes:
     /// contiguous, in rank order, differing by at most one, so the ranks' shares put together are all rows in order.
     /// </summary>

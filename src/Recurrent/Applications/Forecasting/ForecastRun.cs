@@ -4,6 +4,8 @@
 // and val_mae in the series' units) and last/best checkpoints that are at the same time ordinary forecasting model
 // files (`rnn predict`, `rnn eval`, `rnn export` read them) and hold the whole fit state and optimizer moments.
 // Start begins a run; Resume continues one exactly.
+// Data parallelism (Start or Resume with a reducer): each batch is split over the ranks (ForecastWindows) and their
+// gradients summed; every rank evaluates the whole validation set (the same result everywhere); only rank 0 writes files.
 using System.Text;
 using Recurrent.Data;
 using Recurrent.Serialization;
@@ -15,7 +17,7 @@ namespace Recurrent.Forecasting;
 /// <summary>A forecasting run: its forecaster, fit loop and files.</summary>
 public sealed class ForecastRun
 {
-    private ForecastRun(ForecastRunSpec spec, Forecaster forecaster, ForecastSeries series, ForecastFit fit, RunDirectory run)
+    private ForecastRun(ForecastRunSpec spec, Forecaster forecaster, ForecastSeries series, ForecastFit fit, RunDirectory run, bool writes)
     {
         Spec = spec;
         Forecaster = forecaster;
@@ -25,6 +27,7 @@ public sealed class ForecastRun
         TrainWindows = fit.TrainWindows;
         ValidationWindows = fit.ValidationWindows;
         var optimizer = fit.Optimizer;
+        if (!writes) return; // a data-parallel rank other than 0
         var metadata = ForecastFile.Metadata(forecaster);
         var model = forecaster.Model;
         Checkpoints = RunFiles.Attach(Loop, run, spec.ToJsonNode(), (path, state) =>
@@ -41,8 +44,8 @@ public sealed class ForecastRun
     public FitLoop Loop { get; }
     /// <summary>Where checkpoints and metrics go.</summary>
     public RunDirectory RunDirectory { get; }
-    /// <summary>The checkpoint writer.</summary>
-    public CheckpointWriter Checkpoints { get; }
+    /// <summary>The checkpoint writer; null on a data-parallel rank other than 0.</summary>
+    public CheckpointWriter? Checkpoints { get; }
     /// <summary>Training windows.</summary>
     public int TrainWindows { get; }
     /// <summary>Validation windows.</summary>
@@ -54,15 +57,20 @@ public sealed class ForecastRun
     /// unknown columns, impossible options, a series too short for the window or a model too large for this
     /// machine, IOException for an unusable run directory. Nothing is written before the data and options are checked.
     /// </summary>
-    public static ForecastRun Start(ForecastRunSpec spec, string runDirectory)
+    /// <remarks>
+    /// With a <paramref name="reducer"/>, this process is one rank of a data-parallel job: every rank calls Start alike,
+    /// the batch size must be a multiple of the ranks, and only rank 0 writes <paramref name="runDirectory"/>.
+    /// </remarks>
+    public static ForecastRun Start(ForecastRunSpec spec, string runDirectory, IGradientReducer? reducer = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(runDirectory);
         spec.Model.Validate();
         spec.Training.Validate();
         spec = spec with { Data = spec.Data with { Path = Path.GetFullPath(spec.Data.Path) } };
+        bool writes = reducer is not { Rank: not 0 };
         var run = new RunDirectory(runDirectory);
-        if (run.HoldsRun) run.PrepareNew(); // throws, naming --resume
+        if (writes && run.HoldsRun) run.PrepareNew(); // throws, naming --resume
         Forecaster forecaster;
         ForecastSeries series;
         if (spec.InitFrom is string init)
@@ -93,19 +101,20 @@ public sealed class ForecastRun
             series = ReadSeries(spec);
             forecaster = Forecaster.Create(series, spec.Model, spec.Training.Seed, memoryCheck: spec.Training);
         }
-        ForecastFit fit = forecaster.CreateFit(series, spec.Training);
-        run.PrepareNew();
+        ForecastFit fit = forecaster.CreateFit(series, spec.Training, reducer);
+        if (writes) run.PrepareNew();
         // The cosine schedule's length is fixed at the start, so a resume with other budgets keeps the same schedule.
         spec = spec with { Training = spec.Training with { Optimization = spec.Training.Optimization.WithPlannedSchedule(spec.Training.Fit, fit.Loop.BatchesPerEpoch) } };
-        return new ForecastRun(spec, forecaster, series, fit, run);
+        return new ForecastRun(spec, forecaster, series, fit, run, writes);
     }
 
     /// <summary>
     /// Continues the run whose last checkpoint is <paramref name="checkpointPath"/> exactly where it stopped, rereading
     /// its series (which must not have changed). <paramref name="runControls"/>, when given, replaces the budgets and
-    /// intervals; nothing else changes.
+    /// intervals; nothing else changes. With a <paramref name="reducer"/>, every rank of a data-parallel job resumes
+    /// from the same checkpoint (nothing of the batches is per rank) and only rank 0 writes.
     /// </summary>
-    public static ForecastRun Resume(string checkpointPath, FitOptions? runControls = null)
+    public static ForecastRun Resume(string checkpointPath, FitOptions? runControls = null, IGradientReducer? reducer = null)
     {
         ArgumentNullException.ThrowIfNull(checkpointPath);
         string full = Path.GetFullPath(checkpointPath);
@@ -125,11 +134,12 @@ public sealed class ForecastRun
         if (series.Spec.ToJson() != forecaster.Spec.ToJson())
             throw new InvalidDataException($"'{spec.Data.Path}' is not the series the run in '{full}' was trained on (its rows, columns or values " +
                 "have changed); an exact resume needs the same data. Start a new run instead.");
-        ForecastFit fit = forecaster.CreateFit(series, spec.Training);
+        ForecastFit fit = forecaster.CreateFit(series, spec.Training, reducer);
         ModelFile.LoadOptimizer(fit.Optimizer, content, full);
         var run = new RunDirectory(Path.GetDirectoryName(full)!);
-        run.PrepareResume(state.Step);
-        var resumed = new ForecastRun(spec, forecaster, series, fit, run);
+        bool writes = reducer is not { Rank: not 0 };
+        if (writes) run.PrepareResume(state.Step);
+        var resumed = new ForecastRun(spec, forecaster, series, fit, run, writes);
         resumed.Loop.Restore(state, full);
         return resumed;
     }

@@ -6,6 +6,11 @@
 // uninterrupted one would. Every window starts from a zero state; nothing is carried between batches. The last
 // batch of an epoch may be smaller. Its activation probe (the training statistics) is the first ≤8 training windows,
 // in their stored order, run through the stack in inference mode.
+// When its engine has a Reducer (data parallelism) every rank makes the same epoch order and trains on its contiguous
+// share of each batch's windows (GradientReduction.Share). Both losses are means over windows × outputs and report the
+// windows as their count, and every window has the same outputs, so the engine's weighting by counts makes the step
+// the single-process step over the whole batch. A rank whose share of a short last batch is empty still joins the
+// sums, with nothing counted. ItemsPerBatch is the whole batch's (windows × window steps), as one process counts it.
 // Shapes: inputs (W, B, F) time-major, targets (B, H·C_target); outputs (B, H·C_target·Q).
 using Recurrent.Data;
 using Recurrent.Layers;
@@ -28,10 +33,14 @@ public sealed class ForecastWindows : IBatchSource, IActivationProbe
     private ForecastWindowRef[] _order = [];
     private int _orderEpoch = -1;
     private float[]? _probe;             // (W, B_p, F) the first ≤8 training windows, for the activation probe
+    private readonly StepEngine<float> _engine;
+    private readonly int _rank, _ranks;  // this process's share of each batch (0 of 1: all of it)
 
     /// <summary>
     /// Batches of <paramref name="batchSize"/> training windows of <paramref name="series"/> for
     /// <paramref name="model"/> (dense inputs, last-step head of H·C_target·Q outputs), finished by <paramref name="engine"/>.
+    /// With a reducer on the engine, this rank trains its share of each batch; <paramref name="batchSize"/> is the
+    /// global batch and must be a multiple of the ranks.
     /// </summary>
     public ForecastWindows(SequenceModel<float> model, StepEngine<float> engine, ForecastSeries series, int batchSize, ulong seed)
     {
@@ -43,6 +52,10 @@ public sealed class ForecastWindows : IBatchSource, IActivationProbe
         Forecaster.CheckFits(model, spec);
         _model = model;
         _trainer = new Trainer<float>(model, engine);
+        _engine = engine;
+        (_rank, _ranks) = (engine.Reducer?.Rank ?? 0, engine.Reducer?.Size ?? 1);
+        if (batchSize % _ranks != 0)
+            throw new ArgumentException($"BatchSize {batchSize} cannot be split evenly over {_ranks} processes; use a multiple of {_ranks}.", "BatchSize");
         _series = series;
         _batchSize = batchSize;
         _seed = seed;
@@ -79,9 +92,19 @@ public sealed class ForecastWindows : IBatchSource, IActivationProbe
         int at = (int)Position++ * _batchSize, b = Math.Min(_batchSize, _order.Length - at);
         var spec = _series.Spec;
         int w = spec.Window;
+        ItemsPerBatch = (long)b * w;
+        if (_ranks > 1)
+        {
+            var (first, count) = GradientReduction.Share(b, _rank, _ranks);
+            (at, b) = (at + first, count);
+            if (count == 0)
+            {
+                _model.Parameters.ZeroGradients();
+                return _engine.Update(0, 0);
+            }
+        }
         Span<float> x = _inputs.AsSpan(0, w * b * spec.FeatureCount), y = _targets.AsSpan(0, b * spec.Horizon * spec.Targets.Count);
         _series.Fill(_order.AsSpan(at, b), x, y);
-        ItemsPerBatch = (long)b * w;
         _model.ResetState();
         return _quantiles is null
             ? _trainer.TrainRegression(x, y, ReadOnlySpan<float>.Empty, w, b)

@@ -65,9 +65,11 @@ public sealed class Forecaster
 
     /// <summary>
     /// A fit loop that trains this forecaster on the training windows of <paramref name="series"/> (which must have
-    /// this forecaster's spec) and evaluates it on the validation windows. Add callbacks, then Run it.
+    /// this forecaster's spec) and evaluates it on the validation windows. Add callbacks, then Run it. With a
+    /// <paramref name="reducer"/> this process is one rank of a data-parallel job: it trains its share of each batch
+    /// (ForecastWindows) and evaluates the whole validation set, as every rank does.
     /// </summary>
-    public ForecastFit CreateFit(ForecastSeries series, ForecastOptions options)
+    public ForecastFit CreateFit(ForecastSeries series, ForecastOptions options, IGradientReducer? reducer = null)
     {
         ArgumentNullException.ThrowIfNull(series);
         ArgumentNullException.ThrowIfNull(options);
@@ -76,7 +78,7 @@ public sealed class Forecaster
             throw new ArgumentException("The series has other columns, standardisation, window or horizon than the forecaster.", nameof(series));
         var optimization = options.Optimization.WithPlannedSchedule(options.Fit, (series.Train.Count + options.BatchSize - 1) / options.BatchSize);
         var optimizer = optimization.CreateOptimizer(Model.Parameters.Count);
-        var engine = new StepEngine<float>(Model.Parameters, optimizer, optimization.CreateSchedule(), optimization.TrainerOptions());
+        var engine = new StepEngine<float>(Model.Parameters, optimizer, optimization.CreateSchedule(), optimization.TrainerOptions(), reducer);
         var batches = new ForecastWindows(Model, engine, series, options.BatchSize, options.Seed);
         var validation = new ForecastValidation(Model, series, options.BatchSize);
         return new ForecastFit(new FitLoop(Model, engine, batches, options.Fit, validation), optimizer, series.Train.Count, series.Validation.Count);

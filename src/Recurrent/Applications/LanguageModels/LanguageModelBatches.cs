@@ -8,6 +8,7 @@
 // the B-stream layout (ContiguousBatcher's share), and carries only their state; the ranks together train on exactly
 // the single-process batch. Shapes are then (T,B/N). Its checkpoint state is still the whole (L,B,H) carried state
 // (CarriedStateShards gathers it, so SaveState is then a collective call) and LoadState takes this rank's rows of it.
+// Its dropout masks are then its streams' rows of the whole batch's (SequenceModel.DropoutRows, DropoutShare).
 using Recurrent.Data;
 using Recurrent.Layers;
 using Recurrent.Models;
@@ -24,6 +25,7 @@ internal sealed class LanguageModelBatches : IBatchSource, IActivationProbe
     private readonly int[] _inputs, _targets; // (T,B)
     private readonly int _ranks;              // processes sharing each batch (1: a single process)
     private readonly IGradientReducer? _reducer;
+    private readonly DropoutShare? _dropoutRows;  // this rank's rows of every batch (null: a single process)
     private int[]? _probe;                    // (T_p,B_p) the activation probe's tokens, T_p ≤ 32, B_p ≤ 8
 
     public LanguageModelBatches(SequenceModel<float> model, StepEngine<float> engine, TokenStream train, int batch, int sequenceLength)
@@ -36,6 +38,8 @@ internal sealed class LanguageModelBatches : IBatchSource, IActivationProbe
         Carried = new CarriedState(model, _batcher.BatchSize);
         _inputs = new int[_batcher.WindowSize];
         _targets = new int[_batcher.WindowSize];
+        // This rank's streams, r·B/N .. (r+1)·B/N − 1, are its rows of the whole batch's dropout masks.
+        if (_ranks > 1) _dropoutRows = new DropoutShare(engine.Reducer!.Rank * _batcher.BatchSize, _batcher.BatchSize * _ranks, sequenceLength);
     }
 
     /// <summary>The state carried between windows; evaluation and sampling put it back after using the model.</summary>
@@ -59,6 +63,7 @@ internal sealed class LanguageModelBatches : IBatchSource, IActivationProbe
     {
         _batcher.Next(_inputs, _targets);
         Attempts++;
+        _model.DropoutRows = _dropoutRows;
         return _trainer.Train(_inputs, _targets, _batcher.SequenceLength, _batcher.BatchSize);
     }
 

@@ -75,8 +75,8 @@ public sealed class LanguageModelRun
     /// for an unusable run directory.
     /// With a <paramref name="reducer"/>, this process is one rank of a data-parallel job (docs/distributed.md): every
     /// rank calls Start with the same arguments; the global batch of BatchSize streams is split over the ranks (it must
-    /// be a multiple of their number), and rank 0 alone writes <paramref name="runDirectory"/>. Dropout is refused
-    /// there for now: each rank would draw masks for its own rows, which no longer equals a single process.
+    /// be a multiple of their number), and rank 0 alone writes <paramref name="runDirectory"/>. Every dropout works:
+    /// each rank's masks are its streams' rows of the masks one process draws (DropoutShare).
     /// </summary>
     public static LanguageModelRun Start(LanguageModelOptions options, LanguageDataset data, string runDirectory,
         TrainingDataSpec? dataSpec = null, IReadOnlyList<NamedTensor>? initialParameters = null, string? initialSource = null,
@@ -179,12 +179,6 @@ public sealed class LanguageModelRun
         if (options.BatchSize % n != 0)
             throw new ArgumentException($"BatchSize {options.BatchSize} cannot be split evenly over {n} processes (each trains on an equal share of the streams); " +
                 $"use a multiple of {n}.", nameof(LanguageModelOptions.BatchSize));
-        (double p, string name)[] dropouts = [(options.Dropout, nameof(options.Dropout)), (options.InputDropout, nameof(options.InputDropout)),
-            (options.OutputDropout, nameof(options.OutputDropout)), (options.EmbeddingDropout, nameof(options.EmbeddingDropout)), (options.WeightDrop, nameof(options.WeightDrop))];
-        foreach (var (p, name) in dropouts)
-            if (p > 0)
-                throw new ArgumentException($"{name} is not supported in a data-parallel run yet (each process would draw the masks of its own streams); " +
-                    "train without it, or in one process.", name);
     }
 
     private static void CheckWindow(long tokens, LanguageModelOptions options)

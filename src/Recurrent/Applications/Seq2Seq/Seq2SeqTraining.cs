@@ -54,10 +54,12 @@ public static class Seq2SeqTraining
     /// <summary>
     /// A fit loop (no callbacks yet) that trains <paramref name="model"/> on <paramref name="train"/> as
     /// <paramref name="options"/> say, evaluating on <paramref name="validation"/> when it is not empty. Throws
-    /// ArgumentException for impossible options or a pair the model cannot read (naming it).
+    /// ArgumentException for impossible options or a pair the model cannot read (naming it). With a
+    /// <paramref name="reducer"/> this process is one rank of a data-parallel job: it trains its share of each batch
+    /// (Seq2SeqBatches) and evaluates the whole validation set, as every rank does.
     /// </summary>
     public static SupervisedFit CreateFit(Seq2SeqModel<float> model, Seq2SeqVocabulary vocabulary, IReadOnlyList<Seq2SeqPair> train,
-        IReadOnlyList<Seq2SeqPair> validation, Seq2SeqTrainingOptions options)
+        IReadOnlyList<Seq2SeqPair> validation, Seq2SeqTrainingOptions options, IGradientReducer? reducer = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(vocabulary);
@@ -70,7 +72,7 @@ public static class Seq2SeqTraining
         CheckReadable(model.Config, vocabulary, validation, "validation", nameof(validation));
         var optimization = options.Optimization.WithPlannedSchedule(options.Fit, (train.Count + options.BatchSize - 1) / options.BatchSize);
         var optimizer = optimization.CreateOptimizer(model.Parameters.Count);
-        var engine = new StepEngine<float>(model.Parameters, optimizer, optimization.CreateSchedule(), optimization.TrainerOptions());
+        var engine = new StepEngine<float>(model.Parameters, optimizer, optimization.CreateSchedule(), optimization.TrainerOptions(), reducer);
         var batches = new Seq2SeqBatches(model, engine, vocabulary, train, options.BatchSize, options.Seed);
         IEvaluator? evaluator = validation.Count > 0 ? new Seq2SeqValidation(model, vocabulary, validation) : null;
         return new SupervisedFit(new FitLoop(model, engine, batches, options.Fit, evaluator), optimizer, train.Count, validation.Count);

@@ -10,7 +10,8 @@
 // When its engine has a Reducer (data parallelism) every rank makes the same epoch order and trains on its contiguous
 // share of each batch's examples (GradientReduction.Share); the engine weights the ranks' losses by their counted
 // targets, so the step is the single-process step over the whole batch. A rank whose share of a short last batch is
-// empty still joins the sums, with nothing counted.
+// empty still joins the sums, with nothing counted. Its dropout masks are its rows of the whole batch's
+// (SequenceModel.DropoutRows, DropoutShare), so the ranks train the one-process step with dropout too.
 using Recurrent.Data;
 using Recurrent.Layers;
 using Recurrent.Models;
@@ -97,17 +98,35 @@ public sealed class LabelledBatches : IBatchSource, IActivationProbe
     public StepResult TrainNext()
     {
         ReadOnlySpan<int> indices = _order[(int)Position++];
-        if (_ranks > 1)
+        if (_ranks == 1) return Train(indices);
+        // This rank's share, and its rows of the whole batch's dropout masks (steps: the whole batch's longest sequence).
+        var (first, count) = GradientReduction.Share(indices.Length, _rank, _ranks);
+        int steps = 0, fs = Math.Max(_featuresPerStep, 1);
+        foreach (int i in indices) steps = Math.Max(steps, _examples[i].Steps(fs));
+        _model.DropoutRows = new DropoutShare(first, indices.Length, steps);
+        StepResult result;
+        if (count > 0) result = Train(indices.Slice(first, count));
+        else
         {
-            var (first, count) = GradientReduction.Share(indices.Length, _rank, _ranks);
-            indices = indices.Slice(first, count);
-            if (count == 0)
-            {
-                ItemsPerBatch = 0;
-                _model.Parameters.ZeroGradients();
-                return _engine.Update(0, 0);
-            }
+            ItemsPerBatch = 0;
+            _model.Parameters.ZeroGradients();
+            result = _engine.Update(0, 0);
         }
+        // A batch of fewer examples than ranks leaves some rank without a forward, so without its dropout draws: every
+        // rank takes the dropout generator of the last rank, which always has examples (the one-process generator).
+        if (indices.Length < _ranks)
+        {
+            var (a, b, c, d) = _model.DropoutRng.State;
+            Span<ulong> state = [a, b, c, d];
+            GradientReduction.FromRank(_engine.Reducer, state, _ranks - 1);
+            _model.DropoutRng.Restore((state[0], state[1], state[2], state[3]));
+        }
+        return result;
+    }
+
+    // Forward, loss, backward and the engine's update over the examples at indices (this rank's share).
+    private StepResult Train(ReadOnlySpan<int> indices)
+    {
         _batch.Fill(_examples, indices, _featuresPerStep, _perStep);
         long items = 0;
         foreach (int length in _batch.Lengths) items += length;

@@ -55,16 +55,13 @@ public sealed class SupervisedRun
     /// </summary>
     /// <remarks>
     /// With a <paramref name="reducer"/>, this process is one rank of a data-parallel job: every rank calls Start alike,
-    /// the batch size must be a multiple of the ranks, dropout is refused (each rank would draw the masks of its own
-    /// rows), and only rank 0 writes <paramref name="runDirectory"/>.
+    /// the batch size must be a multiple of the ranks, each rank's dropout masks are its rows of the whole batch's, and
+    /// only rank 0 writes <paramref name="runDirectory"/>.
     /// </remarks>
     public static SupervisedRun Start(SupervisedRunSpec spec, string runDirectory, IGradientReducer? reducer = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Training.Validate();
-        if (reducer is { Size: > 1 } && spec.Model.Dropout > 0)
-            throw new ArgumentException("Dropout is not supported in a data-parallel run yet (each process would draw the masks of its own rows); " +
-                "train without it, or in one process.", "Dropout");
         bool writes = reducer is not { Rank: not 0 };
         var run = new RunDirectory(runDirectory);
         if (writes && run.HoldsRun) run.PrepareNew(); // throws, naming --resume
@@ -111,8 +108,10 @@ public sealed class SupervisedRun
     /// <summary>
     /// Continues the run whose last checkpoint is <paramref name="checkpointPath"/> exactly where it stopped, rereading
     /// its data. <paramref name="runControls"/>, when given, replaces the budgets and intervals; nothing else changes.
+    /// With a <paramref name="reducer"/>, every rank of a data-parallel job resumes from the same checkpoint (the batches
+    /// keep nothing per rank: the epoch order comes from the seed and the position) and only rank 0 writes.
     /// </summary>
-    public static SupervisedRun Resume(string checkpointPath, FitOptions? runControls = null)
+    public static SupervisedRun Resume(string checkpointPath, FitOptions? runControls = null, IGradientReducer? reducer = null)
     {
         ArgumentNullException.ThrowIfNull(checkpointPath);
         string full = Path.GetFullPath(checkpointPath);
@@ -128,18 +127,19 @@ public sealed class SupervisedRun
         {
             var (train, validation) = ReadClassification(spec, spec.Model.FeaturesPerStep);
             var classifier = SequenceClassifier.Load(full);
-            (task, fit) = (classifier, classifier.CreateFit(train, validation, spec.Training));
+            (task, fit) = (classifier, classifier.CreateFit(train, validation, spec.Training, reducer));
         }
         else
         {
             var (train, validation) = ReadTagging(spec);
             var tagger = SequenceTagger.Load(full);
-            (task, fit) = (tagger, tagger.CreateFit(train, validation, spec.Training));
+            (task, fit) = (tagger, tagger.CreateFit(train, validation, spec.Training, reducer));
         }
         ModelFile.LoadOptimizer(fit.Optimizer, content, full);
         var run = new RunDirectory(Path.GetDirectoryName(full)!);
-        run.PrepareResume(state.Step);
-        var resumed = new SupervisedRun(spec, task, fit, run);
+        bool writes = reducer is not { Rank: not 0 };
+        if (writes) run.PrepareResume(state.Step);
+        var resumed = new SupervisedRun(spec, task, fit, run, writes);
         resumed.Loop.Restore(state, full);
         return resumed;
     }

@@ -109,6 +109,12 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>Whether <see cref="Dropout"/> draws one (B, features) mask per forward, the same at every step (variational /
     /// locked dropout), instead of one per (t, b, feature).</summary>
     public bool LockedDropout { get; }
+
+    /// <summary>
+    /// Data parallelism: this process's rows of the whole batch, so that training forwards draw the whole batch's
+    /// dropout masks and keep these rows (<see cref="DropoutShare"/>); null (a single process): the masks of the batch given.
+    /// </summary>
+    internal DropoutShare? DropoutRows { get; set; }
     /// <summary>Locked dropout probability on the stack's input (B, I) during training (AWD-LSTM's dropouti).</summary>
     public double InputDropout { get; }
     /// <summary>DropConnect probability on every element of each W_hh during training (AWD-LSTM's weight drop).</summary>
@@ -245,7 +251,7 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
                     {
                         Ensure(ref _dropMasks[0], input.Length);
                         Span<T> mask = _dropMasks[0].AsSpan(0, input.Length);
-                        DropoutMasks.Locked(mask, steps, batch, inK, InputDropout, dropoutRng!);
+                        DropoutMasks.Locked(mask, steps, batch, inK, InputDropout, dropoutRng!, DropoutRows);
                         DropoutMasks.Apply(input, mask);
                     }
                 }
@@ -310,8 +316,8 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
     {
         Ensure(ref _dropMasks[k], input.Length);
         Span<T> mask = _dropMasks[k].AsSpan(0, input.Length);
-        if (LockedDropout) DropoutMasks.Locked(mask, _steps, _batch, _layers[k][0].InputSize, Dropout, rng);
-        else DropoutMasks.Element(mask, Dropout, rng);
+        if (LockedDropout) DropoutMasks.Locked(mask, _steps, _batch, _layers[k][0].InputSize, Dropout, rng, DropoutRows);
+        else DropoutMasks.Element(mask, _steps, _batch, _layers[k][0].InputSize, Dropout, rng, DropoutRows);
         DropoutMasks.Apply(input, mask);
     }
 

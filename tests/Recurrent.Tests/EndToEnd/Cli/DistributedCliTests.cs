@@ -1,12 +1,15 @@
 // `mpirun -np 2 rnn train` (issue #17): the real tool under Open MPI's launcher, two processes on this machine. Two
 // ranks end with the weights and Adam moments of one process trained with the same global batch — every tensor of the
 // two last.safetensors compared, the largest difference printed and held under 1e-5 (language model, classifier and
-// tagger); only rank 0 prints and writes; a run stopped and resumed on two processes equals the uninterrupted one bit
-// for bit, and so does one whose rank 1 was killed with kill -9 (mpirun ends the whole job within seconds); a --batch
+// tagger, forecaster, seq2seq with attention); only rank 0 prints and writes; a run stopped and resumed on two processes
+// equals the uninterrupted one bit for bit (language model, classifier, tagger); dropout (language model: between layers,
+// output, weight drop; classifier: between layers) trains as one process does, and so does one whose rank 1 was killed
+// with kill -9 (mpirun ends the whole job within seconds); a --batch
 // that does not divide over the processes is one message and a non-zero exit on every rank; and without an MPI
 // library, --distributed says what to install. mpirun must be installed (.ci/run installs Open MPI): when it is
 // missing these tests fail and say so, they never pass without running.
 using System.Diagnostics;
+using System.Globalization;
 using Recurrent.Serialization;
 using Recurrent.Tests.Data;
 using Recurrent.Tests.Supervised;
@@ -170,6 +173,111 @@ public sealed class DistributedCliTests(ITestOutputHelper output)
             ModelFile.Read(Path.Combine(parallel, RunDirectory.LastFile)), out string where);
         output.WriteLine($"tag: largest |difference| over every tensor, 2 ranks vs 1 process: {largest:E2} (in {where})");
         Assert.True(largest < 1e-5, $"largest difference {largest:E2} in {where}");
+    }
+
+    [Fact]
+    public void Two_processes_under_mpirun_train_a_forecaster_as_one_process_does()
+    {
+        using var dir = new TempDirectory();
+        string csv = dir.File("series.csv", "t,value\n" + string.Concat(Enumerable.Range(0, 150).Select(t =>
+            string.Create(CultureInfo.InvariantCulture, $"{t},{10 + 3 * Math.Sin(0.25 * t) + 0.1 * (t % 7):R}\n"))));
+        string single = Path.Combine(dir.Path, "single"), parallel = Path.Combine(dir.Path, "parallel");
+        string[] args = ["train", "--task", "forecast", "--data", csv, "--window", "12", "--horizon", "2", "--hidden", "8", "--batch", "8",
+            "--epochs", "2", "--lr", "0.01", "--seed", "4"];
+
+        var one = CliRunner.Run([.. args, "--run-dir", single]);
+        var two = Mpirun(2, [.. args, "--run-dir", parallel]);
+
+        Assert.True(one.ExitCode == 0, one.Stderr);
+        Assert.True(two.ExitCode == 0, two.Stdout + two.Stderr);
+        Assert.Contains("data-parallel: 2 processes", two.Stdout);
+        Assert.Single(Lines(two.Stdout, "run directory: "));
+        double largest = LargestDifference(ModelFile.Read(Path.Combine(single, RunDirectory.LastFile)),
+            ModelFile.Read(Path.Combine(parallel, RunDirectory.LastFile)), out string where);
+        output.WriteLine($"forecast: largest |difference| over every tensor, 2 ranks vs 1 process: {largest:E2} (in {where})");
+        Assert.True(largest < 1e-5, $"largest difference {largest:E2} in {where}");
+    }
+
+    [Fact]
+    public void Two_processes_under_mpirun_train_a_seq2seq_model_with_attention_as_one_process_does()
+    {
+        using var dir = new TempDirectory();
+        var rng = new Recurrent.Randomness.Rng(8);
+        string data = dir.File("pairs.tsv", string.Concat(Enumerable.Range(0, 90).Select(_ =>
+        {
+            string w = new([.. Enumerable.Range(0, 1 + rng.NextInt(6)).Select(_ => "abcde"[rng.NextInt(5)])]);
+            return $"{w}\t{new string([.. w.Reverse()])}\n";
+        })));
+        string single = Path.Combine(dir.Path, "single"), parallel = Path.Combine(dir.Path, "parallel");
+        string[] args = ["train", "--task", "seq2seq", "--data", data, "--attention", "bahdanau", "--hidden", "16", "--embedding", "8",
+            "--batch", "8", "--epochs", "2", "--lr", "0.01", "--seed", "4"];
+
+        var one = CliRunner.Run([.. args, "--run-dir", single]);
+        var two = Mpirun(2, [.. args, "--run-dir", parallel]);
+
+        Assert.True(one.ExitCode == 0, one.Stderr);
+        Assert.True(two.ExitCode == 0, two.Stdout + two.Stderr);
+        Assert.Contains("data-parallel: 2 processes", two.Stdout);
+        double largest = LargestDifference(ModelFile.Read(Path.Combine(single, RunDirectory.LastFile)),
+            ModelFile.Read(Path.Combine(parallel, RunDirectory.LastFile)), out string where);
+        output.WriteLine($"seq2seq (Bahdanau attention): largest |difference| over every tensor, 2 ranks vs 1 process: {largest:E2} (in {where})");
+        Assert.True(largest < 1e-5, $"largest difference {largest:E2} in {where}");
+    }
+
+    [Theory]
+    [InlineData("classify")]
+    [InlineData("tag")]
+    public void A_two_process_classify_or_tag_run_stopped_and_resumed_under_mpirun_equals_the_uninterrupted_one(string task)
+    {
+        using var dir = new TempDirectory();
+        string data = task == "classify" ? dir.File("train.tsv", TaskSynthetic.Tsv(201, 21)) : dir.File("train.conll", TaskSynthetic.Conll(150, 5));
+        string straight = Path.Combine(dir.Path, "straight"), stopped = Path.Combine(dir.Path, "stopped");
+        string[] args = ["train", "--task", task, "--data", data, "--epochs", "2", "--batch", "8", "--hidden", "16", "--embedding", "8",
+            "--dropout", "0", "--seed", "4", "--eval-every", "11", "--log-every", "11"];
+
+        // Stopped after 11 updates (mid-epoch, where both runs evaluate and log), then resumed to the 2 epochs.
+        var a = Mpirun(2, [.. args, "--run-dir", straight]);
+        var b = Mpirun(2, [.. args, "--steps", "11", "--run-dir", stopped]);
+        var c = Mpirun(2, ["train", "--resume", stopped, "--epochs", "2"]);
+
+        Assert.True(a.ExitCode == 0, a.Stdout + a.Stderr);
+        Assert.True(b.ExitCode == 0, b.Stdout + b.Stderr);
+        Assert.True(c.ExitCode == 0, c.Stdout + c.Stderr);
+        Assert.Contains("resuming at step 11", c.Stdout);
+        Assert.Contains("data-parallel: 2 processes", c.Stdout);
+        var x = ModelFile.Read(Path.Combine(straight, RunDirectory.LastFile));
+        var y = ModelFile.Read(Path.Combine(stopped, RunDirectory.LastFile));
+        Assert.True(x.OptimizerSteps > 11, $"the straight run took {x.OptimizerSteps} updates");
+        double largest = LargestDifference(x, y, out string where);
+        output.WriteLine($"{task}: stopped at 11 and resumed under mpirun -np 2 vs straight, {x.OptimizerSteps} updates: largest |difference| {largest:E2}");
+        Assert.True(largest == 0, $"the resumed run differs from the uninterrupted one by {largest:E2} in {where}");
+        Assert.Equal(MetricsLog.Read(Path.Combine(straight, RunDirectory.MetricsFile)).Select(m => (m.Step, m.TrainLoss, m.ValidationLoss)),
+            MetricsLog.Read(Path.Combine(stopped, RunDirectory.MetricsFile)).Select(m => (m.Step, m.TrainLoss, m.ValidationLoss)));
+    }
+
+    [Fact]
+    public void Two_processes_under_mpirun_train_a_language_model_and_a_classifier_with_dropout_as_one_process_does()
+    {
+        using var dir = new TempDirectory();
+        string corpus = Corpus(dir), data = dir.File("train.tsv", TaskSynthetic.Tsv(201, 21));
+        string[] lm = ["train", "--hidden", "32", "--layers", "2", "--embedding", "16", "--batch", "8", "--seq-length", "16", "--lr", "0.01",
+            "--dropout", "0.3", "--dropout-output", "0.2", "--weight-drop", "0.2", "--steps", "20", "--seed", "3", "--eval-every", "10", "--sample-every", "0",
+            "--data", corpus];
+        string[] classify = ["train", "--task", "classify", "--data", data, "--epochs", "2", "--batch", "8", "--hidden", "16", "--embedding", "8",
+            "--layers", "2", "--dropout", "0.3", "--seed", "4"];
+        foreach (var (name, args) in new[] { ("lm", lm), ("classify", classify) })
+        {
+            string single = Path.Combine(dir.Path, name + "-single"), parallel = Path.Combine(dir.Path, name + "-parallel");
+            var one = CliRunner.Run([.. args, "--run-dir", single]);
+            var two = Mpirun(2, [.. args, "--run-dir", parallel]);
+            Assert.True(one.ExitCode == 0, one.Stderr);
+            Assert.True(two.ExitCode == 0, two.Stdout + two.Stderr);
+            Assert.Contains("data-parallel: 2 processes", two.Stdout);
+            double largest = LargestDifference(ModelFile.Read(Path.Combine(single, RunDirectory.LastFile)),
+                ModelFile.Read(Path.Combine(parallel, RunDirectory.LastFile)), out string where);
+            output.WriteLine($"{name} with dropout: largest |difference| over every tensor, 2 ranks vs 1 process: {largest:E2} (in {where})");
+            Assert.True(largest < 1e-5, $"{name}: largest difference {largest:E2} in {where}");
+        }
     }
 
     [Fact]
