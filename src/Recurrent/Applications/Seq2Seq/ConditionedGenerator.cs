@@ -7,7 +7,8 @@
 // per example (a CNN's spatial map, (B,R,F) region-major): the grid becomes the decoder's memory laid out (R,B,F)
 // with every region valid, and the initial state still comes from the pooled vector f (the paper starts from the
 // mean annotation, which for a globally average-pooled CNN is f). The grid is an input, not a parameter: the memory
-// gradient the attention computes is not used (the CNN is frozen).
+// gradient the attention computes is not used (the CNN is frozen), except to train the optional region positions
+// (RegionPositions: a learned vector per region added to the grid, so the decoder can tell where it looks).
 // The fit loop trains it as an ITrainableModel (its batch source is ConditionedBatches); it has no dropout, so
 // its DropoutRng is never drawn from.
 using System.Numerics;
@@ -45,6 +46,14 @@ public sealed record ConditionedGeneratorConfig
     /// <summary>Regions R of the attended grid, each <see cref="Features"/> wide; 0 without attention.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int Regions { get; init; }
+    /// <summary>
+    /// With attention: a learned vector per region (parameter position.weight, (R, F)) is added to every example's
+    /// grid before the decoder attends over it, so what the decoder reads from a region also says where the region
+    /// is (a CNN's grid carries almost no absolute position; relations such as "left of" need it) — the learned
+    /// position embeddings of ViT and DETR. Not written when false.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool RegionPositions { get; init; }
 
     /// <summary>Throws ArgumentException naming the first impossible setting.</summary>
     public void Validate()
@@ -62,6 +71,8 @@ public sealed record ConditionedGeneratorConfig
             throw new ArgumentException($"Regions must be 0 without attention, got {Regions}.", nameof(Regions));
         if (Attention != AttentionKind.None && Regions <= 0)
             throw new ArgumentException($"Regions must be positive with {Attention} attention, got {Regions}.", nameof(Regions));
+        if (RegionPositions && Attention == AttentionKind.None)
+            throw new ArgumentException("RegionPositions needs attention: without it there is no grid to add them to.", nameof(RegionPositions));
         if (Attention == AttentionKind.LuongDot && Features != HiddenSize)
             throw new ArgumentException($"Luong dot attention needs grid vectors as wide as the decoder state; got Features = {Features}, HiddenSize = {HiddenSize} (use Luong or Bahdanau).", nameof(Attention));
     }
@@ -79,7 +90,8 @@ public sealed class ConditionedGenerator<T> : ITrainableModel<T> where T : unman
     private T[] _pre = [];        // (B,L*H) tanh output, row per sequence
     private T[] _dPre = [];       // (B,L*H)
     private T[] _h0 = [], _c0 = [];  // (L,B,H)
-    private T[] _memory = [];     // (R,B,F) the grid laid out for the attention
+    private T[] _memory = [];     // (R,B,F) the grid laid out for the attention, plus the region positions
+    private readonly Parameter? _positions; // (R,F) with RegionPositions
     private bool[] _mask = [];    // (R,B) all true
     private int _batch;
 
@@ -93,11 +105,16 @@ public sealed class ConditionedGenerator<T> : ITrainableModel<T> where T : unman
         _init = new Linear<T>(Parameters, "init.", config.Features, config.Layers * config.HiddenSize);
         Decoder = new SequenceDecoder<T>(Parameters, "decoder.", config.Vocabulary, config.EmbeddingSize, config.Cell, config.HiddenSize, config.Layers,
             config.Attention, config.Attends ? config.Features : 0);
+        if (config.RegionPositions) _positions = Parameters.Add("position.weight", ParameterRole.Weight, config.Regions, config.Features);
         Parameters.Seal();
-        if (Decoder.Attention is not null) Decoder.Attention.ComputesMemoryGradient = false; // the grid is a frozen CNN's output
+        // The grid is a frozen CNN's output: its gradient is needed only to train the region positions added to it.
+        if (Decoder.Attention is not null) Decoder.Attention.ComputesMemoryGradient = config.RegionPositions;
         var rng = new Rng(seed);
         LayerInit.Linear(Parameters, _init, rng);
         Decoder.Initialize(rng);
+        // Small next to the standardised grid (unit variance per channel), so training starts from the plain grid.
+        if (_positions is not null)
+            foreach (ref T v in Parameters.Value(_positions)) v = T.CreateChecked(0.1 * rng.NextGaussian());
         DropoutRng = new Rng(unchecked(seed ^ 0xD50D_0D50UL));
     }
 
@@ -139,10 +156,18 @@ public sealed class ConditionedGenerator<T> : ITrainableModel<T> where T : unman
             Ensure(ref _memory, r * batch * f);
             if (_mask.Length < r * batch) _mask = new bool[r * batch];
             _mask.AsSpan(0, r * batch).Fill(true);
-            // (B,R,F) → (R,B,F)
+            // (B,R,F) → (R,B,F), plus region j's position vector
             for (int b = 0; b < batch; b++)
                 for (int j = 0; j < r; j++)
-                    grid.Slice((b * r + j) * f, f).CopyTo(_memory.AsSpan((j * batch + b) * f, f));
+                {
+                    Span<T> row = _memory.AsSpan((j * batch + b) * f, f);
+                    grid.Slice((b * r + j) * f, f).CopyTo(row);
+                    if (_positions is not null)
+                    {
+                        ReadOnlySpan<T> position = Parameters.Value(_positions).Slice(j * f, f);
+                        for (int k = 0; k < f; k++) row[k] += position[k];
+                    }
+                }
             Decoder.SetMemory(_memory.AsSpan(0, r * batch * f), _mask.AsSpan(0, r * batch), r, batch);
         }
         Ensure(ref _features, batch * f);
@@ -187,12 +212,26 @@ public sealed class ConditionedGenerator<T> : ITrainableModel<T> where T : unman
     }
 
     /// <summary>
-    /// Backpropagates dLogits (T,B,V) through the decoder (and its attention) and the feature projection. The grid is
-    /// an input of a frozen network: its gradient is not propagated.
+    /// Backpropagates dLogits (T,B,V) through the decoder (and its attention, and the region positions) and the
+    /// feature projection. The grid is an input of a frozen network: its gradient is not propagated.
     /// </summary>
     public void Backward(ReadOnlySpan<T> dLogits)
     {
         Decoder.Backward(dLogits);
+        if (_positions is not null)
+        {
+            // memory[j,b] = grid[b,j] + P[j]  ⇒  dP[j] = Σ_b dMemory[j,b]
+            int f = Config.Features, r = Config.Regions;
+            ReadOnlySpan<T> dMemory = Decoder.MemoryGradient;
+            Span<T> dP = Parameters.Gradient(_positions);
+            for (int j = 0; j < r; j++)
+                for (int b = 0; b < _batch; b++)
+                {
+                    ReadOnlySpan<T> d = dMemory.Slice((j * _batch + b) * f, f);
+                    Span<T> g = dP.Slice(j * f, f);
+                    for (int k = 0; k < f; k++) g[k] += d[k];
+                }
+        }
         int batch = _batch, lh = Config.Layers * Config.HiddenSize, h = Config.HiddenSize;
         ReadOnlySpan<T> dh0 = Decoder.InitialHGradient;
         Ensure(ref _dPre, batch * lh);

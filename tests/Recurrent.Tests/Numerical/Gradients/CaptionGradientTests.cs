@@ -2,7 +2,8 @@
 // Attend and Tell): every parameter — the feature projection to the initial state, the decoder's embedding,
 // recurrence and head, and the attention's score and output weights — against the teacher-forced cross-entropy
 // (one target ignored), with the grid (B,R,F) as the decoder's memory. The grid is an input of a frozen network:
-// the attention is told not to compute its gradient, which must then stay zero.
+// the attention is told not to compute its gradient, which must then stay zero — unless learned region positions are
+// added to the grid, whose gradient is the memory gradient summed over the batch (checked like every parameter).
 using Recurrent.Layers;
 using Recurrent.Losses;
 using Recurrent.Randomness;
@@ -15,17 +16,19 @@ namespace Recurrent.Tests.Gradients;
 public sealed class CaptionGradientTests(ITestOutputHelper log)
 {
     [Theory]
-    [InlineData(CellKind.Lstm, 1, AttentionKind.Bahdanau)]
-    [InlineData(CellKind.Lstm, 2, AttentionKind.Luong)]
-    [InlineData(CellKind.Gru, 1, AttentionKind.LuongDot)]
-    [InlineData(CellKind.RnnTanh, 2, AttentionKind.Bahdanau)]
-    public void AttendingGeneratorMatchesFiniteDifferences(CellKind cell, int layers, AttentionKind attention)
+    [InlineData(CellKind.Lstm, 1, AttentionKind.Bahdanau, false)]
+    [InlineData(CellKind.Lstm, 2, AttentionKind.Luong, false)]
+    [InlineData(CellKind.Gru, 1, AttentionKind.LuongDot, false)]
+    [InlineData(CellKind.RnnTanh, 2, AttentionKind.Bahdanau, false)]
+    [InlineData(CellKind.Lstm, 1, AttentionKind.Luong, true)]
+    [InlineData(CellKind.Gru, 2, AttentionKind.Bahdanau, true)]
+    public void AttendingGeneratorMatchesFiniteDifferences(CellKind cell, int layers, AttentionKind attention, bool positions)
     {
         const int V = 7, F = 5, R = 3, Td = 3, B = 2;
         var model = new ConditionedGenerator<double>(new ConditionedGeneratorConfig
         {
             Features = F, Vocabulary = V, EmbeddingSize = 3, Cell = cell, HiddenSize = 5, Layers = layers, MaxLength = 5,
-            Attention = attention, Regions = R,
+            Attention = attention, Regions = R, RegionPositions = positions,
         }, 4);
         var rng = new Rng(800 + (ulong)cell + 10 * (ulong)attention);
         RandomizeAll(model.Parameters, rng);
@@ -49,10 +52,19 @@ public sealed class CaptionGradientTests(ITestOutputHelper log)
         Assert.Contains(checkTargets, t => t.Name == "decoder.attention.out.weight");
         if (attention == AttentionKind.Bahdanau) Assert.Contains(checkTargets, t => t.Name == "decoder.attention.key.weight");
         if (attention == AttentionKind.Luong) Assert.Contains(checkTargets, t => t.Name == "decoder.attention.score.weight");
-        Assert.All(model.Decoder.MemoryGradient.ToArray(), g => Assert.Equal(0.0, g));
-        // The grid is laid out (R,B,F): region j of example b is memory row j·B + b.
+        // The grid is laid out (R,B,F): region j of example b is memory row j·B + b, plus region j's position.
         var memory = model.Decoder.Attention!.Memory;
-        Assert.Equal(grid[(1 * R + 2) * F + 3], memory[(2 * B + 1) * F + 3]);
+        if (positions)
+        {
+            Assert.Contains(checkTargets, t => t.Name == "position.weight");
+            var p = model.Parameters.Value(model.Parameters["position.weight"]);
+            Assert.Equal(grid[(1 * R + 2) * F + 3] + p[2 * F + 3], memory[(2 * B + 1) * F + 3], 12);
+        }
+        else
+        {
+            Assert.All(model.Decoder.MemoryGradient.ToArray(), g => Assert.Equal(0.0, g));
+            Assert.Equal(grid[(1 * R + 2) * F + 3], memory[(2 * B + 1) * F + 3]);
+        }
         new GradientChecker(log).CheckAll(Loss, checkTargets);
     }
 
