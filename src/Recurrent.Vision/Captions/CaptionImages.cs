@@ -54,7 +54,7 @@ public static class CaptionImages
             string shown = string.Join(Environment.NewLine, missing.Take(MissingShown).Select(m => $"  {captionsPath}:{m.Line}: '{m.Image}'"));
             string more = missing.Count > MissingShown ? $"{Environment.NewLine}  ... and {missing.Count - MissingShown} more" : "";
             throw new FileNotFoundException(
-                $"'{captionsPath}': {missing.Count} caption{(missing.Count == 1 ? "" : "s")} refer to images missing from '{imagesDirectory}':{Environment.NewLine}" +
+                $"'{captionsPath}': {missing.Count} caption{(missing.Count == 1 ? "" : "s")} {(missing.Count == 1 ? "refers" : "refer")} to images missing from '{imagesDirectory}':{Environment.NewLine}" +
                 $"{shown}{more}{Environment.NewLine}Fix those names or remove those lines.");
         }
         return new CaptionImageSet(root, captionsPath, order.Select(n => new ImageCaptions(n, byName[n])).ToList());
