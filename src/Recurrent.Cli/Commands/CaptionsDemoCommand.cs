@@ -24,17 +24,19 @@ namespace Recurrent.Cli.Commands;
 internal static class CaptionsDemoCommand
 {
     /// <summary>Pass bars on the held-out scenes (docs/captioning.md gives the measured runs they were set from).</summary>
-    public const double ExactTarget = 0.80, Bleu4Target = 0.60;
+    public const double ExactTarget = 0.50, Bleu4Target = 0.75;
+    /// <summary>Adam's rate for this demo: 3e-3 reached a lower validation loss in fewer epochs than the task's 2e-3 (docs/captioning.md).</summary>
+    public const double DemoLearningRate = 3e-3;
 
     public static Command Create()
     {
         var x = new CaptionOptions();
-        var scenes = new Option<int>("--scenes") { Description = "Training scenes (a tenth of them validate during training).", DefaultValueFactory = _ => 1200 };
+        var scenes = new Option<int>("--scenes") { Description = "Training scenes (a tenth of them validate during training).", DefaultValueFactory = _ => 3000 };
         var test = new Option<int>("--test") { Description = "Held-out scenes the result is measured on.", DefaultValueFactory = _ => 200 };
         var hidden = new Option<int>("--hidden") { Description = "Hidden units of the decoder.", DefaultValueFactory = _ => x.HiddenSize };
         var attention = new Option<string>("--attention") { HelpName = "bahdanau|luong|none", Description = "Attend over the 7×7 ResNet18 grid (Show, Attend and Tell) with this score, or only start from the pooled vector (none).", DefaultValueFactory = _ => "luong" };
-        var epochs = new Option<int>("--epochs") { Description = "Upper bound on epochs.", DefaultValueFactory = _ => 12 };
-        var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => x.Optimization.LearningRate };
+        var epochs = new Option<int>("--epochs") { Description = "Upper bound on epochs (training stops earlier after 4 evaluations without a lower validation loss).", DefaultValueFactory = _ => 20 };
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => DemoLearningRate };
         var time = new Option<double>("--time") { Description = "Wall-clock budget for training in seconds (0 = none).", DefaultValueFactory = _ => 0 };
         var seed = new Option<ulong>("--seed") { Description = "Random seed (scenes and training).", DefaultValueFactory = _ => 1UL };
         var output = new Option<string?>("--out") { HelpName = "DIR", Description = "Where the pictures, captions and run go (default: a new folder under the system's temporary folder). Must not hold a run." };
@@ -127,6 +129,12 @@ internal static class CaptionsDemoCommand
                 bool exact = SceneAttributes.Score(testScenes[i], generated[i].Text).Exact;
                 Console.WriteLine($"  {testImages[i].Name}: {generated[i].Text} {(exact ? "✓" : $"✗ ← {truth}")}");
             }
+            // The first held-out scenes with what the model wrote (and the truth where it was wrong), as one picture.
+            int shown = Math.Min(8, testScenes.Count);
+            string sheet = Path.Combine(dir, "held-out.png");
+            SceneContactSheet.SavePng(testScenes.Take(shown).ToList(), Enumerable.Range(0, shown).Select(i =>
+                SceneAttributes.Score(testScenes[i], generated[i].Text).Exact ? $"{generated[i].Text} ✓" : $"{generated[i].Text} ✗\n(truth: {ShapeScenes.Caption(testScenes[i])})").ToList(), sheet);
+            Console.WriteLine($"the first {shown} held-out scenes with their captions: {sheet}");
             if (c.Attends)
             {
                 string maps = Path.Combine(dir, "attention");
