@@ -2,7 +2,8 @@
 // ranks end with the weights and Adam moments of one process trained with the same global batch — every tensor of the
 // two last.safetensors compared, the largest difference printed and held under 1e-5 (language model, classifier and
 // tagger, forecaster, seq2seq with attention, an image captioner with Luong attention on generated shape scenes, whose
-// features rank 0 alone computes into the run directory's cache); only rank 0 prints and writes; a run stopped and resumed on two processes
+// features rank 0 alone computes into the run directory's cache, and whose run stopped and resumed under mpirun ends
+// bit-identical); only rank 0 prints and writes; a run stopped and resumed on two processes
 // equals the uninterrupted one bit for bit (language model, classifier, tagger); dropout (language model: between layers,
 // output, weight drop; classifier: between layers) trains as one process does, and so does one whose rank 1 was killed
 // with kill -9 (mpirun ends the whole job within seconds); a --batch
@@ -260,6 +261,17 @@ public sealed class DistributedCliTests(ITestOutputHelper output)
             ModelFile.Read(Path.Combine(parallel, RunDirectory.LastFile)), out string where);
         output.WriteLine($"caption (Luong attention, region positions): largest |difference| over every tensor, 2 ranks vs 1 process: {largest:E2} (in {where})");
         Assert.True(largest < 1e-5, $"largest difference {largest:E2} in {where}");
+
+        // Stopped after 4 updates and resumed under mpirun (every rank reads the features back from the cache): the
+        // weights and momentum of the uninterrupted 2-process run, bit for bit.
+        string split = Path.Combine(dir.Path, "split");
+        var first = Mpirun(2, [.. args, "--steps", "4", "--run-dir", split]);
+        Assert.True(first.ExitCode == 0, first.Stdout + first.Stderr);
+        var resumed = Mpirun(2, ["train", "--resume", split, "--steps", "10"]);
+        Assert.True(resumed.ExitCode == 0, resumed.Stdout + resumed.Stderr);
+        Assert.Contains("resuming at step 4", resumed.Stdout);
+        Assert.Equal(0, LargestDifference(ModelFile.Read(Path.Combine(parallel, RunDirectory.LastFile)),
+            ModelFile.Read(Path.Combine(split, RunDirectory.LastFile)), out _));
     }
 
     [Theory]
