@@ -121,7 +121,7 @@ internal static partial class TrainCommand
 
     // The features of every image, through the run directory's feature cache. Every rank needs all of them, but two
     // ranks computing into that one cache would race on its file. So under mpirun rank 0 alone loads (computing and
-    // writing what the cache misses) while the other ranks wait at a barrier (a sum of one zero over the ranks), then
+    // writing what the cache misses) while the other ranks wait at a barrier (MPI_Barrier), then
     // read the complete cache rank 0 wrote: nothing is written twice, ResNet18 runs once, and every rank trains on the
     // same bytes (the loop's weight check would stop ranks whose features differed). If rank 0 fails, its MPI_Abort
     // ends the waiting ranks. The run directory must be visible to every rank (one file system, as --resume needs).
@@ -129,8 +129,7 @@ internal static partial class TrainCommand
     {
         if (distributed is null) return CaptionImageData.Load(images, captions, runDir, quiet);
         var loaded = distributed.IsRoot ? CaptionImageData.Load(images, captions, runDir, quiet) : null;
-        Span<double> barrier = stackalloc double[1];
-        distributed.Reducer.Sum(barrier);
+        distributed.Reducer.Barrier();
         return loaded ?? CaptionImageData.Load(images, captions, runDir, quiet: true);
     }
 
