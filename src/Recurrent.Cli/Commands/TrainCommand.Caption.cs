@@ -6,6 +6,8 @@
 // schedule and clipping flag, the progress line, metrics.jsonl with val_loss and val_bleu1..4, loss plots, last/best
 // checkpoints that `rnn predict --images`, `rnn eval` and `rnn report` read, `--resume DIR` (the features are read
 // back from the cache), Ctrl+C/SIGTERM and the divergence guard. Defaults come from the library's CaptionOptions.
+// Under mpirun the run trains data-parallel (TrainDistributed.cs): rank 0 computes the features into the run
+// directory's cache, reports and writes; the other ranks read that cache (LoadFeatures) and only train.
 using System.CommandLine;
 using Recurrent.Captioning;
 using Recurrent.Cli.Reporting;
@@ -18,10 +20,11 @@ internal static partial class TrainCommand
     private static Option[] CaptionFlags(Flags o, TaskFlags t) =>
     [
         o.Task, t.Images, t.Captions, t.MinCount, o.ValFraction, o.Model, o.Layers, o.Hidden, o.Embedding, o.Batch, o.RunDir, o.Resume, o.Seed, o.Quiet,
-        t.Attention, t.MaxOutput, .. OptimizationFlags(o), .. FitFlags(o), .. UiFlags(o),
+        o.Distributed, t.Attention, t.MaxOutput, .. OptimizationFlags(o), .. FitFlags(o), .. UiFlags(o),
     ];
 
-    private static int ExecuteCaption(ParseResult parse, Flags o, TaskFlags t, CancellationToken cancellation, LrFindCommand.Sweep? sweep)
+    private static int ExecuteCaption(ParseResult parse, Flags o, TaskFlags t, CancellationToken cancellation, LrFindCommand.Sweep? sweep,
+        TrainDistributed? distributed)
     {
         foreach (var option in new Option[] { o.Activation, o.GateActivation, o.Bidirectional })
             if (CommonOptions.Given(parse, option))
@@ -63,19 +66,27 @@ internal static partial class TrainCommand
             finally { Directory.Delete(cache, recursive: true); }
         }
         string runDir = parse.GetValue(o.RunDir) ?? DefaultRunDirectory();
-        if (new RunDirectory(runDir).HoldsRun)
+        // Only rank 0 writes the run directory, and it may already have started it when another rank gets here.
+        if (distributed is not { IsRoot: false } && new RunDirectory(runDir).HoldsRun)
             throw new UserFacingException($"the run directory '{Path.GetFullPath(runDir)}' already holds a run; continue it with --resume {runDir}, or choose another --run-dir. Nothing was changed.");
-        Directory.CreateDirectory(runDir);
-        var imagesWithFeatures = CaptionImageData.Load(images, captions, runDir, quiet);
-        var run = Map(() => CaptionRun.Start(options, imagesWithFeatures, data, runDir));
+        if (distributed is not { IsRoot: false }) Directory.CreateDirectory(runDir);
+        var imagesWithFeatures = LoadFeatures(images, captions, runDir, quiet, distributed);
+        var run = Map(() => CaptionRun.Start(options, imagesWithFeatures, data, runDir, reducer: distributed?.Reducer));
+        if (distributed is { IsRoot: false })
+        {
+            run.Loop.Run(cancellation); // the other ranks only train: files, progress and plots are rank 0's
+            return 0;
+        }
         if (!quiet) PrintCaptionHeader(run);
+        if (!quiet && distributed is not null) Console.WriteLine(TrainSupervised.DataParallelLine(distributed, options.BatchSize));
         return TrainCaption(run, quiet, ReadUi(parse, o), cancellation);
     }
 
     /// <summary>`rnn train --resume DIR` for a caption run: only the run controls may change; the features come from the run's cache.</summary>
-    private static int ResumeCaption(ParseResult parse, Flags o, TaskFlags t, string checkpoint, CancellationToken cancellation)
+    private static int ResumeCaption(ParseResult parse, Flags o, TaskFlags t, string checkpoint, CancellationToken cancellation,
+        TrainDistributed? distributed)
     {
-        Option[] allowed = [o.Task, o.Resume, o.Quiet, .. FitFlags(o), .. UiFlags(o)];
+        Option[] allowed = [o.Task, o.Resume, o.Quiet, o.Distributed, .. FitFlags(o), .. UiFlags(o)];
         foreach (var option in CaptionFlags(o, t).Except(allowed))
             if (CommonOptions.Given(parse, option))
                 throw new UserFacingException($"{option.Name} cannot be used with --resume: a resumed run keeps the settings it started with " +
@@ -92,14 +103,34 @@ internal static partial class TrainCommand
                 throw new UserFacingException($"'{checkpoint}' was trained on images given in code, not by files; resume it with the library's CaptionRun.Resume.");
             if (spec.Data.Features != CaptionImageData.Features)
                 throw new UserFacingException($"'{checkpoint}' was trained on features from '{spec.Data.Features}'; this rnn computes '{CaptionImageData.Features}'.");
-            return CaptionImageData.Load(images, captions, runDir, quiet);
-        }, controls));
+            return LoadFeatures(images, captions, runDir, quiet, distributed);
+        }, controls, reducer: distributed?.Reducer));
+        if (distributed is { IsRoot: false })
+        {
+            run.Loop.Run(cancellation); // the other ranks only train
+            return 0;
+        }
         if (!quiet)
         {
             PrintCaptionHeader(run);
             Console.WriteLine($"resuming at step {run.Loop.Step}, epoch {Format.Number(run.Loop.FractionalEpoch, "F2")}");
+            if (distributed is not null) Console.WriteLine(TrainSupervised.DataParallelLine(distributed, run.Spec.Training.BatchSize));
         }
         return TrainCaption(run, quiet, ReadUi(parse, o), cancellation);
+    }
+
+    // The features of every image, through the run directory's feature cache. Every rank needs all of them, but two
+    // ranks computing into that one cache would race on its file. So under mpirun rank 0 alone loads (computing and
+    // writing what the cache misses) while the other ranks wait at a barrier (MPI_Barrier), then
+    // read the complete cache rank 0 wrote: nothing is written twice, ResNet18 runs once, and every rank trains on the
+    // same bytes (the loop's weight check would stop ranks whose features differed). If rank 0 fails, its MPI_Abort
+    // ends the waiting ranks. The run directory must be visible to every rank (one file system, as --resume needs).
+    private static IReadOnlyList<CaptionedImage> LoadFeatures(string images, string captions, string runDir, bool quiet, TrainDistributed? distributed)
+    {
+        if (distributed is null) return CaptionImageData.Load(images, captions, runDir, quiet);
+        var loaded = distributed.IsRoot ? CaptionImageData.Load(images, captions, runDir, quiet) : null;
+        distributed.Reducer.Barrier();
+        return loaded ?? CaptionImageData.Load(images, captions, runDir, quiet: true);
     }
 
     private static int TrainCaption(CaptionRun run, bool quiet, Recurrent.Cli.Dashboard.DashboardRequest? ui, CancellationToken cancellation) =>

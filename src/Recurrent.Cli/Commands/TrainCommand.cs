@@ -4,7 +4,7 @@
 // The training itself is LanguageModelRun's; this file turns flags into options and reports.
 // `--task classify` and `--task tag` train a sequence classifier or tagger instead (TrainSupervised.cs), `--task
 // forecast` a forecaster on a CSV time series (TrainForecast.cs), `--task seq2seq` an encoder–decoder
-// (TrainCommand.Seq2Seq.cs), `--task caption` an image captioner (TrainCommand.Caption.cs). Under mpirun (or with --distributed) a language model trains data-parallel: each process
+// (TrainCommand.Seq2Seq.cs), `--task caption` an image captioner (TrainCommand.Caption.cs). Under mpirun (or with --distributed) every task trains data-parallel: each process
 // is one rank of the job (TrainDistributed.cs) and rank 0 alone reports and writes the run directory.
 using System.CommandLine;
 using System.Globalization;
@@ -104,7 +104,7 @@ internal static partial class TrainCommand
         public readonly Option<int?> CheckpointEvery = new("--checkpoint-every") { Description = "Also write last.safetensors every N updates (default 0: at evaluations and at the end)." };
         public readonly Option<int?> Ui = new("--ui") { HelpName = "PORT", Arity = ArgumentArity.ZeroOrOne, Description = "Serve a live dashboard of this run in the browser at http://127.0.0.1:PORT (default: a free port, printed at start); after the run, `rnn ui RUN_DIR` shows it again." };
         public readonly Option<string?> UiHost = new("--ui-host") { HelpName = "ADDRESS", Description = "With --ui: listen on this address instead of 127.0.0.1 (e.g. 0.0.0.0); every request then needs the token printed in the dashboard's address." };
-        public readonly Option<bool> Distributed = new("--distributed") { Description = "Train data-parallel over MPI, one rank per process: start with `mpirun -np N rnn train ...` (implied under mpirun); --batch is the global batch, split evenly over the N processes (docs/distributed.md). --task lm, classify, tag, forecast and seq2seq." };
+        public readonly Option<bool> Distributed = new("--distributed") { Description = "Train data-parallel over MPI, one rank per process: start with `mpirun -np N rnn train ...` (implied under mpirun); --batch is the global batch, split evenly over the N processes (docs/distributed.md). Every --task." };
         public readonly Option<int?> MaxBadSteps = new("--max-bad-steps") { Description = "Stop after N windows in a row with a non-finite loss or gradient; each is skipped, not applied (default 10)." };
 
         public IEnumerable<Option> All =>
@@ -176,9 +176,6 @@ internal static partial class TrainCommand
                         "(only --epochs, --steps, --time, --patience, --eval-every, --log-every, --stats-every, --checkpoint-every, --max-bad-steps and the --sample-* options may change).");
             string checkpoint = ResumeCheckpoint(resume);
             string kind = RunKind(checkpoint);
-            if (distributed is not null && kind is not ("lm" or "classify" or "tag" or "forecast" or Seq2SeqRunSpec.RunKind))
-                throw new UserFacingException($"--resume continues a data-parallel run of --task lm, classify, tag, forecast and seq2seq; '{checkpoint}' is a run of --task {kind}: " +
-                    "resume it in one process, without mpirun and --distributed.");
             if (CommonOptions.Given(parse, o.Task) && parse.GetValue(o.Task)!.ToLowerInvariant() != kind)
                 throw new UserFacingException($"'{checkpoint}' is a run of --task {kind}, not --task {parse.GetValue(o.Task)}; drop --task to resume it.");
             return kind switch
@@ -187,20 +184,18 @@ internal static partial class TrainCommand
                 "classify" or "tag" => TrainSupervised.Resume(parse, o, t, kind, checkpoint, signals.Token, distributed),
                 "forecast" => TrainForecast.Resume(parse, o, t, checkpoint, signals.Token, distributed),
                 Seq2SeqRunSpec.RunKind => ResumeSeq2Seq(parse, o, t, checkpoint, signals.Token, distributed),
-                Recurrent.Captioning.CaptionRunSpec.RunKind => ResumeCaption(parse, o, t, checkpoint, signals.Token),
+                Recurrent.Captioning.CaptionRunSpec.RunKind => ResumeCaption(parse, o, t, checkpoint, signals.Token, distributed),
                 _ => throw new UserFacingException($"'{checkpoint}' is a run of --task {kind}, which cannot be resumed by this build."),
             };
         }
         string task = parse.GetValue(o.Task)?.ToLowerInvariant() ?? "lm";
-        if (distributed is not null && task is not ("lm" or "classify" or "tag" or "forecast" or Seq2SeqRunSpec.RunKind))
-            throw new UserFacingException($"--task {task} does not train data-parallel yet (--task lm, classify, tag, forecast and seq2seq do); run it in one process, without mpirun and --distributed.");
         return task switch
         {
             "lm" => ExecuteLanguageModel(parse, o, t, signals.Token, sweep, distributed),
             "classify" or "tag" => TrainSupervised.Execute(parse, o, t, task, signals.Token, sweep, distributed),
             "forecast" => TrainForecast.Execute(parse, o, t, signals.Token, sweep, distributed),
             Seq2SeqRunSpec.RunKind => ExecuteSeq2Seq(parse, o, t, signals.Token, sweep, distributed),
-            Recurrent.Captioning.CaptionRunSpec.RunKind => ExecuteCaption(parse, o, t, signals.Token, sweep),
+            Recurrent.Captioning.CaptionRunSpec.RunKind => ExecuteCaption(parse, o, t, signals.Token, sweep, distributed),
             _ => throw new UserFacingException($"unknown --task '{task}'; use lm, classify, tag, forecast, seq2seq or caption."),
         };
     }

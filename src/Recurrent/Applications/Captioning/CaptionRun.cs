@@ -5,6 +5,9 @@
 // last/best checkpoints that are at the same time ordinary caption model files (CaptionFile.Load reads them) and
 // hold the whole fit state and optimizer moments. Start begins a run; Resume continues one exactly, asking the
 // caller to reload the images the spec describes (the core reads no images).
+// Data parallelism (Start or Resume with a reducer): each batch is split over the ranks (ConditionedBatches) and their
+// gradients summed; every rank evaluates the whole validation set (loss and BLEU; the same result everywhere, not
+// split); only rank 0 writes files. Every rank must be given the same images with the same features.
 using Recurrent.Seq2Seq;
 using Recurrent.Serialization;
 using Recurrent.Supervised;
@@ -16,7 +19,7 @@ namespace Recurrent.Captioning;
 /// <summary>A captioning run: its model, fit loop and files.</summary>
 public sealed class CaptionRun
 {
-    private CaptionRun(CaptionRunSpec spec, Captioner captioner, Fit fit, RunDirectory run, IEnumerable<FitCallback>? callbacks)
+    private CaptionRun(CaptionRunSpec spec, Captioner captioner, Fit fit, RunDirectory run, IEnumerable<FitCallback>? callbacks, bool writes)
     {
         Spec = spec;
         Captioner = captioner;
@@ -28,9 +31,12 @@ public sealed class CaptionRun
         ValidationImages = fit.ValidationImages;
         TruncatedCaptions = fit.Truncated;
         var optimizer = fit.Optimizer;
-        var (config, metadata) = CaptionFile.Describe(captioner);
-        Checkpoints = RunFiles.Attach(Loop, run, spec.ToJsonNode(), (path, state) =>
-            ModelFile.Write(path, config, captioner.Model.Parameters, metadata, null, state.ToJson(), optimizer));
+        if (writes) // not a data-parallel rank other than 0
+        {
+            var (config, metadata) = CaptionFile.Describe(captioner);
+            Checkpoints = RunFiles.Attach(Loop, run, spec.ToJsonNode(), (path, state) =>
+                ModelFile.Write(path, config, captioner.Model.Parameters, metadata, null, state.ToJson(), optimizer));
+        }
         foreach (var callback in callbacks ?? []) Loop.Add(callback);
     }
 
@@ -46,8 +52,8 @@ public sealed class CaptionRun
     public FitLoop Loop { get; }
     /// <summary>Where checkpoints and metrics go.</summary>
     public RunDirectory RunDirectory { get; }
-    /// <summary>The checkpoint writer (its Saved event reports each file written).</summary>
-    public CheckpointWriter Checkpoints { get; }
+    /// <summary>The checkpoint writer (its Saved event reports each file written); null on a data-parallel rank other than 0.</summary>
+    public CheckpointWriter? Checkpoints { get; }
     /// <summary>Training (image, caption) pairs.</summary>
     public int TrainCount { get; }
     /// <summary>Validation (image, caption) pairs (0: no evaluation, no best.safetensors).</summary>
@@ -64,17 +70,20 @@ public sealed class CaptionRun
     /// whose origin <paramref name="data"/> records (Resume hands it back to reload them). <paramref name="callbacks"/>
     /// are added to the loop after the run directory's own. Throws ArgumentException for impossible options or images
     /// (features of the wrong size, a missing grid, an image without captions), IOException for an unusable run directory.
+    /// With a <paramref name="reducer"/>, this process is one rank of a data-parallel job: every rank calls Start alike with
+    /// the same images, the batch size must be a multiple of the ranks, and only rank 0 writes <paramref name="runDirectory"/>.
     /// </summary>
     public static CaptionRun Start(CaptionOptions options, IReadOnlyList<CaptionedImage> images, CaptionDataSpec data, string runDirectory,
-        IEnumerable<FitCallback>? callbacks = null)
+        IEnumerable<FitCallback>? callbacks = null, IGradientReducer? reducer = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(runDirectory);
         options.Validate();
+        bool writes = reducer is not { Rank: not 0 };
         var run = new RunDirectory(runDirectory);
-        if (run.HoldsRun) run.PrepareNew(); // throws, naming --resume
+        if (writes && run.HoldsRun) run.PrepareNew(); // throws, naming --resume
         var (features, regions) = Sizes(images, options.Attention != Layers.AttentionKind.None);
         CaptionData.Check(images, features, regions, nameof(images));
         var (train, validation) = CaptionData.Split(images, options.ValidationFraction, options.Seed);
@@ -88,25 +97,26 @@ public sealed class CaptionRun
             Attention = options.Attention, Regions = regions, RegionPositions = attends && options.RegionPositions,
         };
         var captioner = new Captioner(new ConditionedGenerator<float>(config, options.Seed), vocabulary, standardisation, data.Features);
-        var fit = CreateFit(captioner, train, validation, options);
-        run.PrepareNew();
+        var fit = CreateFit(captioner, train, validation, options, reducer);
+        if (writes) run.PrepareNew();
         // The cosine schedule's length is fixed at the start, so a resume with other budgets keeps the same schedule.
         var spec = new CaptionRunSpec
         {
             Training = options with { Optimization = options.Optimization.WithPlannedSchedule(options.Fit, fit.Loop.BatchesPerEpoch) },
             Data = data,
         };
-        return new CaptionRun(spec, captioner, fit, run, callbacks);
+        return new CaptionRun(spec, captioner, fit, run, callbacks, writes);
     }
 
     /// <summary>
     /// Continues the run in <paramref name="runDirectory"/> (or from the checkpoint file it names) exactly where its last
     /// checkpoint stopped. <paramref name="reload"/> gets the stored spec and must return the same images (same order)
     /// as the run started with; they are split again the same way. <paramref name="runControls"/>, when given, replaces
-    /// the budgets and intervals; nothing else changes.
+    /// the budgets and intervals; nothing else changes. With a <paramref name="reducer"/>, every rank of a data-parallel
+    /// job resumes from the same checkpoint (nothing of the batches is per rank) and only rank 0 writes.
     /// </summary>
     public static CaptionRun Resume(string runDirectory, Func<CaptionRunSpec, IReadOnlyList<CaptionedImage>> reload, FitOptions? runControls = null,
-        IEnumerable<FitCallback>? callbacks = null)
+        IEnumerable<FitCallback>? callbacks = null, IGradientReducer? reducer = null)
     {
         ArgumentNullException.ThrowIfNull(runDirectory);
         ArgumentNullException.ThrowIfNull(reload);
@@ -121,11 +131,12 @@ public sealed class CaptionRun
         var images = reload(spec) ?? throw new ArgumentException("reload returned no images.", nameof(reload));
         CaptionData.Check(images, captioner.FeatureSize, captioner.Regions, nameof(reload));
         var (train, validation) = CaptionData.Split(images, spec.Training.ValidationFraction, spec.Training.Seed);
-        var fit = CreateFit(captioner, train, validation, spec.Training);
+        var fit = CreateFit(captioner, train, validation, spec.Training, reducer);
         ModelFile.LoadOptimizer(fit.Optimizer, content, full);
         var run = new RunDirectory(Path.GetDirectoryName(full)!);
-        run.PrepareResume(state.Step);
-        var resumed = new CaptionRun(spec, captioner, fit, run, callbacks);
+        bool writes = reducer is not { Rank: not 0 };
+        if (writes) run.PrepareResume(state.Step);
+        var resumed = new CaptionRun(spec, captioner, fit, run, callbacks, writes);
         resumed.Loop.Restore(state, full);
         return resumed;
     }
@@ -149,7 +160,8 @@ public sealed class CaptionRun
         return (f, first.Grid.Length / f);
     }
 
-    private static Fit CreateFit(Captioner captioner, IReadOnlyList<CaptionedImage> train, IReadOnlyList<CaptionedImage> validation, CaptionOptions options)
+    private static Fit CreateFit(Captioner captioner, IReadOnlyList<CaptionedImage> train, IReadOnlyList<CaptionedImage> validation, CaptionOptions options,
+        IGradientReducer? reducer)
     {
         var model = captioner.Model;
         bool attends = model.Config.Attends;
@@ -158,7 +170,7 @@ public sealed class CaptionRun
         int pairs = preparedTrain.Sum(i => i.References.Count);
         var optimization = options.Optimization.WithPlannedSchedule(options.Fit, (pairs + options.BatchSize - 1) / options.BatchSize);
         var optimizer = optimization.CreateOptimizer(model.Parameters.Count);
-        var engine = new StepEngine<float>(model.Parameters, optimizer, optimization.CreateSchedule(), optimization.TrainerOptions());
+        var engine = new StepEngine<float>(model.Parameters, optimizer, optimization.CreateSchedule(), optimization.TrainerOptions(), reducer);
         var batches = CaptionBatches.Create(model, engine, preparedTrain, captioner.Vocabulary, options.BatchSize, options.Seed, out _, out int truncated);
         var validationPairs = CaptionData.Examples(preparedValidation, captioner.Vocabulary, model.Config.MaxLength, out int truncatedValidation);
         IEvaluator? evaluator = preparedValidation.Count > 0 ? new CaptionValidation(model, captioner.Vocabulary, preparedValidation, validationPairs) : null;

@@ -7,6 +7,13 @@
 // the first ≤8 examples as one batch, run through the decoder in inference mode. For an attending generator each
 // example also has its grid (R,F), gathered into (B,R,F) per batch. Examples hold references: many examples may
 // share one feature array (the captions of one image), which is never copied except into the batch buffer.
+// When its engine has a Reducer (data parallelism) every rank makes the same epoch order and trains on its contiguous
+// share of each batch's examples (GradientReduction.Share), as Seq2SeqBatches does. The loss is a mean over the counted
+// target tokens (end marks included, padding not) and the engine weights the ranks by those counts, so the step is the
+// one-process step over the whole batch: a share's shorter decoder padding (T_d is its own longest target) only adds
+// ignored positions after each row's end, which the left-to-right decoder never reads back, and attention reads each
+// row's own grid. The generator has no dropout, so no mask is shared. A rank whose share of a short last batch is empty
+// still joins the sums, with nothing counted. ItemsPerBatch is the whole batch's tokens.
 using Recurrent.Data;
 using Recurrent.Layers;
 using Recurrent.Training;
@@ -32,11 +39,14 @@ public sealed class ConditionedBatches : IBatchSource, IActivationProbe
     private float[] _probeGrid = [];     // (B_p,R,F) their grids with attention
     private int[] _probeInput = [];      // (T,B_p) their teacher-forced decoder inputs
     private int _probeSteps;
+    private readonly StepEngine<float> _engine;
+    private readonly int _rank, _ranks;  // this process's share of each batch (0 of 1: all of it)
 
     /// <summary>
     /// Batches of <paramref name="batchSize"/> of <paramref name="examples"/> for <paramref name="model"/>, finished by
     /// <paramref name="engine"/>. Throws ArgumentException naming the first example of the wrong size or with a token
-    /// id outside the model's vocabulary.
+    /// id outside the model's vocabulary. With a reducer on the engine, this rank trains its share of each batch;
+    /// <paramref name="batchSize"/> is the global batch and must be a multiple of the ranks.
     /// </summary>
     public ConditionedBatches(ConditionedGenerator<float> model, StepEngine<float> engine, IReadOnlyList<ConditionedExample> examples, int batchSize, ulong seed)
     {
@@ -62,6 +72,10 @@ public sealed class ConditionedBatches : IBatchSource, IActivationProbe
                 if (id < Seq2SeqVocabulary.Specials || id >= c.Vocabulary)
                     throw new ArgumentException($"Example {i}'s target holds the id {id}, outside the characters [{Seq2SeqVocabulary.Specials}, {c.Vocabulary}).", nameof(examples));
         }
+        (_rank, _ranks) = (engine.Reducer?.Rank ?? 0, engine.Reducer?.Size ?? 1);
+        if (batchSize % _ranks != 0)
+            throw new ArgumentException($"BatchSize {batchSize} cannot be split evenly over {_ranks} processes; use a multiple of {_ranks}.", "BatchSize");
+        _engine = engine;
         _model = model;
         _loss = new TeacherForcedLoss(engine, model.Config.Vocabulary);
         _examples = examples;
@@ -82,6 +96,18 @@ public sealed class ConditionedBatches : IBatchSource, IActivationProbe
     public StepResult TrainNext()
     {
         ReadOnlySpan<int> indices = _order.Next();
+        if (_ranks > 1)
+        {
+            var (first, count) = GradientReduction.Share(indices.Length, _rank, _ranks);
+            indices = indices.Slice(first, count);
+            if (count == 0)
+            {
+                _model.Parameters.ZeroGradients();
+                StepResult empty = _engine.Update(0, 0);
+                ItemsPerBatch = empty.Counted;
+                return empty;
+            }
+        }
         int b = indices.Length, f = _model.Config.Features, g = _model.Config.Regions * f;
         if (_features.Length < b * f) _features = new float[b * f];
         if (_grid.Length < b * g) _grid = new float[b * g];
@@ -96,7 +122,7 @@ public sealed class ConditionedBatches : IBatchSource, IActivationProbe
         var (input, output, steps) = Seq2SeqData.DecoderBatch(targets);
         ReadOnlySpan<float> logits = _model.Forward(_features.AsSpan(0, b * f), _grid.AsSpan(0, b * g), input, steps, b, training: true);
         StepResult result = _loss.Finish(logits, output, _model.Backward);
-        ItemsPerBatch = _loss.Counted;
+        ItemsPerBatch = result.Counted; // the whole batch's counted tokens (summed over the ranks by the engine)
         return result;
     }
 

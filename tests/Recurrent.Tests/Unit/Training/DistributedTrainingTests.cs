@@ -6,8 +6,11 @@
 // Forecasting (MSE and the pinball loss) and seq2seq (without and with attention) on two ranks also end with the weights of
 // one process, with a short last batch that leaves rank 1 empty. With dropout (every AWD-LSTM kind for the language model,
 // element-wise and locked between the layers of a padded classifier, whose last batch of 1 leaves rank 0 empty) each rank's
-// masks are its rows of the one process's, and the weights again end as one process's. The MPI end-to-end test is EndToEnd/Cli/DistributedCliTests.
+// masks are its rows of the one process's, and the weights again end as one process's. An image captioner with Luong
+// attention and learned region positions (CaptionRun, captions of different lengths) on two ranks ends with the weights
+// of one process, and its rank 1 writes no run directory. The MPI end-to-end test is EndToEnd/Cli/DistributedCliTests.
 using System.Globalization;
+using Recurrent.Captioning;
 using Recurrent.Data;
 using Recurrent.Forecasting;
 using Recurrent.LanguageModels;
@@ -17,6 +20,7 @@ using Recurrent.Optimizers;
 using Recurrent.Schedules;
 using Recurrent.Seq2Seq;
 using Recurrent.Supervised;
+using Recurrent.Tests.Captioning;
 using Recurrent.Tests.Data;
 using Recurrent.Tests.LanguageModels;
 using Recurrent.Tests.Seq2Seq;
@@ -215,6 +219,45 @@ public sealed class DistributedTrainingTests(ITestOutputHelper output)
         Assert.True(largest < 1e-5, $"largest difference {largest:E2}");
         Assert.Equal(two[0].Weights, two[1].Weights);
         Assert.Equal(one.Outcome.Validation!.Loss!.Value, two[1].Outcome.Validation!.Loss!.Value, 1e-5);
+    }
+
+    [Fact]
+    public void A_captioner_with_attention_and_region_positions_on_two_ranks_ends_with_the_weights_of_one_process()
+    {
+        // 3×3-grid scenes; every third image also has a shorter caption, so the ranks count different numbers of target
+        // tokens and their decoders run for different lengths. 33 training images (the split is by image) in batches of 8.
+        var images = CaptionRunTests.GridScenes(44, 11).Select((image, i) => i % 3 == 0
+            ? image with { Captions = [.. image.Captions, "a shape"] } : image).ToList();
+        var options = new CaptionOptions
+        {
+            EmbeddingSize = 8, HiddenSize = 12, Attention = AttentionKind.Luong, MaxLength = 10, BatchSize = 8,
+            Optimization = new OptimizationOptions { LearningRate = 0.01, ClipNorm = 1 },
+            Fit = new FitOptions { Epochs = 2 }, ValidationFraction = 0.25, Seed = 6,
+        };
+        Assert.True(options.RegionPositions);
+        using var dir = new TempDirectory();
+        (float[] Weights, FitOutcome Outcome, int Pairs) Fit(string runDirectory, IGradientReducer? reducer)
+        {
+            var run = CaptionRun.Start(options, images, new CaptionDataSpec { Features = "synthetic" }, runDirectory, reducer: reducer);
+            Assert.True(run.Model.Config.RegionPositions);
+            var outcome = run.Run();
+            return (run.Model.Parameters.Values.ToArray(), outcome, run.TrainCount);
+        }
+
+        var one = Fit(Path.Combine(dir.Path, "one"), null);
+        var two = ThreadedReducer.Run(2, reducer => Fit(Path.Combine(dir.Path, $"rank{reducer.Rank}"), reducer));
+
+        long updates = 2 * ((one.Pairs + 7) / 8);
+        Assert.True(one.Pairs > 33, $"{one.Pairs} pairs: no training image has a second caption");
+        Assert.Equal(updates, one.Outcome.Step);
+        Assert.Equal(updates, two[1].Outcome.Step);
+        double largest = Math.Max(LargestDifference(one.Weights, two[0].Weights), LargestDifference(one.Weights, two[1].Weights));
+        output.WriteLine($"captioner (Luong attention, region positions): largest |Δw| between 2 ranks and 1 process after {updates} updates ({one.Pairs} pairs): {largest:E2}");
+        Assert.True(largest < 1e-5, $"largest difference {largest:E2}");
+        Assert.Equal(two[0].Weights, two[1].Weights);
+        Assert.Equal(one.Outcome.Validation!.Loss!.Value, two[1].Outcome.Validation!.Loss!.Value, 1e-5);
+        Assert.True(File.Exists(Path.Combine(dir.Path, "rank0", RunDirectory.LastFile)));
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "rank1")), "rank 1 wrote a run directory");
     }
 
     [Theory]
