@@ -96,6 +96,13 @@ fresh_data "$rnn" tokenize --model "$work/run-zh" "老师在图书馆阅读小�
 fresh_data "$rnn" sample "$work/run-zh" --length 20 --seed 1 > "$work/sample-zh.txt" || fail "rnn sample of the jieba model exited $?"
 grep -qP '\p{Han}' "$work/sample-zh.txt" || fail "the jieba model's sample has no Chinese: $(cat "$work/sample-zh.txt")"
 
+step "installed rnn: the ResNet18 travels in the tool package (a tiny rnn demo captions)"
+code=0
+"$rnn" demo captions --scenes 20 --test 2 --epochs 1 --hidden 16 --out "$work/captions" > "$work/captions.txt" 2>&1 || code=$?
+[ "$code" -le 1 ] || { cat "$work/captions.txt"; fail "rnn demo captions exited $code"; }
+grep -q "captioner (greedy)" "$work/captions.txt" || { cat "$work/captions.txt"; fail "rnn demo captions printed no scores"; }
+[ -f "$work/captions/run/image-features.safetensors" ] || fail "rnn demo captions left no feature cache"
+
 step "console project referencing the library package"
 mkdir -p "$work/consumer"
 cp "$work/nuget.config" "$work/consumer/nuget.config"
@@ -197,4 +204,4 @@ grep -q "consumer-ml ok: micro-accuracy 1.000" "$work/consumer-ml.txt" || { cat 
 [ -d "$NUGET_PACKAGES/recurrent.ml/$version" ] || fail "the Recurrent.ML console project did not restore Recurrent.ML $version from the pack folder"
 grep "consumer-ml" "$work/consumer-ml.txt"
 
-echo "packaging: ok — packed Recurrent, Recurrent.Chinese, Recurrent.ML and Recurrent.Cli $version, installed rnn, trained/sampled/reported, segmented Chinese with jieba, console projects (library, jieba, ML.NET) built and ran ($(( $(date +%s) - start ))s)"
+echo "packaging: ok — packed Recurrent, Recurrent.Chinese, Recurrent.ML and Recurrent.Cli $version, installed rnn, trained/sampled/reported, segmented Chinese with jieba, captioned pictures with the packaged ResNet18, console projects (library, jieba, ML.NET) built and ran ($(( $(date +%s) - start ))s)"
