@@ -86,15 +86,8 @@ internal static partial class TrainCommand
     private static int ResumeCaption(ParseResult parse, Flags o, TaskFlags t, string checkpoint, CancellationToken cancellation,
         TrainDistributed? distributed)
     {
-        Option[] allowed = [o.Task, o.Resume, o.Quiet, o.Distributed, .. FitFlags(o), .. UiFlags(o)];
-        foreach (var option in CaptionFlags(o, t).Except(allowed))
-            if (CommonOptions.Given(parse, option))
-                throw new UserFacingException($"{option.Name} cannot be used with --resume: a resumed run keeps the settings it started with " +
-                    "(only --epochs, --steps, --time, --patience, --eval-every, --log-every, --stats-every, --checkpoint-every and --max-bad-steps may change).");
-        RejectOthers(parse, "caption", CaptionFlags(o, t), [.. o.All, .. t.All]);
         var stored = CaptionRunSpec.FromJsonNode(FitState.FromJson(Recurrent.Serialization.ModelFile.Read(checkpoint).Training!, checkpoint).Run, checkpoint);
-        var controls = ReadFit(parse, o, stored.Training.Fit, resuming: true);
-        Map(() => controls.Validate());
+        var controls = ResumeControls(parse, o, t, "caption", CaptionFlags(o, t), stored.Training.Fit);
         bool quiet = parse.GetValue(o.Quiet);
         string runDir = Path.GetDirectoryName(checkpoint)!;
         var run = Map(() => CaptionRun.Resume(checkpoint, spec =>

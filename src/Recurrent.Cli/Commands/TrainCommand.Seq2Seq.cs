@@ -97,15 +97,8 @@ internal static partial class TrainCommand
     /// <summary>`rnn train --resume DIR` for a seq2seq run: only the run controls may change.</summary>
     private static int ResumeSeq2Seq(ParseResult parse, Flags o, TaskFlags t, string checkpoint, CancellationToken cancellation, TrainDistributed? distributed)
     {
-        Option[] allowed = [o.Task, o.Resume, o.Quiet, o.Distributed, .. FitFlags(o), .. UiFlags(o)];
-        foreach (var option in Seq2SeqFlags(o, t).Except(allowed))
-            if (CommonOptions.Given(parse, option))
-                throw new UserFacingException($"{option.Name} cannot be used with --resume: a resumed run keeps the settings it started with " +
-                    "(only --epochs, --steps, --time, --patience, --eval-every, --log-every, --stats-every, --checkpoint-every and --max-bad-steps may change).");
-        RejectOthers(parse, "seq2seq", Seq2SeqFlags(o, t), [.. o.All, .. t.All]);
         var stored = Seq2SeqRunSpec.FromJsonNode(FitState.FromJson(Recurrent.Serialization.ModelFile.Read(checkpoint).Training!, checkpoint).Run, checkpoint);
-        var controls = ReadFit(parse, o, stored.Training.Fit, resuming: true);
-        Map(() => controls.Validate());
+        var controls = ResumeControls(parse, o, t, "seq2seq", Seq2SeqFlags(o, t), stored.Training.Fit);
         var run = Map(() => Seq2SeqRun.Resume(checkpoint, controls, distributed?.Reducer));
         if (distributed is { IsRoot: false })
         {
@@ -120,6 +113,23 @@ internal static partial class TrainCommand
             if (distributed is not null) Console.WriteLine(TrainSupervised.DataParallelLine(distributed, run.Spec.Training.BatchSize));
         }
         return TrainSeq2Seq(run, quiet, ReadUi(parse, o), cancellation);
+    }
+
+    /// <summary>
+    /// The run controls of a resumed seq2seq or caption run: every other flag of the task (<paramref name="used"/>) is
+    /// refused — a resumed run keeps the settings it started with — and the given controls replace the stored ones.
+    /// </summary>
+    internal static FitOptions ResumeControls(ParseResult parse, Flags o, TaskFlags t, string task, Option[] used, FitOptions stored)
+    {
+        Option[] allowed = [o.Task, o.Resume, o.Quiet, o.Distributed, .. FitFlags(o), .. UiFlags(o)];
+        foreach (var option in used.Except(allowed))
+            if (CommonOptions.Given(parse, option))
+                throw new UserFacingException($"{option.Name} cannot be used with --resume: a resumed run keeps the settings it started with " +
+                    "(only --epochs, --steps, --time, --patience, --eval-every, --log-every, --stats-every, --checkpoint-every and --max-bad-steps may change).");
+        RejectOthers(parse, task, used, [.. o.All, .. t.All]);
+        var controls = ReadFit(parse, o, stored, resuming: true);
+        Map(() => controls.Validate());
+        return controls;
     }
 
     private static int TrainSeq2Seq(Seq2SeqRun run, bool quiet, Recurrent.Cli.Dashboard.DashboardRequest? ui, CancellationToken cancellation) =>
