@@ -38,7 +38,7 @@ public static class Program
         {
             return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is UserFacingException or ArgumentException or IOException or InvalidDataException)
+        catch (Exception e) when (e is UserFacingException or ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
             // Errors the user can cause: one line naming the value and what to do; details with --verbose.
             Console.Error.WriteLine($"rnn: {WithoutParameterSuffix(e)}");

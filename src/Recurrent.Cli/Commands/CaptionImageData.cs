@@ -46,7 +46,12 @@ internal static class CaptionImageData
             throw new UserFacingException($"the images folder '{Path.GetFullPath(imagesDirectory)}' does not exist.");
         if (!File.Exists(captionsPath))
             throw new UserFacingException($"the captions file '{Path.GetFullPath(captionsPath)}' does not exist.");
-        return Map(() => CaptionImages.Match(CaptionsFile.Read(captionsPath), imagesDirectory, captionsPath));
+        var lines = Map(() => CaptionsFile.Read(captionsPath));
+        // A caption of punctuation alone has no word to learn or score: refused here, with its line, before any work.
+        foreach (var line in lines)
+            if (CaptionVocabulary.Tokenize(line.Caption).Count == 0)
+                throw new UserFacingException($"{captionsPath}:{line.Line}: the caption '{line.Caption}' has no word (letters or digits); fix or remove the line.");
+        return Map(() => CaptionImages.Match(lines, imagesDirectory, captionsPath));
     }
 
     /// <summary>The ResNet18 of the NuGet package, copied beside rnn at build time; UserFacingException when it is missing.</summary>
@@ -81,6 +86,10 @@ internal static class CaptionImageData
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
             throw new UserFacingException(e.Message.TrimEnd());
+        }
+        catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException e)
+        {
+            throw new UserFacingException($"ONNX Runtime could not run the ResNet18 model: {e.Message.TrimEnd()}");
         }
     }
 }

@@ -120,7 +120,7 @@ internal static class EvalTasks
         foreach (var image in set)
         {
             references.Add(image.Captions.Select(c => (IReadOnlyList<string>)Recurrent.Captioning.CaptionVocabulary.Tokenize(c)).ToList());
-            hypotheses.Add(Recurrent.Captioning.CaptionVocabulary.Tokenize(captioner.Caption(image.Pooled, image.Grid, beam).Text));
+            hypotheses.Add(captioner.Caption(image.Pooled, image.Grid, beam).Ids.Select(captioner.Vocabulary.Word).ToList()); // as validation scores them
         }
         var bleu = Recurrent.Captioning.Bleu.Corpus(references, hypotheses);
         int captions = set.Sum(i => i.Captions.Count);

@@ -4,7 +4,7 @@
 // that are not pictures or cannot be decoded are skipped, each named on stderr with the reason and counted, and the
 // exit code is then 2 (the other images are still captioned). With --attention-map MAPS (models trained with
 // --attention) a folder gets one PNG per image: the picture, then the picture dimmed outside where the model looked
-// for each word (AttentionHeatMap.Strip).
+// for each word (AttentionHeatMap.Strip), named after the picture's file name (a.png → a.png.attention.png).
 using System.CommandLine;
 using System.Text;
 using Recurrent.Captioning;
@@ -16,7 +16,7 @@ internal static class PredictCaption
 {
     public static int Execute(ParseResult parse, PredictCommand.Flags f, string modelPath)
     {
-        PredictCommand.Reject(parse, "caption", f.Steps, f.From, f.Plot, f.Input);
+        PredictCommand.Reject(parse, "caption", f.Steps, f.From, f.Plot, f.Input, f.Batch);
         string images = parse.GetValue(f.Images)
             ?? throw new UserFacingException($"'{modelPath}' is an image captioner: give the pictures with --images DIR.");
         int beam = parse.GetValue(f.Beam) ?? 1;
@@ -44,7 +44,7 @@ internal static class PredictCaption
                 using var bitmap = ImageFiles.Decode(Path.Combine(images, name));
                 using var strip = AttentionHeatMap.Strip(bitmap, caption.Text.Length == 0 ? [] : caption.Text.Split(' '), attention, captioner.Regions);
                 byte[] png = AttentionHeatMap.Png(strip);
-                Recurrent.Serialization.ModelFile.WriteAtomically(Path.Combine(maps, Path.GetFileNameWithoutExtension(name) + ".attention.png"), s => s.Write(png));
+                Recurrent.Serialization.ModelFile.WriteAtomically(Path.Combine(maps, name.Replace('/', '_') + ".attention.png"), s => s.Write(png));
             }
         }
         if (parse.GetValue(f.Output) is string outPath)

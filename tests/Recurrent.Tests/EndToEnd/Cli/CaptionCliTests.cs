@@ -127,6 +127,17 @@ public sealed class CaptionCliTests : IDisposable
     }
 
     [Fact]
+    public void A_caption_without_a_word_is_refused_with_its_line_before_any_work()
+    {
+        var (images, captions, _) = Scenes(2, 6, "captions.tsv");
+        File.AppendAllLines(captions, ["s6-00.png\t... !"]);
+        var r = CliRunner.Run(Train(images, captions, Path.Combine(_dir, "run"), "--steps", "1"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("captions.tsv:10: the caption '... !' has no word", r.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "run")));
+    }
+
+    [Fact]
     public void A_line_without_a_tab_is_refused_with_its_line()
     {
         var (images, captions, _) = Scenes(2, 5, "captions.tsv");
