@@ -143,17 +143,7 @@ public sealed class DistributedCliTests(ITestOutputHelper output)
         string[] args = ["train", "--task", "classify", "--data", data, "--epochs", "2", "--batch", "8", "--hidden", "16", "--embedding", "8",
             "--dropout", "0", "--seed", "4"];
 
-        var one = CliRunner.Run([.. args, "--run-dir", single]);
-        var two = Mpirun(2, [.. args, "--run-dir", parallel]);
-
-        Assert.True(one.ExitCode == 0, one.Stderr);
-        Assert.True(two.ExitCode == 0, two.Stdout + two.Stderr);
-        Assert.Contains("data-parallel: 2 processes", two.Stdout);
-        var a = ModelFile.Read(Path.Combine(single, RunDirectory.LastFile));
-        var b = ModelFile.Read(Path.Combine(parallel, RunDirectory.LastFile));
-        double largest = LargestDifference(a, b, out string where);
-        output.WriteLine($"classify: largest |difference| over every tensor, 2 ranks vs 1 process: {largest:E2} (in {where})");
-        Assert.True(largest < 1e-5, $"largest difference {largest:E2} in {where}");
+        TrainOneAndTwoProcesses("classify", args, single, parallel);
     }
 
     [Fact]
@@ -165,16 +155,7 @@ public sealed class DistributedCliTests(ITestOutputHelper output)
         string[] args = ["train", "--task", "tag", "--data", data, "--epochs", "2", "--batch", "8", "--hidden", "16", "--embedding", "8",
             "--dropout", "0", "--seed", "4"];
 
-        var one = CliRunner.Run([.. args, "--run-dir", single]);
-        var two = Mpirun(2, [.. args, "--run-dir", parallel]);
-
-        Assert.True(one.ExitCode == 0, one.Stderr);
-        Assert.True(two.ExitCode == 0, two.Stdout + two.Stderr);
-        Assert.Contains("data-parallel: 2 processes", two.Stdout);
-        double largest = LargestDifference(ModelFile.Read(Path.Combine(single, RunDirectory.LastFile)),
-            ModelFile.Read(Path.Combine(parallel, RunDirectory.LastFile)), out string where);
-        output.WriteLine($"tag: largest |difference| over every tensor, 2 ranks vs 1 process: {largest:E2} (in {where})");
-        Assert.True(largest < 1e-5, $"largest difference {largest:E2} in {where}");
+        TrainOneAndTwoProcesses("tag", args, single, parallel);
     }
 
     [Fact]
@@ -187,17 +168,8 @@ public sealed class DistributedCliTests(ITestOutputHelper output)
         string[] args = ["train", "--task", "forecast", "--data", csv, "--window", "12", "--horizon", "2", "--hidden", "8", "--batch", "8",
             "--epochs", "2", "--lr", "0.01", "--seed", "4"];
 
-        var one = CliRunner.Run([.. args, "--run-dir", single]);
-        var two = Mpirun(2, [.. args, "--run-dir", parallel]);
-
-        Assert.True(one.ExitCode == 0, one.Stderr);
-        Assert.True(two.ExitCode == 0, two.Stdout + two.Stderr);
-        Assert.Contains("data-parallel: 2 processes", two.Stdout);
+        var two = TrainOneAndTwoProcesses("forecast", args, single, parallel);
         Assert.Single(Lines(two.Stdout, "run directory: "));
-        double largest = LargestDifference(ModelFile.Read(Path.Combine(single, RunDirectory.LastFile)),
-            ModelFile.Read(Path.Combine(parallel, RunDirectory.LastFile)), out string where);
-        output.WriteLine($"forecast: largest |difference| over every tensor, 2 ranks vs 1 process: {largest:E2} (in {where})");
-        Assert.True(largest < 1e-5, $"largest difference {largest:E2} in {where}");
     }
 
     [Fact]
@@ -214,16 +186,7 @@ public sealed class DistributedCliTests(ITestOutputHelper output)
         string[] args = ["train", "--task", "seq2seq", "--data", data, "--attention", "bahdanau", "--hidden", "16", "--embedding", "8",
             "--batch", "8", "--epochs", "2", "--lr", "0.01", "--seed", "4"];
 
-        var one = CliRunner.Run([.. args, "--run-dir", single]);
-        var two = Mpirun(2, [.. args, "--run-dir", parallel]);
-
-        Assert.True(one.ExitCode == 0, one.Stderr);
-        Assert.True(two.ExitCode == 0, two.Stdout + two.Stderr);
-        Assert.Contains("data-parallel: 2 processes", two.Stdout);
-        double largest = LargestDifference(ModelFile.Read(Path.Combine(single, RunDirectory.LastFile)),
-            ModelFile.Read(Path.Combine(parallel, RunDirectory.LastFile)), out string where);
-        output.WriteLine($"seq2seq (Bahdanau attention): largest |difference| over every tensor, 2 ranks vs 1 process: {largest:E2} (in {where})");
-        Assert.True(largest < 1e-5, $"largest difference {largest:E2} in {where}");
+        TrainOneAndTwoProcesses("seq2seq (Bahdanau attention)", args, single, parallel);
     }
 
     [Fact]
@@ -250,17 +213,8 @@ public sealed class DistributedCliTests(ITestOutputHelper output)
         string[] args = ["train", "--task", "caption", "--images", images, "--captions", captions, "--attention", "luong",
             "--hidden", "16", "--embedding", "8", "--batch", "8", "--eval-every", "5", "--optimizer", "momentum", "--lr", "0.01", "--seed", "4"];
 
-        var one = CliRunner.Run([.. args, "--steps", "10", "--run-dir", single]);
-        var two = Mpirun(2, [.. args, "--steps", "10", "--run-dir", parallel]);
-
-        Assert.True(one.ExitCode == 0, one.Stderr);
-        Assert.True(two.ExitCode == 0, two.Stdout + two.Stderr);
-        Assert.Contains("data-parallel: 2 processes", two.Stdout);
+        TrainOneAndTwoProcesses("caption (Luong attention, region positions)", [.. args, "--steps", "10"], single, parallel);
         Assert.True(File.Exists(Path.Combine(parallel, "image-features.safetensors")), "rank 0 caches the features in the run directory");
-        double largest = LargestDifference(ModelFile.Read(Path.Combine(single, RunDirectory.LastFile)),
-            ModelFile.Read(Path.Combine(parallel, RunDirectory.LastFile)), out string where);
-        output.WriteLine($"caption (Luong attention, region positions): largest |difference| over every tensor, 2 ranks vs 1 process: {largest:E2} (in {where})");
-        Assert.True(largest < 1e-5, $"largest difference {largest:E2} in {where}");
 
         // Stopped after 4 updates and resumed under mpirun (every rank reads the features back from the cache): the
         // weights and momentum of the uninterrupted 2-process run, bit for bit.
@@ -318,15 +272,7 @@ public sealed class DistributedCliTests(ITestOutputHelper output)
         foreach (var (name, args) in new[] { ("lm", lm), ("classify", classify) })
         {
             string single = Path.Combine(dir.Path, name + "-single"), parallel = Path.Combine(dir.Path, name + "-parallel");
-            var one = CliRunner.Run([.. args, "--run-dir", single]);
-            var two = Mpirun(2, [.. args, "--run-dir", parallel]);
-            Assert.True(one.ExitCode == 0, one.Stderr);
-            Assert.True(two.ExitCode == 0, two.Stdout + two.Stderr);
-            Assert.Contains("data-parallel: 2 processes", two.Stdout);
-            double largest = LargestDifference(ModelFile.Read(Path.Combine(single, RunDirectory.LastFile)),
-                ModelFile.Read(Path.Combine(parallel, RunDirectory.LastFile)), out string where);
-            output.WriteLine($"{name} with dropout: largest |difference| over every tensor, 2 ranks vs 1 process: {largest:E2} (in {where})");
-            Assert.True(largest < 1e-5, $"{name}: largest difference {largest:E2} in {where}");
+            TrainOneAndTwoProcesses($"{name} with dropout", args, single, parallel);
         }
     }
 
@@ -358,6 +304,26 @@ public sealed class DistributedCliTests(ITestOutputHelper output)
     }
 
     // The largest absolute difference over every parameter and optimizer tensor of two model files, and where.
+    /// <summary>
+    /// Runs <paramref name="args"/> in one process (run directory <paramref name="single"/>) and under mpirun -np 2
+    /// (<paramref name="parallel"/>), checks that both succeeded and that the job trained data-parallel, and asserts that
+    /// every tensor of their last checkpoints agrees to 1e-5, logging the largest difference under <paramref name="label"/>.
+    /// Returns mpirun's result.
+    /// </summary>
+    private CliRunner.Result TrainOneAndTwoProcesses(string label, string[] args, string single, string parallel)
+    {
+        var one = CliRunner.Run([.. args, "--run-dir", single]);
+        var two = Mpirun(2, [.. args, "--run-dir", parallel]);
+        Assert.True(one.ExitCode == 0, one.Stderr);
+        Assert.True(two.ExitCode == 0, two.Stdout + two.Stderr);
+        Assert.Contains("data-parallel: 2 processes", two.Stdout);
+        double largest = LargestDifference(ModelFile.Read(Path.Combine(single, RunDirectory.LastFile)),
+            ModelFile.Read(Path.Combine(parallel, RunDirectory.LastFile)), out string where);
+        output.WriteLine($"{label}: largest |difference| over every tensor, 2 ranks vs 1 process: {largest:E2} (in {where})");
+        Assert.True(largest < 1e-5, $"{label}: largest difference {largest:E2} in {where}");
+        return two;
+    }
+
     private static double LargestDifference(ModelFileContent a, ModelFileContent b, out string where)
     {
         Assert.Equal(a.OptimizerSteps, b.OptimizerSteps);
