@@ -1,7 +1,8 @@
 // CaptionImageData: the images of the caption task as the captioning core takes them (Recurrent.Captioning's
 // CaptionedImage: features and reference captions). The captions file is read and matched to the images folder by
 // Recurrent.Vision (errors name the file and line: a missing image, a line without a tab, invalid UTF-8), and every
-// image's ResNet18 features — the pooled 512-vector and the 7×7×512 grid — come through the feature cache of a
+// image's ResNet18 features — a grid (7×7×512 or 14×14×256, ResNet18Grid) and its mean, the pooled vector — come
+// through the feature cache of a
 // directory (the run directory for training, so a resumed or repeated run computes nothing again), with a progress line
 // on standard error. An image that cannot be decoded is refused for training and evaluation (one message counting
 // them, each named with the first caption line that refers to it); `rnn predict --images DIR` skips them instead
@@ -14,18 +15,29 @@ namespace Recurrent.Cli.Commands;
 
 internal static class CaptionImageData
 {
-    /// <summary>What computed the features: stored in the model file, so predict and eval compute the same.</summary>
-    public static string Features => ResNet18Features.Description;
+    /// <summary>
+    /// The grid a model was trained on, from the feature description its file stores (so predict, eval, report and
+    /// resume compute the same features); UserFacingException naming <paramref name="file"/> for any other features.
+    /// </summary>
+    public static ResNet18Grid GridOf(string? features, string file) =>
+        ResNet18Grid.FromDescription(features) ?? throw new UserFacingException(
+            $"'{file}' was trained on features from '{features}'; this rnn computes ResNet18 features of the " +
+            $"{string.Join(" or ", ResNet18Grid.All.Select(g => g.Name))} grid only.");
+
+    /// <summary>The grid named by --grid ("7x7" or "14x14"); UserFacingException otherwise.</summary>
+    public static ResNet18Grid ParseGrid(string name) =>
+        ResNet18Grid.FromName(name) ?? throw new UserFacingException(
+            $"--grid must be {string.Join(" or ", ResNet18Grid.All.Select(g => g.Name))}, got '{name}'.");
 
     /// <summary>
     /// The captioned images of <paramref name="captionsPath"/> (file name&lt;TAB&gt;caption lines) in
     /// <paramref name="imagesDirectory"/>, with features cached in <paramref name="cacheDirectory"/> (null: computed
-    /// and not kept). Throws UserFacingException for anything wrong with the files.
+    /// and not kept), of <paramref name="grid"/>. Throws UserFacingException for anything wrong with the files.
     /// </summary>
-    public static IReadOnlyList<CaptionedImage> Load(string imagesDirectory, string captionsPath, string? cacheDirectory, bool quiet)
+    public static IReadOnlyList<CaptionedImage> Load(string imagesDirectory, string captionsPath, string? cacheDirectory, bool quiet, ResNet18Grid grid)
     {
         var set = Match(imagesDirectory, captionsPath);
-        using var model = OpenModel();
+        using var model = OpenModel(grid);
         string cache = cacheDirectory ?? Directory.CreateTempSubdirectory("rnn-features-").FullName;
         try
         {
@@ -54,8 +66,9 @@ internal static class CaptionImageData
         return Map(() => CaptionImages.Match(lines, imagesDirectory, captionsPath));
     }
 
-    /// <summary>The ResNet18 of the NuGet package, copied beside rnn at build time; UserFacingException when it is missing.</summary>
-    public static ResNet18Features OpenModel() => Map(() => new ResNet18Features());
+    /// <summary>The ResNet18 of the NuGet package (copied beside rnn at build time) giving <paramref name="grid"/>;
+    /// UserFacingException when it is missing.</summary>
+    public static ResNet18Features OpenModel(ResNet18Grid grid) => Map(() => new ResNet18Features(grid: grid));
 
     /// <summary>A progress reporter that rewrites one stderr line ("features: 120/1,500 images"), or nothing when quiet.</summary>
     public static IProgress<(int Done, int Total)>? Progress(bool quiet, string what)

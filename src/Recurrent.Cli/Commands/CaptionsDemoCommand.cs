@@ -27,6 +27,8 @@ internal static class CaptionsDemoCommand
     public const double ExactTarget = 0.50, Bleu4Target = 0.75;
     /// <summary>Adam's rate for this demo: 3e-3 reached a lower validation loss in fewer epochs than the task's 2e-3 (docs/captioning.md).</summary>
     public const double DemoLearningRate = 3e-3;
+    /// <summary>The grid this demo attends over.</summary>
+    public static Recurrent.Vision.ResNet18Grid DemoGrid => Recurrent.Vision.ResNet18Grid.Stage3;
 
     public static Command Create()
     {
@@ -34,7 +36,8 @@ internal static class CaptionsDemoCommand
         var scenes = new Option<int>("--scenes") { Description = "Training scenes (a tenth of them validate during training).", DefaultValueFactory = _ => 3000 };
         var test = new Option<int>("--test") { Description = "Held-out scenes the result is measured on.", DefaultValueFactory = _ => 200 };
         var hidden = new Option<int>("--hidden") { Description = "Hidden units of the decoder.", DefaultValueFactory = _ => x.HiddenSize };
-        var attention = new Option<string>("--attention") { HelpName = "bahdanau|luong|none", Description = "Attend over the 7×7 ResNet18 grid (Show, Attend and Tell) with this score, or only start from the pooled vector (none).", DefaultValueFactory = _ => "luong" };
+        var attention = new Option<string>("--attention") { HelpName = "bahdanau|luong|none", Description = "Attend over the ResNet18 grid (Show, Attend and Tell) with this score, or only start from the pooled vector (none).", DefaultValueFactory = _ => "luong" };
+        var gridOption = new Option<string>("--grid") { HelpName = "7x7|14x14", Description = "The ResNet18 map the features come from: the third stage's 14×14×256 or the last stage's 7×7×512.", DefaultValueFactory = _ => DemoGrid.Name };
         var epochs = new Option<int>("--epochs") { Description = "Upper bound on epochs (training stops earlier after 4 evaluations without a lower validation loss).", DefaultValueFactory = _ => 20 };
         var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => DemoLearningRate };
         var time = new Option<double>("--time") { Description = "Wall-clock budget for training in seconds (0 = none).", DefaultValueFactory = _ => 0 };
@@ -43,7 +46,7 @@ internal static class CaptionsDemoCommand
         var cmd = new Command("captions",
             "Image captioning on generated pictures of coloured shapes: real ResNet18 features, an LSTM captioner with attention, BLEU and exact-attribute accuracy on held-out scenes beside the nearest-neighbour baseline.")
         {
-            scenes, test, hidden, attention, epochs, lr, time, seed, output,
+            scenes, test, hidden, attention, gridOption, epochs, lr, time, seed, output,
         };
         cmd.SetAction(parse =>
         {
@@ -56,6 +59,7 @@ internal static class CaptionsDemoCommand
             if (!(rate > 0 && double.IsFinite(rate))) throw new UserFacingException($"--lr must be a positive number, got {rate}.");
             if (!(budget >= 0)) throw new UserFacingException($"--time must be >= 0 seconds, got {budget}.");
             var kind = TrainCommand.ParseAttention(parse.GetValue(attention)!);
+            var grid = CaptionImageData.ParseGrid(parse.GetValue(gridOption)!);
             if (kind == Layers.AttentionKind.LuongDot)
                 throw new UserFacingException("--attention luong-dot needs the decoder as wide as the features (512); use luong or bahdanau.");
             string dir = Path.GetFullPath(parse.GetValue(output) ?? Directory.CreateTempSubdirectory("rnn-captions-demo-").FullName);
@@ -93,8 +97,8 @@ internal static class CaptionsDemoCommand
                 Optimization = x.Optimization with { LearningRate = rate },
                 Fit = new FitOptions { Epochs = e, Patience = 4, TimeBudgetSeconds = budget > 0 ? budget : null },
             };
-            var trainImages = CaptionImageData.Load(images, captions, runDir, quiet: false);
-            var data = new CaptionDataSpec { ImagesDirectory = images, CaptionsPath = captions, Features = CaptionImageData.Features };
+            var trainImages = CaptionImageData.Load(images, captions, runDir, quiet: false, grid);
+            var data = new CaptionDataSpec { ImagesDirectory = images, CaptionsPath = captions, Features = grid.Description };
             var progress = new LambdaCallback
             {
                 Logged = r =>
@@ -107,7 +111,7 @@ internal static class CaptionsDemoCommand
             };
             var run = TrainCommand.Map(() => CaptionRun.Start(options, trainImages, data, runDir, [progress]));
             var c = run.Model.Config;
-            Console.WriteLine($"model: features {CaptionImageData.Features} → {c.Cell} decoder H={c.HiddenSize}, embedding {c.EmbeddingSize}" +
+            Console.WriteLine($"model: features {grid.Description} → {c.Cell} decoder H={c.HiddenSize}, embedding {c.EmbeddingSize}" +
                               $"{(c.Attends ? $", {TrainCommand.AttentionName(c.Attention)} over the {c.Regions} grid regions" : ", no attention")}; " +
                               $"{run.Vocabulary.Size - CaptionVocabulary.Specials} words; Adam lr {rate}, batch {options.BatchSize}, at most {e} epochs, seed {s}");
             var outcome = run.Run();
@@ -115,7 +119,7 @@ internal static class CaptionsDemoCommand
             // The best checkpoint (lowest val_loss) is what the test measures, as `rnn predict` would use it.
             var captioner = File.Exists(run.RunDirectory.Best) ? CaptionFile.Load(run.RunDirectory.Best) : run.Captioner;
 
-            var testImages = CaptionImageData.Load(images, testCaptions, runDir, quiet: false);
+            var testImages = CaptionImageData.Load(images, testCaptions, runDir, quiet: false, grid);
             var generated = testImages.Select(i => captioner.Caption(i.Pooled, i.Grid)).ToList();
             var model = Score(testScenes, testImages, generated.Select(g => g.Text).ToList());
             // Baseline: the caption of the nearest training picture (cosine similarity of the pooled ResNet18 features).

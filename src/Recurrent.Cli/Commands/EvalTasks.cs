@@ -111,10 +111,9 @@ internal static class EvalTasks
         if (images is null) throw new UserFacingException("evaluating a caption model needs --images DIR, the folder of the pictures the captions file names.");
         if (beam <= 0) throw new UserFacingException($"--beam must be positive, got {beam}.");
         var captioner = TrainCommand.Map(() => Recurrent.Captioning.CaptionFile.Load(modelPath));
-        if (captioner.Features != CaptionImageData.Features)
-            throw new UserFacingException($"'{modelPath}' reads features from '{captioner.Features}'; this rnn computes '{CaptionImageData.Features}'.");
+        var grid = CaptionImageData.GridOf(captioner.Features, modelPath);
         string file = Path.GetFullPath(data[0]);
-        var set = CaptionImageData.Load(images, file, cacheDirectory: null, quiet: json);
+        var set = CaptionImageData.Load(images, file, cacheDirectory: null, quiet: json, grid);
         var references = new List<IReadOnlyList<IReadOnlyList<string>>>(set.Count);
         var hypotheses = new List<IReadOnlyList<string>>(set.Count);
         foreach (var image in set)

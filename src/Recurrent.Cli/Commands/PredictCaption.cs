@@ -22,8 +22,7 @@ internal static class PredictCaption
         int beam = parse.GetValue(f.Beam) ?? 1;
         if (beam <= 0) throw new UserFacingException($"--beam must be positive, got {beam}.");
         Captioner captioner = TrainCommand.Map(() => CaptionFile.Load(modelPath));
-        if (captioner.Features != CaptionImageData.Features)
-            throw new UserFacingException($"'{modelPath}' reads features from '{captioner.Features}'; this rnn computes '{CaptionImageData.Features}'.");
+        var grid = CaptionImageData.GridOf(captioner.Features, modelPath);
         string? maps = parse.GetValue(f.AttentionMap);
         if (maps is not null && captioner.Regions == 0)
             throw new UserFacingException($"--attention-map needs a model trained with --attention; '{modelPath}' has none.");
@@ -32,7 +31,7 @@ internal static class PredictCaption
 
         var skipped = new List<(string Name, string Reason)>();
         IReadOnlyList<(string Name, ImageFeatures Features)> computed;
-        using (var model = CaptionImageData.OpenModel())
+        using (var model = CaptionImageData.OpenModel(grid))
             computed = FeatureExtraction.ComputeFolder(images, model, skipped, CaptionImageData.Progress(quiet: false, "features"));
         var text = new StringBuilder();
         foreach (var (name, features) in computed)

@@ -1,7 +1,8 @@
 // TrainCommand.Caption: `rnn train --task caption --images DIR --captions captions.tsv` — image captioning (the cs231n
 // set-up: a pretrained CNN's pooled feature vector starts an LSTM that writes the caption; with --attention the
-// decoder also attends over the CNN's 7×7 grid at every word, Show, Attend and Tell). Features come from ResNet18
-// through ONNX Runtime (Recurrent.Vision), computed once into the run directory's feature cache (CaptionImageData);
+// decoder also attends over the CNN's grid at every word, Show, Attend and Tell: --grid 7x7, the default, or 14x14).
+// Features come from ResNet18 through ONNX Runtime (Recurrent.Vision), computed once into the run directory's feature
+// cache (CaptionImageData); the model file records which grid, so predict, eval, report and resume compute the same;
 // the library's CaptionRun trains on the one fit loop with everything the other tasks have: budgets, every optimizer,
 // schedule and clipping flag, the progress line, metrics.jsonl with val_loss and val_bleu1..4, loss plots, last/best
 // checkpoints that `rnn predict --images`, `rnn eval` and `rnn report` read, `--resume DIR` (the features are read
@@ -19,7 +20,7 @@ internal static partial class TrainCommand
 {
     private static Option[] CaptionFlags(Flags o, TaskFlags t) =>
     [
-        o.Task, t.Images, t.Captions, t.MinCount, o.ValFraction, o.Model, o.Layers, o.Hidden, o.Embedding, o.Batch, o.RunDir, o.Resume, o.Seed, o.Quiet,
+        o.Task, t.Images, t.Captions, t.Grid, t.MinCount, o.ValFraction, o.Model, o.Layers, o.Hidden, o.Embedding, o.Batch, o.RunDir, o.Resume, o.Seed, o.Quiet,
         o.Distributed, t.Attention, t.MaxOutput, .. OptimizationFlags(o), .. FitFlags(o), .. UiFlags(o),
     ];
 
@@ -51,7 +52,8 @@ internal static partial class TrainCommand
             Seed = parse.GetValue(o.Seed) ?? x.Seed,
         };
         Map(() => options.Validate());
-        var data = new CaptionDataSpec { ImagesDirectory = Path.GetFullPath(images), CaptionsPath = Path.GetFullPath(captions), Features = CaptionImageData.Features };
+        var grid = parse.GetValue(t.Grid) is string gridName ? CaptionImageData.ParseGrid(gridName) : Recurrent.Vision.ResNet18Grid.Last;
+        var data = new CaptionDataSpec { ImagesDirectory = Path.GetFullPath(images), CaptionsPath = Path.GetFullPath(captions), Features = grid.Description };
         bool quiet = parse.GetValue(o.Quiet);
         CaptionImageData.Match(images, captions); // file mistakes are reported before anything is created
         if (sweep is not null)
@@ -59,7 +61,7 @@ internal static partial class TrainCommand
             var cache = Directory.CreateTempSubdirectory("rnn-lr-find-features-").FullName;
             try
             {
-                var all = CaptionImageData.Load(images, captions, cache, quiet);
+                var all = CaptionImageData.Load(images, captions, cache, quiet, grid);
                 return sweep.Run(CaptionRunSpec.RunKind, options.Optimization, (directory, optimization, fit) =>
                     CaptionRun.Start(options with { Optimization = optimization, Fit = fit }, all, data, directory).Loop, cancellation);
             }
@@ -70,7 +72,7 @@ internal static partial class TrainCommand
         if (distributed is not { IsRoot: false } && new RunDirectory(runDir).HoldsRun)
             throw new UserFacingException($"the run directory '{Path.GetFullPath(runDir)}' already holds a run; continue it with --resume {runDir}, or choose another --run-dir. Nothing was changed.");
         if (distributed is not { IsRoot: false }) Directory.CreateDirectory(runDir);
-        var imagesWithFeatures = LoadFeatures(images, captions, runDir, quiet, distributed);
+        var imagesWithFeatures = LoadFeatures(images, captions, runDir, quiet, distributed, grid);
         var run = Map(() => CaptionRun.Start(options, imagesWithFeatures, data, runDir, reducer: distributed?.Reducer));
         if (distributed is { IsRoot: false })
         {
@@ -94,9 +96,7 @@ internal static partial class TrainCommand
         {
             if (spec.Data.ImagesDirectory is not string images || spec.Data.CaptionsPath is not string captions)
                 throw new UserFacingException($"'{checkpoint}' was trained on images given in code, not by files; resume it with the library's CaptionRun.Resume.");
-            if (spec.Data.Features != CaptionImageData.Features)
-                throw new UserFacingException($"'{checkpoint}' was trained on features from '{spec.Data.Features}'; this rnn computes '{CaptionImageData.Features}'.");
-            return LoadFeatures(images, captions, runDir, quiet, distributed);
+            return LoadFeatures(images, captions, runDir, quiet, distributed, CaptionImageData.GridOf(spec.Data.Features, checkpoint));
         }, controls, reducer: distributed?.Reducer));
         if (distributed is { IsRoot: false })
         {
@@ -118,12 +118,13 @@ internal static partial class TrainCommand
     // read the complete cache rank 0 wrote: nothing is written twice, ResNet18 runs once, and every rank trains on the
     // same bytes (the loop's weight check would stop ranks whose features differed). If rank 0 fails, its MPI_Abort
     // ends the waiting ranks. The run directory must be visible to every rank (one file system, as --resume needs).
-    private static IReadOnlyList<CaptionedImage> LoadFeatures(string images, string captions, string runDir, bool quiet, TrainDistributed? distributed)
+    private static IReadOnlyList<CaptionedImage> LoadFeatures(string images, string captions, string runDir, bool quiet, TrainDistributed? distributed,
+        Recurrent.Vision.ResNet18Grid grid)
     {
-        if (distributed is null) return CaptionImageData.Load(images, captions, runDir, quiet);
-        var loaded = distributed.IsRoot ? CaptionImageData.Load(images, captions, runDir, quiet) : null;
+        if (distributed is null) return CaptionImageData.Load(images, captions, runDir, quiet, grid);
+        var loaded = distributed.IsRoot ? CaptionImageData.Load(images, captions, runDir, quiet, grid) : null;
         distributed.Reducer.Barrier();
-        return loaded ?? CaptionImageData.Load(images, captions, runDir, quiet: true);
+        return loaded ?? CaptionImageData.Load(images, captions, runDir, quiet: true, grid);
     }
 
     private static int TrainCaption(CaptionRun run, bool quiet, Recurrent.Cli.Dashboard.DashboardRequest? ui, CancellationToken cancellation) =>
@@ -144,7 +145,7 @@ internal static partial class TrainCommand
                           $"{run.ValidationImages:N0} validation images ({run.ValidationCount:N0} captions)" +
                           (run.TruncatedCaptions > 0 ? $"; {run.TruncatedCaptions:N0} captions longer than {c.MaxLength} words cut to it (--max-output)" : ""));
         Console.WriteLine($"features: {s.Data.Features}; the pooled vector starts the decoder" +
-                          (c.Attends ? $", and it attends over the {c.Regions} grid regions ({AttentionName(c.Attention)})" : " (no attention; --attention luong|bahdanau attends over the 7×7 grid)"));
+                          (c.Attends ? $", and it attends over the {c.Regions} grid regions ({AttentionName(c.Attention)})" : " (no attention; --attention luong|bahdanau attends over the grid)"));
         Console.WriteLine($"model: {c.Cell} decoder {c.HiddenSize}x{c.Layers}, embedding {c.EmbeddingSize}; {run.Vocabulary.Size - CaptionVocabulary.Specials:N0} words " +
                           $"(seen at least {s.Training.MinCount} time{(s.Training.MinCount == 1 ? "" : "s")}; the rest are <unk>); {run.Model.Parameters.Count:N0} parameters");
         var opt = s.Training.Optimization;

@@ -54,7 +54,7 @@ internal static class CaptionSection
         }
         var shown = validation.Take(Shown).ToList();
         IReadOnlyList<ImageFeatures> features;
-        using (var model = CaptionImageData.OpenModel())
+        using (var model = CaptionImageData.OpenModel(CaptionImageData.GridOf(captioner.Features, checkpoint)))
             features = FeatureExtraction.ForImages(shown.Select(i => i.Name).ToList(), set.ImagesDirectory, run.Path, model);
         h.Append(CultureInfo.InvariantCulture, $"<p class=\"note\">The first {shown.Count} of {validation.Count} validation images, captioned greedily by " +
                  $"<code>{Esc(Path.GetFileName(checkpoint))}</code>{(captioner.Regions > 0 ? "; the strip shows where the model looked for each word (bright = attended)" : "")}.</p>\n");

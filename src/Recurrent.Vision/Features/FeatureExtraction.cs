@@ -65,7 +65,7 @@ public static class FeatureExtraction
         ArgumentNullException.ThrowIfNull(cacheDirectory);
         ArgumentNullException.ThrowIfNull(model);
         string root = Path.GetFullPath(imagesDirectory);
-        var cache = FeatureCache.Load(cacheDirectory, ResNet18Features.Description);
+        var cache = FeatureCache.Load(cacheDirectory, model.Grid);
         var keys = new Dictionary<string, ImageFileKey>(StringComparer.Ordinal);
         var found = new Dictionary<string, ImageFeatures>(StringComparer.Ordinal);
         var toCompute = new List<string>();

@@ -1,12 +1,14 @@
 // ResNet18Features: image features from the pretrained ResNet18 that ML.NET's DnnImageFeaturizer ships
 // (Microsoft.ML.DnnImageFeaturizer.ResNet18 0.24.0: a CNTK ImageNet model exported to ONNX, opset 8), run through
-// ONNX Runtime on the CPU. Per image: the pooled vector (512) and the 7x7 grid of the last conv block (49 regions x
-// 512 channels, region-major: region r = row * 7 + col), the grid being what the pooled vector averages.
+// ONNX Runtime on the CPU. Per image: a spatial grid of the network (ResNet18Grid: the last stage's 7x7x512 by
+// default, or the third stage's 14x14x256), region-major (region r = row * side + col), and the pooled vector, the
+// mean of the grid's regions.
 //
 // The graph (inspected with a throwaway protobuf dump): input "Input247" (1, 3, 224, 224) float; output
 // "Pooling395_Output_0" (1, 512, 1, 1) = AveragePool 7x7 of "ReLU393_Output_0" (1, 512, 7, 7), the last residual
-// block's ReLU. OnnxModelSurgery adds that grid as an output and frees the batch dimension; the edited model is
-// loaded from bytes (nothing written to disk).
+// block's ReLU. OnnxModelSurgery adds the chosen grid as an output and frees the batch dimension; the edited model is
+// loaded from bytes (nothing written to disk). For the 7x7 grid the pooled vector is the graph's output; for 14x14
+// it is the mean of the grid, computed here.
 //
 // Preprocessing, done here in C# (one pass, any batch size) rather than by running the package's preprocessing graph:
 // ResNetPreprocess.onnx takes RGB planes of 0..255 values (what ML.NET's ExtractPixels gives: no scaling), reorders
@@ -22,24 +24,19 @@ using SkiaSharp;
 namespace Recurrent.Vision;
 
 /// <summary>Features of one image from <see cref="ResNet18Features"/>.</summary>
-/// <param name="Pooled">The global-average-pooled final conv features, (512).</param>
-/// <param name="Grid">The final conv block's output before pooling, (49, 512) region-major: region r = row * 7 + col,
-/// then the 512 channels.</param>
+/// <param name="Pooled">The mean of the grid's regions, (C): for the default 7x7 grid the network's own pooled
+/// 512-vector.</param>
+/// <param name="Grid">The spatial map, (R, C) region-major: region r = row * side + col, then the C channels
+/// (ResNet18Grid: 49 x 512 or 196 x 256).</param>
 public sealed record ImageFeatures(float[] Pooled, float[] Grid);
 
 /// <summary>
 /// A pretrained ResNet18 (ImageNet; from the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 0.24.0) run with
-/// ONNX Runtime: per image the pooled 512-vector and the 7x7x512 grid it pools (He et al., "Deep Residual Learning
-/// for Image Recognition", 2016). Not thread-safe: use one instance per thread.
+/// ONNX Runtime: per image a spatial grid (<see cref="ResNet18Grid"/>) and its mean, the pooled vector (He et al.,
+/// "Deep Residual Learning for Image Recognition", 2016). Not thread-safe: use one instance per thread.
 /// </summary>
 public sealed class ResNet18Features : IDisposable
 {
-    /// <summary>Channels of the final conv block (length of <see cref="ImageFeatures.Pooled"/>).</summary>
-    public const int Channels = 512;
-    /// <summary>Side of the final conv block's grid.</summary>
-    public const int GridSide = 7;
-    /// <summary>Regions of the grid (7 x 7).</summary>
-    public const int Regions = 49;
     /// <summary>Side of the square network input, in pixels.</summary>
     public const int InputSize = 224;
     /// <summary>Most images run through the network at once.</summary>
@@ -61,9 +58,11 @@ public sealed class ResNet18Features : IDisposable
     /// <param name="modelPath">ResNet18.onnx; null: <c>RECURRENT_RESNET18</c> when set, else
     /// <c>DnnImageModels/ResNet18Onnx/ResNet18.onnx</c> under <see cref="AppContext.BaseDirectory"/>.</param>
     /// <param name="threads">ONNX Runtime intra-op threads; 0 lets it choose.</param>
+    /// <param name="grid">The grid the features hold; null: <see cref="ResNet18Grid.Last"/> (7x7x512).</param>
     /// <exception cref="FileNotFoundException">The model or its preprocessing file is missing.</exception>
-    public ResNet18Features(string? modelPath = null, int threads = 0)
+    public ResNet18Features(string? modelPath = null, int threads = 0, ResNet18Grid? grid = null)
     {
+        Grid = grid ?? ResNet18Grid.Last;
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
         string? fromEnvironment = Environment.GetEnvironmentVariable(ModelPathVariable);
         ModelPath = Path.GetFullPath(modelPath
@@ -80,7 +79,7 @@ public sealed class ResNet18Features : IDisposable
             throw new InvalidDataException($"'{preprocessPath}': MeanImage has dims ({string.Join(", ", meanDims)}), expected (1, 3, {InputSize}, {InputSize}).");
         _meanImage = mean;
 
-        var rewritten = OnnxModelSurgery.AddGridOutputAndFreeBatch(File.ReadAllBytes(ModelPath), ModelPath);
+        var rewritten = OnnxModelSurgery.AddGridOutputAndFreeBatch(File.ReadAllBytes(ModelPath), ModelPath, Grid);
         (_inputName, _pooledName, _gridName) = (rewritten.InputName, rewritten.PooledName, rewritten.GridName);
         using var options = new SessionOptions { ExecutionMode = ExecutionMode.ORT_SEQUENTIAL, IntraOpNumThreads = threads };
         _session = new InferenceSession(rewritten.Model, options);
@@ -89,8 +88,8 @@ public sealed class ResNet18Features : IDisposable
     /// <summary>The ResNet18.onnx file in use (full path).</summary>
     public string ModelPath { get; }
 
-    /// <summary>What the features are; feature caches keep it and recompute when it differs.</summary>
-    public static string Description => "resnet18 (Microsoft.ML.DnnImageFeaturizer.ResNet18 0.24.0), pooled 512 + grid 7x7x512";
+    /// <summary>The grid the features hold (its size, channels and description).</summary>
+    public ResNet18Grid Grid { get; }
 
     /// <summary>Images run through the network so far (for tests of the feature cache).</summary>
     internal int ImagesComputed => _imagesComputed;
@@ -112,18 +111,32 @@ public sealed class ResNet18Features : IDisposable
             using var runOptions = new RunOptions();
             using var outputs = _session.Run(runOptions, [_inputName], [inputValue], [_pooledName, _gridName]);
             ReadOnlySpan<float> pooled = outputs[0].GetTensorDataAsSpan<float>();   // (n, 512, 1, 1)
-            ReadOnlySpan<float> grid = outputs[1].GetTensorDataAsSpan<float>();     // (n, 512, 7, 7)
+            ReadOnlySpan<float> grid = outputs[1].GetTensorDataAsSpan<float>();     // (n, C, side, side)
+            int channels = Grid.Channels, regions = Grid.Regions;
             for (int i = 0; i < n; i++)
             {
-                float[] regionMajor = new float[Regions * Channels];   // (49, 512)
-                ReadOnlySpan<float> channelMajor = grid.Slice(i * Channels * Regions, Channels * Regions);   // (512, 49)
-                for (int c = 0; c < Channels; c++)
-                    for (int r = 0; r < Regions; r++) regionMajor[r * Channels + c] = channelMajor[c * Regions + r];
-                results.Add(new ImageFeatures(pooled.Slice(i * Channels, Channels).ToArray(), regionMajor));
+                float[] regionMajor = new float[regions * channels];   // (R, C)
+                ReadOnlySpan<float> channelMajor = grid.Slice(i * channels * regions, channels * regions);   // (C, R)
+                for (int c = 0; c < channels; c++)
+                    for (int r = 0; r < regions; r++) regionMajor[r * channels + c] = channelMajor[c * regions + r];
+                results.Add(new ImageFeatures(Grid.Tensor is null ? pooled.Slice(i * channels, channels).ToArray() : RegionMean(channelMajor, channels, regions), regionMajor));
             }
             Interlocked.Add(ref _imagesComputed, n);
         }
         return results;
+    }
+
+    /// <summary>The mean over the regions of each channel of a (C, R) map, summed in double.</summary>
+    private static float[] RegionMean(ReadOnlySpan<float> channelMajor, int channels, int regions)
+    {
+        var mean = new float[channels];
+        for (int c = 0; c < channels; c++)
+        {
+            double sum = 0;
+            foreach (float v in channelMajor.Slice(c * regions, regions)) sum += v;
+            mean[c] = (float)(sum / regions);
+        }
+        return mean;
     }
 
     /// <summary>Draws the image onto a white 224x224 canvas and writes B, G, R planes minus the mean image.</summary>

@@ -2,9 +2,10 @@
 // wire format (no protobuf package), and the one value read from the preprocessing graph.
 //
 // 1. The grid as an output. ONNX Runtime returns only graph outputs, and the file's only output is the pooled vector
-//    (Pooling395_Output_0, (1, 512, 1, 1), the final AveragePool). The 7x7 grid it pools (ReLU393_Output_0,
-//    (1, 512, 7, 7)) is an intermediate value. The rewrite finds the pooling node that makes the output and adds its
-//    input as a second graph output (GraphProto field 12, a ValueInfoProto {1: name, 2: type}).
+//    (Pooling395_Output_0, (1, 512, 1, 1), the final AveragePool). The grids are intermediate values: the 7x7 one it
+//    pools (ReLU393_Output_0, (1, 512, 7, 7)), found as the input of the pooling node that makes the output, or an
+//    earlier one named by ResNet18Grid (ReLU347_Output_0, (1, 256, 14, 14)), which some node must make. The rewrite
+//    adds it as a second graph output (GraphProto field 12, a ValueInfoProto {1: name, 2: type}).
 // 2. A free batch dimension. The CNTK export fixes every shape's first dimension at 1, and ONNX Runtime refuses a
 //    batch of 4 for a declared 1. The rewrite gives the graph inputs and outputs a symbolic first dimension
 //    ("batch") and drops the value_info list (GraphProto field 13: optional shape hints for intermediate values, all
@@ -43,11 +44,13 @@ internal static class OnnxModelSurgery
     internal sealed record Rewritten(byte[] Model, string InputName, string PooledName, string GridName);
 
     /// <summary>
-    /// Adds the input of the pooling node that makes the single graph output as a second output, and makes the first
-    /// dimension of every graph input and output symbolic. <paramref name="source"/> names the file in errors.
+    /// Adds <paramref name="grid"/>'s map (by default the input of the pooling node that makes the single graph output)
+    /// as a second output, and makes the first dimension of every graph input and output symbolic.
+    /// <paramref name="source"/> names the file in errors.
     /// </summary>
-    public static Rewritten AddGridOutputAndFreeBatch(byte[] model, string source)
+    public static Rewritten AddGridOutputAndFreeBatch(byte[] model, string source, ResNet18Grid grid)
     {
+        ArgumentNullException.ThrowIfNull(grid);
         ReadOnlyMemory<byte> graph = default;
         foreach (var f in Fields(model, source)) if (f.Number == ModelGraph && f.Wire == WireLength) graph = f.Bytes;
         if (graph.IsEmpty) throw Bad(source, "the model has no graph (ModelProto field 7)");
@@ -88,8 +91,9 @@ internal static class OnnxModelSurgery
         ValueInfo pooled = outputs[0];
         if (!producers.TryGetValue(pooled.Name, out var pool) || (pool.OpType != "AveragePool" && pool.OpType != "GlobalAveragePool"))
             throw Bad(source, $"the output '{pooled.Name}' is not made by an average pooling node");
-        var grid = new ValueInfo(pool.FirstInput, OnnxFloat,
-            [null, ResNet18Features.Channels, ResNet18Features.GridSide, ResNet18Features.GridSide]);
+        if (grid.Tensor is not null && !producers.ContainsKey(grid.Tensor))
+            throw Bad(source, $"no node makes '{grid.Tensor}', the {grid.Name} grid of the package's ResNet18");
+        var gridOutput = new ValueInfo(grid.Tensor ?? pool.FirstInput, OnnxFloat, [null, grid.Channels, grid.Side, grid.Side]);
 
         var newGraph = new MemoryStream(graph.Length + 256);
         foreach (var f in Fields(graph, source))
@@ -103,7 +107,7 @@ internal static class OnnxModelSurgery
             }
             else newGraph.Write(f.Raw.Span);
         }
-        WriteLengthField(newGraph, GraphOutput, EncodeValueInfo(grid));
+        WriteLengthField(newGraph, GraphOutput, EncodeValueInfo(gridOutput));
 
         var newModel = new MemoryStream(model.Length + 256);
         foreach (var f in Fields(model, source))
@@ -111,7 +115,7 @@ internal static class OnnxModelSurgery
             if (f.Number == ModelGraph && f.Wire == WireLength) WriteLengthField(newModel, ModelGraph, newGraph.ToArray());
             else newModel.Write(f.Raw.Span);
         }
-        return new Rewritten(newModel.ToArray(), images[0].Name, pooled.Name, grid.Name);
+        return new Rewritten(newModel.ToArray(), images[0].Name, pooled.Name, gridOutput.Name);
     }
 
     /// <summary>The float values of the initializer <paramref name="name"/> of a model, and its dims.</summary>

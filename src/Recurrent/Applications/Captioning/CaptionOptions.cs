@@ -21,8 +21,9 @@ public sealed record CaptionOptions
     /// <summary>Attention over the feature grid (Show, Attend and Tell); None: the pooled vector only (the cs231n set-up).</summary>
     public AttentionKind Attention { get; init; } = AttentionKind.None;
     /// <summary>
-    /// With attention: learn a position vector per grid region, added to the grid (ConditionedGeneratorConfig.RegionPositions),
-    /// so the decoder knows where it looks — what relations such as "left of" need. Default true.
+    /// With attention: learn a position vector per grid row and per column, added to every region's features
+    /// (ConditionedGeneratorConfig.RegionPositions), so the decoder knows where it looks — what relations such as
+    /// "left of" need. Default true.
     /// </summary>
     public bool RegionPositions { get; init; } = true;
     /// <summary>Longest caption in words: longer training captions are cut (and counted), generation stops there.</summary>

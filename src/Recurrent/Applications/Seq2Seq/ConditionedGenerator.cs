@@ -8,7 +8,8 @@
 // with every region valid, and the initial state still comes from the pooled vector f (the paper starts from the
 // mean annotation, which for a globally average-pooled CNN is f). The grid is an input, not a parameter: the memory
 // gradient the attention computes is not used (the CNN is frozen), except to train the optional region positions
-// (RegionPositions: a learned vector per region added to the grid, so the decoder can tell where it looks).
+// (RegionPositions: a learned vector for each row and each column of the square grid, the two added to every region's
+// features, so the decoder can tell where it looks).
 // The fit loop trains it as an ITrainableModel (its batch source is ConditionedBatches); it has no dropout, so
 // its DropoutRng is never drawn from.
 using System.Numerics;
@@ -47,10 +48,14 @@ public sealed record ConditionedGeneratorConfig
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int Regions { get; init; }
     /// <summary>
-    /// With attention: a learned vector per region (parameter position.weight, (R, F)) is added to every example's
-    /// grid before the decoder attends over it, so what the decoder reads from a region also says where the region
-    /// is (a CNN's grid carries almost no absolute position; relations such as "left of" need it) — the learned
-    /// position embeddings of ViT and DETR. Not written when false.
+    /// With attention over a square grid (R = S·S, region r = row·S + column): a learned vector per row and per column
+    /// (parameters position.row.weight and position.column.weight, (S, F) each) is added to every example's grid,
+    /// region r getting row[r / S] + column[r % S], before the decoder attends over it. What the decoder reads from a
+    /// region then also says where the region is (a CNN's grid carries almost no absolute position; relations such
+    /// as "left of" need it). Factorised as DETR's learned row and column embeddings rather than one vector per
+    /// region: "above" depends on rows only and "left of" on columns only, and each row's vector learns from every
+    /// object anywhere in that row, so a 14×14 grid needs 28 vectors, not 196 (per-region vectors generalised worse
+    /// on the captions demo, docs/captioning.md). Not written when false.
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool RegionPositions { get; init; }
@@ -73,9 +78,15 @@ public sealed record ConditionedGeneratorConfig
             throw new ArgumentException($"Regions must be positive with {Attention} attention, got {Regions}.", nameof(Regions));
         if (RegionPositions && Attention == AttentionKind.None)
             throw new ArgumentException("RegionPositions needs attention: without it there is no grid to add them to.", nameof(RegionPositions));
+        if (RegionPositions && GridSide * GridSide != Regions)
+            throw new ArgumentException($"RegionPositions needs a square grid (rows and columns); {Regions} regions is not a square.", nameof(RegionPositions));
         if (Attention == AttentionKind.LuongDot && Features != HiddenSize)
             throw new ArgumentException($"Luong dot attention needs grid vectors as wide as the decoder state; got Features = {Features}, HiddenSize = {HiddenSize} (use Luong or Bahdanau).", nameof(Attention));
     }
+
+    /// <summary>Side S of a square grid of <see cref="Regions"/> = S·S regions (rounded down otherwise).</summary>
+    [JsonIgnore]
+    public int GridSide => (int)Math.Sqrt(Regions);
 
     /// <summary>True when the generator attends over a grid.</summary>
     [JsonIgnore]
@@ -91,7 +102,7 @@ public sealed class ConditionedGenerator<T> : ITrainableModel<T> where T : unman
     private T[] _dPre = [];       // (B,L*H)
     private T[] _h0 = [], _c0 = [];  // (L,B,H)
     private T[] _memory = [];     // (R,B,F) the grid laid out for the attention, plus the region positions
-    private readonly Parameter? _positions; // (R,F) with RegionPositions
+    private readonly Parameter? _rowPositions, _columnPositions; // (S,F) each, with RegionPositions
     private bool[] _mask = [];    // (R,B) all true
     private int _batch;
 
@@ -105,7 +116,11 @@ public sealed class ConditionedGenerator<T> : ITrainableModel<T> where T : unman
         _init = new Linear<T>(Parameters, "init.", config.Features, config.Layers * config.HiddenSize);
         Decoder = new SequenceDecoder<T>(Parameters, "decoder.", config.Vocabulary, config.EmbeddingSize, config.Cell, config.HiddenSize, config.Layers,
             config.Attention, config.Attends ? config.Features : 0);
-        if (config.RegionPositions) _positions = Parameters.Add("position.weight", ParameterRole.Weight, config.Regions, config.Features);
+        if (config.RegionPositions)
+        {
+            _rowPositions = Parameters.Add("position.row.weight", ParameterRole.Weight, config.GridSide, config.Features);
+            _columnPositions = Parameters.Add("position.column.weight", ParameterRole.Weight, config.GridSide, config.Features);
+        }
         Parameters.Seal();
         // The grid is a frozen CNN's output: its gradient is needed only to train the region positions added to it.
         if (Decoder.Attention is not null) Decoder.Attention.ComputesMemoryGradient = config.RegionPositions;
@@ -113,8 +128,11 @@ public sealed class ConditionedGenerator<T> : ITrainableModel<T> where T : unman
         LayerInit.Linear(Parameters, _init, rng);
         Decoder.Initialize(rng);
         // Small next to the standardised grid (unit variance per channel), so training starts from the plain grid.
-        if (_positions is not null)
-            foreach (ref T v in Parameters.Value(_positions)) v = T.CreateChecked(0.1 * rng.NextGaussian());
+        if (_rowPositions is not null && _columnPositions is not null)
+        {
+            foreach (ref T v in Parameters.Value(_rowPositions)) v = T.CreateChecked(0.1 * rng.NextGaussian());
+            foreach (ref T v in Parameters.Value(_columnPositions)) v = T.CreateChecked(0.1 * rng.NextGaussian());
+        }
         DropoutRng = new Rng(unchecked(seed ^ 0xD50D_0D50UL));
     }
 
@@ -156,16 +174,18 @@ public sealed class ConditionedGenerator<T> : ITrainableModel<T> where T : unman
             Ensure(ref _memory, r * batch * f);
             if (_mask.Length < r * batch) _mask = new bool[r * batch];
             _mask.AsSpan(0, r * batch).Fill(true);
-            // (B,R,F) → (R,B,F), plus region j's position vector
+            // (B,R,F) → (R,B,F), plus region j's row and column vectors
+            int side = Config.GridSide;
             for (int b = 0; b < batch; b++)
                 for (int j = 0; j < r; j++)
                 {
-                    Span<T> row = _memory.AsSpan((j * batch + b) * f, f);
-                    grid.Slice((b * r + j) * f, f).CopyTo(row);
-                    if (_positions is not null)
+                    Span<T> m = _memory.AsSpan((j * batch + b) * f, f);
+                    grid.Slice((b * r + j) * f, f).CopyTo(m);
+                    if (_rowPositions is not null && _columnPositions is not null)
                     {
-                        ReadOnlySpan<T> position = Parameters.Value(_positions).Slice(j * f, f);
-                        for (int k = 0; k < f; k++) row[k] += position[k];
+                        ReadOnlySpan<T> rowP = Parameters.Value(_rowPositions).Slice(j / side * f, f);
+                        ReadOnlySpan<T> columnP = Parameters.Value(_columnPositions).Slice(j % side * f, f);
+                        for (int k = 0; k < f; k++) m[k] += rowP[k] + columnP[k];
                     }
                 }
             Decoder.SetMemory(_memory.AsSpan(0, r * batch * f), _mask.AsSpan(0, r * batch), r, batch);
@@ -218,19 +238,21 @@ public sealed class ConditionedGenerator<T> : ITrainableModel<T> where T : unman
     public void Backward(ReadOnlySpan<T> dLogits)
     {
         Decoder.Backward(dLogits);
-        if (_positions is not null)
+        if (_rowPositions is not null && _columnPositions is not null)
         {
-            // memory[j,b] = grid[b,j] + P[j]  ⇒  dP[j] = Σ_b dMemory[j,b]
-            int f = Config.Features, r = Config.Regions;
+            // memory[j,b] = grid[b,j] + Row[j / S] + Column[j % S]  ⇒  dRow[i] = Σ_{j in row i} Σ_b dMemory[j,b], likewise dColumn
+            int f = Config.Features, r = Config.Regions, side = Config.GridSide;
             ReadOnlySpan<T> dMemory = Decoder.MemoryGradient;
-            Span<T> dP = Parameters.Gradient(_positions);
+            Span<T> dRow = Parameters.Gradient(_rowPositions), dColumn = Parameters.Gradient(_columnPositions);
             for (int j = 0; j < r; j++)
+            {
+                Span<T> gRow = dRow.Slice(j / side * f, f), gColumn = dColumn.Slice(j % side * f, f);
                 for (int b = 0; b < _batch; b++)
                 {
                     ReadOnlySpan<T> d = dMemory.Slice((j * _batch + b) * f, f);
-                    Span<T> g = dP.Slice(j * f, f);
-                    for (int k = 0; k < f; k++) g[k] += d[k];
+                    for (int k = 0; k < f; k++) { gRow[k] += d[k]; gColumn[k] += d[k]; }
                 }
+            }
         }
         int batch = _batch, lh = Config.Layers * Config.HiddenSize, h = Config.HiddenSize;
         ReadOnlySpan<T> dh0 = Decoder.InitialHGradient;

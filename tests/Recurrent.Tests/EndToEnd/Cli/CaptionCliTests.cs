@@ -103,6 +103,45 @@ public sealed class CaptionCliTests : IDisposable
     }
 
     [Fact]
+    public void The_14x14_grid_is_kept_in_the_model_and_used_by_predict_eval_report_and_resume()
+    {
+        var (images, captions, _) = Scenes(12, 3, "captions.tsv");
+        string run = Path.Combine(_dir, "fine");
+        var bad = CliRunner.Run(Train(images, captions, Path.Combine(_dir, "bad"), "--grid", "9x9", "--steps", "2"));
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--grid must be 7x7 or 14x14, got '9x9'", bad.Stderr);
+
+        var r = CliRunner.Run(Train(images, captions, run, "--grid", "14x14", "--steps", "4", "--eval-every", "4", "--checkpoint-every", "2"));
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        var model = CaptionFile.Load(Path.Combine(run, "last.safetensors"));
+        Assert.Equal(Recurrent.Vision.ResNet18Grid.Stage3.Description, model.Features);
+        Assert.Equal((196, 256), (model.Regions, model.FeatureSize));
+        var file = ModelFile.Read(Path.Combine(run, "last.safetensors"));
+        Assert.Equal([14, 256], file.Parameters.Single(t => t.Name == "position.row.weight").Shape);
+
+        // predict, eval and report compute the 14x14 features the model reads (the 7x7 ones would not fit it).
+        string maps = Path.Combine(_dir, "fine-maps");
+        var p = CliRunner.Run("predict", run, "--images", images, "--attention-map", maps);
+        Assert.True(p.ExitCode == 0, p.Stdout + p.Stderr);
+        Assert.Equal(12, p.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(12, Directory.GetFiles(maps, "*.attention.png").Length);
+        var e = CliRunner.Run("eval", run, "--data", captions, "--images", images, "--json");
+        Assert.True(e.ExitCode == 0, e.Stdout + e.Stderr);
+        Assert.Contains("\"bleu4\"", e.Stdout);
+        var report = CliRunner.Run("report", run);
+        Assert.True(report.ExitCode == 0, report.Stdout + report.Stderr);
+        Assert.Contains("data:image/png;base64,", File.ReadAllText(Path.Combine(run, "report.html")));
+
+        // A resumed run keeps its grid: --grid is refused, and without it the run goes on from the 14x14 cache.
+        var changed = CliRunner.Run("train", "--resume", run, "--grid", "7x7", "--steps", "6", "--quiet");
+        Assert.Equal(2, changed.ExitCode);
+        Assert.Contains("--grid cannot be used with --resume", changed.Stderr);
+        var resumed = CliRunner.Run("train", "--resume", run, "--steps", "6", "--quiet");
+        Assert.True(resumed.ExitCode == 0, resumed.Stdout + resumed.Stderr);
+        Assert.Equal(6, ModelFile.Read(Path.Combine(run, "last.safetensors")).OptimizerSteps);
+    }
+
+    [Fact]
     public void A_caption_naming_a_missing_picture_is_reported_with_its_line()
     {
         var (images, captions, _) = Scenes(3, 3, "captions.tsv");

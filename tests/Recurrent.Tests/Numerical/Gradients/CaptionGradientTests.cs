@@ -24,7 +24,7 @@ public sealed class CaptionGradientTests(ITestOutputHelper log)
     [InlineData(CellKind.Gru, 2, AttentionKind.Bahdanau, true)]
     public void AttendingGeneratorMatchesFiniteDifferences(CellKind cell, int layers, AttentionKind attention, bool positions)
     {
-        const int V = 7, F = 5, R = 3, Td = 3, B = 2;
+        const int V = 7, F = 5, R = 4, Td = 3, B = 2;   // R: a 2×2 grid, so rows and columns differ
         var model = new ConditionedGenerator<double>(new ConditionedGeneratorConfig
         {
             Features = F, Vocabulary = V, EmbeddingSize = 3, Cell = cell, HiddenSize = 5, Layers = layers, MaxLength = 5,
@@ -52,13 +52,16 @@ public sealed class CaptionGradientTests(ITestOutputHelper log)
         Assert.Contains(checkTargets, t => t.Name == "decoder.attention.out.weight");
         if (attention == AttentionKind.Bahdanau) Assert.Contains(checkTargets, t => t.Name == "decoder.attention.key.weight");
         if (attention == AttentionKind.Luong) Assert.Contains(checkTargets, t => t.Name == "decoder.attention.score.weight");
-        // The grid is laid out (R,B,F): region j of example b is memory row j·B + b, plus region j's position.
+        // The grid is laid out (R,B,F): region j of example b is memory row j·B + b, plus region j's row and column
+        // vectors (region 2 of the 2×2 grid: row 1, column 0).
         var memory = model.Decoder.Attention!.Memory;
         if (positions)
         {
-            Assert.Contains(checkTargets, t => t.Name == "position.weight");
-            var p = model.Parameters.Value(model.Parameters["position.weight"]);
-            Assert.Equal(grid[(1 * R + 2) * F + 3] + p[2 * F + 3], memory[(2 * B + 1) * F + 3], 12);
+            Assert.Contains(checkTargets, t => t.Name == "position.row.weight");
+            Assert.Contains(checkTargets, t => t.Name == "position.column.weight");
+            var row = model.Parameters.Value(model.Parameters["position.row.weight"]);
+            var column = model.Parameters.Value(model.Parameters["position.column.weight"]);
+            Assert.Equal(grid[(1 * R + 2) * F + 3] + row[1 * F + 3] + column[0 * F + 3], memory[(2 * B + 1) * F + 3], 12);
         }
         else
         {

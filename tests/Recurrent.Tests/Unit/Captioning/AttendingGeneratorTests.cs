@@ -35,6 +35,14 @@ public sealed class AttendingGeneratorTests
         Assert.Equal("Regions", Assert.Throws<ArgumentException>(() => (plain with { Regions = 3 }).Validate()).ParamName);
         Assert.Equal("Regions", Assert.Throws<ArgumentException>(() => (plain with { Attention = AttentionKind.Luong }).Validate()).ParamName);
         Assert.Equal("Attention", Assert.Throws<ArgumentException>(() => (plain with { Attention = AttentionKind.LuongDot, Regions = 2 }).Validate()).ParamName);
+        Assert.Equal("RegionPositions", Assert.Throws<ArgumentException>(() => (plain with { RegionPositions = true }).Validate()).ParamName);
+        // Row and column positions need a square grid: 6 regions have no rows and columns, 9 do (3×3).
+        var notSquare = Assert.Throws<ArgumentException>(() => (plain with { Attention = AttentionKind.Luong, Regions = 6, RegionPositions = true }).Validate());
+        Assert.Contains("6 regions is not a square", notSquare.Message);
+        var square = new ConditionedGenerator<float>(plain with { Attention = AttentionKind.Luong, Regions = 9, RegionPositions = true }, 2);
+        Assert.Equal([3, 4], square.Parameters["position.row.weight"].Shape);
+        Assert.Equal([3, 4], square.Parameters["position.column.weight"].Shape);
+        Assert.False(square.Parameters.Contains("position.weight"));
 
         var attending = new ConditionedGenerator<float>(plain with { Attention = AttentionKind.Luong, Regions = 3 }, 2);
         var e = Assert.Throws<ArgumentException>(() => attending.Generate(new float[4], 1));

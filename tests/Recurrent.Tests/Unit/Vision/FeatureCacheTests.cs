@@ -9,13 +9,13 @@ namespace Recurrent.Tests.Vision;
 
 public sealed class FeatureCacheTests : IClassFixture<ResNet18FeaturesTests.Model>, IDisposable
 {
-    private readonly ResNet18Features _model;
+    private readonly ResNet18Features _model, _stage3;
     private readonly string _dir = Directory.CreateTempSubdirectory("recurrent-feature-cache-").FullName;
     private readonly string _images, _run;
 
     public FeatureCacheTests(ResNet18FeaturesTests.Model model)
     {
-        _model = model.Features;
+        (_model, _stage3) = (model.Features, model.Stage3);
         _images = Directory.CreateDirectory(Path.Combine(_dir, "images")).FullName;
         _run = Path.Combine(_dir, "run");
         using (var a = TestImages.Circle(SKColors.Red)) TestImages.SavePng(a, Path.Combine(_images, "circle.png"));
@@ -83,11 +83,11 @@ public sealed class FeatureCacheTests : IClassFixture<ResNet18FeaturesTests.Mode
         string file = Path.Combine(_run, FeatureCache.FileName);
         byte[] bytes = File.ReadAllBytes(file);
         File.WriteAllBytes(file, bytes[..(bytes.Length / 3)]);
-        Assert.NotNull(FeatureCache.Load(_run, ResNet18Features.Description).IgnoredReason);
+        Assert.NotNull(FeatureCache.Load(_run, ResNet18Grid.Last).IgnoredReason);
         var (second, computed) = Run(Names);
         Assert.Equal(3, computed);
         for (int i = 0; i < Names.Length; i++) Assert.Equal(first[i].Grid, second[i].Grid);
-        Assert.Null(FeatureCache.Load(_run, ResNet18Features.Description).IgnoredReason);
+        Assert.Null(FeatureCache.Load(_run, ResNet18Grid.Last).IgnoredReason);
         Assert.Equal(0, Run(Names).Computed);
 
         File.WriteAllText(file, "garbage");
@@ -95,12 +95,29 @@ public sealed class FeatureCacheTests : IClassFixture<ResNet18FeaturesTests.Mode
     }
 
     [Fact]
-    public void Features_of_another_model_description_are_not_used()
+    public void Features_of_the_other_grid_are_not_used_but_recomputed_with_their_own_shape()
     {
         Run(Names);
-        var other = FeatureCache.Load(_run, "some other network");
+        var other = FeatureCache.Load(_run, ResNet18Grid.Stage3);
         Assert.Equal(0, other.Count);
         Assert.Contains("another model", other.IgnoredReason);
+        // Computing the 14x14 features into the same directory replaces the cache; then the 7x7 ones are recomputed.
+        int before = _stage3.ImagesComputed;
+        var fine = FeatureExtraction.ForImages(Names, _images, _run, _stage3);
+        Assert.Equal(Names.Length, _stage3.ImagesComputed - before);
+        Assert.All(fine, f => Assert.Equal((256, 196 * 256), (f.Pooled.Length, f.Grid.Length)));
+        Assert.Equal(Names.Length, FeatureCache.Load(_run, ResNet18Grid.Stage3).Count);
+        before = _stage3.ImagesComputed;
+        var again = FeatureExtraction.ForImages(Names, _images, _run, _stage3);
+        Assert.Equal(0, _stage3.ImagesComputed - before);
+        Assert.Equal(fine[2].Grid, again[2].Grid);
+        var (coarse, computed) = Run(Names);
+        Assert.Equal(Names.Length, computed);
+        Assert.All(coarse, f => Assert.Equal((512, 49 * 512), (f.Pooled.Length, f.Grid.Length)));
+        // Features of the wrong shape for the cache's grid are refused, naming the grid.
+        var cache = FeatureCache.Load(_run, ResNet18Grid.Last);
+        var error = Assert.Throws<ArgumentException>(() => cache.Set(ImageFileKey.Of(_images, "circle.png"), fine[0]));
+        Assert.Contains("7x7", error.Message);
     }
 
     [Fact]
@@ -113,7 +130,7 @@ public sealed class FeatureCacheTests : IClassFixture<ResNet18FeaturesTests.Mode
         var e = Assert.Throws<InvalidDataException>(() => FeatureExtraction.ForCaptionImages(set, _run, _model));
         Assert.Contains("1 image is not readable", e.Message);
         Assert.Contains($"'broken.png' ({captions}:2)", e.Message);
-        Assert.Equal(2, FeatureCache.Load(_run, ResNet18Features.Description).Count);
+        Assert.Equal(2, FeatureCache.Load(_run, ResNet18Grid.Last).Count);
     }
 
     [Fact]

@@ -1,7 +1,8 @@
 // ResNet18FeaturesTests: the pretrained ResNet18 through ONNX Runtime. The pooled vector is the mean of the grid's 49
 // regions (so the grid output is the tensor the network pools, region-major as documented); features are
 // deterministic, a batch gives what single images give, different pictures give different features, any picture
-// size works, and a missing model file is a FileNotFoundException that says where the file comes from.
+// size works, and a missing model file is a FileNotFoundException that says where the file comes from. The 14x14
+// grid (ResNet18Grid.Stage3) has its shape, its mean as the pooled vector, and keeps where a small shape is.
 using Microsoft.ML.OnnxRuntime;
 using Recurrent.Vision;
 using SkiaSharp;
@@ -14,11 +15,13 @@ public sealed class ResNet18FeaturesTests : IClassFixture<ResNet18FeaturesTests.
     public sealed class Model : IDisposable
     {
         public ResNet18Features Features { get; } = new();
-        public void Dispose() => Features.Dispose();
+        public ResNet18Features Stage3 { get; } = new(grid: ResNet18Grid.Stage3);
+        public void Dispose() { Features.Dispose(); Stage3.Dispose(); }
     }
 
-    private readonly ResNet18Features _model;
-    public ResNet18FeaturesTests(Model model) => _model = model.Features;
+    private readonly ResNet18Features _model, _stage3;
+    private static readonly int Channels = ResNet18Grid.Last.Channels, Regions = ResNet18Grid.Last.Regions;
+    public ResNet18FeaturesTests(Model model) => (_model, _stage3) = (model.Features, model.Stage3);
 
     private static double MaxRelativeDifference(float[] a, float[] b)
     {
@@ -34,18 +37,103 @@ public sealed class ResNet18FeaturesTests : IClassFixture<ResNet18FeaturesTests.
     {
         using var image = TestImages.Scene();
         var features = _model.Compute(image);
-        Assert.Equal(ResNet18Features.Channels, features.Pooled.Length);
-        Assert.Equal(ResNet18Features.Regions * ResNet18Features.Channels, features.Grid.Length);
-        var mean = new float[ResNet18Features.Channels];
-        for (int r = 0; r < ResNet18Features.Regions; r++)
-            for (int c = 0; c < ResNet18Features.Channels; c++) mean[c] += features.Grid[r * ResNet18Features.Channels + c] / ResNet18Features.Regions;
+        Assert.Equal(Channels, features.Pooled.Length);
+        Assert.Equal(Regions * Channels, features.Grid.Length);
+        var mean = new float[Channels];
+        for (int r = 0; r < Regions; r++)
+            for (int c = 0; c < Channels; c++) mean[c] += features.Grid[r * Channels + c] / Regions;
         Assert.True(MaxRelativeDifference(features.Pooled, mean) < 1e-4, $"pooled vs grid mean: {MaxRelativeDifference(features.Pooled, mean)}");
         // The grid varies over regions (a transposed read would still average right only by accident of constant rows).
         Assert.True(features.Pooled.Count(v => v > 0) > 50, "the pooled ReLU features should not be mostly zero");
-        double regionSpread = Enumerable.Range(0, ResNet18Features.Channels)
-            .Max(c => Enumerable.Range(0, ResNet18Features.Regions).Select(r => features.Grid[r * ResNet18Features.Channels + c]).Max()
-                      - Enumerable.Range(0, ResNet18Features.Regions).Select(r => features.Grid[r * ResNet18Features.Channels + c]).Min());
+        double regionSpread = Enumerable.Range(0, Channels)
+            .Max(c => Enumerable.Range(0, Regions).Select(r => features.Grid[r * Channels + c]).Max()
+                      - Enumerable.Range(0, Regions).Select(r => features.Grid[r * Channels + c]).Min());
         Assert.True(regionSpread > 0.1, $"regions should differ (largest spread {regionSpread})");
+    }
+
+    [Fact]
+    public void The_default_grid_is_the_last_stage_7x7x512()
+    {
+        Assert.Same(ResNet18Grid.Last, _model.Grid);
+        Assert.Equal((7, 49, 512), (ResNet18Grid.Last.Side, ResNet18Grid.Last.Regions, ResNet18Grid.Last.Channels));
+        Assert.Equal((14, 196, 256), (ResNet18Grid.Stage3.Side, ResNet18Grid.Stage3.Regions, ResNet18Grid.Stage3.Channels));
+        Assert.NotEqual(ResNet18Grid.Last.Description, ResNet18Grid.Stage3.Description);
+        foreach (var grid in ResNet18Grid.All)
+        {
+            Assert.Same(grid, ResNet18Grid.FromDescription(grid.Description));
+            Assert.Same(grid, ResNet18Grid.FromName(grid.Name));
+            Assert.Same(grid, ResNet18Grid.FromName(grid.Name.ToUpperInvariant()));
+        }
+        Assert.Null(ResNet18Grid.FromDescription("resnet50, pooled 2048"));
+        Assert.Null(ResNet18Grid.FromName("28x28"));
+    }
+
+    [Fact]
+    public void The_14x14_grid_has_256_channels_and_its_mean_is_the_pooled_vector()
+    {
+        using var image = TestImages.Scene();
+        var features = _stage3.Compute(image);
+        var grid = ResNet18Grid.Stage3;
+        Assert.Equal(grid.Channels, features.Pooled.Length);
+        Assert.Equal(grid.Regions * grid.Channels, features.Grid.Length);
+        var mean = new float[grid.Channels];
+        for (int r = 0; r < grid.Regions; r++)
+            for (int c = 0; c < grid.Channels; c++) mean[c] += features.Grid[r * grid.Channels + c] / grid.Regions;
+        Assert.True(MaxRelativeDifference(features.Pooled, mean) < 1e-4, $"pooled vs grid mean: {MaxRelativeDifference(features.Pooled, mean)}");
+        Assert.All(features.Grid, v => Assert.True(float.IsFinite(v) && v >= 0));   // a ReLU's output
+        // It is not the 7x7 map at another resolution: the same picture's 7x7 pooled vector has 512 other numbers.
+        Assert.NotEqual(_model.Compute(image).Pooled.Length, features.Pooled.Length);
+    }
+
+    [Theory]
+    [InlineData(ResNet18GridName.Last)]
+    [InlineData(ResNet18GridName.Stage3)]
+    public void The_grid_keeps_where_a_small_shape_is(ResNet18GridName which)
+    {
+        // A 40-pixel red disc in the top-left corner, then in the bottom-right one: the region whose features change
+        // most from the blank picture must lie in the disc's quadrant (region-major, r = row * side + col).
+        var model = which == ResNet18GridName.Last ? _model : _stage3;
+        var grid = model.Grid;
+        using var blank = DiscAt(-1, -1);
+        using var topLeft = DiscAt(40, 40);
+        using var bottomRight = DiscAt(184, 184);
+        var features = model.Compute([blank, topLeft, bottomRight]);
+        (int Row, int Col) MostChanged(ImageFeatures f)
+        {
+            int best = 0;
+            double bestChange = -1;
+            for (int r = 0; r < grid.Regions; r++)
+            {
+                double change = 0;
+                for (int c = 0; c < grid.Channels; c++)
+                {
+                    double d = f.Grid[r * grid.Channels + c] - features[0].Grid[r * grid.Channels + c];
+                    change += d * d;
+                }
+                if (change > bestChange) (bestChange, best) = (change, r);
+            }
+            return (best / grid.Side, best % grid.Side);
+        }
+        var a = MostChanged(features[1]);
+        var b = MostChanged(features[2]);
+        int half = grid.Side / 2;
+        Assert.True(a.Row < half && a.Col < half, $"{grid.Name}: top-left disc changed region {a} most");
+        Assert.True(b.Row >= half && b.Col >= half, $"{grid.Name}: bottom-right disc changed region {b} most");
+    }
+
+    public enum ResNet18GridName { Last, Stage3 }
+
+    private static SKBitmap DiscAt(float x, float y)
+    {
+        var bitmap = new SKBitmap(new SKImageInfo(224, 224, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using var canvas = new SKCanvas(bitmap);
+        canvas.Clear(SKColors.White);
+        if (x >= 0)
+        {
+            using var paint = new SKPaint { Color = SKColors.Red, IsAntialias = true };
+            canvas.DrawCircle(x, y, 20, paint);
+        }
+        return bitmap;
     }
 
     [Fact]
@@ -107,7 +195,7 @@ public sealed class ResNet18FeaturesTests : IClassFixture<ResNet18FeaturesTests.
         foreach (var image in new[] { wide, large, gray })
         {
             var features = _model.Compute(image);
-            Assert.Equal(ResNet18Features.Channels, features.Pooled.Length);
+            Assert.Equal(Channels, features.Pooled.Length);
             Assert.All(features.Grid, v => Assert.True(float.IsFinite(v) && v >= 0));
         }
         // Drawn at another size, the same picture stays close to its 224x224 self.
