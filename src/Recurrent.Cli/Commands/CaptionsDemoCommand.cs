@@ -2,8 +2,8 @@
 // shapes (Recurrent.Vision.Scenes: a group of one to three shapes of one colour, and a second shape above, below, left
 // of or right of it) are rendered with SkiaSharp and written to DIR/images, with four captions each written from the
 // scene description to DIR/captions.tsv ("two red circles above a blue square", "a blue square below two red circles",
-// ...). The same path as `rnn train --task caption` follows: real ResNet18 features through ONNX Runtime (cached in
-// DIR/run), the captioner trained on the fit loop (DIR/run is an ordinary run directory: `rnn report DIR/run`). Then the
+// ...). The same path as `rnn train --task caption` follows: real ResNet18 features through ONNX Runtime (the third
+// stage's 14×14 grid, whose cells keep where the shapes are; cached in DIR/run), the captioner trained on the fit loop (DIR/run is an ordinary run directory: `rnn report DIR/run`). Then the
 // held-out scenes (never seen in training, their captions in DIR/test-captions.tsv) are captioned greedily and
 // scored: corpus BLEU-1..4 against their four references, and exact-attribute accuracy (colour, shape, count,
 // relation, and all of them at once) by reading the attributes back out of each generated caption. Beside it the

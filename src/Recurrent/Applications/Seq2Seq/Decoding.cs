@@ -2,7 +2,10 @@
 // decoder's own previous outputs. Greedy decoding takes the most likely token per step (for a whole batch at
 // once); beam search (width k) keeps the k most likely prefixes, moves those that emit the end token to a
 // finished list, and stops once no live prefix can beat the best finished one (log-probabilities only fall)
-// or at the length limit. Scores are Σ log softmax in double, without length normalisation.
+// or at the length limit. Scores are Σ log softmax in double, without length normalisation. The padding and start
+// tokens are never emitted (they are inputs, not outputs: a model that gives them weight would otherwise write them
+// into the text, and the attention rows of the following words would be labelled one step off); their
+// probabilities are left out of the choice, not renormalised.
 // Beam search is not monotone in its width: the greedy prefix can fall out of the beam and every surviving
 // prefix end worse. BeamSearch therefore also decodes greedily and returns the greedy sequence when it scores
 // higher (unless asked not to), so its result never scores below greedy decoding's.
@@ -45,8 +48,9 @@ public static class Decoding
             {
                 if (done[b]) { input[b] = end; continue; }
                 LogSoftmax(logits.Slice(b * v, v), logp);
-                int best = 0;
-                for (int j = 1; j < v; j++) if (logp[j] > logp[best]) best = j;
+                int best = -1;
+                for (int j = 0; j < v; j++)
+                    if (Emittable(j, start) && (best < 0 || logp[j] > logp[best])) best = j;
                 scores[b] += logp[best];
                 if (best == end) done[b] = true;
                 else tokens[b].Add(best);
@@ -96,7 +100,8 @@ public static class Decoding
             for (int r = 0; r < rows; r++)
             {
                 LogSoftmax(logits.Slice(r * v, v), logp);
-                for (int j = 0; j < v; j++) candidates.Add((alive[r].Score + logp[j], r, j));
+                for (int j = 0; j < v; j++)
+                    if (Emittable(j, start)) candidates.Add((alive[r].Score + logp[j], r, j));
             }
             // Highest score first; ties by row, then token id, so width 1 picks exactly greedy's argmax.
             candidates.Sort((a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Row != b.Row ? a.Row.CompareTo(b.Row) : a.Token.CompareTo(b.Token));
@@ -197,6 +202,9 @@ public static class Decoding
         double log = max + Math.Log(sum);
         for (int j = 0; j < logits.Length; j++) result[j] = double.CreateChecked(logits[j]) - log;
     }
+
+    /// <summary>Whether decoding may emit <paramref name="token"/>: anything but the padding and start tokens.</summary>
+    private static bool Emittable(int token, int start) => token != Seq2SeqVocabulary.Pad && token != start;
 
     private static void Check<T>(SequenceDecoder<T> decoder, ReadOnlySpan<T> h0, ReadOnlySpan<T> c0, int batch, int start, int end, int maxLength)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -87,11 +87,35 @@ public sealed class BeamSearchTests(ITestOutputHelper log)
     [Theory]
     [InlineData(AttentionKind.None)]
     [InlineData(AttentionKind.Luong)]
+    public void PaddingAndStartAreNeverEmittedEvenWhenMostLikely(AttentionKind attention)
+    {
+        for (int seed = 0; seed < 6; seed++)
+        {
+            var (model, h, c) = RandomCase(seed, CellOf(seed), attention: attention);
+            Span<double> bias = model.Parameters.Value(model.Parameters["decoder.head.bias"]);
+            bias[Seq2SeqVocabulary.Pad] += 20;   // the most likely tokens at every step by far
+            bias[Start] += 19;
+            var greedy = Decoding.Greedy<double>(model.Decoder, h, c, 1, Start, End, model.Config.MaxTargetLength)[0];
+            var beam = Decoding.BeamSearch<double>(model.Decoder, h, c, 3, Start, End, model.Config.MaxTargetLength);
+            foreach (var tokens in new[] { greedy.Tokens, beam.Tokens })
+            {
+                Assert.NotEmpty(tokens);   // something else was chosen, not nothing
+                Assert.DoesNotContain(Seq2SeqVocabulary.Pad, tokens);
+                Assert.DoesNotContain(Start, tokens);
+            }
+            // Their probability is left out, not renormalised: the score is the model's log-probability of the output.
+            Assert.Equal(Decoding.LogProbability<double>(model.Decoder, h, c, Start, End, greedy.Tokens, greedy.Finished), greedy.LogProbability, 1e-9);
+        }
+    }
+
+    [Theory]
+    [InlineData(AttentionKind.None)]
+    [InlineData(AttentionKind.Luong)]
     [InlineData(AttentionKind.Bahdanau)]
     [InlineData(AttentionKind.LuongDot)]
     public void AWideEnoughBeamFindsTheBestSequenceOfAll(AttentionKind attention)
     {
-        const int V = 5, MaxLength = 3; // ids 0..4, end = 2: 4 non-end tokens, 4^3 = 64 prefixes at most
+        const int V = 7, MaxLength = 3; // ids 0..6; pad 0 and start 1 are never emitted, end = 2: 4 other tokens, 4^3 = 64 prefixes at most
         for (int seed = 0; seed < 6; seed++)
         {
             var (model, h, c) = RandomCase(seed, CellOf(seed), V, MaxLength, attention);
@@ -108,11 +132,11 @@ public sealed class BeamSearchTests(ITestOutputHelper log)
         }
     }
 
-    // Every output the decoder can produce: non-end tokens of length 0..max followed by the end token, and
-    // the unfinished ones of length max.
+    // Every output the decoder can produce: tokens other than pad, start and end, of length 0..max, followed by the
+    // end token, and the unfinished ones of length max.
     private static IEnumerable<(int[] Tokens, bool Finished)> AllSequences(int vocabulary, int max)
     {
-        var nonEnd = Enumerable.Range(0, vocabulary).Where(t => t != End).ToArray();
+        var nonEnd = Enumerable.Range(0, vocabulary).Where(t => t != End && t != Start && t != Seq2SeqVocabulary.Pad).ToArray();
         IEnumerable<int[]> level = [[]];
         for (int len = 0; len <= max; len++)
         {
