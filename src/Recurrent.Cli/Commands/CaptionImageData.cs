@@ -24,6 +24,22 @@ internal static class CaptionImageData
             $"'{file}' was trained on features from '{features}'; this rnn computes ResNet18 features of the " +
             $"{string.Join(" or ", ResNet18Grid.All.Select(g => g.Name))} grid only.");
 
+    /// <summary>
+    /// The position vectors that suit a grid, as measured on the captions demo (docs/captioning.md): one per region on
+    /// the 7×7 grid, one per row and per column on the 14×14 grid (196 separate vectors each see too few objects).
+    /// </summary>
+    public static Recurrent.Seq2Seq.RegionPositionKind DefaultPositions(ResNet18Grid grid) =>
+        grid == ResNet18Grid.Stage3 ? Recurrent.Seq2Seq.RegionPositionKind.RowColumn : Recurrent.Seq2Seq.RegionPositionKind.PerRegion;
+
+    /// <summary>The position vectors named by --positions (region, rowcol or none); UserFacingException otherwise.</summary>
+    public static Recurrent.Seq2Seq.RegionPositionKind ParsePositions(string name) => name.ToLowerInvariant() switch
+    {
+        "region" => Recurrent.Seq2Seq.RegionPositionKind.PerRegion,
+        "rowcol" => Recurrent.Seq2Seq.RegionPositionKind.RowColumn,
+        "none" => Recurrent.Seq2Seq.RegionPositionKind.None,
+        _ => throw new UserFacingException($"--positions must be region, rowcol or none, got '{name}'."),
+    };
+
     /// <summary>The grid named by --grid ("7x7" or "14x14"); UserFacingException otherwise.</summary>
     public static ResNet18Grid ParseGrid(string name) =>
         ResNet18Grid.FromName(name) ?? throw new UserFacingException(

@@ -93,7 +93,7 @@ internal static class CaptionsDemoCommand
 
             var options = x with
             {
-                HiddenSize = h, Attention = kind, MaxLength = 12, Seed = s,
+                HiddenSize = h, Attention = kind, MaxLength = 12, Seed = s, RegionPositions = CaptionImageData.DefaultPositions(grid),
                 Optimization = x.Optimization with { LearningRate = rate },
                 Fit = new FitOptions { Epochs = e, Patience = 4, TimeBudgetSeconds = budget > 0 ? budget : null },
             };

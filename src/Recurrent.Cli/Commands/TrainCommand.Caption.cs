@@ -20,7 +20,7 @@ internal static partial class TrainCommand
 {
     private static Option[] CaptionFlags(Flags o, TaskFlags t) =>
     [
-        o.Task, t.Images, t.Captions, t.Grid, t.MinCount, o.ValFraction, o.Model, o.Layers, o.Hidden, o.Embedding, o.Batch, o.RunDir, o.Resume, o.Seed, o.Quiet,
+        o.Task, t.Images, t.Captions, t.Grid, t.Positions, t.MinCount, o.ValFraction, o.Model, o.Layers, o.Hidden, o.Embedding, o.Batch, o.RunDir, o.Resume, o.Seed, o.Quiet,
         o.Distributed, t.Attention, t.MaxOutput, .. OptimizationFlags(o), .. FitFlags(o), .. UiFlags(o),
     ];
 
@@ -51,8 +51,14 @@ internal static partial class TrainCommand
             ValidationFraction = parse.GetValue(o.ValFraction) ?? x.ValidationFraction,
             Seed = parse.GetValue(o.Seed) ?? x.Seed,
         };
-        Map(() => options.Validate());
         var grid = parse.GetValue(t.Grid) is string gridName ? CaptionImageData.ParseGrid(gridName) : Recurrent.Vision.ResNet18Grid.Last;
+        if (CommonOptions.Given(parse, t.Positions) && options.Attention == Recurrent.Layers.AttentionKind.None)
+            throw new UserFacingException("--positions adds position vectors to the grid the decoder attends over; it needs --attention luong|bahdanau.");
+        options = options with
+        {
+            RegionPositions = parse.GetValue(t.Positions) is string positions ? CaptionImageData.ParsePositions(positions) : CaptionImageData.DefaultPositions(grid),
+        };
+        Map(() => options.Validate());
         var data = new CaptionDataSpec { ImagesDirectory = Path.GetFullPath(images), CaptionsPath = Path.GetFullPath(captions), Features = grid.Description };
         bool quiet = parse.GetValue(o.Quiet);
         CaptionImageData.Match(images, captions); // file mistakes are reported before anything is created
@@ -137,6 +143,13 @@ internal static partial class TrainCommand
                               $"continue: rnn train --resume {run.RunDirectory.Path} --epochs N");
         });
 
+    private static string PositionsText(Recurrent.Seq2Seq.RegionPositionKind kind) => kind switch
+    {
+        Recurrent.Seq2Seq.RegionPositionKind.PerRegion => ", a learned position vector per region",
+        Recurrent.Seq2Seq.RegionPositionKind.RowColumn => ", learned position vectors per row and per column",
+        _ => ", no position vectors",
+    };
+
     private static void PrintCaptionHeader(CaptionRun run)
     {
         var s = run.Spec;
@@ -145,7 +158,7 @@ internal static partial class TrainCommand
                           $"{run.ValidationImages:N0} validation images ({run.ValidationCount:N0} captions)" +
                           (run.TruncatedCaptions > 0 ? $"; {run.TruncatedCaptions:N0} captions longer than {c.MaxLength} words cut to it (--max-output)" : ""));
         Console.WriteLine($"features: {s.Data.Features}; the pooled vector starts the decoder" +
-                          (c.Attends ? $", and it attends over the {c.Regions} grid regions ({AttentionName(c.Attention)})" : " (no attention; --attention luong|bahdanau attends over the grid)"));
+                          (c.Attends ? $", and it attends over the {c.Regions} grid regions ({AttentionName(c.Attention)}{PositionsText(c.RegionPositions)})" : " (no attention; --attention luong|bahdanau attends over the grid)"));
         Console.WriteLine($"model: {c.Cell} decoder {c.HiddenSize}x{c.Layers}, embedding {c.EmbeddingSize}; {run.Vocabulary.Size - CaptionVocabulary.Specials:N0} words " +
                           $"(seen at least {s.Training.MinCount} time{(s.Training.MinCount == 1 ? "" : "s")}; the rest are <unk>); {run.Model.Parameters.Count:N0} parameters");
         var opt = s.Training.Optimization;

@@ -31,10 +31,11 @@ internal static partial class TrainCommand
         public readonly Option<string?> Images = new("--images") { HelpName = "DIR", Description = "caption: the folder of the pictures (PNG, JPEG, BMP, GIF, WebP) the captions file names." };
         public readonly Option<string?> Captions = new("--captions") { HelpName = "FILE", Description = "caption: file name<TAB>caption lines (UTF-8; several lines per image allowed; '#' comments and an image<TAB>caption header skipped)." };
         public readonly Option<string?> Grid = new("--grid") { HelpName = "7x7|14x14", Description = "caption: the ResNet18 map the features come from: the last stage's 7×7×512 (default) or the third stage's 14×14×256, finer cells that keep where things are; the pooled vector is the grid's mean." };
+        public readonly Option<string?> Positions = new("--positions") { HelpName = "region|rowcol|none", Description = "caption, with --attention: learned position vectors added to the grid's regions, one per region or one per row and per column (default: region on the 7×7 grid, rowcol on 14×14, as measured in docs/captioning.md)." };
         public readonly Option<int?> MinCount = new("--min-count") { HelpName = "N", Description = $"caption: words seen fewer than N times in the training captions become <unk> (default {new Recurrent.Captioning.CaptionOptions().MinCount})." };
         public readonly Option<int?> FeaturesPerStep = new("--features-per-step") { HelpName = "F", Description = "classify, .csv data: numbers per time step (channels); each line is the label, then T·F numbers step by step (default 1: one number per step)." };
 
-        public IEnumerable<Option> All => [Window, Horizon, Inputs, Targets, Normalize, Difference, SeasonDiff, Season, Quantiles, Known, TimeColumn, SeriesColumn, ReverseSource, Attention, MaxOutput, FeaturesPerStep, Images, Captions, Grid, MinCount];
+        public IEnumerable<Option> All => [Window, Horizon, Inputs, Targets, Normalize, Difference, SeasonDiff, Season, Quantiles, Known, TimeColumn, SeriesColumn, ReverseSource, Attention, MaxOutput, FeaturesPerStep, Images, Captions, Grid, Positions, MinCount];
 
         /// <summary>The flags that shape a forecaster's data and output (fixed by --init-from and on --resume).</summary>
         public IEnumerable<Option> ForecastShape => [Window, Horizon, Inputs, Targets, Normalize, Difference, SeasonDiff, Season, Quantiles, Known, TimeColumn, SeriesColumn];

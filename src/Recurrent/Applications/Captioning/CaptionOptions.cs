@@ -3,6 +3,7 @@
 // optimizer/schedule (OptimizationOptions) and run controls (FitOptions), the held-out fraction of IMAGES and the
 // seed of the initialisation, the shuffling and the split. Composed from the shared option records.
 using Recurrent.Layers;
+using Recurrent.Seq2Seq;
 using Recurrent.Training;
 
 namespace Recurrent.Captioning;
@@ -21,11 +22,11 @@ public sealed record CaptionOptions
     /// <summary>Attention over the feature grid (Show, Attend and Tell); None: the pooled vector only (the cs231n set-up).</summary>
     public AttentionKind Attention { get; init; } = AttentionKind.None;
     /// <summary>
-    /// With attention: learn a position vector per grid row and per column, added to every region's features
-    /// (ConditionedGeneratorConfig.RegionPositions), so the decoder knows where it looks — what relations such as
-    /// "left of" need. Default true.
+    /// With attention: learned position vectors added to every region's features (ConditionedGeneratorConfig.RegionPositions),
+    /// so the decoder knows where it looks — what relations such as "left of" need: one per region (the default, better on
+    /// a 7×7 grid) or one per row and per column (better on a 14×14 grid; docs/captioning.md).
     /// </summary>
-    public bool RegionPositions { get; init; } = true;
+    public RegionPositionKind RegionPositions { get; init; } = RegionPositionKind.PerRegion;
     /// <summary>Longest caption in words: longer training captions are cut (and counted), generation stops there.</summary>
     public int MaxLength { get; init; } = 16;
     /// <summary>A word must occur this many times in the training captions to get an id; rarer words are &lt;unk&gt;.</summary>
@@ -49,6 +50,7 @@ public sealed record CaptionOptions
         ArgumentNullException.ThrowIfNull(Fit, nameof(Fit));
         if (!Enum.IsDefined(Cell)) throw new ArgumentException($"Cell {Cell} is not a known kind.", nameof(Cell));
         if (!Enum.IsDefined(Attention)) throw new ArgumentException($"Attention {Attention} is not a known kind.", nameof(Attention));
+        if (!Enum.IsDefined(RegionPositions)) throw new ArgumentException($"RegionPositions {RegionPositions} is not a known kind.", nameof(RegionPositions));
         Positive(EmbeddingSize, nameof(EmbeddingSize));
         Positive(HiddenSize, nameof(HiddenSize));
         Positive(Layers, nameof(Layers));

@@ -94,7 +94,7 @@ public sealed class CaptionRun
         {
             Features = features, Vocabulary = vocabulary.Size, EmbeddingSize = options.EmbeddingSize, Cell = options.Cell,
             HiddenSize = options.HiddenSize, Layers = options.Layers, MaxLength = options.MaxLength,
-            Attention = options.Attention, Regions = regions, RegionPositions = attends && options.RegionPositions,
+            Attention = options.Attention, Regions = regions, RegionPositions = attends ? options.RegionPositions : RegionPositionKind.None,
         };
         var captioner = new Captioner(new ConditionedGenerator<float>(config, options.Seed), vocabulary, standardisation, data.Features);
         var fit = CreateFit(captioner, train, validation, options, reducer);

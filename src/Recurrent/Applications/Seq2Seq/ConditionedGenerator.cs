@@ -8,8 +8,8 @@
 // with every region valid, and the initial state still comes from the pooled vector f (the paper starts from the
 // mean annotation, which for a globally average-pooled CNN is f). The grid is an input, not a parameter: the memory
 // gradient the attention computes is not used (the CNN is frozen), except to train the optional region positions
-// (RegionPositions: a learned vector for each row and each column of the square grid, the two added to every region's
-// features, so the decoder can tell where it looks).
+// (RegionPositions: a learned vector per region, or per row and per column of the square grid, added to every
+// region's features, so the decoder can tell where it looks; RegionPositionKind).
 // The fit loop trains it as an ITrainableModel (its batch source is ConditionedBatches); it has no dropout, so
 // its DropoutRng is never drawn from.
 using System.Numerics;
@@ -48,17 +48,15 @@ public sealed record ConditionedGeneratorConfig
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int Regions { get; init; }
     /// <summary>
-    /// With attention over a square grid (R = S·S, region r = row·S + column): a learned vector per row and per column
-    /// (parameters position.row.weight and position.column.weight, (S, F) each) is added to every example's grid,
-    /// region r getting row[r / S] + column[r % S], before the decoder attends over it. What the decoder reads from a
-    /// region then also says where the region is (a CNN's grid carries almost no absolute position; relations such
-    /// as "left of" need it). Factorised as DETR's learned row and column embeddings rather than one vector per
-    /// region: "above" depends on rows only and "left of" on columns only, and each row's vector learns from every
-    /// object anywhere in that row, so a 14×14 grid needs 28 vectors, not 196 (per-region vectors generalised worse
-    /// on the captions demo, docs/captioning.md). Not written when false.
+    /// With attention: learned position vectors added to every example's grid before the decoder attends over it, so
+    /// what the decoder reads from a region also says where the region is (a CNN's grid carries almost no absolute
+    /// position; relations such as "left of" need it). PerRegion: one vector per region (position.weight, (R, F));
+    /// RowColumn: one per row and one per column of a square grid (R = S·S, region r = row·S + column;
+    /// position.row.weight and position.column.weight, (S, F) each), region r getting row[r / S] + column[r % S].
+    /// Not written when None.
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public bool RegionPositions { get; init; }
+    public RegionPositionKind RegionPositions { get; init; }
 
     /// <summary>Throws ArgumentException naming the first impossible setting.</summary>
     public void Validate()
@@ -76,10 +74,11 @@ public sealed record ConditionedGeneratorConfig
             throw new ArgumentException($"Regions must be 0 without attention, got {Regions}.", nameof(Regions));
         if (Attention != AttentionKind.None && Regions <= 0)
             throw new ArgumentException($"Regions must be positive with {Attention} attention, got {Regions}.", nameof(Regions));
-        if (RegionPositions && Attention == AttentionKind.None)
+        if (!Enum.IsDefined(RegionPositions)) throw new ArgumentException($"RegionPositions {RegionPositions} is not a known kind.", nameof(RegionPositions));
+        if (RegionPositions != RegionPositionKind.None && Attention == AttentionKind.None)
             throw new ArgumentException("RegionPositions needs attention: without it there is no grid to add them to.", nameof(RegionPositions));
-        if (RegionPositions && GridSide * GridSide != Regions)
-            throw new ArgumentException($"RegionPositions needs a square grid (rows and columns); {Regions} regions is not a square.", nameof(RegionPositions));
+        if (RegionPositions == RegionPositionKind.RowColumn && GridSide * GridSide != Regions)
+            throw new ArgumentException($"RowColumn positions need a square grid (rows and columns); {Regions} regions is not a square.", nameof(RegionPositions));
         if (Attention == AttentionKind.LuongDot && Features != HiddenSize)
             throw new ArgumentException($"Luong dot attention needs grid vectors as wide as the decoder state; got Features = {Features}, HiddenSize = {HiddenSize} (use Luong or Bahdanau).", nameof(Attention));
     }
@@ -102,7 +101,8 @@ public sealed class ConditionedGenerator<T> : ITrainableModel<T> where T : unman
     private T[] _dPre = [];       // (B,L*H)
     private T[] _h0 = [], _c0 = [];  // (L,B,H)
     private T[] _memory = [];     // (R,B,F) the grid laid out for the attention, plus the region positions
-    private readonly Parameter? _rowPositions, _columnPositions; // (S,F) each, with RegionPositions
+    private readonly Parameter? _positions;                      // (R,F) with PerRegion positions
+    private readonly Parameter? _rowPositions, _columnPositions; // (S,F) each, with RowColumn positions
     private bool[] _mask = [];    // (R,B) all true
     private int _batch;
 
@@ -116,18 +116,22 @@ public sealed class ConditionedGenerator<T> : ITrainableModel<T> where T : unman
         _init = new Linear<T>(Parameters, "init.", config.Features, config.Layers * config.HiddenSize);
         Decoder = new SequenceDecoder<T>(Parameters, "decoder.", config.Vocabulary, config.EmbeddingSize, config.Cell, config.HiddenSize, config.Layers,
             config.Attention, config.Attends ? config.Features : 0);
-        if (config.RegionPositions)
+        if (config.RegionPositions == RegionPositionKind.PerRegion)
+            _positions = Parameters.Add("position.weight", ParameterRole.Weight, config.Regions, config.Features);
+        if (config.RegionPositions == RegionPositionKind.RowColumn)
         {
             _rowPositions = Parameters.Add("position.row.weight", ParameterRole.Weight, config.GridSide, config.Features);
             _columnPositions = Parameters.Add("position.column.weight", ParameterRole.Weight, config.GridSide, config.Features);
         }
         Parameters.Seal();
         // The grid is a frozen CNN's output: its gradient is needed only to train the region positions added to it.
-        if (Decoder.Attention is not null) Decoder.Attention.ComputesMemoryGradient = config.RegionPositions;
+        if (Decoder.Attention is not null) Decoder.Attention.ComputesMemoryGradient = config.RegionPositions != RegionPositionKind.None;
         var rng = new Rng(seed);
         LayerInit.Linear(Parameters, _init, rng);
         Decoder.Initialize(rng);
         // Small next to the standardised grid (unit variance per channel), so training starts from the plain grid.
+        if (_positions is not null)
+            foreach (ref T v in Parameters.Value(_positions)) v = T.CreateChecked(0.1 * rng.NextGaussian());
         if (_rowPositions is not null && _columnPositions is not null)
         {
             foreach (ref T v in Parameters.Value(_rowPositions)) v = T.CreateChecked(0.1 * rng.NextGaussian());
@@ -174,13 +178,18 @@ public sealed class ConditionedGenerator<T> : ITrainableModel<T> where T : unman
             Ensure(ref _memory, r * batch * f);
             if (_mask.Length < r * batch) _mask = new bool[r * batch];
             _mask.AsSpan(0, r * batch).Fill(true);
-            // (B,R,F) → (R,B,F), plus region j's row and column vectors
+            // (B,R,F) → (R,B,F), plus region j's position vector, or its row's and column's
             int side = Config.GridSide;
             for (int b = 0; b < batch; b++)
                 for (int j = 0; j < r; j++)
                 {
                     Span<T> m = _memory.AsSpan((j * batch + b) * f, f);
                     grid.Slice((b * r + j) * f, f).CopyTo(m);
+                    if (_positions is not null)
+                    {
+                        ReadOnlySpan<T> position = Parameters.Value(_positions).Slice(j * f, f);
+                        for (int k = 0; k < f; k++) m[k] += position[k];
+                    }
                     if (_rowPositions is not null && _columnPositions is not null)
                     {
                         ReadOnlySpan<T> rowP = Parameters.Value(_rowPositions).Slice(j / side * f, f);
@@ -238,6 +247,20 @@ public sealed class ConditionedGenerator<T> : ITrainableModel<T> where T : unman
     public void Backward(ReadOnlySpan<T> dLogits)
     {
         Decoder.Backward(dLogits);
+        if (_positions is not null)
+        {
+            // memory[j,b] = grid[b,j] + P[j]  ⇒  dP[j] = Σ_b dMemory[j,b]
+            int f = Config.Features, r = Config.Regions;
+            ReadOnlySpan<T> dMemory = Decoder.MemoryGradient;
+            Span<T> dP = Parameters.Gradient(_positions);
+            for (int j = 0; j < r; j++)
+                for (int b = 0; b < _batch; b++)
+                {
+                    ReadOnlySpan<T> d = dMemory.Slice((j * _batch + b) * f, f);
+                    Span<T> g = dP.Slice(j * f, f);
+                    for (int k = 0; k < f; k++) g[k] += d[k];
+                }
+        }
         if (_rowPositions is not null && _columnPositions is not null)
         {
             // memory[j,b] = grid[b,j] + Row[j / S] + Column[j % S]  ⇒  dRow[i] = Σ_{j in row i} Σ_b dMemory[j,b], likewise dColumn

@@ -51,6 +51,7 @@ public sealed class CaptionCliTests : IDisposable
         Assert.True(File.Exists(Path.Combine(run, "image-features.safetensors")), "the features are cached in the run directory");
         string metrics = File.ReadAllText(Path.Combine(run, "metrics.jsonl"));
         Assert.Contains("\"val_bleu4\"", metrics);
+        Assert.Equal([49, 512], ModelFile.Read(Path.Combine(run, "last.safetensors")).Parameters.Single(t => t.Name == "position.weight").Shape);   // per region: the 7x7 default
 
         // Resume: 14 updates in one go equal 6, then --resume to 14 (the features come back from the cache).
         string split = Path.Combine(_dir, "split");
@@ -110,6 +111,12 @@ public sealed class CaptionCliTests : IDisposable
         var bad = CliRunner.Run(Train(images, captions, Path.Combine(_dir, "bad"), "--grid", "9x9", "--steps", "2"));
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("--grid must be 7x7 or 14x14, got '9x9'", bad.Stderr);
+        bad = CliRunner.Run(Train(images, captions, Path.Combine(_dir, "bad"), "--positions", "diagonal", "--steps", "2"));
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--positions must be region, rowcol or none, got 'diagonal'", bad.Stderr);
+        bad = CliRunner.Run([.. Train(images, captions, Path.Combine(_dir, "bad"), "--positions", "rowcol", "--steps", "2").Select(a => a == "luong" ? "none" : a)]);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--positions adds position vectors to the grid the decoder attends over; it needs --attention", bad.Stderr);
 
         var r = CliRunner.Run(Train(images, captions, run, "--grid", "14x14", "--steps", "4", "--eval-every", "4", "--checkpoint-every", "2"));
         Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
@@ -117,7 +124,7 @@ public sealed class CaptionCliTests : IDisposable
         Assert.Equal(Recurrent.Vision.ResNet18Grid.Stage3.Description, model.Features);
         Assert.Equal((196, 256), (model.Regions, model.FeatureSize));
         var file = ModelFile.Read(Path.Combine(run, "last.safetensors"));
-        Assert.Equal([14, 256], file.Parameters.Single(t => t.Name == "position.row.weight").Shape);
+        Assert.Equal([14, 256], file.Parameters.Single(t => t.Name == "position.row.weight").Shape);   // rows and columns: the 14x14 default
 
         // predict, eval and report compute the 14x14 features the model reads (the 7x7 ones would not fit it).
         string maps = Path.Combine(_dir, "fine-maps");

@@ -16,13 +16,15 @@ namespace Recurrent.Tests.Gradients;
 public sealed class CaptionGradientTests(ITestOutputHelper log)
 {
     [Theory]
-    [InlineData(CellKind.Lstm, 1, AttentionKind.Bahdanau, false)]
-    [InlineData(CellKind.Lstm, 2, AttentionKind.Luong, false)]
-    [InlineData(CellKind.Gru, 1, AttentionKind.LuongDot, false)]
-    [InlineData(CellKind.RnnTanh, 2, AttentionKind.Bahdanau, false)]
-    [InlineData(CellKind.Lstm, 1, AttentionKind.Luong, true)]
-    [InlineData(CellKind.Gru, 2, AttentionKind.Bahdanau, true)]
-    public void AttendingGeneratorMatchesFiniteDifferences(CellKind cell, int layers, AttentionKind attention, bool positions)
+    [InlineData(CellKind.Lstm, 1, AttentionKind.Bahdanau, RegionPositionKind.None)]
+    [InlineData(CellKind.Lstm, 2, AttentionKind.Luong, RegionPositionKind.None)]
+    [InlineData(CellKind.Gru, 1, AttentionKind.LuongDot, RegionPositionKind.None)]
+    [InlineData(CellKind.RnnTanh, 2, AttentionKind.Bahdanau, RegionPositionKind.None)]
+    [InlineData(CellKind.Lstm, 1, AttentionKind.Luong, RegionPositionKind.PerRegion)]
+    [InlineData(CellKind.Gru, 2, AttentionKind.Bahdanau, RegionPositionKind.PerRegion)]
+    [InlineData(CellKind.Lstm, 1, AttentionKind.Luong, RegionPositionKind.RowColumn)]
+    [InlineData(CellKind.Gru, 2, AttentionKind.Bahdanau, RegionPositionKind.RowColumn)]
+    public void AttendingGeneratorMatchesFiniteDifferences(CellKind cell, int layers, AttentionKind attention, RegionPositionKind positions)
     {
         const int V = 7, F = 5, R = 4, Td = 3, B = 2;   // R: a 2×2 grid, so rows and columns differ
         var model = new ConditionedGenerator<double>(new ConditionedGeneratorConfig
@@ -52,10 +54,16 @@ public sealed class CaptionGradientTests(ITestOutputHelper log)
         Assert.Contains(checkTargets, t => t.Name == "decoder.attention.out.weight");
         if (attention == AttentionKind.Bahdanau) Assert.Contains(checkTargets, t => t.Name == "decoder.attention.key.weight");
         if (attention == AttentionKind.Luong) Assert.Contains(checkTargets, t => t.Name == "decoder.attention.score.weight");
-        // The grid is laid out (R,B,F): region j of example b is memory row j·B + b, plus region j's row and column
-        // vectors (region 2 of the 2×2 grid: row 1, column 0).
+        // The grid is laid out (R,B,F): region j of example b is memory row j·B + b, plus region j's position vector,
+        // or its row's and column's (region 2 of the 2×2 grid: row 1, column 0).
         var memory = model.Decoder.Attention!.Memory;
-        if (positions)
+        if (positions == RegionPositionKind.PerRegion)
+        {
+            Assert.Contains(checkTargets, t => t.Name == "position.weight");
+            var p = model.Parameters.Value(model.Parameters["position.weight"]);
+            Assert.Equal(grid[(1 * R + 2) * F + 3] + p[2 * F + 3], memory[(2 * B + 1) * F + 3], 12);
+        }
+        else if (positions == RegionPositionKind.RowColumn)
         {
             Assert.Contains(checkTargets, t => t.Name == "position.row.weight");
             Assert.Contains(checkTargets, t => t.Name == "position.column.weight");

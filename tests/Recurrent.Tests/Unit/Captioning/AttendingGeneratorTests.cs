@@ -35,11 +35,13 @@ public sealed class AttendingGeneratorTests
         Assert.Equal("Regions", Assert.Throws<ArgumentException>(() => (plain with { Regions = 3 }).Validate()).ParamName);
         Assert.Equal("Regions", Assert.Throws<ArgumentException>(() => (plain with { Attention = AttentionKind.Luong }).Validate()).ParamName);
         Assert.Equal("Attention", Assert.Throws<ArgumentException>(() => (plain with { Attention = AttentionKind.LuongDot, Regions = 2 }).Validate()).ParamName);
-        Assert.Equal("RegionPositions", Assert.Throws<ArgumentException>(() => (plain with { RegionPositions = true }).Validate()).ParamName);
-        // Row and column positions need a square grid: 6 regions have no rows and columns, 9 do (3×3).
-        var notSquare = Assert.Throws<ArgumentException>(() => (plain with { Attention = AttentionKind.Luong, Regions = 6, RegionPositions = true }).Validate());
+        Assert.Equal("RegionPositions", Assert.Throws<ArgumentException>(() => (plain with { RegionPositions = RegionPositionKind.PerRegion }).Validate()).ParamName);
+        // Row and column positions need a square grid: 6 regions have no rows and columns, 9 do (3×3); per-region ones do not.
+        var notSquare = Assert.Throws<ArgumentException>(() => (plain with { Attention = AttentionKind.Luong, Regions = 6, RegionPositions = RegionPositionKind.RowColumn }).Validate());
         Assert.Contains("6 regions is not a square", notSquare.Message);
-        var square = new ConditionedGenerator<float>(plain with { Attention = AttentionKind.Luong, Regions = 9, RegionPositions = true }, 2);
+        var perRegion = new ConditionedGenerator<float>(plain with { Attention = AttentionKind.Luong, Regions = 6, RegionPositions = RegionPositionKind.PerRegion }, 2);
+        Assert.Equal([6, 4], perRegion.Parameters["position.weight"].Shape);
+        var square = new ConditionedGenerator<float>(plain with { Attention = AttentionKind.Luong, Regions = 9, RegionPositions = RegionPositionKind.RowColumn }, 2);
         Assert.Equal([3, 4], square.Parameters["position.row.weight"].Shape);
         Assert.Equal([3, 4], square.Parameters["position.column.weight"].Shape);
         Assert.False(square.Parameters.Contains("position.weight"));

@@ -234,12 +234,12 @@ public sealed class DistributedTrainingTests(ITestOutputHelper output)
             Optimization = new OptimizationOptions { LearningRate = 0.01, ClipNorm = 1 },
             Fit = new FitOptions { Epochs = 2 }, ValidationFraction = 0.25, Seed = 6,
         };
-        Assert.True(options.RegionPositions);
+        Assert.Equal(RegionPositionKind.PerRegion, options.RegionPositions);
         using var dir = new TempDirectory();
         (float[] Weights, FitOutcome Outcome, int Pairs) Fit(string runDirectory, IGradientReducer? reducer)
         {
             var run = CaptionRun.Start(options, images, new CaptionDataSpec { Features = "synthetic" }, runDirectory, reducer: reducer);
-            Assert.True(run.Model.Config.RegionPositions);
+            Assert.Equal(RegionPositionKind.PerRegion, run.Model.Config.RegionPositions);
             var outcome = run.Run();
             return (run.Model.Parameters.Values.ToArray(), outcome, run.TrainCount);
         }
