@@ -38,7 +38,7 @@ internal static class CaptionsDemoCommand
         var hidden = new Option<int>("--hidden") { Description = "Hidden units of the decoder.", DefaultValueFactory = _ => x.HiddenSize };
         var attention = new Option<string>("--attention") { HelpName = "bahdanau|luong|none", Description = "Attend over the ResNet18 grid (Show, Attend and Tell) with this score, or only start from the pooled vector (none).", DefaultValueFactory = _ => "luong" };
         var gridOption = new Option<string>("--grid") { HelpName = "7x7|14x14", Description = "The ResNet18 map the features come from: the third stage's 14×14×256 or the last stage's 7×7×512.", DefaultValueFactory = _ => DemoGrid.Name };
-        var epochs = new Option<int>("--epochs") { Description = "Upper bound on epochs (training stops earlier after 4 evaluations without a lower validation loss).", DefaultValueFactory = _ => 20 };
+        var epochs = new Option<int>("--epochs") { Description = "Upper bound on epochs (the rate halves after every 2 epochs without a lower validation loss, and training stops after 5).", DefaultValueFactory = _ => 20 };
         var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => DemoLearningRate };
         var time = new Option<double>("--time") { Description = "Wall-clock budget for training in seconds (0 = none).", DefaultValueFactory = _ => 0 };
         var seed = new Option<ulong>("--seed") { Description = "Random seed (scenes and training).", DefaultValueFactory = _ => 1UL };
@@ -95,7 +95,9 @@ internal static class CaptionsDemoCommand
             {
                 HiddenSize = h, Attention = kind, MaxLength = 12, Seed = s, RegionPositions = CaptionImageData.DefaultPositions(grid),
                 Optimization = x.Optimization with { LearningRate = rate },
-                Fit = new FitOptions { Epochs = e, Patience = 4, TimeBudgetSeconds = budget > 0 ? budget : null },
+                // The validation loss of a constant rate bounces from epoch to epoch once it nears its floor: halving
+                // the rate on a plateau settles it (docs/captioning.md), and the patience leaves the halved rate room.
+                Fit = new FitOptions { Epochs = e, Patience = 5, PlateauPatience = 2, TimeBudgetSeconds = budget > 0 ? budget : null },
             };
             var trainImages = CaptionImageData.Load(images, captions, runDir, quiet: false, grid);
             var data = new CaptionDataSpec { ImagesDirectory = images, CaptionsPath = captions, Features = grid.Description };

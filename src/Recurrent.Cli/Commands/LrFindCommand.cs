@@ -42,7 +42,7 @@ internal static class LrFindCommand
     /// <summary>`rnn train` flags that describe a training run, not the model or its optimizer: refused here.</summary>
     private static Option[] TrainingOnly(TrainCommand.Flags o) =>
     [
-        o.Resume, o.RunDir, o.Ui, o.UiHost, o.Epochs, o.Time, o.Patience, o.EvalEvery, o.LogEvery, o.StatsEvery, o.CheckpointEvery, o.MaxBadSteps,
+        o.Resume, o.RunDir, o.Ui, o.UiHost, o.Epochs, o.Time, o.Patience, o.Plateau, o.PlateauFactor, o.EvalEvery, o.LogEvery, o.StatsEvery, o.CheckpointEvery, o.MaxBadSteps,
         o.SampleEvery, o.SampleLength, o.SampleTemperature, o.SamplePrime,
         o.Lr, o.LrSchedule, o.LrDecay, o.LrDecayAfter, o.LrDecayEvery, o.Warmup, o.ScheduleSteps, o.MinLr, o.AverageWeights,
     ];

@@ -169,7 +169,7 @@ internal static partial class TrainCommand
         if (fit.TimeBudgetSeconds is double time) budgets.Add(Format.Duration(time));
         Console.WriteLine($"training: batch {s.Training.BatchSize} ({run.Loop.BatchesPerEpoch:N0} updates per epoch); {opt.Optimizer} lr {Format.Number(opt.LearningRate, "G")} ({opt.Schedule})" +
             $"{(opt.ClipNorm is double cn ? $", clip norm {cn}" : "")}; stop after {string.Join(" or ", budgets)}" +
-            $"{(fit.Patience is int p ? $" or {p} evaluations without a lower val_loss" : "")}; seed {s.Training.Seed}");
+            $"{(fit.Patience is int p ? $" or {p} evaluations without a lower val_loss" : "")}{PlateauText(fit)}; seed {s.Training.Seed}");
         Console.WriteLine($"run directory: {run.RunDirectory.Path}");
     }
 }

@@ -53,6 +53,8 @@ internal static partial class TrainCommand
             x = resuming ? x with { Epochs = epochs, Steps = steps, TimeBudgetSeconds = time }
                 : x with { Epochs = epochs ?? x.Epochs, Steps = steps ?? x.Steps, TimeBudgetSeconds = time ?? x.TimeBudgetSeconds };
         if (parse.GetValue(o.Patience) is int patience) x = x with { Patience = patience };
+        if (parse.GetValue(o.Plateau) is int plateau) x = x with { PlateauPatience = plateau };
+        if (parse.GetValue(o.PlateauFactor) is double plateauFactor) x = x with { PlateauFactor = plateauFactor };
         if (parse.GetValue(o.EvalEvery) is int evalEvery) x = x with { EvalEvery = evalEvery };
         if (parse.GetValue(o.LogEvery) is int logEvery) x = x with { LogEvery = logEvery };
         if (parse.GetValue(o.StatsEvery) is int statsEvery) x = x with { StatsEvery = statsEvery };
@@ -89,8 +91,12 @@ internal static partial class TrainCommand
         return request;
     }
 
+    /// <summary>"; learning rate × 0.5 after every 2 evaluations without improvement" for --plateau, else "".</summary>
+    internal static string PlateauText(FitOptions fit) =>
+        fit.PlateauPatience is int p ? $"; learning rate × {Format.Number(fit.PlateauFactor, "G")} after every {p} evaluation{(p == 1 ? "" : "s")} without improvement" : "";
+
     /// <summary>The flags <see cref="ReadFit"/> reads.</summary>
-    internal static Option[] FitFlags(Flags o) => [o.Epochs, o.Steps, o.Time, o.Patience, o.EvalEvery, o.LogEvery, o.StatsEvery, o.CheckpointEvery, o.MaxBadSteps];
+    internal static Option[] FitFlags(Flags o) => [o.Epochs, o.Steps, o.Time, o.Patience, o.Plateau, o.PlateauFactor, o.EvalEvery, o.LogEvery, o.StatsEvery, o.CheckpointEvery, o.MaxBadSteps];
 
     /// <summary>
     /// Runs <paramref name="loop"/> (whose callbacks write <paramref name="run"/>) with the progress display, turns a

@@ -125,7 +125,7 @@ internal static partial class TrainCommand
         foreach (var option in used.Except(allowed))
             if (CommonOptions.Given(parse, option))
                 throw new UserFacingException($"{option.Name} cannot be used with --resume: a resumed run keeps the settings it started with " +
-                    "(only --epochs, --steps, --time, --patience, --eval-every, --log-every, --stats-every, --checkpoint-every and --max-bad-steps may change).");
+                    "(only --epochs, --steps, --time, --patience, --plateau, --plateau-factor, --eval-every, --log-every, --stats-every, --checkpoint-every and --max-bad-steps may change).");
         RejectOthers(parse, task, used, [.. o.All, .. t.All]);
         var controls = ReadFit(parse, o, stored, resuming: true);
         Map(() => controls.Validate());
@@ -157,7 +157,7 @@ internal static partial class TrainCommand
         if (fit.TimeBudgetSeconds is double time) budgets.Add(Format.Duration(time));
         Console.WriteLine($"training: batch {s.Training.BatchSize} ({run.Loop.BatchesPerEpoch:N0} updates per epoch); {opt.Optimizer} lr {Format.Number(opt.LearningRate, "G")} ({opt.Schedule})" +
             $"{(opt.ClipNorm is double cn ? $", clip norm {cn}" : "")}; stop after {string.Join(" or ", budgets)}" +
-            $"{(fit.Patience is int p ? $" or {p} evaluations without a better per-token accuracy" : "")}; seed {s.Training.Seed}");
+            $"{(fit.Patience is int p ? $" or {p} evaluations without a better per-token accuracy" : "")}{PlateauText(fit)}; seed {s.Training.Seed}");
         Console.WriteLine($"run directory: {run.RunDirectory.Path}");
     }
 

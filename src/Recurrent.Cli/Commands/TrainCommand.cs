@@ -90,6 +90,8 @@ internal static partial class TrainCommand
         public readonly Option<string?> Time = new("--time") { HelpName = "DURATION", Description = "Stop after a wall-clock budget, e.g. 90s, 10m, 1h30m (built-in corpus: 100s)." };
         public readonly Option<int?> EvalEvery = new("--eval-every") { Description = $"Evaluate on validation data every N updates; 0 = only at the end ({TaskDefaults.EvalEvery})." };
         public readonly Option<int?> Patience = new("--patience") { Description = $"Stop after N evaluations without improvement ({TaskDefaults.Patience})." };
+        public readonly Option<int?> Plateau = new("--plateau") { HelpName = "N", Description = "Multiply the learning rate by --plateau-factor after every N evaluations without improvement (Keras' ReduceLROnPlateau; default never)." };
+        public readonly Option<double?> PlateauFactor = new("--plateau-factor") { HelpName = "F", Description = "What --plateau multiplies the learning rate by (default 0.5)." };
         public readonly Option<int?> LogEvery = new("--log-every") { Description = $"Write a metrics line every N updates ({TaskDefaults.LogEvery})." };
         public readonly Option<int?> StatsEvery = new("--stats-every") { Description = "Write weight, gradient, update and activation statistics to stats.jsonl every N updates (default: as --log-every; 0 = none)." };
         public readonly Option<int?> SampleEvery = new("--sample-every") { Description = "Print a sample every N updates (default 500; 0 = none during training)." };
@@ -112,7 +114,7 @@ internal static partial class TrainCommand
             Task, Bidirectional,
             Data, Encoding, Tokenizer, MaxVocab, UserDict, BpeEncoding, ValFraction, Val, Model, Activation, GateActivation, ForgetBias, Layers, Hidden, Embedding, TieWeights, Dropout, DropoutMasks, DropoutInput, DropoutOutput, DropoutEmbedding, WeightDrop, LayerNorm, Mogrifier, MogrifierRank, Batch,
             SeqLength, Optimizer, Lr, Momentum, Beta1, Beta2, Alpha, Eps, Clip, ClipValue, WeightDecay, Ar, Tar, AverageWeights, LrSchedule, LrDecay,
-            LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, Epochs, Steps, Time, EvalEvery, Patience, LogEvery, StatsEvery,
+            LrDecayAfter, LrDecayEvery, Warmup, ScheduleSteps, MinLr, Epochs, Steps, Time, EvalEvery, Patience, Plateau, PlateauFactor, LogEvery, StatsEvery,
             SampleEvery, SampleLength, SampleTemperature, SamplePrime, RunDir, Resume, InitFrom, Seed, Quiet, CheckpointEvery, MaxBadSteps, Ui, UiHost,
             Distributed,
         ];
@@ -136,7 +138,7 @@ internal static partial class TrainCommand
             ["ClipValue"] = "--clip-value", ["WeightDecay"] = "--weight-decay", ["ActivationRegularization"] = "--ar", ["TemporalActivationRegularization"] = "--tar", ["LrDecay"] = "--lr-decay",
             ["LrDecayAfter"] = "--lr-decay-after", ["LrDecayEvery"] = "--lr-decay-every", ["WarmupSteps"] = "--warmup",
             ["ScheduleSteps"] = "--schedule-steps", ["MinLearningRate"] = "--min-lr", ["Epochs"] = "--epochs", ["Steps"] = "--steps",
-            ["TimeBudgetSeconds"] = "--time", ["Patience"] = "--patience", ["EvalEvery"] = "--eval-every", ["LogEvery"] = "--log-every", ["StatsEvery"] = "--stats-every",
+            ["TimeBudgetSeconds"] = "--time", ["Patience"] = "--patience", ["PlateauPatience"] = "--plateau", ["PlateauFactor"] = "--plateau-factor", ["EvalEvery"] = "--eval-every", ["LogEvery"] = "--log-every", ["StatsEvery"] = "--stats-every",
             ["SampleEvery"] = "--sample-every", ["SampleLength"] = "--sample-length", ["SampleTemperature"] = "--sample-temperature", ["SamplePrime"] = "--sample-prime",
             ["CheckpointEvery"] = "--checkpoint-every", ["MaxBadSteps"] = "--max-bad-steps",
             ["ValidationFraction"] = "--val-fraction", ["MaxVocabulary"] = "--max-vocab", ["Tokenizer"] = "--tokenizer",
@@ -173,7 +175,7 @@ internal static partial class TrainCommand
             foreach (var option in o.FixedOnResume)
                 if (CommonOptions.Given(parse, option))
                     throw new UserFacingException($"{option.Name} cannot be used with --resume: a resumed run keeps the settings it started with " +
-                        "(only --epochs, --steps, --time, --patience, --eval-every, --log-every, --stats-every, --checkpoint-every, --max-bad-steps and the --sample-* options may change).");
+                        "(only --epochs, --steps, --time, --patience, --plateau, --plateau-factor, --eval-every, --log-every, --stats-every, --checkpoint-every, --max-bad-steps and the --sample-* options may change).");
             string checkpoint = ResumeCheckpoint(resume);
             string kind = RunKind(checkpoint);
             if (CommonOptions.Given(parse, o.Task) && parse.GetValue(o.Task)!.ToLowerInvariant() != kind)
@@ -350,7 +352,7 @@ internal static partial class TrainCommand
         foreach (var option in o.FixedOnResume)
             if (CommonOptions.Given(parse, option))
                 throw new UserFacingException($"{option.Name} cannot be used with --resume: a resumed run keeps the settings it started with " +
-                    "(only --epochs, --steps, --time, --patience, --eval-every, --log-every, --stats-every, --checkpoint-every, --max-bad-steps and the --sample-* options may change).");
+                    "(only --epochs, --steps, --time, --patience, --plateau, --plateau-factor, --eval-every, --log-every, --stats-every, --checkpoint-every, --max-bad-steps and the --sample-* options may change).");
         var checkpoint = LanguageModelFile.LoadCheckpoint(checkpointPath);
         LanguageModelRunSpec state = checkpoint.RunSpec!;
         if (state.Data is null)
@@ -536,7 +538,7 @@ internal static partial class TrainCommand
         if (o.Fit.Epochs is int e) budgets.Add($"{e} epochs");
         if (o.Fit.TimeBudgetSeconds is double t) budgets.Add(Format.Duration(t));
         Console.WriteLine($"training: batch {o.BatchSize} × {o.SequenceLength} steps ({trainer.Loop.BatchesPerEpoch:N0} updates per epoch); " +
-            $"{opt.Optimizer} lr {Format.Number(opt.LearningRate, "G")} ({opt.Schedule}){clip}; stop after {string.Join(" or ", budgets)}; seed {o.Seed}");
+            $"{opt.Optimizer} lr {Format.Number(opt.LearningRate, "G")} ({opt.Schedule}){clip}; stop after {string.Join(" or ", budgets)}{PlateauText(o.Fit)}; seed {o.Seed}");
         Console.WriteLine($"run directory: {trainer.RunDirectory.Path}");
     }
 

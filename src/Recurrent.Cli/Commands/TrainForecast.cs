@@ -180,7 +180,7 @@ internal static class TrainForecast
             fit.Patience is int p ? $"{p} evaluations without a lower validation loss" : null,
         ];
         Console.WriteLine($"training: batch {s.Training.BatchSize} ({run.Loop.BatchesPerEpoch:N0} updates per epoch); {opt.Optimizer} lr {Format.Number(opt.LearningRate, "G")} " +
-            $"({opt.Schedule}){(opt.ClipNorm is double cn ? $", clip norm {Format.Number(cn, "G")}" : "")}; stop after {string.Join(" or ", budgets.OfType<string>())}; seed {s.Training.Seed}");
+            $"({opt.Schedule}){(opt.ClipNorm is double cn ? $", clip norm {Format.Number(cn, "G")}" : "")}; stop after {string.Join(" or ", budgets.OfType<string>())}{TrainCommand.PlateauText(fit)}; seed {s.Training.Seed}");
         if (series.Validation.Count > 0)
         {
             var a = ForecastEvaluation.Run(run.Forecaster.Model, series, series.Validation).Overall;

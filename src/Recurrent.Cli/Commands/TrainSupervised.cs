@@ -115,7 +115,7 @@ internal static class TrainSupervised
         foreach (var option in Used(o, t, task).Except(allowed))
             if (CommonOptions.Given(parse, option))
                 throw new UserFacingException($"{option.Name} cannot be used with --resume: a resumed run keeps the settings it started with " +
-                    "(only --epochs, --steps, --time, --patience, --eval-every, --log-every, --stats-every, --checkpoint-every and --max-bad-steps may change).");
+                    "(only --epochs, --steps, --time, --patience, --plateau, --plateau-factor, --eval-every, --log-every, --stats-every, --checkpoint-every and --max-bad-steps may change).");
         TrainCommand.RejectOthers(parse, task, Used(o, t, task), [.. o.All, .. t.All]);
         var stored = SupervisedRunSpec.FromJsonNode(FitState.FromJson(Recurrent.Serialization.ModelFile.Read(checkpoint).Training!, checkpoint).Run, checkpoint);
         var controls = TrainCommand.ReadFit(parse, o, stored.Training.Fit, resuming: true);
@@ -170,7 +170,7 @@ internal static class TrainSupervised
         if (fit.TimeBudgetSeconds is double t) budgets.Add(Format.Duration(t));
         Console.WriteLine($"training: batch {s.Training.BatchSize} ({run.Loop.BatchesPerEpoch:N0} updates per epoch); {opt.Optimizer} lr {Format.Number(opt.LearningRate, "G")} ({opt.Schedule})" +
             $"{(opt.ClipNorm is double cn ? $", clip norm {cn}" : "")}; stop after {string.Join(" or ", budgets)}" +
-            $"{(fit.Patience is int p ? $" or {p} evaluations without a lower validation loss" : "")}; seed {s.Training.Seed}");
+            $"{(fit.Patience is int p ? $" or {p} evaluations without a lower validation loss" : "")}{TrainCommand.PlateauText(fit)}; seed {s.Training.Seed}");
         Console.WriteLine($"run directory: {run.RunDirectory.Path}");
     }
 

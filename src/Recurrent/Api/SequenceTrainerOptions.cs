@@ -29,6 +29,11 @@ public sealed record SequenceTrainerOptions
     public int? EvalEvery { get; init; }
     /// <summary>With validation data: stop after this many evaluations without a lower loss (null = never).</summary>
     public int? Patience { get; init; }
+    /// <summary>With validation data: multiply the learning rate by <see cref="PlateauFactor"/> after every this many
+    /// evaluations without a lower loss (Keras' ReduceLROnPlateau; null = never).</summary>
+    public int? PlateauPatience { get; init; }
+    /// <summary>What <see cref="PlateauPatience"/> multiplies the learning rate by (between 0 and 1).</summary>
+    public double PlateauFactor { get; init; } = 0.5;
     /// <summary>With validation data: put the parameters of the best evaluation back at the end.</summary>
     public bool RestoreBestWeights { get; init; } = true;
     /// <summary>Stop after this many steps in a row with a non-finite or diverged loss (each is skipped).</summary>
@@ -52,5 +57,6 @@ public sealed record SequenceTrainerOptions
     public FitOptions FitOptions(long startStep) => new()
     {
         Epochs = Epochs, Steps = Steps is long s ? startStep + s : null, EvalEvery = EvalEvery, Patience = Patience, MaxBadSteps = MaxBadSteps,
+        PlateauPatience = PlateauPatience, PlateauFactor = PlateauFactor,
     };
 }

@@ -422,6 +422,10 @@ public sealed class FitLoop
                 else
                 {
                     _evaluationsWithoutImprovement++;
+                    // ReduceLROnPlateau: the factor is part of the checkpoint, and the count it keys on too, so a
+                    // resumed run lowers the rate at the same evaluations.
+                    if (Options.PlateauPatience is int plateau && _evaluationsWithoutImprovement % plateau == 0)
+                        Engine.LearningRateFactor *= Options.PlateauFactor;
                 }
                 // NT-ASGD: periodic evaluations only, as for patience (the final one ends the run anyway).
                 if (averaging is { Start: null, Trigger: { } trigger } && trigger.Observe(score, e.HigherIsBetter))

@@ -14,6 +14,14 @@ public sealed record FitOptions
     public double? TimeBudgetSeconds { get; init; }
     /// <summary>Stop after this many evaluations without a better monitored metric (null = never).</summary>
     public int? Patience { get; init; }
+    /// <summary>
+    /// Multiply the learning rate by <see cref="PlateauFactor"/> after every this many evaluations in a row without a
+    /// better monitored metric (Keras' ReduceLROnPlateau without cooldown; with <see cref="Patience"/> larger, the
+    /// lower rate gets its chance before early stopping); null = never.
+    /// </summary>
+    public int? PlateauPatience { get; init; }
+    /// <summary>What the learning rate is multiplied by on each plateau (between 0 and 1, exclusive).</summary>
+    public double PlateauFactor { get; init; } = 0.5;
     /// <summary>Evaluate every this many updates; 0 = only at the end; null = at the end of every epoch.</summary>
     public int? EvalEvery { get; init; }
     /// <summary>Write a metrics line every this many updates (and at every evaluation).</summary>
@@ -40,6 +48,8 @@ public sealed record FitOptions
         if (Epochs is null && Steps is null && TimeBudgetSeconds is null)
             throw Bad(nameof(Steps), "is needed: give at least one of Epochs, Steps or TimeBudgetSeconds so the run ends");
         if (Patience is int p && p <= 0) throw Bad(nameof(Patience), $"must be positive, got {p}");
+        if (PlateauPatience is int pp && pp <= 0) throw Bad(nameof(PlateauPatience), $"must be positive, got {pp}");
+        if (!(PlateauFactor is > 0 and < 1)) throw Bad(nameof(PlateauFactor), $"must be between 0 and 1 (exclusive), got {PlateauFactor}");
         if (EvalEvery is int ev && ev < 0) throw Bad(nameof(EvalEvery), $"must be >= 0, got {ev}");
         if (LogEvery <= 0) throw Bad(nameof(LogEvery), $"must be positive, got {LogEvery}");
         if (StatsEvery is int st && st < 0) throw Bad(nameof(StatsEvery), $"must be >= 0 (0 = off), got {st}");

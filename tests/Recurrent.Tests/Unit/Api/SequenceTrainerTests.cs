@@ -131,6 +131,35 @@ public sealed class SequenceTrainerTests
         Assert.True(losses[^1].Loss > result.BestScore, "the last weights were worse than the restored ones");
     }
 
+    [Fact]
+    public void OnAPlateauTheLearningRateIsHalvedEveryPlateauPatienceEvaluations()
+    {
+        // The set-up above, whose validation loss rises once the model learns the forward order: after every second
+        // evaluation in a row without a lower loss the rate halves, and the next improvement does not undo it.
+        var train = TokenStream.FromArray(Cycle(2 * 401));
+        var validation = TokenStream.FromArray(Enumerable.Range(0, 120).Select(i => 5 - i % 6).ToArray());
+        var evaluations = new List<EvaluationReport>();
+        var rates = new Dictionary<long, double>();
+        var trainer = new SequenceTrainer(NewModel(), new SequenceTrainerOptions
+            {
+                BatchSize = 2, SequenceLength = 10, Steps = 60, LearningRate = 0.02, EvalEvery = 1, PlateauPatience = 2, PlateauFactor = 0.5,
+            })
+            .Add(new LambdaCallback { Evaluated = evaluations.Add, StepEnd = s => rates[s.Step] = s.LearningRate });
+        trainer.Fit(train, validation);
+
+        double factor = 1;
+        int plateaus = 0;
+        foreach (var e in evaluations.Where(e => !e.Final))
+        {
+            Assert.Equal(0.02 * factor, rates[e.Step], 12);   // the update before this evaluation
+            if (!e.Improved && e.EvaluationsWithoutImprovement % 2 == 0) { factor *= 0.5; plateaus++; }
+        }
+        Assert.True(plateaus >= 2, $"the validation loss should stall more than once; {plateaus} plateaus");
+        Assert.Equal(0.02 * factor, rates[evaluations[^1].Step], 12);
+        Assert.Throws<ArgumentException>(() => new SequenceTrainerOptions { Steps = 1, PlateauPatience = 0 }.Validate());
+        Assert.Throws<ArgumentException>(() => new SequenceTrainerOptions { Steps = 1, PlateauPatience = 2, PlateauFactor = 1 }.Validate());
+    }
+
     // When the last evaluation is the best one, nothing is put back.
     [Fact]
     public void EarlyStoppingPutsNothingBackWhenTheFinalWeightsAreTheBest()
