@@ -3,8 +3,8 @@
 // of or right of it) are rendered with SkiaSharp and written to DIR/images, with four captions each written from the
 // scene description to DIR/captions.tsv ("two red circles above a blue square", "a blue square below two red circles",
 // ...). The same path as `rnn train --task caption` follows: real ResNet18 features through ONNX Runtime (the third
-// stage's 14×14 grid, whose cells keep where the shapes are; cached in DIR/run), the captioner trained on the fit loop (DIR/run is an ordinary run directory: `rnn report DIR/run`). Then the
-// held-out scenes (never seen in training, their captions in DIR/test-captions.tsv) are captioned greedily and
+// stage's 14×14 grid, whose cells keep where the shapes are; cached in DIR/run), the captioner trained on the fit loop
+// (DIR/run is an ordinary run directory: `rnn report DIR/run`). Then the held-out scenes (never seen in training, their captions in DIR/test-captions.tsv) are captioned greedily and
 // scored: corpus BLEU-1..4 against their four references, and exact-attribute accuracy (colour, shape, count,
 // relation, and all of them at once) by reading the attributes back out of each generated caption. Beside it the
 // baseline a practitioner tries first: each test picture gets the caption of its nearest training picture (cosine of
@@ -61,7 +61,7 @@ internal static class CaptionsDemoCommand
             var kind = TrainCommand.ParseAttention(parse.GetValue(attention)!);
             var grid = CaptionImageData.ParseGrid(parse.GetValue(gridOption)!);
             if (kind == Layers.AttentionKind.LuongDot)
-                throw new UserFacingException("--attention luong-dot needs the decoder as wide as the features (512); use luong or bahdanau.");
+                throw new UserFacingException($"--attention luong-dot needs the decoder as wide as the features ({grid.Channels}); use luong or bahdanau.");
             string dir = Path.GetFullPath(parse.GetValue(output) ?? Directory.CreateTempSubdirectory("rnn-captions-demo-").FullName);
             string runDir = Path.Combine(dir, "run");
             if (new RunDirectory(runDir).HoldsRun)

@@ -6,8 +6,9 @@
 //            array of {"name", "bytes", "ticks"}: each image's path relative to the images folder ('/' separators),
 //            its length in bytes and its last-write time in UTC ticks when it was computed.
 // An entry is used only while the image's name, length and last-write time still match (a changed image is
-// recomputed) and the grid's description matches (a cache of the other grid is recomputed, not mixed in). A file that cannot be read (damaged, another format or model) is
-// ignored, never fatal: everything is recomputed and the file rewritten; IgnoredReason says why. Writes are atomic
+// recomputed) and the grid's description matches (a cache of the other grid is recomputed, not mixed in). A file
+// that cannot be read (damaged, another format, model or grid) is ignored, never fatal: everything is recomputed and
+// the file rewritten; IgnoredReason says why. Writes are atomic
 // (a temporary file in the same directory, then a rename). The reader loads the whole file (up to 2 GB: about
 // 20,000 images at 100 KB each with the 7x7 grid, 10,000 with the 14x14).
 using System.Text.Json;
